@@ -1,0 +1,118 @@
+"""The `toezegging` command: a click group whose subcommands live in sibling modules.
+
+Subcommands are imported only when they run, so `toezegging parse` starts without
+loading the database, feed or mail libraries. Each module below owns its commands:
+
+| module            | commands                                                        |
+|-------------------|-----------------------------------------------------------------|
+| `cli/parse.py`    | parse                                                           |
+| `cli/promises.py` | add, list, show, edit, done, postpone, withdraw, lapse, import, export |
+| `cli/feeds.py`    | feeds (build, token), serve                                     |
+| `cli/remind.py`   | remind, scheduler, draft, outbox                                |
+| `cli/extract.py`  | extract                                                         |
+| `cli/demo.py`     | demo                                                            |
+
+The clock is read here, once per command (`Context.today`/`Context.now`), never below.
+"""
+
+import importlib
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import ToezeggingError
+from .context import Context
+
+# command name -> (module, attribute); the order is the order of `--help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("parse", "parse"),
+    "add": ("promises", "add"),
+    "list": ("promises", "list_"),
+    "show": ("promises", "show"),
+    "edit": ("promises", "edit"),
+    "done": ("promises", "done"),
+    "postpone": ("promises", "postpone"),
+    "withdraw": ("promises", "withdraw"),
+    "lapse": ("promises", "lapse"),
+    "import": ("promises", "import_"),
+    "export": ("promises", "export"),
+    "extract": ("extract", "extract"),
+    "feeds": ("feeds", "feeds"),
+    "serve": ("feeds", "serve"),
+    "remind": ("remind", "remind"),
+    "scheduler": ("remind", "scheduler"),
+    "draft": ("remind", "draft"),
+    "outbox": ("remind", "outbox"),
+    "demo": ("demo", "demo"),
+}
+
+
+class UserError(click.ClickException):
+    """A `ToezeggingError` on its way out through click: message on stderr, exit 1."""
+
+    exit_code = 1
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ToezeggingError as e:
+            raise UserError(e.message) from None
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module_name, attr = COMMANDS[name]
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as e:
+            # A command module not written yet is simply absent; a missing library is a bug.
+            if e.name == f"{__name__}.{module_name}":
+                return None
+            raise
+        return getattr(module, attr, None)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="TOEZEGGING_CONFIG",
+    help="Config file (TOML). Default: toezegging.toml in the user's config directory.",
+)
+@click.version_option(__version__, prog_name="toezegging")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """Keep track of what ministers promise the Tweede Kamer, and chase it when due."""
+    ctx.obj = Context(config_path=config_path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: user errors become a message and exit status 1."""
+    try:
+        cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
+    except ToezeggingError as e:
+        click.echo(f"Error: {e.message}", err=True)
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted; nothing was written.", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)

@@ -1,0 +1,25 @@
+"""What every command shares: the config (loaded on first use) and the clock, read once."""
+
+from datetime import date, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+
+class Context:
+    def __init__(self, config_path: str | None = None):
+        self.config_path = config_path
+
+    @cached_property
+    def config(self):
+        from ..config import load_config
+
+        return load_config(self.config_path)
+
+    @cached_property
+    def now(self) -> datetime:
+        """The moment this command runs, in the configured zone (the only clock read)."""
+        return datetime.now(ZoneInfo(self.config.reminders.timezone))
+
+    @cached_property
+    def today(self) -> date:
+        return self.now.date()

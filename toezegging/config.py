@@ -1,0 +1,265 @@
+"""Reading the TOML configuration: typed, with unknown keys refused.
+
+Where the file comes from, in order: `--config PATH`, `TOEZEGGING_CONFIG`, then
+`toezegging.toml` in the user's config directory (absent is fine: the defaults run
+the embedded SQLite database). Environment overrides: `TOEZEGGING_DATABASE_URL` for
+`[database] url`; secrets are named by `*_env` keys and read from the environment.
+`config.example.toml` documents every key; `tests/test_config.py` keeps it complete.
+"""
+
+import dataclasses
+import difflib
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+
+APP_NAME = "toezegging"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "toezegging.toml"
+
+
+@dataclass
+class DatabaseConfig:
+    # SQLAlchemy URL; empty means SQLite in the user's data directory.
+    url: str = ""
+    # Seconds a write waits for a lock held by another process (SQLite).
+    busy_timeout: float = 30.0
+
+
+@dataclass
+class MailConfig:
+    transport: str = "file"  # "smtp" or "file"
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # "tls" (implicit), "starttls", "none"
+    username: str = ""
+    password_env: str = "TOEZEGGING_SMTP_PASSWORD"
+    from_: str = "Toezeggingen <toezegging@localhost>"
+    to: list[str] = field(default_factory=list)
+    folder: str = "outbox-mail"
+    timeout: float = 30.0
+    language: str = "nl"  # "nl" or "en": the language of mails and drafted questions
+
+    def password(self) -> str | None:
+        """The SMTP password, read from the environment variable `password_env`."""
+        return os.environ.get(self.password_env) if self.password_env else None
+
+
+@dataclass
+class RemindersConfig:
+    window_opens: bool = True
+    days_before: list[int] = field(default_factory=lambda: [30, 7])
+    on_deadline: bool = True
+    overdue_every_days: int = 14
+    send_hour: int = 8
+    quiet_hours: list[int] = field(default_factory=lambda: [22, 7])  # [start, end) hours
+    timezone: str = "Europe/Amsterdam"
+    digest: bool = False
+    tick_minutes: int = 5
+    lease_seconds: int = 300
+    max_attempts: int = 8
+    retry_base_seconds: int = 60
+
+
+@dataclass
+class FeedConfig:
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    private: bool = False
+    # filters
+    status: list[str] = field(default_factory=list)
+    ministry: list[str] = field(default_factory=list)
+    tag: list[str] = field(default_factory=list)
+    owner: list[str] = field(default_factory=list)
+    overdue: bool | None = None
+    # presentation
+    show_window: bool = False
+    alarm_days: int | None = None
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # The public address people subscribe to, e.g. "https://toezegging.example.org".
+    base_url: str = ""
+    max_request_bytes: int = 8192
+
+
+DEFAULT_FEEDS = [
+    FeedConfig(name="alle", title="Alle toezeggingen", description="Alle toezeggingen in het register"),
+    FeedConfig(name="open", title="Openstaande toezeggingen", status=["open"],
+               description="Toezeggingen die nog niet zijn nagekomen"),
+    FeedConfig(name="verlopen", title="Verlopen toezeggingen", status=["open"], overdue=True,
+               description="Openstaande toezeggingen waarvan de termijn is verstreken"),
+]
+
+
+@dataclass
+class Config:
+    language: str = "nl"
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    server: ServerConfig = field(default_factory=ServerConfig)
+    feeds: list[FeedConfig] = field(default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS])
+    # Where the config file was read from (None: defaults only); relative paths resolve here.
+    path: Path | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    def database_url(self) -> str:
+        url = os.environ.get("TOEZEGGING_DATABASE_URL") or self.database.url
+        if url:
+            return url
+        return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
+
+    def resolve(self, p: str) -> Path:
+        path = Path(p).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+# ----------------------------------------------------------------------------- loading
+
+def _toml_key(f: dataclasses.Field) -> str:
+    return f.name.rstrip("_")
+
+
+def _type_name(tp) -> str:
+    return getattr(tp, "__name__", str(tp)).replace("NoneType", "nothing")
+
+
+def _convert(value, tp, where: str):
+    """Check `value` against the annotation `tp`, converting TOML tables to dataclasses."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        errors = []
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _convert(value, a, where)
+            except ConfigError as e:
+                errors.append(e)
+        raise errors[0]
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            if isinstance(value, str) and item is str:
+                return [value]
+            raise ConfigError(f"{where} must be a list, got {value!r}.")
+        return [_convert(v, item, f"{where}[{i}]") for i, v in enumerate(value)]
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where} must be a table ([{where}]), got {value!r}.")
+        return _build(tp, value, where)
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is int and isinstance(value, bool) or not isinstance(value, tp):
+        raise ConfigError(f"{where} must be {_type_name(tp)}, got {value!r}.")
+    return value
+
+
+def _build(cls, table: dict, where: str):
+    fields = {_toml_key(f): f for f in dataclasses.fields(cls) if f.name != "path"}
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for key, value in table.items():
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            valid = ", ".join(sorted(fields))
+            raise ConfigError(
+                f"unknown key '{key}' in {where or 'the top level'}.{hint} Valid keys: {valid}."
+            )
+        f = fields[key]
+        kwargs[f.name] = _convert(value, hints[f.name], f"{where}.{key}" if where else key)
+    return cls(**kwargs)
+
+
+def _validate(cfg: Config) -> None:
+    choices = {
+        "language": (cfg.language, ("nl", "en")),
+        "mail.language": (cfg.mail.language, ("nl", "en")),
+        "mail.transport": (cfg.mail.transport, ("smtp", "file")),
+        "mail.security": (cfg.mail.security, ("tls", "starttls", "none")),
+    }
+    for key, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise ConfigError(f"{key} = {value!r} is not one of {', '.join(allowed)}.")
+    try:
+        ZoneInfo(cfg.reminders.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"reminders.timezone = {cfg.reminders.timezone!r} is not a known time zone; "
+            "use an IANA name such as 'Europe/Amsterdam'."
+        ) from None
+    r = cfg.reminders
+    if not 0 <= r.send_hour <= 23:
+        raise ConfigError(f"reminders.send_hour = {r.send_hour} must be an hour from 0 to 23.")
+    if len(r.quiet_hours) not in (0, 2) or any(not 0 <= h <= 23 for h in r.quiet_hours):
+        raise ConfigError("reminders.quiet_hours must be [start, end] hours from 0 to 23, or [].")
+    if any(d < 0 for d in r.days_before) or r.overdue_every_days < 1:
+        raise ConfigError(
+            "reminders.days_before must be days ≥ 0 and reminders.overdue_every_days at least 1."
+        )
+    names = [f.name for f in cfg.feeds]
+    for f in cfg.feeds:
+        if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
+            raise ConfigError(
+                f"feed name {f.name!r} must be letters, digits, '-' or '_' (it becomes the file name)."
+            )
+        if names.count(f.name) > 1:
+            raise ConfigError(f"feed name {f.name!r} is used twice in [[feeds]]; names must differ.")
+        if not f.title:
+            f.title = f.name
+
+
+def parse_config(text: str, path: Path | None = None) -> Config:
+    where = str(path) if path else "config"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{where} is not valid TOML: {e}. Fix the line it names.") from None
+    cfg = _build(Config, data, "")
+    cfg.path = path
+    _validate(cfg)
+    return cfg
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """Load the config from `path` (or the default place); defaults when there is none."""
+    explicit = path is not None
+    p = Path(path).expanduser() if explicit else default_config_path()
+    if not p.exists():
+        if explicit:
+            raise ConfigError(
+                f"config file {p} does not exist. Create it (see config.example.toml) "
+                "or leave out --config / TOEZEGGING_CONFIG to use the defaults."
+            )
+        return Config()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read config file {p}: {e}.") from None
+    return parse_config(text, p.resolve())

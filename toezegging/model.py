@@ -1,0 +1,172 @@
+"""The tables: promises, their deadline history, the reminder outbox and feed tokens.
+
+No `from __future__ import annotations` here: it breaks SQLModel table classes.
+Moments are stored in UTC (`datetime` with tzinfo=UTC when read back through `utc()`);
+dates are plain dates. "Overdue" is never stored: it is derived from `latest`.
+"""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware moment, stored as UTC on every backend (SQLite has no zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column; pass an aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utc_now_column(**kw) -> Column:
+    return Column(UTCDateTime(), **kw)
+
+
+class Status(StrEnum):
+    """The Tweede Kamer's own statuses (Openstaand, Voldaan, Deels voldaan, Vervallen)."""
+
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    PARTLY = "partly"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def closed(self) -> bool:
+        return self is not Status.OPEN
+
+
+STATUS_NL = {
+    Status.OPEN: "Openstaand",
+    Status.FULFILLED: "Voldaan",
+    Status.PARTLY: "Deels voldaan",
+    Status.LAPSED: "Vervallen",
+    Status.WITHDRAWN: "Ingetrokken",
+}
+
+
+class Promise(SQLModel, table=True):
+    __tablename__ = "promise"
+    __table_args__ = (
+        Index("ix_promise_status_latest", "status", "latest"),
+        Index("ix_promise_ministry", "ministry"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    # The deadline phrase exactly as typed; never rewritten (postponements go to history).
+    deadline: str
+    # The day the promise was made (debate or letter): the reference date of the phrase.
+    reference: date
+    # The window read from `deadline` at `reference` (empty for an event phrase).
+    earliest: date | None = None
+    latest: date | None = Field(default=None, index=True)
+    kind: str = "vague"
+    recurrence: str | None = None
+    hedged: bool = False
+    estimated: bool = False
+    explanation: str = ""
+    open_ended: bool = False  # an event phrase stored without a date
+    # Who promised it.
+    by: str | None = None  # bewindspersoon
+    function: str | None = None  # e.g. "minister van Justitie en Veiligheid"
+    ministry: str | None = None
+    # To whom.
+    to: str | None = None  # member of parliament
+    fraction: str | None = None
+    # Where.
+    source: str | None = None  # debate or letter
+    kamerstuk: str | None = None
+    url: str | None = None
+    number: str | None = Field(default=None, unique=True)  # official register, TZ202412-116
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    owner: str | None = Field(default=None, index=True)  # e-mail for reminders
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default=Status.OPEN.value, index=True)
+    fulfilled_by: str | None = None  # the letter that fulfilled it
+    closed_on: date | None = None
+    created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    updated_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    # Raised on every deadline change; the feed's SEQUENCE.
+    revision: int = 0
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == Status.OPEN and self.latest is not None and self.latest < today
+
+
+class DeadlineChange(SQLModel, table=True):
+    """One row per deadline change ("Mag ik er juni van maken?")."""
+
+    __tablename__ = "deadline_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
+    changed_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    # The reference date the new phrase was read at (the day of the postponement).
+    reference: date
+    old_deadline: str
+    new_deadline: str
+    old_earliest: date | None = None
+    old_latest: date | None = None
+    new_earliest: date | None = None
+    new_latest: date | None = None
+    reason: str | None = None
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed under a lease
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or attempts exhausted
+    CANCELLED = "cancelled"  # deadline moved or promise closed
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox: one row per (promise, kind, due date), never two."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("promise_id", "kind", "due_on", name="uq_reminder_promise_kind_due"),
+        Index("ix_reminder_state_next", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
+    kind: str  # opens, approaching, due, overdue, postponed
+    due_on: date  # the day the rule says it is due (part of the identity)
+    recipient: str = ""
+    state: str = Field(default=ReminderState.PENDING.value)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+    claimed_by: str | None = None
+    message_id: str = ""
+    sent_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+
+
+class FeedToken(SQLModel, table=True):
+    """The secret of a private feed, stored as a hash; rotate with `feeds token NAME`."""
+
+    __tablename__ = "feed_token"
+
+    feed: str = Field(primary_key=True)
+    token_hash: str
+    created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
