@@ -39,6 +39,13 @@ class Store:
         self.engine.dispose()
 
 
+def open_store(config) -> Store:
+    """The store a command uses: URL and busy timeout from `config`, schema up to date."""
+    store = Store(config.database_url(), config.database.busy_timeout)
+    store.create_schema()
+    return store
+
+
 def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     try:
         u = make_url(url)
