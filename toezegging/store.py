@@ -1,19 +1,44 @@
-"""The database: engine, sessions and the queries the rest of the tool asks.
+"""The database: engine, sessions, schema migrations and the queries the rest of the tool asks.
 
 SQLite (the embedded default) runs in WAL mode with a busy timeout, so two commands
 at once never lose a write; PostgreSQL is used by URL for a shared team instance.
+The schema is kept by Alembic (`toezegging/migrations/`); `open_store` brings a
+database up to the newest revision before a command uses it, so an upgrade of the tool
+keeps a user's data.
+
+For other modules:
+
+- `open_store(config) -> Store`: the store a command uses (URL and busy timeout from
+  the config, schema up to date). `with store.session() as s:` commits on success.
+- `get_promise(session, id) -> Promise`: raises `errors.NotFound` with a helpful message.
+- `query_promises(session, *, status=None, ministry=None, tag=None, owner=None,
+  overdue=None, today=None, due_within_days=None, search=None) -> list[Promise]`:
+  filters in SQL, sorted by `latest` (promises without a date, events, last), then id.
+  `status`, `ministry`, `tag` and `owner` take one value or a list (any of them
+  matches); `status=None` or `"all"` means every status. `ministry` matches a part of
+  the name, case-insensitively; `tag` and `owner` match exactly (case-insensitively).
+  `overdue=True` keeps open promises whose `latest` is before `today`; `False` the
+  others. `due_within_days=N` keeps promises with `today <= latest <= today + N`.
+  `search` looks for a piece of text in the text, deadline, people, source and notes.
+  `today` is required with `overdue` or `due_within_days` (time is a parameter).
+- `history(session, promise_id) -> list[DeadlineChange]`, oldest first.
 """
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import Text, cast, event, func, or_, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import Session, create_engine, select
 
 from . import model  # noqa: F401  (registers the tables)
-from .errors import ConfigError
+from .errors import ConfigError, InvalidInput, NotFound
+from .model import DeadlineChange, Promise, Status
+
+MIGRATIONS = "toezegging:migrations"
 
 
 class Store:
@@ -33,7 +58,12 @@ class Store:
                 raise
 
     def create_schema(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
+        """Bring the schema up to the newest migration (creates it in an empty database)."""
+        upgrade_schema(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -42,7 +72,17 @@ class Store:
 def open_store(config) -> Store:
     """The store a command uses: URL and busy timeout from `config`, schema up to date."""
     store = Store(config.database_url(), config.database.busy_timeout)
-    store.create_schema()
+    try:
+        store.create_schema()
+    except ConfigError:
+        store.dispose()
+        raise
+    except Exception as e:  # a database that cannot be reached is the user's to fix
+        store.dispose()
+        raise ConfigError(
+            f"cannot open the database {_safe_url(store.url)}: {_first_line(e)}. "
+            "Check [database] url in the config or TOEZEGGING_DATABASE_URL."
+        ) from None
     return store
 
 
@@ -54,7 +94,8 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
             f"database URL {url!r} is not valid; use sqlite:///path/to/toezegging.db "
             "or postgresql+psycopg://user@host/dbname."
         ) from None
-    if u.get_backend_name() == "sqlite":
+    backend = u.get_backend_name()
+    if backend == "sqlite":
         if u.database and u.database != ":memory:":
             Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
@@ -68,4 +109,198 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    if backend != "postgresql":
+        raise ConfigError(
+            f"database URL {_safe_url(url)!r} names {backend!r}; toezegging runs on "
+            "sqlite:///... or postgresql+psycopg://..."
+        )
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError:
+        raise ConfigError(
+            "PostgreSQL needs the psycopg driver: pip install 'toezegging[postgres]'."
+        ) from None
+
+
+# ----------------------------------------------------------------------------- migrations
+
+def _alembic_config(connection: Connection | None = None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS)
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision` (nothing to do when already there)."""
+    from alembic import command
+
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two processes opening a new database at once: one migrates, the other waits.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7203184)"))
+        command.upgrade(_alembic_config(conn), revision)
+
+
+# ----------------------------------------------------------------------------- queries
+
+def get_promise(session: Session, promise_id: int | str) -> Promise:
+    """The promise with this id, or `NotFound` saying how to find the right one."""
+    try:
+        pid = int(str(promise_id).strip().lstrip("#"))
+    except ValueError:
+        raise NotFound(
+            f"'{promise_id}' is not a promise id; ids are numbers, "
+            "see `toezegging list --status all`."
+        ) from None
+    p = session.get(Promise, pid)
+    if p is None:
+        raise NotFound(f"no promise with id {pid}; see `toezegging list --status all` for the ids.")
+    return p
+
+
+def history(session: Session, promise_id: int) -> list[DeadlineChange]:
+    """The deadline changes of one promise, oldest first."""
+    stmt = (
+        select(DeadlineChange)
+        .where(DeadlineChange.promise_id == promise_id)
+        .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+    )
+    return list(session.exec(stmt))
+
+
+def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[DeadlineChange]]:
+    """The deadline changes of many promises in one query, by promise id, oldest first."""
+    ids = list(promise_ids)
+    out: dict[int, list[DeadlineChange]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    for start in range(0, len(ids), 500):
+        stmt = (
+            select(DeadlineChange)
+            .where(DeadlineChange.promise_id.in_(ids[start:start + 500]))
+            .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+        )
+        for ch in session.exec(stmt):
+            out[ch.promise_id].append(ch)
+    return out
+
+
+def _values(v) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [v]
+    return [str(x) for x in v]
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def query_promises(
+    session: Session,
+    *,
+    status=None,
+    ministry=None,
+    tag=None,
+    owner=None,
+    overdue: bool | None = None,
+    today: date | None = None,
+    due_within_days: int | None = None,
+    search: str | None = None,
+) -> list[Promise]:
+    """Promises matching every filter given, by deadline (see the module docstring)."""
+    stmt = select(Promise)
+    statuses = [s.lower() for s in _values(status)]
+    if statuses and "all" not in statuses:
+        unknown = [s for s in statuses if s not in {x.value for x in Status}]
+        if unknown:
+            raise InvalidInput(
+                f"unknown status {unknown[0]!r}; use one of "
+                + ", ".join(s.value for s in Status) + " or all."
+            )
+        stmt = stmt.where(Promise.status.in_(statuses))
+    if ministries := _values(ministry):
+        stmt = stmt.where(or_(*(
+            func.lower(Promise.ministry).like(f"%{_like_escape(m.lower())}%", escape="\\")
+            for m in ministries
+        )))
+    if owners := _values(owner):
+        stmt = stmt.where(func.lower(Promise.owner).in_([o.lower() for o in owners]))
+    if tags := _values(tag):
+        # Tags are stored as a JSON list of lower-case strings; match the quoted tag.
+        stmt = stmt.where(or_(*(
+            cast(Promise.tags, Text).like(
+                f"%{_like_escape(json.dumps(t.strip().lower()))}%", escape="\\"
+            )
+            for t in tags
+        )))
+    if (overdue is not None or due_within_days is not None) and today is None:
+        raise ValueError("query_promises: pass today= with overdue or due_within_days")
+    if overdue is True:
+        stmt = stmt.where(Promise.status == Status.OPEN.value, Promise.latest < today)
+    elif overdue is False:
+        stmt = stmt.where(or_(
+            Promise.status != Status.OPEN.value, Promise.latest.is_(None), Promise.latest >= today
+        ))
+    if due_within_days is not None:
+        stmt = stmt.where(
+            Promise.latest >= today, Promise.latest <= today + timedelta(days=due_within_days)
+        )
+    if search and search.strip():
+        pattern = f"%{_like_escape(search.strip().lower())}%"
+        columns = (
+            Promise.text, Promise.deadline, Promise.by, Promise.function, Promise.ministry,
+            Promise.to, Promise.fraction, Promise.source, Promise.kamerstuk, Promise.number,
+            Promise.notes, Promise.fulfilled_by,
+        )
+        stmt = stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+    stmt = stmt.order_by(Promise.latest.is_(None), Promise.latest, Promise.earliest, Promise.id)
+    found = list(session.exec(stmt))
+    if tags:  # the LIKE above may over-match a tag that contains a quote; check exactly
+        wanted = {t.strip().lower() for t in tags}
+        found = [p for p in found if wanted & {t.lower() for t in p.tags}]
+    return found
+
+
+def find_by_number(session: Session, number: str) -> Promise | None:
+    return session.exec(select(Promise).where(Promise.number == number)).first()
+
+
+def fix_sequences(session: Session) -> None:
+    """After rows were inserted with explicit ids (an import), move PostgreSQL's counter on."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(
+            "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
+            "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
+        ))
+
+
+def _first_line(e: Exception) -> str:
+    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(unreadable URL)"
