@@ -72,6 +72,9 @@ class Promise(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     # The deadline phrase exactly as typed; never rewritten (postponements go to history).
     deadline: str
+    # The phrase of the latest postponement (None when never postponed); the window below
+    # is read from it. `deadline_now()` gives the phrase the window belongs to.
+    current_deadline: str | None = None
     # The day the promise was made (debate or letter): the reference date of the phrase.
     reference: date
     # The window read from `deadline` at `reference` (empty for an event phrase).
@@ -103,11 +106,15 @@ class Promise(SQLModel, table=True):
     closed_on: date | None = None
     created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_now_column(nullable=False))
-    # Raised on every deadline change; the feed's SEQUENCE.
+    # Raised on every change a subscriber should see (deadline, status, text); the feed's SEQUENCE.
     revision: int = 0
 
     def is_overdue(self, today: date) -> bool:
         return self.status == Status.OPEN and self.latest is not None and self.latest < today
+
+    def deadline_now(self) -> str:
+        """The phrase the current window was read from (the latest postponement's, if any)."""
+        return self.current_deadline or self.deadline
 
 
 class DeadlineChange(SQLModel, table=True):

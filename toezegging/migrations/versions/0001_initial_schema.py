@@ -3,7 +3,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 15:54:39.466820
+Create Date: 2026-11-25 15:56:21.524562
 """
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('deadline', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('current_deadline', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('reference', sa.Date(), nullable=False),
     sa.Column('earliest', sa.Date(), nullable=True),
     sa.Column('latest', sa.Date(), nullable=True),
