@@ -1,0 +1,429 @@
+"""The everyday commands: add, list, show, edit, done, postpone, withdraw, lapse, import, export.
+
+Each command reads its options, opens the store, calls `toezegging.promises` or
+`toezegging.transfer`, and prints. The clock comes from the `Context` (read once).
+"""
+
+import json
+import re
+import sys
+from contextlib import contextmanager
+from datetime import date
+
+import click
+
+from ..errors import InvalidInput, UnreadableDeadline
+from ..model import STATUS_NL, Status
+from .context import Context
+
+STATUS_CHOICES = [s.value for s in Status]
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-06-10.",
+                      param, ctx)
+
+
+DATE = DateType()
+
+
+def _interactive() -> bool:
+    """Whether to ask for what is missing (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+@contextmanager
+def _session(ctx: Context):
+    from ..store import open_store
+
+    store = open_store(ctx.config)
+    try:
+        with store.session() as s:
+            yield s
+    finally:
+        store.dispose()
+
+
+def _dump(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _as_dict(session, p, ctx: Context) -> dict:
+    from ..promises import promise_to_dict
+    from ..store import history
+
+    return promise_to_dict(p, history(session, p.id), ctx.today)
+
+
+def _window(p) -> str:
+    if p.latest is None:
+        return "open-ended (no date)"
+    if p.earliest in (None, p.latest):
+        return p.latest.isoformat()
+    return f"{p.earliest.isoformat()} .. {p.latest.isoformat()}"
+
+
+def _status_label(p, today: date) -> str:
+    label = p.status
+    if p.is_overdue(today):
+        label += ", overdue"
+    return label
+
+
+def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
+    echo = lambda s="": click.echo(s, err=err)  # noqa: E731
+    title = f"Promise {p.id}" if p.id else "Promise"
+    if p.number:
+        title += f" ({p.number})"
+    echo(f"{title}: {p.text}")
+    echo(f"  deadline:   '{p.deadline}', said on {p.reference.isoformat()}")
+    if p.current_deadline:
+        echo(f"  now:        '{p.current_deadline}' (postponed {len(d['history'])}x)")
+    echo(f"  window:     {_window(p)} ({p.kind}{', hedged' if p.hedged else ''}"
+         f"{', estimated' if p.estimated else ''}{', ' + p.recurrence if p.recurrence else ''})")
+    echo(f"              {p.explanation}")
+    if p.id:
+        echo(f"  status:     {_status_label(p, today)} ({STATUS_NL[Status(p.status)]})"
+             + (f", {p.fulfilled_by}" if p.fulfilled_by else "")
+             + (f", closed {p.closed_on.isoformat()}" if p.closed_on else ""))
+    who = [("by", p.by), ("function", p.function), ("ministry", p.ministry), ("to", p.to),
+           ("fraction", p.fraction), ("source", p.source), ("kamerstuk", p.kamerstuk),
+           ("url", p.url), ("owner", p.owner), ("notes", p.notes)]
+    for label, value in who:
+        if value:
+            echo(f"  {label + ':':<11} {value}")
+    if p.tags:
+        echo(f"  tags:       {', '.join(p.tags)}")
+    for i, h in enumerate(d["history"], 1):
+        why = f" ({h['reason']})" if h["reason"] else ""
+        echo(f"  postponed {i}: {h['reference']}: '{h['old_deadline']}' "
+             f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
+             f"({h['new_latest'] or 'no date'}){why}")
+
+
+def _show_after(session, p, ctx: Context, as_json: bool, message: str) -> None:
+    if as_json:
+        _dump(_as_dict(session, p, ctx))
+    else:
+        click.echo(message)
+
+
+# ----------------------------------------------------------------------------- add
+
+@click.command()
+@click.argument("text", required=False)
+@click.option("--deadline", "-d", help="The time phrase as said, e.g. 'voor de zomer'.")
+@click.option("--date", "reference", type=DATE,
+              help="The day the promise was made (debate or letter). Default: today.")
+@click.option("--by", help="Who promised it (bewindspersoon).")
+@click.option("--function", help="Their function, e.g. 'minister van Justitie en Veiligheid'.")
+@click.option("--ministry", help="The ministry.")
+@click.option("--to", help="To whom (member of parliament).")
+@click.option("--fraction", help="The member's fraction.")
+@click.option("--source", help="Where: the debate or letter.")
+@click.option("--kamerstuk", help="Kamerstuk number, e.g. 28345-300.")
+@click.option("--url", help="A link to the debate or letter.")
+@click.option("--number", help="The official register number, e.g. TZ202412-116.")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--owner", help="E-mail address that gets the reminders.")
+@click.option("--notes", help="Free notes.")
+@click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
+@click.option("--due", type=DATE, help="The date to hold an event deadline to.")
+@click.option("--yes", "-y", is_flag=True, help="Store without asking to confirm.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored promise as JSON.")
+@click.pass_obj
+def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_json, **fields):
+    """Add a promise: shows how its deadline is read, and asks before storing it."""
+    from ..promises import Draft, EventWithoutDate, add_promise, prepare
+
+    interactive = _interactive()
+    guided = interactive and not text
+    if not text:
+        if not interactive:
+            raise InvalidInput("give the promise's text: toezegging add TEXT --deadline PHRASE.")
+        text = click.prompt("What was promised")
+    if not deadline:
+        if not interactive:
+            raise InvalidInput("give the deadline as said, e.g. --deadline 'voor de zomer'.")
+        deadline = click.prompt("Deadline, as said (e.g. 'voor de zomer')")
+    if guided:
+        for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
+            if not fields.get(key):
+                fields[key] = click.prompt(f"{question} (Enter to skip)", default="",
+                                           show_default=False) or None
+    reference = reference or ctx.today
+    while True:
+        draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
+                      due=due, fields={**fields, "tags": list(tags)})
+        try:
+            p = prepare(draft, today=ctx.today, now=ctx.now)
+            break
+        except EventWithoutDate as e:
+            if not interactive:
+                raise
+            click.echo(e.message, err=True)
+            answer = click.prompt("Expected date (YYYY-MM-DD), or Enter to keep it open-ended",
+                                  default="", show_default=False, type=str)
+            if answer:
+                open_ended, due = False, DATE.convert(answer, None, None)
+            else:
+                open_ended, due = True, None
+        except UnreadableDeadline as e:
+            if not interactive:
+                raise
+            click.echo(f"Error: {e.message}", err=True)
+            deadline = click.prompt("Deadline, as said")
+
+    with _session(ctx) as s:
+        from ..promises import _check_number_free
+
+        _check_number_free(s, p.number)
+    _print_promise({"history": []}, p, ctx.today, err=as_json)
+    if not yes:
+        click.confirm("Store this promise?", default=True, abort=True, err=as_json)
+    with _session(ctx) as s:
+        add_promise(s, p)
+        _show_after(s, p, ctx, as_json, f"Added promise {p.id}.")
+
+
+# ----------------------------------------------------------------------------- list, show
+
+def _days(value: str | None) -> int | None:
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
+    if not m:
+        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w.")
+    return int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+
+
+@click.command("list")
+@click.option("--status", default="open", show_default=True,
+              type=click.Choice([*STATUS_CHOICES, "all"], case_sensitive=False),
+              help="Which promises; 'all' for every status.")
+@click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
+@click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
+@click.option("--ministry", help="Only this ministry (part of the name).")
+@click.option("--tag", help="Only promises with this tag.")
+@click.option("--owner", help="Only promises of this owner (e-mail).")
+@click.option("--search", help="Only promises mentioning this text.")
+@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+@click.pass_obj
+def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, as_json):
+    """List promises by deadline (open ones unless --status says otherwise)."""
+    from ..promises import promise_to_dict
+    from ..store import histories, query_promises
+
+    with _session(ctx) as s:
+        found = query_promises(
+            s, status=status, ministry=ministry, tag=tag, owner=owner,
+            overdue=True if overdue else None, today=ctx.today,
+            due_within_days=_days(due_within), search=search,
+        )
+        changes = histories(s, [p.id for p in found])
+        if as_json:
+            _dump([promise_to_dict(p, changes[p.id], ctx.today) for p in found])
+            return
+        _table(found, changes, ctx.today)
+
+
+def _table(found, changes, today: date) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=click.get_text_stream("stdout"), highlight=False,
+                      width=None if sys.stdout.isatty() else 120)
+    if not found:
+        console.print("No promises match.")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("ID", justify="right")
+    table.add_column("Due")
+    table.add_column("Deadline")
+    table.add_column("Status")
+    table.add_column("Promise", overflow="fold", ratio=1)
+    table.add_column("Who")
+    for p in found:
+        moved = f" ({len(changes[p.id])}x moved)" if changes[p.id] else ""
+        status = _status_label(p, today)
+        table.add_row(
+            str(p.id), p.latest.isoformat() if p.latest else "—",
+            p.deadline_now() + moved,
+            f"[red]{status}[/red]" if p.is_overdue(today) else status,
+            p.text if len(p.text) <= 90 else p.text[:89] + "…",
+            " / ".join(x for x in (p.by, p.ministry) if x) or "",
+        )
+    console.print(table)
+    console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.pass_obj
+def show(ctx: Context, promise_id, as_json):
+    """Show one promise with its deadline history."""
+    from ..store import get_promise
+
+    with _session(ctx) as s:
+        p = get_promise(s, promise_id)
+        d = _as_dict(s, p, ctx)
+    if as_json:
+        _dump(d)
+    else:
+        _print_promise(d, p, ctx.today)
+
+
+# ----------------------------------------------------------------------------- changes
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@click.argument("phrase")
+@click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
+@click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
+@click.option("--due", type=DATE, help="The date to hold an event deadline to.")
+@click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
+@click.pass_obj
+def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json):
+    """Move a promise's deadline to PHRASE (read as of today); the old one stays in history."""
+    from ..promises import postpone as do_postpone
+    from ..store import get_promise
+
+    with _session(ctx) as s:
+        c = do_postpone(s, promise_id, phrase, today=ctx.today, now=ctx.now, reason=reason,
+                        open_ended=open_ended, due=due)
+        p = get_promise(s, c.promise_id)
+        _show_after(s, p, ctx, as_json,
+                    f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
+                    f"'{c.new_deadline}', now {_window(p)}: {p.explanation}")
+
+
+def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json: bool):
+    from ..promises import set_status
+
+    with _session(ctx) as s:
+        p = set_status(s, promise_id, status, today=ctx.today, now=ctx.now, letter=letter)
+        extra = f" ({p.fulfilled_by})" if p.fulfilled_by and status.value != "open" else ""
+        _show_after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@click.option("--letter", help="What fulfilled it, e.g. 'Kamerstuk 28345-300'.")
+@click.option("--partly", is_flag=True, help="Only partly fulfilled (Deels voldaan).")
+@JSON_OPTION
+@click.pass_obj
+def done(ctx: Context, promise_id, letter, partly, as_json):
+    """Mark a promise fulfilled (or --partly)."""
+    _close(ctx, promise_id, Status.PARTLY if partly else Status.FULFILLED, letter, as_json)
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@JSON_OPTION
+@click.pass_obj
+def withdraw(ctx: Context, promise_id, as_json):
+    """Mark a promise withdrawn (taken back)."""
+    _close(ctx, promise_id, Status.WITHDRAWN, None, as_json)
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@JSON_OPTION
+@click.pass_obj
+def lapse(ctx: Context, promise_id, as_json):
+    """Mark a promise lapsed (Vervallen)."""
+    _close(ctx, promise_id, Status.LAPSED, None, as_json)
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@click.option("--text", help="What was promised.")
+@click.option("--date", "reference", type=DATE, help="Correct the day the promise was made.")
+@click.option("--by")
+@click.option("--function")
+@click.option("--ministry")
+@click.option("--to")
+@click.option("--fraction")
+@click.option("--source")
+@click.option("--kamerstuk")
+@click.option("--url")
+@click.option("--number")
+@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.")
+@click.option("--no-tags", is_flag=True, help="Remove every tag.")
+@click.option("--owner")
+@click.option("--notes")
+@click.option("--status", type=click.Choice(STATUS_CHOICES, case_sensitive=False),
+              help="Set the status (e.g. reopen with --status open).")
+@click.option("--letter", "fulfilled_by", help="What fulfilled it.")
+@JSON_OPTION
+@click.pass_obj
+def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
+    """Change a promise's fields; an empty value ('') clears one. Use postpone for the deadline."""
+    from ..promises import edit as do_edit
+
+    changes = {k: v for k, v in options.items() if v is not None}
+    if tags or no_tags:
+        changes["tags"] = [] if no_tags else list(tags)
+    with _session(ctx) as s:
+        p = do_edit(s, promise_id, changes, today=ctx.today, now=ctx.now)
+        _show_after(s, p, ctx, as_json,
+                    f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+
+
+# ----------------------------------------------------------------------------- import, export
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True)
+@click.pass_obj
+def export(ctx: Context, fmt):
+    """Write every promise, with its history, to standard output (JSON or CSV)."""
+    from ..transfer import export_records, to_csv, to_json
+
+    with _session(ctx) as s:
+        records = export_records(s, ctx.today)
+    click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
+
+
+@click.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
+@click.pass_obj
+def import_(ctx: Context, file, skip_bad):
+    """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
+
+    Running it again adds nothing: rows are matched on the register number.
+    """
+    from ..transfer import check_rows, read_rows, write_rows
+
+    name = getattr(file, "name", "") or ""
+    rows = read_rows(file.read(), name if isinstance(name, str) else "")
+    show = sys.stderr.isatty() and len(rows) > 1
+    with _progress(show, len(rows), "Reading ") as tick:
+        result, incoming = check_rows(rows, ctx.now, skip_bad=skip_bad, progress=tick)
+    with _session(ctx) as s, _progress(show, len(incoming), "Storing ") as tick:
+        write_rows(s, result, incoming, ctx.now, progress=tick)
+    for row, why in result.skipped:
+        click.echo(f"skipped row {row}: {why}", err=True)
+    click.echo(f"Imported {name if isinstance(name, str) else 'input'}: {result.summary()}.")
+
+
+@contextmanager
+def _progress(show: bool, length: int, label: str):
+    if not show:
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update

@@ -1,0 +1,452 @@
+"""Export and import: our own JSON and CSV, and the Tweede Kamer's open-data `Toezegging` records.
+
+Export writes every promise in the JSON shape of `promises.promise_to_dict` (CSV: one
+column per field, tags comma-separated, history as JSON). Import reads that back, a
+plain spreadsheet with just `text`, `deadline` and `reference` columns, or the Tweede
+Kamer's records (a list, or the OData wrapper `{"value": [...]}`): the deadline is
+found in `Tekst` in search mode, unless `DatumNakoming` gives the day.
+
+Import checks every row first and writes nothing when one is malformed (unless
+`skip_bad`); it is idempotent on the register number (and, without one, on text +
+deadline + reference), so running it twice adds nothing.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from .errors import InvalidInput, ToezeggingError
+from .model import DeadlineChange, Promise, Status
+from .promises import (
+    apply_reading,
+    change_to_dict,
+    check_fields,
+    from_window,
+    promise_to_dict,
+    read_deadline,
+)
+from .store import find_by_number, fix_sequences, histories
+
+# The Tweede Kamer's status words (and the ones its older records use).
+TK_STATUS = {
+    "openstaand": Status.OPEN,
+    "open": Status.OPEN,
+    "voldaan": Status.FULFILLED,
+    "afgedaan": Status.FULFILLED,
+    "deels voldaan": Status.PARTLY,
+    "deels afgedaan": Status.PARTLY,
+    "vervallen": Status.LAPSED,
+    "ingetrokken": Status.WITHDRAWN,
+}
+FREE_FIELDS = ("number", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk",
+               "url", "tags", "owner", "notes", "fulfilled_by")
+
+
+# ----------------------------------------------------------------------------- export
+
+def export_records(session: Session, today: date) -> list[dict]:
+    promises = list(session.exec(select(Promise).order_by(Promise.id)))
+    changes = histories(session, [p.id for p in promises])
+    return [promise_to_dict(p, changes[p.id], today) for p in promises]
+
+
+def to_json(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(records: list[dict]) -> str:
+    if not records:
+        return ""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+    w.writeheader()
+    for r in records:
+        w.writerow({k: _cell(v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return ", ".join(v)
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+# ----------------------------------------------------------------------------- reading files
+
+class BadRow(ToezeggingError):
+    pass
+
+
+def read_rows(data: bytes, name: str = "") -> list:
+    """The records in an import file (JSON list, OData wrapper, JSON lines or CSV)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{name or 'the file'} is not UTF-8 text; save it as UTF-8.") from None
+    stripped = text.lstrip()
+    if name.lower().endswith(".csv") or not stripped.startswith(("[", "{")):
+        return _csv_rows(text)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        try:  # JSON lines: one object per line
+            return [json.loads(ln) for ln in lines] if len(lines) > 1 else _raise(e)
+        except json.JSONDecodeError:
+            raise InvalidInput(
+                f"{name or 'the file'} is not valid JSON ({e.msg} at line {e.lineno}); "
+                "import reads our own export (JSON or CSV) or Tweede Kamer Toezegging records."
+            ) from None
+    if isinstance(doc, dict) and isinstance(doc.get("value"), list):
+        return doc["value"]
+    if isinstance(doc, dict):
+        return [doc]
+    if isinstance(doc, list):
+        return doc
+    raise InvalidInput("the JSON holds no records; expected a list of promises.")
+
+
+def _raise(e):
+    raise e
+
+
+def _csv_rows(text: str) -> list[dict]:
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    if rows and None in rows[0]:
+        raise InvalidInput("the CSV has rows longer than its header; check the separators.")
+    return rows
+
+
+# ----------------------------------------------------------------------------- one row
+
+def _date(v, what: str) -> date | None:
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str):
+        raise BadRow(f"{what} must be a date (YYYY-MM-DD), got {v!r}")
+    v = v.strip()
+    if not v or v.startswith("0001-01-01"):
+        return None
+    try:
+        return datetime.fromisoformat(v.replace("Z", "+00:00")).date() if "T" in v else (
+            date.fromisoformat(v[:10])
+        )
+    except ValueError:
+        raise BadRow(f"{what} {v!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _moment(v, what: str, default: datetime) -> datetime:
+    if v in (None, ""):
+        return default
+    try:
+        m = datetime.fromisoformat(str(v).replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRow(f"{what} {v!r} is not a moment (ISO 8601)") from None
+    return m if m.tzinfo else m.replace(tzinfo=default.tzinfo)
+
+
+def _bool(v, what: str) -> bool:
+    if isinstance(v, bool):
+        return v
+    s = str(v or "").strip().lower()
+    if s in ("", "false", "0", "no", "nee"):
+        return False
+    if s in ("true", "1", "yes", "ja"):
+        return True
+    raise BadRow(f"{what} must be true or false, got {v!r}")
+
+
+def _status(v) -> Status:
+    s = str(v or "").strip().lower()
+    if not s:
+        return Status.OPEN
+    if s in {x.value for x in Status}:
+        return Status(s)
+    if s in TK_STATUS:
+        return TK_STATUS[s]
+    raise BadRow(f"status {v!r} is unknown; use one of " + ", ".join(x.value for x in Status))
+
+
+def _str(row: dict, key: str) -> str | None:
+    v = row.get(key)
+    if v is None:
+        return None
+    if not isinstance(v, str | int | float) or isinstance(v, bool):
+        raise BadRow(f"{key} must be text, got {v!r}")
+    return str(v)
+
+
+@dataclass
+class Incoming:
+    promise: Promise
+    history: list[DeadlineChange] = field(default_factory=list)
+    keep_id: int | None = None
+    register: bool = False  # from the Tweede Kamer: its status and text are the truth
+
+
+def own_row(row: dict, now: datetime) -> Incoming:
+    """A row of our own export (or a spreadsheet with text, deadline, reference)."""
+    text, phrase = _str(row, "text"), _str(row, "deadline")
+    reference = _date(row.get("reference"), "reference")
+    if not text or not text.strip():
+        raise BadRow("text is empty")
+    if phrase is None:
+        raise BadRow("deadline is missing")
+    if reference is None:
+        raise BadRow("reference (the day the promise was made) is missing")
+    try:
+        fields = check_fields({k: _tags(row[k]) if k == "tags" else _str(row, k)
+                               for k in FREE_FIELDS if k in row})
+    except InvalidInput as e:
+        raise BadRow(e.message) from None
+    p = Promise(text=text.strip(), deadline=phrase, reference=reference,
+                created_at=_moment(row.get("created_at"), "created_at", now),
+                updated_at=_moment(row.get("updated_at"), "updated_at", now), **fields)
+    if row.get("kind"):  # a full record: keep the window as it was read then
+        p.current_deadline = _str(row, "current_deadline") or None
+        if p.current_deadline == p.deadline:
+            p.current_deadline = None
+        p.earliest = _date(row.get("earliest"), "earliest")
+        p.latest = _date(row.get("latest"), "latest")
+        p.kind = _str(row, "kind")
+        p.recurrence = _str(row, "recurrence") or None
+        p.hedged = _bool(row.get("hedged"), "hedged")
+        p.estimated = _bool(row.get("estimated"), "estimated")
+        p.explanation = _str(row, "explanation") or ""
+        p.open_ended = _bool(row.get("open_ended"), "open_ended")
+        if p.earliest and p.latest and p.earliest > p.latest:
+            raise BadRow(f"earliest {p.earliest} is after latest {p.latest}")
+    else:  # a plain spreadsheet row: read the phrase now
+        apply_reading(p, read_deadline(phrase, reference))
+    p.status = _status(row.get("status")).value
+    p.closed_on = _date(row.get("closed_on"), "closed_on")
+    try:
+        p.revision = int(row.get("revision") or 0)
+    except (TypeError, ValueError):
+        raise BadRow(f"revision must be a number, got {row.get('revision')!r}") from None
+    keep_id = None
+    if row.get("id") not in (None, ""):
+        try:
+            keep_id = int(row["id"])
+        except (TypeError, ValueError):
+            raise BadRow(f"id must be a number, got {row['id']!r}") from None
+    return Incoming(p, _history(row.get("history"), now), keep_id)
+
+
+def _tags(v) -> list[str]:
+    if v in (None, ""):
+        return []
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list):
+        return [str(x) for x in v]
+    raise BadRow(f"tags must be a list or comma-separated text, got {v!r}")
+
+
+def _history(v, now: datetime) -> list[DeadlineChange]:
+    if v in (None, ""):
+        return []
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except json.JSONDecodeError:
+            raise BadRow("history is not valid JSON") from None
+    if not isinstance(v, list) or not all(isinstance(c, dict) for c in v):
+        raise BadRow("history must be a list of deadline changes")
+    out = []
+    for i, c in enumerate(v, 1):
+        where = f"history[{i}]"
+        if not c.get("new_deadline") or not c.get("reference"):
+            raise BadRow(f"{where} needs new_deadline and reference")
+        out.append(DeadlineChange(
+            promise_id=0, changed_at=_moment(c.get("changed_at"), f"{where}.changed_at", now),
+            reference=_date(c["reference"], f"{where}.reference"),
+            old_deadline=str(c.get("old_deadline") or ""), new_deadline=str(c["new_deadline"]),
+            old_earliest=_date(c.get("old_earliest"), f"{where}.old_earliest"),
+            old_latest=_date(c.get("old_latest"), f"{where}.old_latest"),
+            new_earliest=_date(c.get("new_earliest"), f"{where}.new_earliest"),
+            new_latest=_date(c.get("new_latest"), f"{where}.new_latest"),
+            reason=c.get("reason") or None,
+        ))
+    return out
+
+
+def register_row(row: dict, now: datetime) -> Incoming | None:
+    """A Tweede Kamer `Toezegging` record (None for one the register marks deleted)."""
+    from .deadline import parse, search
+
+    if _bool(row.get("Verwijderd"), "Verwijderd"):
+        return None
+    number, text = _str(row, "Nummer"), _str(row, "Tekst")
+    if not number or not number.strip():
+        raise BadRow("Nummer is empty")
+    if not text or not text.strip():
+        raise BadRow("Tekst is empty")
+    reference = _date(row.get("Aanmaakdatum"), "Aanmaakdatum")
+    if reference is None:
+        raise BadRow("Aanmaakdatum is empty; the day of the promise is needed to read its deadline")
+    name = _str(row, "Naam") or " ".join(
+        x for x in (_str(row, "Voornaam"), _str(row, "Achternaam")) if x
+    )
+    activity = _str(row, "ActiviteitNummer")
+    try:
+        fields = check_fields({
+            "number": number, "by": name, "function": _str(row, "Functie"),
+            "ministry": _str(row, "Ministerie"),
+            "source": f"activiteit {activity}" if activity else None,
+        })
+    except InvalidInput as e:
+        raise BadRow(e.message) from None
+    text = " ".join(text.split())
+    p = Promise(text=text, deadline="", reference=reference, created_at=now, updated_at=now,
+                **fields)
+    due = _date(row.get("DatumNakoming"), "DatumNakoming")
+    if due is not None:
+        p.deadline = due.isoformat()
+        apply_reading(p, from_window(p.deadline, reference, parse(p.deadline, reference)))
+    elif (found := search(text, reference)) is not None:
+        p.deadline = found.text
+        w = found.window
+        apply_reading(p, from_window(found.text, reference, w, open_ended=w.is_event))
+    else:
+        p.kind, p.open_ended = "event", True
+        p.explanation = "Geen termijn gevonden in de tekst van de toezegging."
+    status = _status(row.get("Status"))
+    p.status = status.value
+    return Incoming(p, register=True)
+
+
+def convert(row, index: int, now: datetime) -> Incoming | None:
+    if not isinstance(row, dict):
+        raise BadRow(f"is not a record (an object with fields), got {type(row).__name__}")
+    if "Tekst" in row or "Nummer" in row:
+        return register_row(row, now)
+    if "text" in row or "deadline" in row:
+        return own_row(row, now)
+    raise BadRow(
+        "has neither our fields (text, deadline, reference) nor the Tweede Kamer's "
+        "(Nummer, Tekst, Aanmaakdatum)"
+    )
+
+
+# ----------------------------------------------------------------------------- writing
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0  # marked deleted in the Tweede Kamer's register, passed over
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why)
+
+    def summary(self) -> str:
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        if self.deleted:
+            parts.append(f"{self.deleted} deleted in the register, passed over")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} bad rows skipped")
+        return ", ".join(parts)
+
+
+def check_rows(rows: list, now: datetime, *, skip_bad: bool = False,
+               progress: Callable[[int], None] | None = None):
+    """Convert every row; all errors at once (nothing is written yet)."""
+    from .errors import UnreadableDeadline
+
+    result, incoming, seen = ImportResult(), [], {}
+    for i, row in enumerate(rows, 1):
+        try:
+            inc = convert(row, i, now)
+            if inc is not None and inc.promise.number:
+                if inc.promise.number in seen:
+                    raise BadRow(f"register number {inc.promise.number} is also on row "
+                                 f"{seen[inc.promise.number]}")
+                seen[inc.promise.number] = i
+        except (BadRow, InvalidInput, UnreadableDeadline) as e:
+            result.skipped.append((i, e.message))
+        else:
+            if inc is None:
+                result.deleted += 1
+            else:
+                incoming.append((i, inc))
+        if progress:
+            progress(1)
+    if result.skipped and not skip_bad:
+        listed = "; ".join(f"row {i}: {why}" for i, why in result.skipped[:5])
+        more = f" (and {len(result.skipped) - 5} more)" if len(result.skipped) > 5 else ""
+        raise InvalidInput(
+            f"{len(result.skipped)} malformed row(s), nothing imported. {listed}{more}. "
+            "Fix them, or import the rest with --skip-bad."
+        )
+    return result, incoming
+
+
+def _existing(session: Session, p: Promise) -> Promise | None:
+    if p.number:
+        return find_by_number(session, p.number)
+    return session.exec(select(Promise).where(
+        Promise.number.is_(None), Promise.text == p.text, Promise.deadline == p.deadline,
+        Promise.reference == p.reference,
+    )).first()
+
+
+def write_rows(session: Session, result: ImportResult, incoming: list, now: datetime,
+               progress: Callable[[int], None] | None = None) -> ImportResult:
+    explicit_ids = False
+    for _row, inc in incoming:
+        p, old = inc.promise, _existing(session, inc.promise)
+        if old is not None:
+            if inc.register and _update_from_register(old, p, now):
+                session.add(old)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        else:
+            if inc.keep_id is not None and session.get(Promise, inc.keep_id) is None:
+                p.id = inc.keep_id
+                explicit_ids = True
+            session.add(p)
+            session.flush()
+            for c in inc.history:
+                c.promise_id = p.id
+                session.add(c)
+            result.added += 1
+        if progress:
+            progress(1)
+    session.flush()
+    if explicit_ids:
+        fix_sequences(session)
+    return result
+
+
+def _update_from_register(old: Promise, new: Promise, now: datetime) -> bool:
+    """The register's status, text and people win; our window and history stay."""
+    changed = False
+    for key in ("status", "text", "by", "function", "ministry"):
+        if getattr(new, key) and getattr(old, key) != getattr(new, key):
+            setattr(old, key, getattr(new, key))
+            changed = True
+    if changed:
+        old.revision += 1
+        old.updated_at = now
+    return changed
+
+
+__all__ = ["export_records", "to_json", "to_csv", "read_rows", "check_rows", "write_rows",
+           "ImportResult", "change_to_dict"]
