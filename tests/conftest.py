@@ -19,23 +19,38 @@ def _backends() -> list[str]:
 
 
 @pytest.fixture(params=_backends())
-def database_url(request, tmp_path):
-    """A database URL for an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'toezegging.db'}"
-        return
-    base = make_url(os.environ[PG_ENV])
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
+def database_factory(request, tmp_path):
+    """Makes URLs of fresh, empty databases on one backend (SQLite files or PostgreSQL schemas)."""
+    backend = request.param
+    made: list[str] = []
+    admin = create_engine(make_url(os.environ[PG_ENV])) if backend == "postgresql" else None
+
+    def make() -> str:
+        if backend == "sqlite":
+            made.append(f"toezegging-{len(made) + 1}.db")
+            return f"sqlite:///{tmp_path / made[-1]}"
+        schema = f"t_{uuid.uuid4().hex[:12]}"
         with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        made.append(schema)
+        url = make_url(os.environ[PG_ENV]).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    make.backend = backend
+    try:
+        yield make
+    finally:
+        if admin is not None:
+            with admin.begin() as conn:
+                for schema in made:  # PostgreSQL schemas
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_factory):
+    """A database URL for an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    return database_factory()
 
 
 @pytest.fixture
