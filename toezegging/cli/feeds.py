@@ -1,0 +1,140 @@
+"""`toezegging feeds build|token` and `toezegging serve`."""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..errors import InvalidInput, NotFound
+
+
+def _feed(config, name: str):
+    for f in config.feeds:
+        if f.name == name:
+            return f
+    names = ", ".join(f.name for f in config.feeds) or "none"
+    raise NotFound(f"there is no feed {name!r} in the config (feeds: {names}); "
+                   "add it as a [[feeds]] entry.")
+
+
+def _base_url(config) -> str:
+    base = config.server.base_url.rstrip("/")
+    return base or f"http://{config.server.host}:{config.server.port}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a reader sees the old file or the new one, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.group()
+def feeds() -> None:
+    """Calendar feeds: write them to files, manage private feed tokens."""
+
+
+@feeds.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Directory to write NAME.ics into (created if missing).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per feed.")
+@click.pass_obj
+def build(ctx, out: str, as_json: bool) -> None:
+    """Write every configured feed to OUT/NAME.ics, atomically.
+
+    Private feeds are written too: do not publish OUT as it is when it holds them.
+    """
+    from .. import feed_data
+    from .. import feeds as feed_core
+    from ..store import open_store
+
+    config = ctx.config
+    out_dir = Path(out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InvalidInput(f"cannot create the directory {out_dir}: {e.strerror}.") from None
+    store = open_store(config)
+    try:
+        with store.session() as s:
+            promises, counts = feed_data.load_promises(s)
+    finally:
+        store.dispose()
+    for feed in config.feeds:
+        body = feed_core.build(promises, counts, feed, today=ctx.today, language=config.language)
+        path = out_dir / f"{feed.name}.ics"
+        try:
+            write_atomically(path, body)
+        except OSError as e:
+            raise InvalidInput(f"cannot write {path}: {e.strerror}.") from None
+        n = len(feed_core.select(promises, feed, ctx.today))
+        if as_json:
+            click.echo(json.dumps({"feed": feed.name, "path": str(path), "promises": n,
+                                   "bytes": len(body), "etag": feed_core.etag(body).strip('"'),
+                                   "private": feed.private}))
+        else:
+            note = " (private)" if feed.private else ""
+            click.echo(f"{path}: {n} promise{'s' if n != 1 else ''}{note}")
+
+
+@feeds.command()
+@click.argument("name")
+@click.pass_obj
+def token(ctx, name: str) -> None:
+    """Create or rotate the secret token of private feed NAME.
+
+    Prints the new token and the feed's private address once; the old token stops
+    working. Only a hash of the token is stored.
+    """
+    from .. import feed_data
+    from ..store import open_store
+
+    feed = _feed(ctx.config, name)
+    if not feed.private:
+        raise InvalidInput(f"feed {name!r} is not private; it is served without a token. "
+                           "Set private = true in its [[feeds]] entry to require one.")
+    store = open_store(ctx.config)
+    try:
+        with store.session() as s:
+            secret = feed_data.rotate_token(s, name, ctx.now)
+    finally:
+        store.dispose()
+    url = f"{_base_url(ctx.config)}/feeds/{secret}/{name}.ics"
+    click.echo(f"New token for feed {name!r} (shown only now; the old one no longer works):")
+    click.echo(secret)
+    click.echo(f"Private address: {url}")
+    click.echo(f"Subscribe with:  webcal://{url.split('://', 1)[1]}")
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on. Default: [server] host "
+              "(127.0.0.1).")
+@click.option("--port", default=None, type=click.IntRange(0, 65535),
+              help="Port to listen on. Default: [server] port (8000).")
+@click.pass_obj
+def serve(ctx, host: str | None, port: int | None) -> None:
+    """Serve the feeds over HTTP until interrupted (Ctrl-C)."""
+    from ..store import open_store
+    from ..web import run
+
+    config = ctx.config
+    host = host or config.server.host
+    port = config.server.port if port is None else port
+    store = open_store(config)
+    public = [f.name for f in config.feeds if not f.private]
+    click.echo(f"Serving feeds {', '.join(public) or '(none public)'} on http://{host}:{port}/",
+               err=True)
+    try:
+        run(config, store, host, port)
+    finally:
+        store.dispose()

@@ -1,0 +1,69 @@
+"""What feeds read from the store: promises, postponement counts, a cheap change
+marker, and the hashed tokens of private feeds.
+
+Tokens are 32 random bytes (URL-safe base64); only their SHA-256 is stored, and a
+given token is compared with `hmac.compare_digest`. A slow password hash buys
+nothing for a random 256-bit secret.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .model import DeadlineChange, FeedToken, Promise
+
+HASH_PREFIX = "sha256:"
+
+
+def load_promises(session: Session) -> tuple[list[Promise], dict[int, int]]:
+    """Every promise, and how often each one's deadline was changed."""
+    promises = list(session.exec(select(Promise).order_by(Promise.id)))
+    counts = dict(
+        session.exec(
+            select(DeadlineChange.promise_id, func.count(DeadlineChange.id)).group_by(
+                DeadlineChange.promise_id
+            )
+        ).all()
+    )
+    return promises, counts
+
+
+def data_version(session: Session) -> tuple:
+    """A marker that changes whenever a promise or its deadline history does."""
+    p = session.exec(
+        select(func.count(Promise.id), func.max(Promise.updated_at), func.sum(Promise.revision))
+    ).one()
+    d = session.exec(select(func.count(DeadlineChange.id), func.max(DeadlineChange.id))).one()
+    return tuple(p) + tuple(d)
+
+
+def hash_token(token: str) -> str:
+    return HASH_PREFIX + hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_matches(token: str, stored_hash: str | None) -> bool:
+    """Constant-time comparison of a presented token with a stored hash."""
+    if not stored_hash:
+        hmac.compare_digest(hash_token(token), hash_token(""))  # same work either way
+        return False
+    return hmac.compare_digest(hash_token(token).encode(), stored_hash.encode())
+
+
+def token_hashes(session: Session) -> dict[str, str]:
+    return {t.feed: t.token_hash for t in session.exec(select(FeedToken))}
+
+
+def rotate_token(session: Session, feed: str, now: datetime) -> str:
+    """Give `feed` a new token (the old one stops working); returns it, in clear, once."""
+    token = secrets.token_urlsafe(32)
+    row = session.get(FeedToken, feed)
+    if row is None:
+        row = FeedToken(feed=feed, token_hash=hash_token(token), created_at=now)
+    else:
+        row.token_hash, row.created_at = hash_token(token), now
+    session.add(row)
+    return token

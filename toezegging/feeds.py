@@ -1,0 +1,366 @@
+"""Promises → iCalendar feeds (the one module that imports icalendar).
+
+A pure function of its inputs: the same promise rows, postponement counts, feed
+settings and `today` always give the same bytes, so an ETag is a hash and a golden
+file can hold a feed. Nothing here reads a clock or a database.
+
+Each promise with a window is one all-day VEVENT on its `latest` day (DTEND the day
+after), with a UID that never changes for that promise, SEQUENCE = the promise's
+revision and DTSTAMP/LAST-MODIFIED from its update time. Promises without a window
+(event phrases, open-ended) are left out.
+
+The calendar's own properties come from icalendar's `Calendar.new` (with an explicit
+`uid=`). Events are written line by line with icalendar's value types doing the
+escaping: building 10,000 `Event.new` objects takes over a second on its own, and a
+feed of 10,000 promises must build in well under one (benchmarks/feeds.py).
+`tests/test_feeds.py` checks the lines against icalendar's own writer.
+"""
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Protocol
+
+from icalendar import Calendar, vCategory, vDDDTypes, vDuration, vRecur, vText
+
+PRODID = "-//toezegging//Toezeggingen//NL"
+# The right-hand side of every UID. Fixed, so that moving the server to another
+# address never changes a UID (a changed UID is a new event to every client).
+UID_DOMAIN = "toezegging.local"
+REFRESH = timedelta(hours=6)
+SUMMARY_MAX = 80
+
+_DATE = b";VALUE=DATE"
+
+
+class PromiseLike(Protocol):
+    """What a feed reads of a promise (a `model.Promise` row has all of it)."""
+
+    id: int | None
+    text: str
+    deadline: str
+    earliest: date | None
+    latest: date | None
+    kind: str
+    recurrence: str | None
+    hedged: bool
+    estimated: bool
+    explanation: str
+    open_ended: bool
+    by: str | None
+    function: str | None
+    ministry: str | None
+    to: str | None
+    fraction: str | None
+    source: str | None
+    kamerstuk: str | None
+    url: str | None
+    number: str | None
+    tags: list[str]
+    owner: str | None
+    status: str
+    fulfilled_by: str | None
+    closed_on: date | None
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+
+@cache
+def words(language: str) -> dict:
+    """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`."""
+    text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
+    return tomllib.loads(text)[language]
+
+
+# ----------------------------------------------------------------------------- selection
+
+def has_window(p: PromiseLike) -> bool:
+    return p.latest is not None and not p.open_ended
+
+
+def is_overdue(p: PromiseLike, today: date) -> bool:
+    return p.status == "open" and p.latest is not None and p.latest < today
+
+
+def _fold_set(values: Iterable[str]) -> set[str]:
+    return {v.casefold() for v in values}
+
+
+def matches(p: PromiseLike, feed, today: date) -> bool:
+    """Whether promise `p` belongs in `feed` (a `config.FeedConfig`) on `today`.
+
+    Each filter that is set must hold (AND); within one filter any value may match (OR).
+    Text comparisons ignore case.
+    """
+    if feed.status and p.status.casefold() not in _fold_set(feed.status):
+        return False
+    if feed.ministry and (p.ministry or "").casefold() not in _fold_set(feed.ministry):
+        return False
+    if feed.tag and not _fold_set(p.tags or ()) & _fold_set(feed.tag):
+        return False
+    if feed.owner and (p.owner or "").casefold() not in _fold_set(feed.owner):
+        return False
+    if feed.overdue is not None and is_overdue(p, today) != feed.overdue:
+        return False
+    return True
+
+
+def select(promises: Iterable[PromiseLike], feed, today: date) -> list[PromiseLike]:
+    """The promises of `feed`, in feed order: by deadline, then by id."""
+    chosen = [p for p in promises if has_window(p) and matches(p, feed, today)]
+    chosen.sort(key=lambda p: (p.latest, p.id or 0))
+    return chosen
+
+
+# ----------------------------------------------------------------------------- text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text as iCalendar can carry it: line ends as "\\n", no other control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def short(text: str, limit: int = SUMMARY_MAX) -> str:
+    """The first line of `text`, whitespace collapsed, cut at a word to `limit` chars."""
+    line = next((ln for ln in clean(text).split("\n") if ln.strip()), "")
+    line = " ".join(line.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _day(d: date, w: dict) -> str:
+    return f"{d.day} {w['months'][d.month - 1]} {d.year}"
+
+
+def _postponed(n: int, w: dict) -> str:
+    forms = w["postponed_counts"]
+    return forms[min(n, 2)].format(n=n)
+
+
+def _recurrence(rule: str, w: dict) -> str:
+    freq = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ", "")
+    return w["recurrence"].get(freq, rule)
+
+
+def summary(p: PromiseLike, w: dict) -> str:
+    text = short(p.text)
+    if p.ministry:
+        text = f"{text} ({clean(p.ministry)})"
+    if p.status != "open":
+        text = w["closed_prefix"].format(status=w["status"].get(p.status, p.status)) + text
+    return text
+
+
+def description(p: PromiseLike, postponements: int, w: dict) -> str:
+    """The full text first, then one labelled line per known fact."""
+    lab = w["labels"]
+    window = _day(p.latest, w)
+    if p.earliest and p.earliest != p.latest:
+        window = w["range"].format(earliest=_day(p.earliest, w), latest=window)
+    notes = [w[k] for k in ("hedged", "estimated") if getattr(p, k)]
+    if notes:
+        window += f" ({', '.join(notes)})"
+    by = ", ".join(x for x in (p.by, p.function) if x)
+    if p.ministry:
+        by = f"{by} ({p.ministry})" if by else p.ministry
+    to = p.to or ""
+    if p.fraction:
+        to = f"{to} ({p.fraction})" if to else p.fraction
+    where = ", ".join(
+        x for x in (p.source, p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}") if x
+    )
+    facts = [
+        ("deadline", f"“{p.deadline}”"),
+        ("window", window),
+        ("explanation", p.explanation),
+        ("recurrence", p.recurrence and _recurrence(p.recurrence, w)),
+        ("by", by),
+        ("to", to),
+        ("where", where),
+        ("number", p.number),
+        ("status", w["status"].get(p.status, p.status)),
+        ("postponed", _postponed(postponements, w)),
+        ("fulfilled_by", p.fulfilled_by),
+        ("closed_on", p.closed_on and _day(p.closed_on, w)),
+        ("url", p.url),
+    ]
+    lines = [f"{lab[key]}: {value}" for key, value in facts if value]
+    return clean(p.text) + "\n\n" + clean("\n".join(lines))
+
+
+# ----------------------------------------------------------------------------- writing
+
+def fold(line: bytes) -> bytes:
+    """Fold a content line as icalendar 7 does, only faster: pieces of at most 74 octets
+    (so no line exceeds 75 with the leading space), never inside a UTF-8 character, and
+    never right after a backslash or caret (clients mishandle a split escape).
+    """
+    if len(line) <= 74:
+        return line
+    parts, start, n = [], 0, len(line)
+    while start < n:
+        end = start + 74
+        if end >= n:
+            parts.append(line[start:])
+            break
+        while line[end] & 0xC0 == 0x80:
+            end -= 1
+        if end - 1 > start and line[end - 1] in b"\\^":
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    return b"\r\n ".join(parts)
+
+
+def _text(value: str) -> bytes:
+    return vText(value).to_ical()
+
+
+@cache
+def _dt(value: date | datetime) -> bytes:
+    return vDDDTypes(value).to_ical()
+
+
+def _utc(moment: datetime) -> datetime:
+    """A moment in UTC, to the second (a naive moment is taken to be UTC already)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+_URL_OK = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+\Z")
+
+
+def _event(uid: str, start: date, end: date, p: PromiseLike, title: str, desc: str,
+           categories: list[str], alarm: tuple[int, str] | None) -> list[bytes]:
+    stamp = _dt(_utc(p.updated_at))
+    lines = [
+        b"BEGIN:VEVENT",
+        b"UID:" + _text(uid),
+        b"DTSTAMP:" + stamp,
+        b"DTSTART" + _DATE + b":" + _dt(start),
+        b"DTEND" + _DATE + b":" + _dt(end),
+        b"SUMMARY:" + _text(title),
+        b"DESCRIPTION:" + _text(desc),
+        b"SEQUENCE:" + str(max(int(p.revision or 0), 0)).encode(),
+        b"CREATED:" + _dt(_utc(p.created_at or p.updated_at)),
+        b"LAST-MODIFIED:" + stamp,
+        b"STATUS:" + (b"CANCELLED" if p.status == "withdrawn"
+                      else b"TENTATIVE" if p.hedged else b"CONFIRMED"),
+        b"TRANSP:TRANSPARENT",
+    ]
+    if categories:
+        lines.append(b"CATEGORIES:" + vCategory(categories).to_ical())
+    if p.recurrence:
+        try:
+            lines.append(b"RRULE:" + vRecur.from_ical(p.recurrence).to_ical())
+        except ValueError:
+            pass  # an unreadable rule is left out rather than breaking the feed
+    if p.url and _URL_OK.match(p.url):
+        lines.append(b"URL:" + p.url.encode("utf-8"))
+    if alarm:
+        days, text = alarm
+        lines += [
+            b"BEGIN:VALARM",
+            b"ACTION:DISPLAY",
+            b"TRIGGER:" + vDuration(timedelta(days=-days)).to_ical(),
+            b"DESCRIPTION:" + _text(text),
+            b"END:VALARM",
+        ]
+    lines.append(b"END:VEVENT")
+    return [fold(ln) for ln in lines]
+
+
+def events(p: PromiseLike, postponements: int, feed, w: dict,
+           domain: str = UID_DOMAIN) -> list[bytes]:
+    """The content lines of the event(s) of one promise (which must have a window)."""
+    title = summary(p, w)
+    desc = description(p, postponements, w)
+    categories = []
+    for c in [p.ministry or "", *(p.tags or ())]:
+        c = " ".join(clean(c).split())
+        if c and c not in categories:
+            categories.append(c)
+    alarm = None
+    if feed.alarm_days is not None and p.status == "open":
+        alarm = (feed.alarm_days, w["alarm"].format(summary=title))
+    out = _event(f"toezegging-{p.id}@{domain}", p.latest, p.latest + timedelta(days=1),
+                 p, title, desc, categories, alarm)
+    if feed.show_window and p.earliest and p.earliest < p.latest:
+        out += _event(f"toezegging-{p.id}-venster@{domain}", p.earliest,
+                      p.latest + timedelta(days=1), p,
+                      w["window_summary"].format(summary=title), desc, categories, None)
+    return out
+
+
+def feed_title(feed, language: str) -> tuple[str, str]:
+    """The feed's name and description in `language` (the defaults are translated)."""
+    from .config import DEFAULT_FEEDS
+
+    title, desc = feed.title or feed.name, feed.description
+    default = next((f for f in DEFAULT_FEEDS if f.name == feed.name), None)
+    translated = words(language).get("default_feeds", {}).get(feed.name)
+    if translated and default:
+        if title == default.title:
+            title = translated["title"]
+        if desc == default.description:
+            desc = translated["description"]
+    return title, desc
+
+
+def calendar_head(feed, language: str, domain: str = UID_DOMAIN) -> bytes:
+    """The VCALENDAR lines before the events (without END:VCALENDAR)."""
+    title, desc = feed_title(feed, language)
+    cal = Calendar.new(
+        uid=f"toezegging-feed-{feed.name}@{domain}",
+        prodid=PRODID,
+        calscale="GREGORIAN",
+        method="PUBLISH",
+        refresh_interval=REFRESH,
+        description=clean(desc) or None,
+    )
+    # icalendar 7 writes REFRESH-INTERVAL without VALUE=DURATION (RFC 7986 requires
+    # it) and NAME/X-WR-CALNAME/X-WR-CALDESC without escaping commas and semicolons.
+    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    cal["NAME"] = vText(clean(title))
+    cal["X-WR-CALNAME"] = vText(clean(title))
+    if desc:
+        cal["X-WR-CALDESC"] = vText(clean(desc))
+    cal["X-PUBLISHED-TTL"] = vDuration(REFRESH)
+    body = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert body.endswith(end)
+    return body[: -len(end)]
+
+
+def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], feed, *,
+          today: date, language: str = "nl", domain: str = UID_DOMAIN) -> bytes:
+    """The iCalendar bytes of `feed` (a `config.FeedConfig`) over `promises`.
+
+    `postponements` maps a promise id to its number of deadline changes; `today`
+    decides which promises are overdue. Deterministic: no clock, no randomness.
+    """
+    w = words(language)
+    lines: list[bytes] = []
+    for p in select(promises, feed, today):
+        lines += events(p, postponements.get(p.id, 0), feed, w, domain)
+    body = b"\r\n".join(lines)
+    return calendar_head(feed, language, domain) + body + (b"\r\n" if lines else b"") + \
+        b"END:VCALENDAR\r\n"
+
+
+def etag(body: bytes) -> str:
+    """A strong HTTP entity tag: a hash of the bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
