@@ -1,0 +1,187 @@
+"""Which reminders are due at a moment: the rules, pure (no database, no clock).
+
+A promise has a schedule of reminder events, each a (kind, date):
+
+- `opens`: the day the window opens (`earliest`), only when it opens after the promise
+  was made (`earliest > reference`);
+- `approaching`: N days before `latest`, for N in `days_before` (only when that day
+  is not before the promise was made);
+- `due`: on `latest`;
+- `overdue`: every `overdue_every_days` after `latest`, while the promise is open;
+- `postponed`: on the day the deadline was last changed.
+
+A recurring promise (`recurrence`, an RRULE such as `FREQ=YEARLY`) repeats its window
+from `latest` on; it rolls to its next occurrence instead of going overdue.
+
+At a moment `now` the one event that counts for a promise is the newest whose send
+moment (its date at `send_hour` in the configured zone) has passed; ties on a day go to
+the later stage. After downtime this sends each promise's newest reminder once, never
+one per missed day, and never a stale "approaching" once the deadline has passed.
+Nothing is due during quiet hours.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+KINDS = ("opens", "approaching", "due", "overdue", "postponed")
+# Later stages win a tie on the same day.
+RANK = {k: i for i, k in enumerate(KINDS, start=1)}
+OPEN = "open"
+
+
+@dataclass(frozen=True, order=True)
+class Event:
+    due_on: date
+    rank: int
+    kind: str
+
+    @classmethod
+    def of(cls, kind: str, due_on: date) -> "Event":
+        return cls(due_on, RANK[kind], kind)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder due now: its identity in the outbox and the moment it became sendable."""
+
+    promise_id: int
+    kind: str
+    due_on: date
+    send_at: datetime
+
+
+def send_moment(day: date, rules) -> datetime:
+    """`day` at `send_hour` in the configured zone (the earlier one in an autumn DST night)."""
+    return datetime.combine(day, time(rules.send_hour), tzinfo=ZoneInfo(rules.timezone))
+
+
+def in_quiet_hours(now: datetime, rules) -> bool:
+    """Whether `now` falls in `quiet_hours = [start, end)` (local hours; may wrap midnight)."""
+    if len(rules.quiet_hours) != 2:
+        return False
+    start, end = rules.quiet_hours
+    hour = now.astimezone(ZoneInfo(rules.timezone)).hour
+    if start == end:
+        return False
+    if start < end:
+        return start <= hour < end
+    return hour >= start or hour < end
+
+
+def local_today(now: datetime, rules) -> date:
+    return now.astimezone(ZoneInfo(rules.timezone)).date()
+
+
+# ----------------------------------------------------------------------------- schedule
+
+def _window_events(earliest: date | None, latest: date, reference: date, rules) -> Iterator[Event]:
+    if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
+        yield Event.of("opens", earliest)
+    for n in sorted(set(rules.days_before), reverse=True):
+        day = latest - timedelta(days=n)
+        if n > 0 and day >= reference:
+            yield Event.of("approaching", day)
+    if rules.on_deadline:
+        yield Event.of("due", latest)
+
+
+def _occurrences(p, until: date, rules) -> Iterator[tuple[date | None, date]]:
+    """The windows of a recurring promise, from the one before `until` up to past it."""
+    rule = rrulestr(p.recurrence, dtstart=datetime.combine(p.latest, time()))
+    horizon = datetime.combine(until + timedelta(days=max(rules.days_before, default=0)), time())
+    span = (p.latest - p.earliest) if p.earliest else None
+    start = rule.before(datetime.combine(until, time()), inc=True) or rule[0]
+    for occ in rule.xafter(start, count=400, inc=True):
+        latest = occ.date()
+        yield (latest - span if span is not None else None), latest
+        if occ > horizon:
+            break
+
+
+def events(p, until: date, rules) -> list[Event]:
+    """The events of promise `p` with a date up to and including `until`, oldest first."""
+    out: list[Event] = []
+    if p.status != OPEN:
+        return out
+    changed_on = getattr(p, "changed_on", None)
+    if changed_on is not None and changed_on <= until:
+        out.append(Event.of("postponed", changed_on))
+    if p.latest is None:
+        return sorted(out)
+    if p.recurrence:
+        for earliest, latest in _occurrences(p, until, rules):
+            out.extend(e for e in _window_events(earliest, latest, p.reference, rules)
+                       if e.due_on <= until)
+        return sorted(set(out))
+    out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
+               if e.due_on <= until)
+    if p.latest < until:
+        every = rules.overdue_every_days
+        k = (until - p.latest).days // every
+        if k >= 1:
+            out.append(Event.of("overdue", p.latest + timedelta(days=k * every)))
+    return sorted(out)
+
+
+def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
+    """Whether (kind, due_on) still belongs to the schedule of `p` (not moved, not closed)."""
+    if p.status != OPEN or kind not in RANK:
+        return False
+    if kind == "overdue":
+        if p.latest is None or p.recurrence or due_on <= p.latest:
+            return False
+        return (due_on - p.latest).days % rules.overdue_every_days == 0
+    return Event.of(kind, due_on) in events(p, due_on, rules)
+
+
+def current(p, now: datetime, rules) -> Event | None:
+    """The newest event of `p` whose send moment has passed at `now`, if any."""
+    today = local_today(now, rules)
+    if send_moment(today, rules) > now:
+        today -= timedelta(days=1)
+    evs = events(p, today, rules)
+    return evs[-1] if evs else None
+
+
+def due(promises: Iterable, now: datetime, rules) -> list[Due]:
+    """The reminders due at `now`: per promise its current event, unless already recorded.
+
+    A promise may carry `last_due`/`last_kind`, the newest reminder already in the outbox
+    (cancelled ones left out); an event not newer than that one is not due again.
+    """
+    if in_quiet_hours(now, rules):
+        return []
+    out: list[Due] = []
+    for p in promises:
+        ev = current(p, now, rules)
+        if ev is None:
+            continue
+        last_due = getattr(p, "last_due", None)
+        if last_due is not None and Event.of(p.last_kind, last_due) >= ev:
+            continue
+        out.append(Due(p.id, ev.kind, ev.due_on, send_moment(ev.due_on, rules)))
+    return out
+
+
+def stage(p, today: date, rules) -> str:
+    """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
+    if p.status == OPEN and p.latest is not None and not p.recurrence:
+        if p.latest < today:
+            return "overdue"
+        if p.latest == today:
+            return "due"
+    evs = events(p, today, rules)
+    return evs[-1].kind if evs else "approaching"
+
+
+def deadline_for(p, due_on: date) -> date | None:
+    """The `latest` a reminder on `due_on` is about: a recurring promise's occurrence."""
+    if not p.recurrence or p.latest is None:
+        return p.latest
+    rule = rrulestr(p.recurrence, dtstart=datetime.combine(p.latest, time()))
+    occ = rule.after(datetime.combine(due_on, time()), inc=True)
+    return occ.date() if occ else p.latest

@@ -1,0 +1,55 @@
+"""The reminder daemon: APScheduler 3 running one interval job, the tick.
+
+The only module that imports apscheduler. The job store is in memory and holds that
+one job; what is due lives in the database, so a restart, a crash, a second scheduler
+or a DST night changes nothing (see `outbox.tick`). SIGTERM and SIGINT stop it cleanly:
+a tick under way finishes before the process exits.
+"""
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger("toezegging.scheduler")
+
+
+def make_scheduler(job: Callable[[], None], interval_seconds: float, start: datetime,
+                   timezone) -> BackgroundScheduler:
+    """A scheduler with the tick as its only job, first run at `start`."""
+    sched = BackgroundScheduler(
+        jobstores={"default": MemoryJobStore()},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        timezone=timezone,
+    )
+    sched.add_job(job, IntervalTrigger(seconds=interval_seconds, timezone=timezone),
+                  id="tick", name="reminder tick", next_run_time=start, replace_existing=True)
+    return sched
+
+
+def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
+        stop: threading.Event | None = None) -> None:
+    """Run the tick every `interval_seconds` until SIGTERM/SIGINT (or `stop` is set)."""
+    stop = stop or threading.Event()
+    sched = make_scheduler(job, interval_seconds, start, timezone)
+
+    def _on_signal(signum, _frame):
+        log.info("received %s, stopping after the current tick", signal.Signals(signum).name)
+        stop.set()
+
+    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    sched.start()
+    log.info("scheduler started: a tick every %s s", interval_seconds)
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        sched.shutdown(wait=True)
+        for s, h in old.items():
+            signal.signal(s, h)
+        log.info("scheduler stopped")
