@@ -1,0 +1,50 @@
+"""One promise once: a document that repeats itself (a PDF with a second, garbled copy of
+its text) or a promise already in the register must not be proposed twice.
+
+Sentences are compared on their letters and digits only, so "h oudt" and "houdt",
+"Staten - Generaal" and "Staten-Generaal" are the same; then fuzzily."""
+
+import re
+from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+RATIO = 0.9
+MIN_CONTAINED = 40
+
+
+def normalise(text: str) -> str:
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two normalised texts say the same thing (one copy garbled, or with a heading)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not short:
+        return False
+    if len(short) >= MIN_CONTAINED and short in long_:
+        return True
+    if len(short) / len(long_) < RATIO - 0.05:
+        return False
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    return m.real_quick_ratio() >= RATIO and m.quick_ratio() >= RATIO and m.ratio() >= RATIO
+
+
+def unique(items: Iterable[T], key: Callable[[T], str], seen: Iterable[str] = ()) -> list[T]:
+    """The items whose text is not the same as an earlier item's or one in `seen`."""
+    known = [normalise(s) for s in seen]
+    exact = set(known)
+    out = []
+    for item in items:
+        k = normalise(key(item))
+        if k in exact or any(same_text(k, other) for other in known):
+            continue
+        exact.add(k)
+        known.append(k)
+        out.append(item)
+    return out
