@@ -62,3 +62,35 @@ def store(database_url):
         yield s
     finally:
         s.dispose()
+
+
+class CliRun:
+    """Runs `toezegging` commands on one database, on a frozen day, with no user config."""
+
+    def __init__(self, url: str, home, monkeypatch):
+        self.url = url
+        self.today = "2026-06-10"
+        monkeypatch.setenv("TOEZEGGING_DATABASE_URL", url)
+        monkeypatch.delenv("TOEZEGGING_CONFIG", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+        monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+    def __call__(self, *args: str, input: str | None = None, expect: int | None = 0):
+        from click.testing import CliRunner
+        from freezegun import freeze_time
+
+        from toezegging.cli import cli
+
+        with freeze_time(f"{self.today} 10:00:00"):
+            result = CliRunner().invoke(cli, list(args), input=input)
+        if expect is not None:
+            assert result.exit_code == expect, (
+                f"exit {result.exit_code}\n{result.output}\n{result.exception!r}"
+            )
+        return result
+
+
+@pytest.fixture
+def toezegging_cli(database_url, tmp_path, monkeypatch):
+    """`toezegging_cli("list", "--json")`: the CLI on the `database_url` database."""
+    return CliRun(database_url, tmp_path, monkeypatch)

@@ -184,7 +184,7 @@ def apply_reading(p: Promise, r: Reading) -> None:
     )
 
 
-def _check_number_free(session: Session, number: str | None, own_id: int | None = None) -> None:
+def check_number_free(session: Session, number: str | None, own_id: int | None = None) -> None:
     if number:
         other = find_by_number(session, number)
         if other is not None and other.id != own_id:
@@ -196,7 +196,7 @@ def _check_number_free(session: Session, number: str | None, own_id: int | None 
 
 def add_promise(session: Session, p: Promise) -> Promise:
     """Store a prepared promise; its register number must be new."""
-    _check_number_free(session, p.number)
+    check_number_free(session, p.number)
     session.add(p)
     session.flush()
     return p
@@ -266,7 +266,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
         )
     changes = check_fields(changes)
     if "number" in changes:
-        _check_number_free(session, changes["number"], p.id)
+        check_number_free(session, changes["number"], p.id)
     if "reference" in changes:
         ref = changes.pop("reference")
         check_reference(ref, today)

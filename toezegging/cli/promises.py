@@ -142,7 +142,14 @@ def _show_after(session, p, ctx: Context, as_json: bool, message: str) -> None:
 @click.pass_obj
 def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_json, **fields):
     """Add a promise: shows how its deadline is read, and asks before storing it."""
-    from ..promises import Draft, EventWithoutDate, add_promise, prepare
+    from ..promises import (
+        Draft,
+        EventWithoutDate,
+        add_promise,
+        check_reference,
+        prepare,
+        read_deadline,
+    )
 
     interactive = _interactive()
     guided = interactive and not text
@@ -154,17 +161,11 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
         if not interactive:
             raise InvalidInput("give the deadline as said, e.g. --deadline 'voor de zomer'.")
         deadline = click.prompt("Deadline, as said (e.g. 'voor de zomer')")
-    if guided:
-        for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
-            if not fields.get(key):
-                fields[key] = click.prompt(f"{question} (Enter to skip)", default="",
-                                           show_default=False) or None
     reference = reference or ctx.today
-    while True:
-        draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
-                      due=due, fields={**fields, "tags": list(tags)})
+    check_reference(reference, ctx.today)
+    while True:  # read the deadline now, so a wrong reading is caught on the spot
         try:
-            p = prepare(draft, today=ctx.today, now=ctx.now)
+            read_deadline(deadline, reference, open_ended=open_ended, due=due)
             break
         except EventWithoutDate as e:
             if not interactive:
@@ -181,11 +182,19 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
                 raise
             click.echo(f"Error: {e.message}", err=True)
             deadline = click.prompt("Deadline, as said")
+    if guided:
+        for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
+            if not fields.get(key):
+                fields[key] = click.prompt(f"{question} (Enter to skip)", default="",
+                                           show_default=False) or None
+    draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
+                  due=due, fields={**fields, "tags": list(tags)})
+    p = prepare(draft, today=ctx.today, now=ctx.now)
 
     with _session(ctx) as s:
-        from ..promises import _check_number_free
+        from ..promises import check_number_free
 
-        _check_number_free(s, p.number)
+        check_number_free(s, p.number)
     _print_promise({"history": []}, p, ctx.today, err=as_json)
     if not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
@@ -239,7 +248,7 @@ def _table(found, changes, today: date) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=click.get_text_stream("stdout"), highlight=False,
+    console = Console(file=sys.stdout, highlight=False,
                       width=None if sys.stdout.isatty() else 120)
     if not found:
         console.print("No promises match.")
