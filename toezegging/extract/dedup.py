@@ -2,7 +2,8 @@
 its text) or a promise already in the register must not be proposed twice.
 
 Sentences are compared on their letters and digits only, so "h oudt" and "houdt",
-"Staten - Generaal" and "Staten-Generaal" are the same; then fuzzily."""
+"Staten - Generaal" and "Staten-Generaal" are the same; then fuzzily, where the numbers
+in them agree."""
 
 import re
 from collections.abc import Callable, Iterable
@@ -12,6 +13,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\D+")
 RATIO = 0.9
 MIN_CONTAINED = 40
 
@@ -29,8 +31,8 @@ def same_text(a: str, b: str) -> bool:
         return False
     if len(short) >= MIN_CONTAINED and short in long_:
         return True
-    if len(short) / len(long_) < RATIO - 0.05:
-        return False
+    if len(short) / len(long_) < RATIO - 0.05 or _DIGITS.sub("", a) != _DIGITS.sub("", b):
+        return False  # the numbers and dates must agree: "onderdeel 3" is not "onderdeel 4"
     m = SequenceMatcher(None, a, b, autojunk=False)
     return m.real_quick_ratio() >= RATIO and m.quick_ratio() >= RATIO and m.ratio() >= RATIO
 

@@ -1,0 +1,102 @@
+"""The proof of issue 6 on the shared corpus of real letters, with the real deadline engine:
+the gold promises are found with their windows, past facts and requests are not."""
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("toezegging.deadline")
+
+from toezegging.extract import extract_file  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+LETTERS = CORPUS / "letters"
+
+pytestmark = pytest.mark.skipif(not LETTERS.is_dir(), reason="shared corpus not present")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _gold(name: str) -> list[dict]:
+    with open(CORPUS / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def _score(found, gold):
+    """(gold rows found with the right window and hedge, proposals matching no gold row)."""
+    hits, misses = [], []
+    for g in gold:
+        start = _norm(g["sentence_start"])
+        same = [p for p in found if start in _norm(p.sentence)]
+        ok = [
+            p for p in same
+            if (p.earliest and p.earliest.isoformat(), p.latest and p.latest.isoformat())
+            == (g["earliest"], g["latest"]) and p.hedged == (g["hedged"] == "true")
+        ]
+        (hits if ok else misses).append((g, same))
+    extra = [
+        p for p in found
+        if not any(_norm(g["sentence_start"]) in _norm(p.sentence) for g in gold)
+    ]
+    return hits, misses, extra
+
+
+def _explain(misses, extra) -> str:
+    lines = []
+    for g, same in misses:
+        got = [(p.phrase, p.earliest, p.latest, p.hedged) for p in same] or "not proposed"
+        lines.append(f"MISSED {g['sentence_start'][:60]!r} want {g['time_phrase']!r} "
+                     f"{g['earliest']}..{g['latest']} hedged={g['hedged']}; got {got}")
+    for p in extra:
+        lines.append(f"EXTRA {p.sentence[:80]!r} ({p.phrase!r})")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "letter,gold,ref,at_least",
+    [
+        ("kabinetsreactie-initiatiefnota-van-der-werf.txt", "promises-kabinetsreactie.tsv",
+         date(2026, 6, 10), 9),
+        ("ocw-vertrouwensinspecteurs-2024.txt", "promises-ocw-vertrouwensinspecteurs.tsv",
+         date(2024, 1, 22), 6),
+    ],
+    ids=["kabinetsreactie", "ocw"],
+)
+def test_gold_promises_are_found_with_their_windows(letter, gold, ref, at_least):
+    found = extract_file(LETTERS / letter, ref)
+    hits, misses, extra = _score(found, _gold(gold))
+    assert len(hits) >= at_least, _explain(misses, extra)
+    assert len(extra) <= 1, _explain(misses, extra)
+
+
+def test_the_government_letters_name_who_promised():
+    found = extract_file(LETTERS / "kabinetsreactie-initiatiefnota-van-der-werf.txt",
+                         date(2026, 6, 10))
+    by_start = {p.sentence[:40]: p for p in found}
+    jv = next(p for s, p in by_start.items() if s.startswith("De minister van Justitie"))
+    assert (jv.by, jv.ministry) == ("D.M. van Weel", "Justitie en Veiligheid")
+    joint = next(p for s, p in by_start.items() if s.startswith("Wij zullen uw Kamer"))
+    assert joint.by == "Mirjam Sterk en D.M. van Weel"
+
+
+@pytest.mark.parametrize(
+    "letter,ref",
+    [("valente-brief-commissiedebat-2025-05-21.txt", date(2025, 5, 14)),
+     ("valente-brief-notaoverleg-2025-09-22.txt", date(2025, 9, 10))],
+    ids=["commissiedebat", "notaoverleg"],
+)
+def test_valente_letters_ask_and_give_no_proposals(letter, ref):
+    assert extract_file(LETTERS / letter, ref) == []
+
+
+def test_debate_report_gives_the_state_secretarys_promise():
+    found = extract_file(LETTERS / "verslag-commissiedebat-2025-04-03.txt", date(2025, 4, 3))
+    (p,) = [p for p in found if "zei toe" in p.sentence]
+    assert p.phrase == "op korte termijn"
+    assert (p.earliest, p.latest) == (date(2025, 4, 3), date(2025, 7, 3))
+    assert p.ministry == "Justitie en Veiligheid"
