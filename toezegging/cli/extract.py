@@ -41,7 +41,8 @@ def _window(p) -> str:
 
 def _show(i: int, n: int, p) -> None:
     a, b = p.span
-    sentence = p.sentence[:a] + click.style(p.sentence[a:b], bold=True, underline=True) + p.sentence[b:]
+    marked = click.style(p.sentence[a:b], bold=True, underline=True)
+    sentence = p.sentence[:a] + marked + p.sentence[b:]
     click.echo(f"\n[{i}/{n}] {sentence}")
     hedge = ", hedged" if p.hedged else ""
     click.echo(f"      deadline: {p.phrase!r} -> {_window(p)} ({p.kind}{hedge})")
@@ -71,7 +72,7 @@ def _prepare(ctx: Context, p, draft):
 
 def _edit(ctx: Context, p, draft):
     draft.text = click.prompt("  text", default=draft.text)
-    draft.fields["by"] = click.prompt("  by", default=draft.fields.get("by") or "", show_default=True) or None
+    draft.fields["by"] = click.prompt("  by", default=draft.fields.get("by") or "") or None
     draft.fields["ministry"] = (
         click.prompt("  ministry", default=draft.fields.get("ministry") or "") or None
     )

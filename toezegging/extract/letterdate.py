@@ -12,7 +12,8 @@ def letter_date(text: str, rules: Rules | None = None, head: int = 4000) -> date
         month = m.group("month").lower()
         if month in rules.months:
             try:
-                return date(int(m.group("year")), rules.months.index(month) + 1, int(m.group("day")))
+                month_no = rules.months.index(month) + 1
+                return date(int(m.group("year")), month_no, int(m.group("day")))
             except ValueError:
                 continue
     return None

@@ -47,6 +47,10 @@ class Rules:
     date_examples: tuple[str, ...]
 
 
+def _alias_pattern(alias: str) -> str:
+    return r"(?<!\w)" + re.escape(alias).replace(r"\ ", r"\s+") + r"(?!\w)"
+
+
 def _cues(items: list[dict]) -> tuple[Cue, ...]:
     return tuple(
         Cue(
@@ -84,8 +88,7 @@ def load_rules(lang: str = "nl") -> Rules:
         closings=tuple(act["closings"]),
         ministries=ministries,
         ministry_aliases=tuple(
-            (re.compile(r"(?<!\w)" + re.escape(a).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE), n)
-            for a, n in aliases
+            (re.compile(_alias_pattern(a), re.IGNORECASE), n) for a, n in aliases
         ),
         sentences=tuple((s["text"], bool(s["promise"])) for s in data.get("sentence", ())),
         date_line=re.compile(data["letter"]["date_line"], re.IGNORECASE | re.MULTILINE),
