@@ -1,0 +1,47 @@
+"""Every rule of lang/*.toml carries examples; each one is a test."""
+
+from datetime import date
+
+import pytest
+
+from toezegging.deadline import parse
+from toezegging.deadline.lexicon import LANGUAGES, Lexicon, language
+
+
+def _examples():
+    for code in LANGUAGES:
+        for rule in language(code).rules:
+            for ex in rule.get("examples", []):
+                yield pytest.param(code, rule["name"], ex, id=f"{code}:{ex[0]}@{ex[1]}")
+
+
+@pytest.mark.parametrize("code,rule,example", list(_examples()))
+def test_rule_example(code, rule, example):
+    phrase, ref = example[0], date.fromisoformat(example[1])
+    w = parse(phrase, ref)
+    if example[2] == "event":
+        assert w.kind == "event" and w.earliest is None and w.latest is None, w
+        return
+    want = (date.fromisoformat(example[2]), date.fromisoformat(example[3]))
+    assert (w.earliest, w.latest) == want, f"{rule}: {w.explanation}"
+    assert w.recurrence == (example[4] if len(example) > 4 else None)
+
+
+def test_every_rule_has_examples():
+    for code in LANGUAGES:
+        for rule in language(code).rules:
+            assert rule.get("examples"), f"lang/{code}.toml rule {rule['name']!r} has no examples"
+
+
+def test_no_word_means_two_things_in_one_language():
+    Lexicon()  # raises ValueError naming the word and its two meanings
+
+
+@pytest.mark.parametrize("phrase,lang", [
+    ("voor de zomer van 2026", "nl"), ("before summer 2026", "en"), ("eind 2026", "nl"),
+    ("by the end of 2026", "en"), ("Q1 2027", "nl"), ("binnen drie maanden", "nl"),
+    ("within three months", "en"),
+])
+def test_language_of_the_phrase(phrase, lang):
+    """The explanation speaks the phrase's language; a phrase with no words of either is Dutch."""
+    assert parse(phrase, date(2025, 11, 20)).lang == lang

@@ -1,0 +1,87 @@
+"""`toezegging parse`: read deadline phrases (or sentences, with --search) into windows."""
+
+import json
+import sys
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from ..deadline import EXAMPLES, parse as parse_phrase, search
+from ..errors import UnreadableDeadline
+
+
+def _ref(value: str | None) -> date:
+    if value is None:
+        # The clock, read once; parse needs no config, so it uses the default zone.
+        return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-06-10.") from None
+
+
+def _answer(line: str, ref: date, find: bool) -> dict:
+    """One JSON object for one input line; an unreadable line gets an "error"."""
+    phrase = line.strip()
+    try:
+        if find:
+            found = search(phrase, ref)
+            if found is None:
+                raise UnreadableDeadline(phrase, EXAMPLES)
+            return {"phrase": phrase, **found.window.to_dict(), "span": found.text,
+                    "start": found.span[0], "end": found.span[1]}
+        return {"phrase": phrase, **parse_phrase(phrase, ref).to_dict()}
+    except UnreadableDeadline as e:
+        if find:
+            msg = f"found no time phrase in '{phrase[:80]}'"
+        else:
+            msg = e.message
+        return {"phrase": phrase, "earliest": None, "latest": None, "kind": None,
+                "recurrence": None, "hedged": False, "estimated": False, "explanation": None,
+                "error": msg, "examples": list(EXAMPLES)}
+
+
+def _human(obj: dict) -> str:
+    if "error" in obj:
+        return f"{obj['phrase']}: {obj['error']}"
+    if obj["kind"] == "event":
+        return f"{obj['phrase']}: no date (an event)\n  {obj['explanation']}"
+    head = f"{obj['earliest']} .. {obj['latest']}  ({obj['kind']}"
+    head += f", {obj['recurrence']}" if obj["recurrence"] else ""
+    head += ", hedged" if obj["hedged"] else ""
+    head += ", estimated" if obj["estimated"] else ""
+    head += ")"
+    span = f"  [{obj['span']}]" if "span" in obj else ""
+    return f"{head}{span}\n  {obj['explanation']}"
+
+
+@click.command()
+@click.argument("phrase", required=False)
+@click.option("--ref", "ref_text", metavar="YYYY-MM-DD",
+              help="The day the promise was made (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("--search", "find", is_flag=True,
+              help="Each input is a sentence: find the time phrase in it (adds 'span').")
+def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -> None:
+    """Read a deadline PHRASE into a window; without PHRASE, one phrase per line on stdin.
+
+    \b
+    Examples:
+      toezegging parse "voor de zomer van 2026" --ref 2026-03-02
+      printf 'eind 2026\\nQ1 2027\\n' | toezegging parse --json --ref 2026-06-10
+      toezegging parse --search "De Kamer wordt voor eind 2026 geïnformeerd"
+    """
+    ref = _ref(ref_text)
+    lines = [phrase] if phrase is not None else sys.stdin
+    out = sys.stdout
+    failed = False
+    for line in lines:
+        if phrase is None and not line.strip():
+            continue
+        obj = _answer(line, ref, find)
+        failed |= "error" in obj
+        out.write((json.dumps(obj, ensure_ascii=False) if as_json else _human(obj)) + "\n")
+    out.flush()
+    if phrase is not None and failed and not as_json:
+        sys.exit(1)

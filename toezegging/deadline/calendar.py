@@ -1,0 +1,173 @@
+"""Dates of periods: ISO weeks, quarters, thirds, adding months, picking an occurrence."""
+
+import calendar
+from datetime import date, timedelta
+
+from .. import parliament
+from .expr import Period, Span
+
+ONE_DAY = timedelta(days=1)
+
+
+def month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def add(d: date, span: Span, sign: int = 1) -> date:
+    """Add months (keeping the day, clipped to the month's end) and days."""
+    if span.months:
+        total = d.year * 12 + d.month - 1 + sign * span.months
+        y, m = divmod(total, 12)
+        d = date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+    return d + timedelta(days=sign * span.days)
+
+
+class Occurrence:
+    """One occurrence of a period: start, end, the day "voor" refers to, and where from."""
+
+    __slots__ = ("start", "end", "boundary", "estimated", "period", "moment")
+
+    def __init__(self, start, end, period, boundary=None, estimated=False, moment=None):
+        self.start, self.end = start, end
+        self.boundary = boundary or start
+        self.estimated = estimated
+        self.period = period
+        self.moment = moment
+
+
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
+
+
+def occurrence(p: Period, year: int) -> Occurrence | None:
+    """The occurrence of `p` in `year`, or None where there is none (week 53, 30 Feb)."""
+    k = p.kind
+    try:
+        if k == "day":
+            d = date(year, p.n, p.day)
+            return Occurrence(d, d, p)
+        if k == "month":
+            return Occurrence(date(year, p.n, 1), month_end(year, p.n), p)
+        if k == "week":
+            start = date.fromisocalendar(year, p.n, 1)
+            return Occurrence(start, start + timedelta(days=6), p)
+        if k == "quarter":
+            m = 3 * (p.n - 1) + 1
+            return Occurrence(date(year, m, 1), month_end(year, m + 2), p)
+        if k == "half":
+            m = 6 * (p.n - 1) + 1
+            return Occurrence(date(year, m, 1), month_end(year, m + 5), p)
+        if k == "year":
+            return Occurrence(date(year, 1, 1), date(year, 12, 31), p)
+        if k == "season":
+            first, last = SEASONS[p.name]
+            end_year = year + 1 if last < first else year
+            return Occurrence(date(year, first, 1), month_end(end_year, last), p)
+        if k == "recess":
+            m = parliament.recess(p.name, year)
+            return Occurrence(m.start, m.end, p, estimated=m.estimated, moment=m)
+        if k == "budget":
+            m = parliament.budget(p.name, year + p.year_offset)
+            boundary = date(year + 1, 1, 1) if p.name == "jaarwisseling" else None
+            return Occurrence(m.start, m.end, p, boundary, m.estimated, m)
+    except ValueError:
+        return None
+    raise ValueError(f"unknown period kind {k}")
+
+
+def occurrences_around(p: Period, ref: date) -> list[Occurrence]:
+    """The period's occurrences from the year before `ref` to two years after, by start."""
+    if p.kind == "recess" and p.name == "any":
+        out = [
+            Occurrence(m.start, m.end, Period("recess", m.year, name=m.kind), None, m.estimated, m)
+            for m in parliament.recesses_around(ref)
+        ]
+        return out
+    if p.kind in ("week", "month", "quarter", "half", "year") and p.n is None:
+        return _containing(p, ref)
+    out = []
+    for y in range(ref.year - 1, ref.year + 3):
+        o = occurrence(p, y)
+        if o is not None:
+            out.append(o)
+    out.sort(key=lambda o: o.start)
+    return out
+
+
+def _containing(p: Period, ref: date) -> list[Occurrence]:
+    """This/next/last week, month, quarter, half or year, around `ref`."""
+    k = p.kind
+    out = []
+    if k == "week":
+        monday = ref - timedelta(days=ref.weekday())
+        for w in (-1, 0, 1):
+            s = monday + timedelta(weeks=w)
+            out.append(Occurrence(s, s + timedelta(days=6), p))
+        return out
+    size = {"month": 1, "quarter": 3, "half": 6, "year": 12}[k]
+    first = (ref.month - 1) // size * size + 1
+    base = date(ref.year, first, 1)
+    for step in (-1, 0, 1):
+        s = add(base, Span(months=size * step))
+        e = add(s, Span(months=size)) - ONE_DAY
+        out.append(Occurrence(s, e, p))
+    return out
+
+
+def pick(p: Period, ref: date, rule: str) -> Occurrence:
+    """The occurrence the phrase means: by its year, or by `rel` and the modifier's rule.
+
+    rule "starts_after": the first whose "voor"-day comes after ref (for "voor");
+    "not_ended": the first that has not ended on ref (every other modifier).
+    """
+    if p.year is not None:
+        o = occurrence(p, p.year)
+        if o is None:
+            raise ValueError(f"no such date: {p}")
+        return o
+    cands = occurrences_around(p, ref)
+    if p.rel == "next":
+        return next(o for o in cands if o.start > ref)
+    if p.rel == "last":
+        if p.kind in ("week", "month", "quarter", "half", "year") and p.n is None:
+            return cands[0]  # "vorig jaar", "last month": the one before the current
+        return [o for o in cands if o.start < ref][-1]
+    if rule == "starts_after":
+        return next(o for o in cands if o.boundary > ref)
+    return next(o for o in cands if o.end >= ref)
+
+
+def thirds(start: date, end: date) -> tuple[tuple[date, date], ...]:
+    """A period in three: by months where it is whole months, by days otherwise."""
+    months = _whole_months(start, end)
+    if months == 1:
+        e = end.day
+        return ((start, start.replace(day=10)), (start.replace(day=11), start.replace(day=20)),
+                (start.replace(day=21), start.replace(day=e)))
+    if months and months % 3 == 0:
+        step = Span(months=months // 3)
+        a = add(start, step)
+        b = add(a, step)
+        return (start, a - ONE_DAY), (a, b - ONE_DAY), (b, end)
+    days = (end - start).days + 1
+    a = start + timedelta(days=days // 3)
+    b = start + timedelta(days=2 * days // 3)
+    return (start, a - ONE_DAY), (a, b - ONE_DAY), (b, end)
+
+
+def midpoint(start: date, end: date) -> date:
+    """The middle of a period: the end of its first half of months, or the 15th."""
+    months = _whole_months(start, end)
+    if months == 1:
+        return start.replace(day=15)
+    if months and months % 2 == 0:
+        return add(start, Span(months=months // 2)) - ONE_DAY
+    if months:
+        mid = add(start, Span(months=months // 2))
+        return mid.replace(day=15)
+    return start + timedelta(days=(end - start).days // 2)
+
+
+def _whole_months(start: date, end: date) -> int:
+    if start.day != 1 or end != month_end(end.year, end.month):
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1

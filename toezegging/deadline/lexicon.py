@@ -1,0 +1,215 @@
+"""Words → canonical tokens, from the language files in `toezegging/lang/`.
+
+The engine knows no Dutch or English: each language file maps its words to these
+canonical tokens, and everything after the lexer works on the tokens alone.
+
+| token              | meaning                                               |
+|--------------------|-------------------------------------------------------|
+| BEFORE, BY, AFTER, FROM, AROUND, IN | the modifiers of the spec            |
+| PART:begin/mid/end | first, middle, last third of a period                |
+| THIS, NEXT, LAST   | which occurrence of a period                          |
+| WITHIN, OVER, COMING | spans from the reference date                       |
+| RANGE, BETWEEN, AND | ranges ("2 à 3", "tussen 2 en 3")                    |
+| VAGUE:<ISO span>   | a vague phrase and the span it stands for             |
+| RECUR:<span>:<RRULE> | a recurrence and its first occurrence's span        |
+| HEDGE, FILLER, SEP, EVENT | hedges, words without date, clause separators, event cues |
+| UNIT:<unit>[:pl]   | day, week, month, quarter, halfyear, year             |
+| HALF               | the noun "half" of a year ("de tweede helft")         |
+| MONTH:n, WEEKDAY:n, ORD:n, NUM:n | months, weekdays (Monday = 0), ordinals, numbers |
+| SEASON:x, RECESS:x, BUDGET:x, BUDGETYEAR:x | named periods of the year and the Kamer |
+
+Tokens the lexer makes itself, from digits: DATE (y, m, d), YEAR (y), NUM (n),
+ORDNUM (n: "1e", "3rd"), QH (("Q"|"H"), n: "Q1", "H2"), and WORD for anything unknown.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # BEFORE, PART, NUM, WORD, ...
+    value: object  # "begin", 3, (2027, 3, 1), "P3M", ...
+    start: int  # character offsets in the text that was lexed
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    settings: dict
+    explain: dict
+    rules: list
+
+
+@cache
+def language(code: str) -> Language:
+    with resources.files("toezegging.lang").joinpath(f"{code}.toml").open("rb") as f:
+        data = tomllib.load(f)
+    return Language(code, data.get("settings", {}), data.get("explain", {}), data.get("rule", []))
+
+
+def rule_words(rule: dict) -> list[tuple[str, str]]:
+    """(surface, token) pairs of one rule: `token` + `words`, or a `tokens` table."""
+    pairs = [(w, rule["token"]) for w in rule.get("words", [])] if "token" in rule else []
+    for token, words in rule.get("tokens", {}).items():
+        pairs.extend((w, token) for w in words)
+    return pairs
+
+
+def normalise(text: str) -> str:
+    """Lower case with the same length as `text`, so offsets stay valid."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("’", "'").replace("\u00a0", " ")
+
+
+def _norm_word(w: str) -> str:
+    return " ".join(normalise(w).split())
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regex that matches any of `words`, longest first, built as a trie."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        alts = []
+        for ch in sorted(k for k in node if k):
+            piece = r"\s+" if ch == " " else re.escape(ch)
+            alts.append(piece + build(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        if end:
+            body = (body if body.startswith("(?:") and len(alts) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return build(trie)
+
+
+def _parse_value(token: str) -> tuple[str, object]:
+    kind, _, rest = token.partition(":")
+    if kind in ("MONTH", "WEEKDAY", "ORD"):
+        return kind, int(rest)
+    if kind == "NUM":
+        n = float(rest)
+        return kind, int(n) if n.is_integer() else n
+    if kind == "UNIT":
+        unit, _, plural = rest.partition(":")
+        return kind, (unit, plural == "pl")
+    if kind == "RECUR":
+        span, _, rrule = rest.partition(":")
+        return kind, (span, rrule)
+    return kind, rest or None
+
+
+class Lexicon:
+    """Both languages' words in one regex; a word's meaning is settled per phrase."""
+
+    def __init__(self, codes: tuple[str, ...] = LANGUAGES):
+        self.codes = codes
+        # surface -> {language: (kind, value)}
+        self.words: dict[str, dict[str, tuple[str, object]]] = {}
+        for code in codes:
+            for rule in language(code).rules:
+                for surface, token in rule_words(rule):
+                    s = _norm_word(surface)
+                    meanings = self.words.setdefault(s, {})
+                    parsed = _parse_value(token)
+                    if code in meanings and meanings[code] != parsed:
+                        raise ValueError(
+                            f"lang/{code}.toml: '{surface}' means both {meanings[code]} and {token}"
+                        )
+                    meanings[code] = parsed
+        qh = {
+            code: (language(code).settings.get("quarter_prefixes", []),
+                   language(code).settings.get("half_prefixes", []))
+            for code in codes
+        }
+        q_prefixes = sorted({p for q, _ in qh.values() for p in q})
+        h_prefixes = sorted({p for _, h in qh.values() for p in h})
+        suffixes = sorted(
+            {s for c in codes for s in language(c).settings.get("ordinal_suffixes", [])},
+            key=len, reverse=True,
+        )
+        self.q_prefixes, self.h_prefixes = set(q_prefixes), set(h_prefixes)
+        wordlike = [w for w in self.words if w[0].isalnum()]
+        vocab = _trie_regex(wordlike)
+        punct = _trie_regex([w for w in self.words if not w[0].isalnum()])
+        self.pattern = re.compile(
+            r"(?P<date>(?<![\w-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?![\w-]))"
+            rf"|(?P<qh>(?<!\w)(?:{'|'.join(map(re.escape, q_prefixes + h_prefixes))})\s?[1-4](?!\w))"
+            rf"|(?P<ordnum>(?<![\w.,])\d{{1,2}}(?:{'|'.join(map(re.escape, suffixes))})(?!\w))"
+            r"|(?P<num>(?<![\w.,])\d+(?:,\d+)?(?![\w]|[.,]\d))"
+            rf"|(?P<vocab>(?<!\w)(?:{vocab})(?!\w)|{punct})"
+            r"|(?P<word>[^\W\d_][\w'.]*|\d[\w./-]*)"
+        )
+
+    def lex(self, text: str) -> tuple[list[Token], str]:
+        """Tokens of `text` with offsets, and the language the phrase is in."""
+        low = normalise(text)
+        raw = []
+        votes = dict.fromkeys(self.codes, 0)
+        for m in self.pattern.finditer(low):
+            group = m.lastgroup
+            s = m.group()
+            if group == "vocab":
+                key = " ".join(s.split())
+                meanings = self.words[key]
+                if len(meanings) == 1:
+                    votes[next(iter(meanings))] += 1
+                raw.append((None, meanings, m.start(), m.end(), text[m.start():m.end()]))
+            else:
+                raw.append((group, s, m.start(), m.end(), text[m.start():m.end()]))
+        lang = max(self.codes, key=lambda c: (votes[c], c == DEFAULT_LANGUAGE))
+        tokens = []
+        for group, v, start, end, surface in raw:
+            if group is None:
+                kind, value = v.get(lang) or next(iter(v.values()))
+            elif group == "num":
+                n = float(v.replace(",", "."))
+                n = int(n) if n.is_integer() else n
+                if isinstance(n, int) and 1900 <= n <= 2199 and len(v) == 4:
+                    kind, value = "YEAR", n
+                else:
+                    kind, value = "NUM", n
+            elif group == "ordnum":
+                kind, value = "ORDNUM", int(re.match(r"\d+", v).group())
+            elif group == "qh":
+                letter, n = v[0], int(v[-1])
+                kind, value = "QH", ("Q" if letter in self.q_prefixes else "H", n)
+            elif group == "date":
+                kind, value = "DATE", _numeric_date(v)
+                if value is None:
+                    kind, value = "WORD", v
+            else:
+                kind, value = "WORD", v
+            tokens.append(Token(kind, value, start, end, surface))
+        return tokens, lang
+
+
+def _numeric_date(s: str) -> tuple[int, int, int] | None:
+    parts = [int(p) for p in re.split(r"[-/.]", s)]
+    y, m, d = parts if parts[0] > 31 else (parts[2], parts[1], parts[0])
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return y, m, d
+
+
+@cache
+def lexicon() -> Lexicon:
+    return Lexicon()

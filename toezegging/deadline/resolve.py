@@ -1,0 +1,136 @@
+"""An `Expression` + the reference date (+ the parliamentary calendar) → a `Window`."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .calendar import ONE_DAY, Occurrence, add, midpoint, pick, thirds
+from .explain import Explainer
+from .expr import Expression, Part, Period, Range, Reading, Span
+
+THREE_MONTHS = Span(months=3)
+PARTS = {"begin": 0, "mid": 1, "end": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a deadline phrase means: `earliest .. latest` (inclusive), or an event."""
+
+    earliest: date | None
+    latest: date | None
+    kind: str
+    recurrence: str | None = None
+    hedged: bool = False
+    estimated: bool = False
+    explanation: str = ""
+    lang: str = "nl"
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind == "event"
+
+    def to_dict(self) -> dict:
+        return {
+            "earliest": self.earliest.isoformat() if self.earliest else None,
+            "latest": self.latest.isoformat() if self.latest else None,
+            "kind": self.kind,
+            "recurrence": self.recurrence,
+            "hedged": self.hedged,
+            "estimated": self.estimated,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(slots=True)
+class _Result:
+    earliest: date
+    latest: date
+    kind: str
+    estimated: bool
+    key: str  # the explanation template
+    occ: Occurrence | None = None
+    part: str | None = None
+    span: Span | None = None
+    span_hi: Span | None = None
+    second: Occurrence | None = None
+
+
+def resolve(expr: Expression, ref: date, phrase: str) -> Window:
+    ex = Explainer(expr.lang)
+    explicit = [r for r in expr.readings if r.explicit]
+    chosen: _Result | None = None
+    if explicit:
+        results = [_reading(r, ref) for r in explicit]
+        chosen = max(results, key=lambda x: x.latest)  # ties: the first said
+    elif any(r.vague for r in expr.readings):
+        v = next(r.vague for r in expr.readings if r.vague)
+        chosen = _Result(ref, add(ref, v), "vague", False, "vague", span=v)
+    elif expr.recurrence:
+        chosen = _Result(ref, add(ref, expr.recur_span), "relative", False, "within",
+                         span=expr.recur_span)
+    else:
+        return Window(None, None, "event", expr.recurrence, expr.hedged, False,
+                      ex.sentence("event", phrase=phrase), expr.lang)
+    passed = chosen.latest < ref
+    earliest = chosen.latest if passed else max(chosen.earliest, ref)
+    text = ex.explain(phrase, ref, earliest, chosen, expr, passed)
+    return Window(earliest, chosen.latest, chosen.kind, expr.recurrence, expr.hedged,
+                  chosen.estimated, text, expr.lang)
+
+
+def _reading(r: Reading, ref: date) -> _Result:
+    if r.span is not None:
+        hi = r.span_hi or r.span
+        if r.span_kind == "over":
+            res = _Result(add(ref, r.span), add(ref, hi), "relative", False,
+                          "over_range" if r.span_hi else "over", span=r.span, span_hi=r.span_hi)
+        else:
+            res = _Result(ref, add(ref, hi), "relative", False, "within", span=r.span,
+                          span_hi=r.span_hi)
+    else:
+        res = _anchor(r.anchor, r.mod, ref)
+    if r.by:
+        res.earliest = ref
+        res.key = "by"
+    return res
+
+
+def _anchor(anchor, mod: str | None, ref: date) -> _Result:
+    if isinstance(anchor, Range):
+        second = pick(anchor.second, ref, "not_ended")
+        first = pick(anchor.first, ref, "not_ended")
+        if first.start > second.start and anchor.first.year is None:
+            first = pick(_year(anchor.first, first.start.year - 1), ref, "not_ended")
+        return _Result(first.start, second.end, anchor.second.kind,
+                       first.estimated or second.estimated, "none", first, second=second)
+    part = anchor.part if isinstance(anchor, Part) else None
+    period: Period = anchor.period if isinstance(anchor, Part) else anchor
+    if period.kind == "season" and period.name == "summer" and mod in ("before", "after") and not part:
+        # In Dutch politics "voor/na de zomer" means before/after the summer recess.
+        period = Period("recess", period.year, name="zomer", rel=period.rel)
+    rule = "starts_after" if mod == "before" and part in (None, "begin") else "not_ended"
+    occ = pick(period, ref, rule)
+    start, end = occ.start, occ.end
+    if part:
+        start, end = thirds(occ.start, occ.end)[PARTS[part]]
+    kind = "part" if part else period.kind
+    res = _Result(start, end, kind, occ.estimated, "none", occ, part)
+    if mod == "before":
+        if part == "end":
+            res.earliest, res.latest, res.key = ref, occ.end, "before_end"
+        elif part == "mid":
+            res.earliest, res.latest, res.key = ref, midpoint(occ.start, occ.end), "before_mid"
+        else:
+            res.earliest, res.latest, res.key = ref, (start if part else occ.boundary) - ONE_DAY, "before"
+    elif mod == "after":
+        res.earliest, res.latest, res.key = end + ONE_DAY, add(end, THREE_MONTHS), "after"
+    elif mod == "from":
+        res.earliest, res.latest, res.key = start, start, "from"
+    elif mod == "around":
+        res.key = "around"
+        if period.kind == "day" and not part:
+            res.earliest, res.latest = start - timedelta(days=7), start + timedelta(days=7)
+    return res
+
+
+def _year(p: Period, year: int) -> Period:
+    return Period(p.kind, year, p.n, p.day, p.name, None, p.year_offset, p.weekday)

@@ -1,0 +1,98 @@
+"""Search mode: find the time phrase inside a sentence, and read it.
+
+The sentence is lexed once; runs of time words (modifiers, periods, numbers, filler)
+are candidates, trimmed of filler at both ends. A candidate counts only when it holds a
+strong sign of time (a modifier, a date, a year with a modifier, a vague or recurring
+phrase, this/next), so "zo", "week" or "tweede" standing alone never match. Of several,
+the one with a window wins over a vague one, then the latest deadline (a promise is due
+when its last step is).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..errors import UnreadableDeadline
+from .lexicon import lexicon
+
+BREAK = {"WORD", "EVENT"}
+EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY"}
+STRONG = {"BEFORE", "BY", "AFTER", "FROM", "AROUND", "IN", "PART", "WITHIN", "OVER", "COMING",
+          "THIS", "NEXT", "LAST", "DATE", "VAGUE", "RECUR", "QH", "BETWEEN"}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    span: tuple[int, int]
+    text: str
+    window: "object"  # Window
+
+    def to_dict(self) -> dict:
+        return {"span": self.text, "start": self.span[0], "end": self.span[1]}
+
+
+def _runs(tokens):
+    run = []
+    for t in tokens:
+        if t.kind in BREAK or t.kind == "SEP":
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(t)
+    if run:
+        yield run
+
+
+def _trim(run):
+    i, j = 0, len(run)
+    while i < j and run[i].kind in EDGE_TRIM - {"IN"}:
+        i += 1
+    while j > i and run[j - 1].kind in EDGE_TRIM:
+        j -= 1
+    return run[i:j]
+
+
+def _strong(run) -> bool:
+    kinds = {t.kind for t in run}
+    if kinds & STRONG:
+        return True
+    # A day with its month ("3 maart") is strong; a bare year, month or season is not.
+    return any(a.kind in ("NUM", "ORDNUM") and b.kind == "MONTH" for a, b in zip(run, run[1:]))
+
+
+def search(sentence: str, ref: date) -> Found | None:
+    """The time phrase in `sentence` and its window, or None when there is none."""
+    from . import parse
+
+    tokens, _lang = lexicon().lex(sentence)
+    hedged = any(t.kind == "HEDGE" for t in tokens)
+    best = None
+    best_key = None
+    for run in _runs(tokens):
+        run = _trim(run)
+        while run and not _strong(run):
+            run = _trim(run[1:])
+        if not run or not _strong(run):
+            continue
+        start, end = run[0].start, run[-1].end
+        text = sentence[start:end]
+        try:
+            w = parse(text, ref)
+        except UnreadableDeadline:
+            continue
+        if w.is_event or (w.kind == "budget" and _unyeared_budget(run)):
+            continue
+        key = (w.kind != "vague", w.latest, start)
+        if best_key is None or key > best_key:
+            best_key = key
+            best = Found((start, end), text, w)
+    if best is not None and hedged and not best.window.hedged:
+        from dataclasses import replace
+
+        best = Found(best.span, best.text, replace(best.window, hedged=True))
+    return best
+
+
+def _unyeared_budget(run) -> bool:
+    """"de begroting" in running text is a document, not a date, unless it has a year."""
+    return any(t.kind == "BUDGETYEAR" for t in run) and not any(t.kind == "YEAR" for t in run)
