@@ -67,13 +67,10 @@ def store(database_url):
 class CliRun:
     """Runs `toezegging` commands on one database, on a frozen day, with no user config."""
 
-    def __init__(self, url: str, home, monkeypatch):
+    def __init__(self, url: str, home):
         self.url = url
+        self.home = home
         self.today = "2026-06-10"
-        monkeypatch.setenv("TOEZEGGING_DATABASE_URL", url)
-        monkeypatch.delenv("TOEZEGGING_CONFIG", raising=False)
-        monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-        monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
 
     def __call__(self, *args: str, input: str | None = None, expect: int | None = 0):
         from click.testing import CliRunner
@@ -81,8 +78,12 @@ class CliRun:
 
         from toezegging.cli import cli
 
+        env = {
+            "TOEZEGGING_DATABASE_URL": self.url, "TOEZEGGING_CONFIG": None,
+            "XDG_CONFIG_HOME": str(self.home / "config"), "XDG_DATA_HOME": str(self.home / "data"),
+        }
         with freeze_time(f"{self.today} 10:00:00"):
-            result = CliRunner().invoke(cli, list(args), input=input)
+            result = CliRunner(env=env).invoke(cli, list(args), input=input)
         if expect is not None:
             assert result.exit_code == expect, (
                 f"exit {result.exit_code}\n{result.output}\n{result.exception!r}"
@@ -91,6 +92,6 @@ class CliRun:
 
 
 @pytest.fixture
-def toezegging_cli(database_url, tmp_path, monkeypatch):
+def toezegging_cli(database_url, tmp_path):
     """`toezegging_cli("list", "--json")`: the CLI on the `database_url` database."""
-    return CliRun(database_url, tmp_path, monkeypatch)
+    return CliRun(database_url, tmp_path)

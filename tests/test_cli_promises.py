@@ -29,7 +29,8 @@ def test_add_reads_the_deadline_back_and_stores_it(toezegging_cli):
     assert p["id"] == 1
     assert p["text"] == TEXT
     assert p["deadline"] == "voor eind 2026"
-    assert (p["reference"], p["earliest"], p["latest"]) == ("2026-06-10", "2026-06-10", "2026-12-31")
+    assert (p["reference"], p["earliest"], p["latest"]) == (
+        "2026-06-10", "2026-06-10", "2026-12-31")
     assert p["status"] == "open" and p["overdue"] is False and p["history"] == []
     assert p["tags"] == ["femicide", "zeden"]
     assert p["number"] == "TZ202606-001"
@@ -65,7 +66,8 @@ def test_add_asks_for_the_date_of_an_event_when_interactive(toezegging_cli, monk
     toezegging_cli("add", "Evaluatie", "--deadline", "na afloop van de pilot",
                    input="2026-11-01\ny\n")
     (p,) = listed(toezegging_cli)
-    assert (p["deadline"], p["latest"], p["kind"]) == ("na afloop van de pilot", "2026-11-01", "event")
+    assert (p["deadline"], p["latest"], p["kind"]) == (
+        "na afloop van de pilot", "2026-11-01", "event")
 
 
 @pytest.mark.parametrize(
@@ -228,7 +230,8 @@ def test_edit(register):
     d = json.loads(register("edit", "2", "--status", "open", "--json").stdout)
     assert (d["status"], d["closed_on"]) == ("open", None)
     d = json.loads(register("edit", "2", "--date", "2026-05-01", "--json").stdout)
-    assert (d["reference"], d["earliest"], d["latest"]) == ("2026-05-01", "2026-05-01", "2026-12-31")
+    assert (d["reference"], d["earliest"], d["latest"]) == (
+        "2026-05-01", "2026-05-01", "2026-12-31")
 
 
 @pytest.mark.parametrize(
@@ -253,7 +256,7 @@ def test_a_missing_config_file_is_refused(register, tmp_path):
     assert "does not exist" in r.output
 
 
-def test_a_bad_database_url_is_refused(register, monkeypatch):
-    monkeypatch.setenv("TOEZEGGING_DATABASE_URL", "oracle://x@y/z")
+def test_a_bad_database_url_is_refused(register):
+    register.url = "oracle://x@y/z"
     r = register("list", expect=1)
     assert "toezegging runs on sqlite" in r.output

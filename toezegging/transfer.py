@@ -122,12 +122,9 @@ def _raise(e):
 
 
 def _csv_rows(text: str) -> list[dict]:
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)  # Dutch spreadsheets write ';'
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
     if rows and None in rows[0]:
         raise InvalidInput("the CSV has rows longer than its header; check the separators.")
     return rows
@@ -334,7 +331,7 @@ def register_row(row: dict, now: datetime) -> Incoming | None:
 
 def convert(row, index: int, now: datetime) -> Incoming | None:
     if not isinstance(row, dict):
-        raise BadRow(f"is not a record (an object with fields), got {type(row).__name__}")
+        raise BadRow(f"not a record (an object with fields), got {type(row).__name__}")
     if "Tekst" in row or "Nummer" in row:
         return register_row(row, now)
     if "text" in row or "deadline" in row:
@@ -379,7 +376,7 @@ def check_rows(rows: list, now: datetime, *, skip_bad: bool = False,
                                  f"{seen[inc.promise.number]}")
                 seen[inc.promise.number] = i
         except (BadRow, InvalidInput, UnreadableDeadline) as e:
-            result.skipped.append((i, e.message))
+            result.skipped.append((i, e.message.rstrip(".")))
         else:
             if inc is None:
                 result.deleted += 1
