@@ -1,5 +1,6 @@
 """Helpers for the reminder tests: a real SMTP server on loopback, promises, configs."""
 
+import json
 import socket
 import ssl
 import threading
@@ -123,7 +124,11 @@ def make_tls(tmp_path: Path) -> Tls:
 
 def config_text(db: Path, *, port: int = 25, security: str = "none", transport: str = "smtp",
                 username: str = "", folder: str = "mail", to: str = "staf@example.org",
-                extra: str = "", reminders: str = "", language: str = "nl") -> str:
+                extra: str = "", reminders: dict | None = None, language: str = "nl") -> str:
+    rules = dict(timezone="Europe/Amsterdam", send_hour=8, quiet_hours=[22, 7],
+                 lease_seconds=300, retry_base_seconds=60)
+    rules.update(reminders or {})
+    rules_text = "\n".join(f"{k} = {json.dumps(v)}" for k, v in rules.items())
     return f"""
 [database]
 url = "sqlite:///{db}"
@@ -142,12 +147,7 @@ timeout = 5
 language = "{language}"
 {extra}
 [reminders]
-timezone = "Europe/Amsterdam"
-send_hour = 8
-quiet_hours = [22, 7]
-lease_seconds = 300
-retry_base_seconds = 60
-{reminders}
+{rules_text}
 """
 
 

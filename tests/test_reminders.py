@@ -166,7 +166,7 @@ def test_claim_is_atomic_and_a_lease_expires(store):
 
 
 def test_temporary_failures_back_off_then_fail(store, tmp_path):
-    config = make_config(tmp_path, reminders="max_attempts = 3")
+    config = make_config(tmp_path, reminders=dict(max_attempts=3))
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")] * 3)
     now = at(2026, 12, 31, 9)
