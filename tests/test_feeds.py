@@ -254,6 +254,7 @@ _TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_character
 @given(text=_TEXT, tag=_TEXT, ministry=_TEXT)
 @example(text="regel 1\nregel 2; met, tekens \\n en 😀" * 300, tag="a,b;c", ministry="x\\y")
 @example(text="x" * 10_000, tag="", ministry="")
+@example(text="C:\\Nieuw \\n \\, \\; \\\\", tag="\\N", ministry="a\\Nb")
 def test_any_text_round_trips(text, tag, ministry):
     p = promise(11, text=text, tags=[tag] if tag.strip() else [], ministry=ministry or None)
     body = feeds.build([p], {}, FeedConfig(name="a"), today=TODAY)
@@ -332,3 +333,37 @@ def test_cli_token_refuses_public_and_unknown_feeds(store, tmp_path):
         assert r.exit_code == 1 and words in r.output, r.output
     r = CliRunner().invoke(cli, ["--config", str(config), "feeds", "token", "team"])
     assert r.exit_code == 0 and "/feeds/" in r.output and "/team.ics" in r.output
+
+
+def test_feed_of_promises_added_with_the_cli(store, tmp_path, icaljs):
+    """Done-when of issue 4: promises added, postponed and withdrawn with the CLI."""
+    from toezegging.cli import cli
+
+    config = _config(tmp_path, store.url)
+
+    def run(*args):
+        r = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    run("add", "De Kamer wordt geïnformeerd over de evaluatie, met; tekens 😀",
+        "-d", "voor eind 2026", "--date", "2026-06-10", "--ministry", "BZK", "--tag", "woo",
+        "--by", "E. van Dijk", "--url", "https://www.tweedekamer.nl/x", "-y")
+    run("add", "Brief over de uitvoering", "-d", "in het eerste kwartaal van 2027",
+        "--date", "2026-06-10", "--ministry", "JenV", "-y")
+    run("add", "Na de evaluatie volgt een brief", "-d", "na de evaluatie", "--date",
+        "2026-06-10", "--open-ended", "-y")
+    run("postpone", "1", "voor de zomer van 2027", "--reason", "Mag ik er juni van maken?")
+    run("withdraw", "2")
+    out = tmp_path / "out"
+    run("feeds", "build", "--out", str(out))
+    body = (out / "alle.ics").read_bytes()
+    cal = check_feed(body, tmp_path, icaljs)
+    by_uid = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert set(by_uid) >= {"toezegging-1@toezegging.local", "toezegging-2@toezegging.local"}
+    assert "toezegging-3@toezegging.local" not in by_uid
+    one = by_uid["toezegging-1@toezegging.local"]
+    assert one.decoded("SEQUENCE") >= 1
+    assert "Uitgesteld: 1 keer" in str(one["DESCRIPTION"])
+    assert str(by_uid["toezegging-2@toezegging.local"]["STATUS"]) == "CANCELLED"
+    check_feed((out / "open.ics").read_bytes(), tmp_path, icaljs)

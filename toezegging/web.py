@@ -136,7 +136,8 @@ class FeedApp:
             return
         status, headers, body = await self.respond(scope)
         head = scope["method"] == "HEAD"
-        headers.setdefault("content-length", str(len(body)))
+        if status != 304:  # a 304 has no body and must not claim a length of 0
+            headers.setdefault("content-length", str(len(body)))
         await send({
             "type": "http.response.start",
             "status": status,
@@ -253,6 +254,7 @@ def run(config, store, host: str, port: int) -> None:
     import uvicorn
 
     app = FeedApp(config, store)
+    # No access log: private feed URLs carry their token, and a log must not.
     uvicorn.run(app, host=host, port=port, lifespan="on", server_header=False,
-                h11_max_incomplete_event_size=config.server.max_request_bytes,
-                timeout_keep_alive=30, log_level="info")
+                h11_max_incomplete_event_size=config.server.max_request_bytes + 4096,
+                timeout_keep_alive=30, log_level="info", access_log=False)
