@@ -141,6 +141,7 @@ class ActorResolver:
         self.rules = rules or load_rules()
         self.signers = signers
         self.last: dict[str, Actor] = {}
+        self._pending: list[Actor] = []
 
     def _with_name(self, actor: Actor) -> Actor:
         def same(s: Actor) -> Actor:
@@ -157,12 +158,13 @@ class ActorResolver:
         return same(matches[0]) if len(matches) == 1 else actor
 
     def see(self, sentence: str) -> list[Actor]:
-        """Note the offices a sentence names (call for every sentence, in order)."""
-        found = actors_in(sentence, self.rules)
-        for a in found:
+        """The offices a sentence names (call for every sentence, in order); a bare office
+        resolves against the sentences before it, not against a later office in itself."""
+        for a in self._pending:
             if a.ministry:
                 self.last[a.office] = a
-        return found
+        self._pending = actors_in(sentence, self.rules)
+        return self._pending
 
     def resolve(self, named: list[Actor]) -> Actor | None:
         for a in named:

@@ -105,7 +105,7 @@ _AFTER_QUOTE = re.compile(r"(?<=[’”])\s\d{1,2}(?=\s+[a-zà-ÿ])")
 
 def strip_footnote_markers(block: str, rules: Rules) -> str:
     def after_stop(m: re.Match) -> str:
-        before = block[: m.start()]
+        before = block[max(0, m.start() - 40) : m.start()]
         word = re.search(r"(\S+)$", before)
         w = word.group(1).lower().rstrip(".") if word else ""
         if w in rules.abbreviations:
