@@ -104,7 +104,8 @@ class ServerConfig:
 
 
 DEFAULT_FEEDS = [
-    FeedConfig(name="alle", title="Alle toezeggingen", description="Alle toezeggingen in het register"),
+    FeedConfig(name="alle", title="Alle toezeggingen",
+               description="Alle toezeggingen in het register"),
     FeedConfig(name="open", title="Openstaande toezeggingen", status=["open"],
                description="Toezeggingen die nog niet zijn nagekomen"),
     FeedConfig(name="verlopen", title="Verlopen toezeggingen", status=["open"], overdue=True,
@@ -119,7 +120,9 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
-    feeds: list[FeedConfig] = field(default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS])
+    feeds: list[FeedConfig] = field(
+        default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
+    )
     # Where the config file was read from (None: defaults only); relative paths resolve here.
     path: Path | None = None
 
@@ -128,7 +131,17 @@ class Config:
         return self.path.parent if self.path else Path.cwd()
 
     def database_url(self) -> str:
-        url = os.environ.get("TOEZEGGING_DATABASE_URL") or self.database.url
+        """TOEZEGGING_DATABASE_URL, else `[database] url` (a relative SQLite path is read
+        relative to the config file), else SQLite in the user's data directory."""
+        env = os.environ.get("TOEZEGGING_DATABASE_URL", "").strip()
+        if env:
+            return env
+        url = self.database.url.strip()
+        if url.startswith("sqlite:///"):
+            rest = url[len("sqlite:///"):]
+            path, sep, query = rest.partition("?")
+            if path and path != ":memory:":
+                return f"sqlite:///{self.resolve(path)}{sep}{query}"
         if url:
             return url
         return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
@@ -227,10 +240,13 @@ def _validate(cfg: Config) -> None:
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
             raise ConfigError(
-                f"feed name {f.name!r} must be letters, digits, '-' or '_' (it becomes the file name)."
+                f"feed name {f.name!r} must be letters, digits, '-' or '_' "
+                "(it becomes the file name)."
             )
         if names.count(f.name) > 1:
-            raise ConfigError(f"feed name {f.name!r} is used twice in [[feeds]]; names must differ.")
+            raise ConfigError(
+                f"feed name {f.name!r} is used twice in [[feeds]]; names must differ."
+            )
         if not f.title:
             f.title = f.name
 
