@@ -219,6 +219,9 @@ def test_signature_in_two_columns():
         "Volksgezondheid, Welzijn en Sport",
     )
     assert (b.name, b.ministry) == ("D.M. van Weel", "Justitie en Veiligheid")
+    # the same block from a PDF, where the names came out one under the other
+    wrapped = text.replace("Mirjam Sterk\t\t\t\t\tD.M. van Weel", "Mirjam Sterk\nD.M. van Weel")
+    assert signature(wrapped) == [a, b]
 
 
 def test_signature_one_after_another_and_no_signature_from_an_association():

@@ -100,3 +100,43 @@ def test_debate_report_gives_the_state_secretarys_promise():
     assert p.phrase == "op korte termijn"
     assert (p.earliest, p.latest) == (date(2025, 4, 3), date(2025, 7, 3))
     assert p.ministry == "Justitie en Veiligheid"
+
+
+def _pdf_pages(text: str, width: int = 90, per_page: int = 45) -> list[list[str]]:
+    """The letter as a PDF would carry it: wrapped lines, a running head, page numbers."""
+    import textwrap
+
+    lines: list[str] = []
+    for para in text.splitlines():
+        lines.extend(textwrap.wrap(para, width) or [""])
+    chunks = [lines[i : i + per_page] for i in range(0, len(lines), per_page)]
+    return [
+        ["Ministerie van Justitie en Veiligheid", *chunk, f"Pagina {n} van {len(chunks)}"]
+        for n, chunk in enumerate(chunks, 1)
+    ]
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx"])
+@pytest.mark.parametrize(
+    "letter,gold,ref,at_least",
+    [
+        ("kabinetsreactie-initiatiefnota-van-der-werf.txt", "promises-kabinetsreactie.tsv",
+         date(2026, 6, 10), 9),
+        ("ocw-vertrouwensinspecteurs-2024.txt", "promises-ocw-vertrouwensinspecteurs.tsv",
+         date(2024, 1, 22), 6),
+    ],
+    ids=["kabinetsreactie", "ocw"],
+)
+def test_the_same_letters_saved_as_pdf_or_word(tmp_path, form, letter, gold, ref, at_least):
+    from extract_docs import make_docx, make_pdf
+
+    text = (LETTERS / letter).read_text(encoding="utf-8")
+    text = text.encode("cp1252", errors="replace").decode("cp1252")
+    path = tmp_path / f"brief.{form}"
+    if form == "pdf":
+        path.write_bytes(make_pdf(_pdf_pages(text)))
+    else:
+        make_docx(path, text.splitlines())
+    hits, misses, extra = _score(extract_file(path, ref), _gold(gold))
+    assert len(hits) >= at_least, _explain(misses, extra)
+    assert len(extra) <= 1, _explain(misses, extra)

@@ -80,36 +80,41 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
             return []
     else:
         start += 1
-    columns: dict[int, list[str]] = {}
+    rows: list[list[str]] = []
     for ln in lines[start : start + 30]:
         stripped = ln.strip()
         if stripped.startswith("---") or len(stripped) > 150:
             break
-        if not stripped:
-            continue
-        for k, cell in enumerate(_COLUMNS.split(stripped)):
-            if cell.strip():
-                columns.setdefault(k, []).append(cell.strip())
-    signers: list[Actor] = []
-    for k in sorted(columns):
-        signers.extend(_signers_in_column(columns[k], office_start, rules))
-    return signers
+        if stripped:
+            rows.append([c.strip() for c in _COLUMNS.split(stripped) if c.strip()])
+    return _signers_in_rows(rows, office_start, rules)
 
 
-def _signers_in_column(cells: list[str], office_start: re.Pattern, rules: Rules) -> list[Actor]:
+def _signers_in_rows(rows: list[list[str]], office_start: re.Pattern, rules: Rules) -> list[Actor]:
+    """Functions and names, read row by row: side by side (two columns) or one under the
+    other. A line ending in a comma continues the first function not yet complete; names
+    go to the functions in the order these were written."""
+    waiting: list[str] = []
     out: list[Actor] = []
-    function: str | None = None
-    for cell in cells:
-        if office_start.match(cell):
-            function = cell
-        elif function is not None and function.endswith(","):
-            if cell.endswith(","):
-                function = f"{function} {cell}"
-                continue
-            if _looks_like_name(cell):
-                out.append(_actor_from_function(function, cell, rules))
-            function = None
+    for cells in rows:
+        for cell in cells:
+            if office_start.match(cell):
+                waiting.append(cell)
+            elif waiting and cell.endswith(","):
+                i = next((k for k, f in enumerate(waiting) if not _complete(f, rules)), -1)
+                waiting[i] = f"{waiting[i]} {cell}"
+            elif waiting and _looks_like_name(cell):
+                out.append(_actor_from_function(waiting.pop(0), cell, rules))
     return out
+
+
+def _complete(function: str, rules: Rules) -> bool:
+    """Whether a function names its whole ministry ("minister van Langdurige Zorg," is not)."""
+    m = re.search(r"\b(van|voor)\s+(.*?),?$", function)
+    if not m:
+        return True
+    found = ministry_of(m.group(2), rules)
+    return bool(found) and len(found[1]) >= len(m.group(2).rstrip(","))
 
 
 def _looks_like_name(cell: str) -> bool:
