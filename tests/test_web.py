@@ -1,5 +1,6 @@
 """Serving feeds: real HTTP against uvicorn on 127.0.0.1 (a free port per test)."""
 
+import gzip
 import http.client
 import os
 import re
@@ -156,6 +157,20 @@ def test_conditional_requests_and_head(serve):
         == 200
     status, hh, hb = s.get("/feeds/alle.ics", method="HEAD")
     assert (status, hb, hh["etag"], int(hh["content-length"])) == (200, b"", etag, len(body))
+
+
+def test_gzip_when_accepted(serve):
+    s = serve()
+    _, h, body = s.get("/feeds/alle.ics")
+    status, hz, zipped = s.get("/feeds/alle.ics", {"Accept-Encoding": "br, gzip;q=0.8"})
+    assert status == 200 and hz["content-encoding"] == "gzip" and hz["vary"] == "Accept-Encoding"
+    assert gzip.decompress(zipped) == body and hz["etag"] != h["etag"]
+    assert s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip"})[2] == zipped  # deterministic
+    for tag in (hz["etag"], h["etag"]):
+        assert s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip", "If-None-Match": tag})[0] \
+            == 304
+    _, hn, plain = s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip;q=0, identity"})
+    assert plain == body and "content-encoding" not in hn
 
 
 def test_a_change_gives_new_bytes_a_new_etag_and_a_later_last_modified(serve):

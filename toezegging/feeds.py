@@ -22,7 +22,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from types import SimpleNamespace
 from typing import Protocol
@@ -248,7 +248,7 @@ def _text(value: str) -> bytes:
             .replace("\n", "\\n").encode("utf-8"))
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _dt(value: date | datetime) -> bytes:
     return vDDDTypes(value).to_ical()
 

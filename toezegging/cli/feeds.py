@@ -130,10 +130,18 @@ def serve(ctx, host: str | None, port: int | None) -> None:
     config = ctx.config
     host = host or config.server.host
     port = config.server.port if port is None else port
+    from .. import feed_data
+
     store = open_store(config)
+    with store.session() as s:
+        tokens = feed_data.token_hashes(s)
     public = [f.name for f in config.feeds if not f.private]
     click.echo(f"Serving feeds {', '.join(public) or '(none public)'} on http://{host}:{port}/",
                err=True)
+    for f in config.feeds:
+        if f.private and f.name not in tokens:
+            click.echo(f"Private feed {f.name!r} has no token yet, so nobody can read it; "
+                       f"run: toezegging feeds token {f.name}", err=True)
     try:
         run(config, store, host, port)
     finally:
