@@ -84,13 +84,8 @@ def occurrences_around(p: Period, ref: date) -> list[Occurrence]:
         return out
     if p.kind in ("week", "month", "quarter", "half", "year") and p.n is None:
         return _containing(p, ref)
-    out = []
-    for y in range(ref.year - 1, ref.year + 3):
-        o = occurrence(p, y)
-        if o is not None:
-            out.append(o)
-    out.sort(key=lambda o: o.start)
-    return out
+    # Occurrences of one period start later each year, so this is in order of start.
+    return [o for y in range(ref.year - 1, ref.year + 3) if (o := occurrence(p, y)) is not None]
 
 
 def _containing(p: Period, ref: date) -> list[Occurrence]:
@@ -119,11 +114,20 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     rule "starts_after": the first whose "voor"-day comes after ref (for "voor");
     "not_ended": the first that has not ended on ref (every other modifier).
     """
+    if p.kind == "recess" and p.name == "any" and p.year is not None:
+        # "het reces van 2027": the first recess of any kind in that year.
+        return next(o for o in occurrences_around(p, date(p.year, 1, 1)) if o.start.year == p.year)
     if p.year is not None:
         o = occurrence(p, p.year)
         if o is None:
             raise ValueError(f"no such date: {p}")
         return o
+    if p.rel is None and not (p.kind == "recess" and p.name == "any"):
+        # The common case, without building every candidate: walk the years in order.
+        for y in range(ref.year - 1, ref.year + 3):
+            o = occurrence(p, y)
+            if o is not None and (o.boundary > ref if rule == "starts_after" else o.end >= ref):
+                return o
     cands = occurrences_around(p, ref)
     if p.rel == "next":
         return next(o for o in cands if o.start > ref)
@@ -149,6 +153,8 @@ def thirds(start: date, end: date) -> tuple[tuple[date, date], ...]:
         b = add(a, step)
         return (start, a - ONE_DAY), (a, b - ONE_DAY), (b, end)
     days = (end - start).days + 1
+    if days < 3:  # a day or two has no thirds: each part is the whole
+        return (start, end), (start, end), (start, end)
     a = start + timedelta(days=days // 3)
     b = start + timedelta(days=2 * days // 3)
     return (start, a - ONE_DAY), (a, b - ONE_DAY), (b, end)

@@ -1,6 +1,7 @@
 """The one-sentence explanation of a window, worded by the `[explain]` tables of lang/."""
 
 from datetime import date
+from functools import cache
 
 from .expr import Span
 from .lexicon import language
@@ -103,3 +104,8 @@ class Explainer:
             text += self.t["weekday_mismatch"].format(
                 date=self.date(occ.start), weekday=self.w["weekdays"][occ.period.weekday])
         return text + "."
+
+
+@cache
+def explainer(lang: str) -> Explainer:
+    return Explainer(lang)

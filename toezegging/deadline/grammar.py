@@ -112,20 +112,23 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
                 first, i = got
                 if weekday is not None and first.kind == "day":
                     first = _with_weekday(first, weekday)
-                if i < n and toks[i].kind in ("RANGE", "AND"):
+                if i + 1 < n and toks[i].kind in ("RANGE", "AND"):
                     second = _anchor(toks, i + 1, rel)
-                    if second:
+                    if second and second[0].n is not None:
                         anchor = Range(_borrow(first, second[0]), second[0])
                         i = second[1]
                         continue
+                if first.kind == "day" and first.n is None:
+                    unknown += 1  # "1 tot" with no month after it
+                    continue
                 anchor = first
                 continue
         elif k == "WORD":
             unknown += 1
         i += 1
     if anchor is not None:
-        if part:
-            anchor = Part(part, anchor) if not isinstance(anchor, Part) else anchor
+        if part and isinstance(anchor, Period):
+            anchor = Part(part, anchor)
         return Reading(anchor=anchor, mod=mod, by=by)
     if part and span is None and vague is None:
         # "voor eind", "eind van het jaar": a part with no period means this year.

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .calendar import ONE_DAY, Occurrence, add, midpoint, pick, thirds
-from .explain import Explainer
+from .explain import explainer
 from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
@@ -55,7 +55,7 @@ class _Result:
 
 
 def resolve(expr: Expression, ref: date, phrase: str) -> Window:
-    ex = Explainer(expr.lang)
+    ex = explainer(expr.lang)
     explicit = [r for r in expr.readings if r.explicit]
     chosen: _Result | None = None
     if explicit:
@@ -100,6 +100,10 @@ def _anchor(anchor, mod: str | None, ref: date) -> _Result:
         first = pick(anchor.first, ref, "not_ended")
         if first.start > second.start and anchor.first.year is None:
             first = pick(_year(anchor.first, first.start.year - 1), ref, "not_ended")
+        if second.end < first.start and anchor.second.year is None:
+            second = pick(anchor.second, first.start, "not_ended")  # "van juni tot maart"
+        if second.end < first.start:
+            raise ValueError("a range that ends before it starts")
         return _Result(first.start, second.end, anchor.second.kind,
                        first.estimated or second.estimated, "none", first, second=second)
     part = anchor.part if isinstance(anchor, Part) else None

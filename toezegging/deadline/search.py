@@ -16,6 +16,10 @@ from .lexicon import lexicon
 
 BREAK = {"WORD", "EVENT"}
 EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY"}
+# A modifier cannot end a phrase ("zo snel mogelijk over de uitkomst").
+TRAIL_TRIM = EDGE_TRIM | {"BEFORE", "AFTER", "FROM", "AROUND", "WITHIN", "OVER", "COMING", "PART",
+                          "THIS", "NEXT", "LAST"}
+LOOSE = {"NUM", "ORDNUM", "ORD", "WEEKDAY"}  # may trail a phrase without belonging to it
 STRONG = {"BEFORE", "BY", "AFTER", "FROM", "AROUND", "IN", "PART", "WITHIN", "OVER", "COMING",
           "THIS", "NEXT", "LAST", "DATE", "VAGUE", "RECUR", "QH", "BETWEEN"}
 
@@ -47,7 +51,7 @@ def _trim(run):
     i, j = 0, len(run)
     while i < j and run[i].kind in EDGE_TRIM - {"IN"}:
         i += 1
-    while j > i and run[j - 1].kind in EDGE_TRIM:
+    while j > i and run[j - 1].kind in TRAIL_TRIM:
         j -= 1
     return run[i:j]
 
@@ -82,6 +86,20 @@ def search(sentence: str, ref: date) -> Found | None:
             continue
         if w.is_event or (w.kind == "budget" and _unyeared_budget(run)):
             continue
+        # The shortest run that reads the same: "dit jaar een verkenning" → "dit jaar".
+        while len(run) > 1 and run[-1].kind in LOOSE:
+            shorter = _trim(run[:-1])
+            if not shorter or not _strong(shorter):
+                break
+            try:
+                w2 = parse(sentence[shorter[0].start:shorter[-1].end], ref)
+            except UnreadableDeadline:
+                break
+            if (w2.earliest, w2.latest, w2.kind, w2.recurrence) != (w.earliest, w.latest, w.kind, w.recurrence):
+                break
+            run, w = shorter, w2
+        start, end = run[0].start, run[-1].end
+        text = sentence[start:end]
         key = (w.kind != "vague", w.latest, start)
         if best_key is None or key > best_key:
             best_key = key
