@@ -244,32 +244,40 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
         _table(found, changes, ctx.today)
 
 
+def _cut(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
 def _table(found, changes, today: date) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=sys.stdout, highlight=False,
-                      width=None if sys.stdout.isatty() else 120)
+    console = Console(file=sys.stdout, highlight=False)
     if not found:
         console.print("No promises match.")
         return
-    table = Table(show_lines=False, header_style="bold")
-    table.add_column("ID", justify="right")
-    table.add_column("Due")
-    table.add_column("Deadline")
-    table.add_column("Status")
-    table.add_column("Promise", overflow="fold", ratio=1)
-    table.add_column("Who")
+    wide = console.width >= 110
+    columns = ["ID", "Due", "Deadline", "Status", "Promise"] + (["Who"] if wide else [])
+    rows = []
     for p in found:
-        moved = f" ({len(changes[p.id])}x moved)" if changes[p.id] else ""
-        status = _status_label(p, today)
-        table.add_row(
-            str(p.id), p.latest.isoformat() if p.latest else "—",
-            p.deadline_now() + moved,
-            f"[red]{status}[/red]" if p.is_overdue(today) else status,
-            p.text if len(p.text) <= 90 else p.text[:89] + "…",
-            " / ".join(x for x in (p.by, p.ministry) if x) or "",
-        )
+        moved = f", {len(changes[p.id])}x moved" if changes[p.id] else ""
+        row = [str(p.id), p.latest.isoformat() if p.latest else "—",
+               _cut(p.deadline_now(), 30 if wide else 22),
+               ("overdue" if p.is_overdue(today) else p.status) + moved, p.text]
+        if wide:
+            row.append(_cut(p.by or p.ministry or "", 22))
+        rows.append(row)
+    # Cut the text to what the terminal leaves, so no other column is squeezed.
+    used = sum(max(len(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
+    room = max(16, console.width - used - 2 * (len(columns) - 1) - 1)
+    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False)
+    for name in columns:
+        table.add_column(name, justify="right" if name == "ID" else "left", no_wrap=True)
+    for row in rows:
+        row[4] = _cut(row[4], room)
+        if row[3].startswith("overdue"):
+            row[3] = f"[red]{row[3]}[/red]"
+        table.add_row(*row)
     console.print(table)
     console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
 
