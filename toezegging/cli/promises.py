@@ -346,22 +346,21 @@ def done(ctx: Context, promise_id, letter, partly, as_json):
     _close(ctx, promise_id, Status.PARTLY if partly else Status.FULFILLED, letter, as_json)
 
 
-@click.command()
-@click.argument("promise_id", metavar="ID")
-@JSON_OPTION
-@click.pass_obj
-def withdraw(ctx: Context, promise_id, as_json):
-    """Mark a promise withdrawn (taken back)."""
-    _close(ctx, promise_id, Status.WITHDRAWN, None, as_json)
+def _closing(name: str, status: Status, doc: str) -> click.Command:
+    """A command that moves a promise to `status` (withdraw, lapse)."""
+
+    @click.command(name, help=doc)
+    @click.argument("promise_id", metavar="ID")
+    @JSON_OPTION
+    @click.pass_obj
+    def command(ctx: Context, promise_id, as_json):
+        _close(ctx, promise_id, status, None, as_json)
+
+    return command
 
 
-@click.command()
-@click.argument("promise_id", metavar="ID")
-@JSON_OPTION
-@click.pass_obj
-def lapse(ctx: Context, promise_id, as_json):
-    """Mark a promise lapsed (Vervallen)."""
-    _close(ctx, promise_id, Status.LAPSED, None, as_json)
+withdraw = _closing("withdraw", Status.WITHDRAWN, "Mark a promise withdrawn (taken back).")
+lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen).")
 
 
 @click.command()
