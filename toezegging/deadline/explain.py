@@ -45,12 +45,16 @@ class Explainer:
         occ = res.occ
         if occ is None:
             return ""
-        text = self._occurrence(occ)
+        part = res.part if res.key not in ("before_end", "before_mid", "by") else None
+        text = self._with_part(self._occurrence(occ), part)
         if res.second is not None:
-            text = self.p["range"].format(first=text, second=self._occurrence(res.second))
-        if res.part and res.key not in ("before_end", "before_mid", "by"):
-            text = self.p["part"].format(part=self.w["part"][res.part], period=text)
+            second = self._with_part(self._occurrence(res.second), res.second_part)
+            text = self.p["range"].format(first=self._with_part(self._occurrence(occ), res.part),
+                                          second=second)
         return text
+
+    def _with_part(self, text: str, part: str | None) -> str:
+        return self.p["part"].format(part=self.w["part"][part], period=text) if part else text
 
     def _occurrence(self, occ) -> str:
         p = occ.period

@@ -58,8 +58,8 @@ class Part:
 class Range:
     """From the start of the first to the end of the second ("van maart tot mei")."""
 
-    first: Period
-    second: Period
+    first: "Period | Part"
+    second: "Period | Part"
 
 
 Anchor = Period | Part | Range

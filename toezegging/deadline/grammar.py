@@ -5,6 +5,8 @@ each clause is read left to right: modifiers, then an anchor (a period), a span 
 vague word. Hedges and filler carry no date and are passed over.
 """
 
+from dataclasses import replace
+
 from .expr import Expression, Part, Period, Range, Reading, Span
 from .lexicon import Token, language
 
@@ -98,6 +100,16 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
             weekday = t.value
         elif k in REL:
             rel = REL[k]
+            if isinstance(anchor, Period) and anchor.year is None and anchor.rel is None:
+                anchor = _with(anchor, rel=rel)  # "1 maart a.s.", "vrijdag jl."
+        elif k in ("RANGE", "AND") and isinstance(anchor, Period) and i + 1 < n:
+            # "eind 2026 - begin 2027", "van maart tot mei": a range of two readings.
+            rest = _clause(toks[i + 1:], in_with_span)
+            if rest is not None and rest.anchor is not None and not isinstance(rest.anchor, Range):
+                first = Part(part, anchor) if part and isinstance(anchor, Period) else anchor
+                anchor, part = Range(_borrow(first, rest.anchor), rest.anchor), None
+                by = by or rest.by
+                break
         elif k in ANCHOR_START and anchor is None:
             got = _anchor(toks, i, rel)
             if got is None:
@@ -114,7 +126,7 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
                     first = _with_weekday(first, weekday)
                 if i + 1 < n and toks[i].kind in ("RANGE", "AND"):
                     second = _anchor(toks, i + 1, rel)
-                    if second and second[0].n is not None:
+                    if second and _joinable(first, second[0]):
                         anchor = Range(_borrow(first, second[0]), second[0])
                         i = second[1]
                         continue
@@ -265,15 +277,29 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
     return None
 
 
+def _with(p: Period, **changes) -> Period:
+    return replace(p, **changes)
+
+
 def _with_weekday(p: Period, weekday: int) -> Period:
-    return Period(p.kind, p.year, p.n, p.day, p.name, p.rel, p.year_offset, weekday)
+    return replace(p, weekday=weekday)
 
 
-def _borrow(first: Period, second: Period) -> Period:
+def _joinable(first: Period, second: Period) -> bool:
+    """Can `first` and `second` make a range? A bare day number needs a day with a month after it."""
+    if second.kind == "day" and second.n is None:
+        return False
+    return not (first.kind == "day" and first.n is None) or second.kind == "day"
+
+
+def _borrow(first, second):
     """A range's first end takes what it leaves out from the second ("1 tot 15 maart 2026")."""
+    if isinstance(first, Part):
+        return Part(first.part, _borrow(first.period, second))
+    if isinstance(second, Part):
+        second = second.period
     if first.kind == "day" and first.n is None:
         return Period("day", second.year, second.n, first.day, rel=second.rel)
     if first.year is None and second.year is not None:
-        return Period(first.kind, second.year, first.n, first.day, first.name, first.rel,
-                      first.year_offset, first.weekday)
+        return replace(first, year=second.year, rel=None)
     return first

@@ -1,6 +1,6 @@
 """An `Expression` + the reference date (+ the parliamentary calendar) → a `Window`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .calendar import ONE_DAY, Occurrence, add, midpoint, pick, thirds
@@ -52,6 +52,7 @@ class _Result:
     span: Span | None = None
     span_hi: Span | None = None
     second: Occurrence | None = None
+    second_part: str | None = None
 
 
 def resolve(expr: Expression, ref: date, phrase: str) -> Window:
@@ -96,16 +97,7 @@ def _reading(r: Reading, ref: date) -> _Result:
 
 def _anchor(anchor, mod: str | None, ref: date) -> _Result:
     if isinstance(anchor, Range):
-        second = pick(anchor.second, ref, "not_ended")
-        first = pick(anchor.first, ref, "not_ended")
-        if first.start > second.start and anchor.first.year is None:
-            first = pick(_year(anchor.first, first.start.year - 1), ref, "not_ended")
-        if second.end < first.start and anchor.second.year is None:
-            second = pick(anchor.second, first.start, "not_ended")  # "van juni tot maart"
-        if second.end < first.start:
-            raise ValueError("a range that ends before it starts")
-        return _Result(first.start, second.end, anchor.second.kind,
-                       first.estimated or second.estimated, "none", first, second=second)
+        return _range(anchor, ref)
     part = anchor.part if isinstance(anchor, Part) else None
     period: Period = anchor.period if isinstance(anchor, Part) else anchor
     if period.kind == "season" and period.name == "summer" and mod in ("before", "after") and not part:
@@ -136,5 +128,25 @@ def _anchor(anchor, mod: str | None, ref: date) -> _Result:
     return res
 
 
-def _year(p: Period, year: int) -> Period:
-    return Period(p.kind, year, p.n, p.day, p.name, None, p.year_offset, p.weekday)
+def _range(anchor: Range, ref: date) -> _Result:
+    """From the start of the first reading to the end of the second."""
+    a = _anchor(anchor.first, None, ref)
+    b = _anchor(anchor.second, None, ref)
+    if a.earliest > b.earliest and _year_of(anchor.first) is None:
+        a = _anchor(_with_year(anchor.first, a.earliest.year - 1), None, ref)
+    if b.latest < a.earliest and _year_of(anchor.second) is None:
+        b = _anchor(anchor.second, None, a.earliest)  # "van juni tot maart"
+    if b.latest < a.earliest:
+        raise ValueError("a range that ends before it starts")
+    return _Result(a.earliest, b.latest, b.kind, a.estimated or b.estimated, "none", a.occ,
+                   a.part, second=b.occ, second_part=b.part)
+
+
+def _year_of(anchor) -> int | None:
+    return (anchor.period if isinstance(anchor, Part) else anchor).year
+
+
+def _with_year(anchor, year: int):
+    if isinstance(anchor, Part):
+        return Part(anchor.part, _with_year(anchor.period, year))
+    return replace(anchor, year=year, rel=None)
