@@ -25,6 +25,7 @@ For other modules:
 """
 
 import json
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -150,14 +151,25 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` (nothing to do when already there)."""
     from alembic import command
+    from sqlalchemy.exc import DatabaseError
 
-    if revision == "head" and current_revision(engine) == head_revision():
-        return
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Two processes opening a new database at once: one migrates, the other waits.
-            conn.execute(text("SELECT pg_advisory_xact_lock(7203184)"))
-        command.upgrade(_alembic_config(conn), revision)
+    head = head_revision() if revision == "head" else revision
+    for attempt in range(6):
+        if current_revision(engine) == head:
+            return
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Two processes opening a new database at once: one migrates, one waits.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(7203184)"))
+                command.upgrade(_alembic_config(conn), revision)
+            return
+        except DatabaseError:
+            # SQLite runs DDL outside a transaction: another process creating the same
+            # new database wins the race ("table ... already exists"); wait for it.
+            if attempt == 5 or engine.dialect.name != "sqlite":
+                raise
+            time.sleep(0.1 * 2**attempt)
 
 
 # ----------------------------------------------------------------------------- queries
