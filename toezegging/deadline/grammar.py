@@ -300,6 +300,7 @@ def _borrow(first, second):
         second = second.period
     if first.kind == "day" and first.n is None:
         return Period("day", second.year, second.n, first.day, rel=second.rel)
-    if first.year is None and second.year is not None:
+    relative = first.kind in ("week", "month", "quarter", "half", "year") and first.n is None
+    if first.year is None and second.year is not None and not relative:
         return replace(first, year=second.year, rel=None)
     return first

@@ -132,14 +132,21 @@ def _range(anchor: Range, ref: date) -> _Result:
     """From the start of the first reading to the end of the second."""
     a = _anchor(anchor.first, None, ref)
     b = _anchor(anchor.second, None, ref)
-    if a.earliest > b.earliest and _year_of(anchor.first) is None:
+    if a.earliest > b.earliest and _year_of(anchor.first) is None and a.kind != "year" \
+            and _named(anchor.first):
         a = _anchor(_with_year(anchor.first, a.earliest.year - 1), None, ref)
-    if b.latest < a.earliest and _year_of(anchor.second) is None:
+    if b.latest < a.earliest and _year_of(anchor.second) is None and _named(anchor.second):
         b = _anchor(anchor.second, None, a.earliest)  # "van juni tot maart"
     if b.latest < a.earliest:
         raise ValueError("a range that ends before it starts")
     return _Result(a.earliest, b.latest, b.kind, a.estimated or b.estimated, "none", a.occ,
                    a.part, second=b.occ, second_part=b.part)
+
+
+def _named(anchor) -> bool:
+    """A period with its own identity (maart, week 12, het zomerreces), not "volgende maand"."""
+    p = anchor.period if isinstance(anchor, Part) else anchor
+    return not (p.kind in ("week", "month", "quarter", "half", "year") and p.n is None)
 
 
 def _year_of(anchor) -> int | None:
