@@ -44,7 +44,7 @@ class Entry:
 
     def __post_init__(self):
         if not self.gzipped:
-            self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+            self.gzipped = gzip.compress(self.body, compresslevel=5, mtime=0)
             self.gzip_etag = self.etag[:-1] + '-gz"'
 
 
