@@ -9,6 +9,7 @@ from pathlib import Path
 import feed_checks
 import icalendar
 import pytest
+import vobject
 from click.testing import CliRunner
 from feed_checks import check_feed, own_checks
 from hypothesis import HealthCheck, example, given, settings
@@ -265,6 +266,8 @@ def test_any_text_round_trips(text, tag, ministry):
 
     (parsed,) = IcsCalendarStream.calendar_from_ics(body.decode()).events
     assert parsed.description.startswith(text + "\n\n")
+    vcal = vobject.readOne(body.decode(), validate=True)
+    assert vcal.vevent.description.value.startswith(text + "\n\n")
 
 
 @pytest.mark.filterwarnings("ignore:foldline is deprecated:DeprecationWarning")
@@ -322,6 +325,22 @@ def test_cli_build_writes_every_feed_atomically(store, tmp_path, icaljs):
     assert r.exit_code == 0, r.output
     assert before == {f.name: f.read_bytes() for f in out.iterdir()}
     assert '"feed": "alle"' in r.output
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from toezegging.cli import feeds as cli_feeds
+
+    target = tmp_path / "alle.ics"
+    target.write_bytes(b"old")
+
+    def broken(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli_feeds.os, "replace", broken)
+    with pytest.raises(OSError):
+        cli_feeds.write_atomically(target, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["alle.ics"]
+    assert target.read_bytes() == b"old"
 
 
 def test_cli_token_refuses_public_and_unknown_feeds(store, tmp_path):
