@@ -1,12 +1,14 @@
 """Dates of periods: ISO weeks, quarters, thirds, adding months, picking an occurrence."""
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 
 from .. import parliament
 from .expr import Period, Span
 
 ONE_DAY = timedelta(days=1)
+YEAR_REL = {"this": 0, "next": 1, "last": -1}
 
 
 def month_end(y: int, m: int) -> date:
@@ -117,6 +119,8 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     if p.kind == "recess" and p.name == "any" and p.year is not None:
         # "het reces van 2027": the first recess of any kind in that year.
         return next(o for o in occurrences_around(p, date(p.year, 1, 1)) if o.start.year == p.year)
+    if p.year is None and p.year_rel is not None:
+        p = replace(p, year=ref.year + YEAR_REL[p.year_rel], year_rel=None)
     if p.year is not None:
         o = occurrence(p, p.year)
         if o is None:

@@ -44,6 +44,7 @@ class Period:
     rel: str | None = None
     year_offset: int = 0  # "de begroting 2027" is presented on Prinsjesdag 2026
     weekday: int | None = None  # said with a day ("vrijdag 3 maart"), checked not needed
+    year_rel: str | None = None  # "van dit/volgend jaar": the year counted from the reference date
 
 
 @dataclass(frozen=True, slots=True)

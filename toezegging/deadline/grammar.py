@@ -216,7 +216,7 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
     day = _day_number(t)
     if day is not None and i + 1 < n and toks[i + 1].kind == "MONTH":
         y, r, j = _year_spec(toks, i + 2)
-        return Period("day", y, toks[i + 1].value, day, rel=r or rel), j
+        return Period("day", y, toks[i + 1].value, day, rel=rel, year_rel=r), j
     if day is not None and i + 1 < n and toks[i + 1].kind in ("RANGE", "AND"):
         # "1 tot 15 maart": the first day borrows its month from the second (see _borrow).
         return Period("day", None, None, day, rel=rel), i + 1
@@ -228,13 +228,13 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
             if j + 1 < n and toks[j + 1].kind == "SEP":
                 j += 1
             y, r, j2 = _year_spec(toks, j + 1)
-            return Period("day", y, t.value, d, rel=r or rel), j2
+            return Period("day", y, t.value, d, rel=rel, year_rel=r), j2
         y, r, j = _year_spec(toks, j)
-        return Period("month", y, t.value, rel=r or rel), j
+        return Period("month", y, t.value, rel=rel, year_rel=r), j
     if k == "QH":
         letter, num = t.value
         y, r, j = _year_spec(toks, i + 1)
-        return Period("quarter" if letter == "Q" else "half", y, num, rel=r or rel), j
+        return Period("quarter" if letter == "Q" else "half", y, num, rel=rel, year_rel=r), j
     if k in ("ORD", "ORDNUM") and i + 1 < n:
         nxt = toks[i + 1]
         which = None
@@ -247,7 +247,7 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
             if num > (4 if which == "quarter" else 2):
                 return None
             y, r, j = _year_spec(toks, i + 2)
-            return Period(which, y, num, rel=r or rel), j
+            return Period(which, y, num, rel=rel, year_rel=r), j
         return None
     if k == "UNIT":
         unit, plural = t.value
@@ -256,24 +256,22 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
         if unit == "week" and i + 1 < n and toks[i + 1].kind == "NUM" and isinstance(toks[i + 1].value, int) \
                 and 1 <= toks[i + 1].value <= 53:
             y, r, j = _year_spec(toks, i + 2)
-            return Period("week", y, toks[i + 1].value, rel=r or rel), j
+            return Period("week", y, toks[i + 1].value, rel=rel, year_rel=r), j
         if unit == "year" and i + 1 < n and toks[i + 1].kind == "YEAR":
             return Period("year", toks[i + 1].value), i + 2
-        if rel or unit == "year":
-            kind = {"halfyear": "half"}.get(unit, unit)
-            if kind in ("day",):
-                return None
-            return Period(kind, None, None, rel=rel or "this"), i + 1
-        return None
+        if unit == "day":
+            return None
+        # "volgende maand", "eind van de maand", "het jaar": the one around the reference date.
+        return Period({"halfyear": "half"}.get(unit, unit), None, None, rel=rel or "this"), i + 1
     if k in ("SEASON", "RECESS", "BUDGET"):
         y, r, j = _year_spec(toks, i + 1)
         kind = {"SEASON": "season", "RECESS": "recess", "BUDGET": "budget"}[k]
-        return Period(kind, y, name=t.value, rel=r or rel), j
+        return Period(kind, y, name=t.value, rel=rel, year_rel=r), j
     if k == "BUDGETYEAR":
         y, r, j = _year_spec(toks, i + 1)
-        if y is not None:
-            return Period("budget", y, name=t.value, year_offset=-1), j
-        return Period("budget", None, name=t.value, rel=r or rel), j
+        if y is not None or r is not None:  # "de begroting 2027", "de begroting van volgend jaar"
+            return Period("budget", y, name=t.value, year_offset=-1, year_rel=r), j
+        return Period("budget", None, name=t.value, rel=rel), j
     return None
 
 

@@ -123,7 +123,7 @@ def _anchor(anchor, mod: str | None, ref: date) -> _Result:
         res.earliest, res.latest, res.key = start, start, "from"
     elif mod == "around":
         res.key = "around"
-        if period.kind == "day" and not part:
+        if occ.start == occ.end and not part:  # a day, or a one-day moment such as Prinsjesdag
             res.earliest, res.latest = start - timedelta(days=7), start + timedelta(days=7)
     return res
 
