@@ -27,7 +27,8 @@ DEFAULT = ROOT.parent / "shared" / "corpus" / "deadlines-dev.tsv"
 
 def load(path: Path):
     with open(path, newline="", encoding="utf-8") as f:
-        return [(r["phrase"], date.fromisoformat(r["reference"]), r) for r in csv.DictReader(f, delimiter="\t")]
+        rows = csv.DictReader(f, delimiter="\t")
+        return [(r["phrase"], date.fromisoformat(r["reference"]), r) for r in rows]
 
 
 def judge_window(row, earliest, latest, kind, recurrence) -> bool:

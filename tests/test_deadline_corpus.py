@@ -5,10 +5,9 @@ import csv
 from datetime import date
 
 import pytest
+from corpus_paths import CORPUS, corpus_file
 
 from toezegging.deadline import parse, search
-
-from corpus_paths import CORPUS, corpus_file
 
 
 def _rows(name: str):

@@ -12,7 +12,8 @@ def test_prinsjesdag_in_the_data_is_the_third_tuesday_of_september():
     days = parliament.known_prinsjesdagen()
     assert days, "calendars/budget.toml lists no Prinsjesdag"
     for d in days:
-        assert d == parliament.prinsjesdag(d.year), f"{d} in the data, Grondwet says {parliament.prinsjesdag(d.year)}"
+        law = parliament.prinsjesdag(d.year)
+        assert d == law, f"{d} in the data, the Grondwet says {law}"
         assert d.weekday() == 1 and d.month == 9 and 15 <= d.day <= 21
 
 

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ..deadline import EXAMPLES, parse as parse_phrase, search
+from ..deadline import EXAMPLES, search
+from ..deadline import parse as parse_phrase
 from ..errors import UnreadableDeadline
 
 

@@ -79,23 +79,28 @@ class Explainer:
             return self.p["recess"].format(recess=name, **fmt)
         if k == "budget":
             m = occ.moment
-            dates = self.date(m.start) if m.start == m.end else f"{self.date(m.start)} {self.w['to']} {self.date(m.end)}"
+            dates = self.date(m.start)
+            if m.start != m.end:
+                dates += f" {self.w['to']} {self.date(m.end)}"
             return self.p["budget"].format(budget=self.w["budget"][m.kind], dates=dates, year=m.year)
         return ""
 
     def explain(self, phrase, ref, earliest, res, expr, passed) -> str:
-        fmt = {
-            "phrase": phrase.strip(),
-            "ref": self.date(ref),
-            "earliest": self.date(earliest),
-            "latest": self.date(res.latest),
-            "period": self.period(res),
-        }
+        template = self.t[res.key]
+        fmt = {"phrase": phrase.strip(), "latest": self.date(res.latest)}
+        # Only what the template says is worded (a "by" sentence needs no period).
+        if "{ref}" in template or passed:
+            fmt["ref"] = self.date(ref)
+        if "{earliest}" in template:
+            fmt["earliest"] = self.date(earliest)
+        if "{period}" in template:
+            fmt["period"] = self.period(res)
         if res.span is not None:
             fmt["span"] = self.span(res.span, res.span_hi)
-        text = self.t[res.key].format(**fmt)
+        text = template.format(**fmt)
         if expr.recurrence:
-            text += self.t["recur"].format(recurrence=self.w["recurrence"].get(expr.recurrence, expr.recurrence))
+            words = self.w["recurrence"].get(expr.recurrence, expr.recurrence)
+            text += self.t["recur"].format(recurrence=words)
         if res.estimated:
             text += self.t["estimated"]
         if expr.hedged:

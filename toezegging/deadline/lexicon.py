@@ -147,6 +147,13 @@ class Lexicon:
             key=len, reverse=True,
         )
         self.q_prefixes, self.h_prefixes = set(q_prefixes), set(h_prefixes)
+        # Per language, every surface's meaning (falling back to the other language's);
+        # `voter` names the one language a surface belongs to, if only one.
+        self.meaning = {
+            code: {s: m.get(code) or next(iter(m.values())) for s, m in self.words.items()}
+            for code in codes
+        }
+        self.voter = {s: next(iter(m)) if len(m) == 1 else None for s, m in self.words.items()}
         wordlike = [w for w in self.words if w[0].isalnum()]
         vocab = _trie_regex(wordlike)
         punct = _trie_regex([w for w in self.words if not w[0].isalnum()])
@@ -164,42 +171,45 @@ class Lexicon:
         low = normalise(text)
         raw = []
         votes = dict.fromkeys(self.codes, 0)
+        words, voter = self.words, self.voter
         for m in self.pattern.finditer(low):
             group = m.lastgroup
             s = m.group()
             if group == "vocab":
-                key = " ".join(s.split())
-                meanings = self.words[key]
-                if len(meanings) == 1:
-                    votes[next(iter(meanings))] += 1
-                raw.append((None, meanings, m.start(), m.end(), text[m.start():m.end()]))
-            else:
-                raw.append((group, s, m.start(), m.end(), text[m.start():m.end()]))
+                if s not in words:
+                    s = " ".join(s.split())
+                if (lang := voter[s]) is not None:
+                    votes[lang] += 1
+            raw.append((group, s, m.start(), m.end()))
         lang = max(self.codes, key=lambda c: (votes[c], c == DEFAULT_LANGUAGE))
+        meaning = self.meaning[lang]
         tokens = []
-        for group, v, start, end, surface in raw:
-            if group is None:
-                kind, value = v.get(lang) or next(iter(v.values()))
+        for group, v, start, end in raw:
+            if group == "vocab":
+                kind, value = meaning[v]
             elif group == "num":
-                n = float(v.replace(",", "."))
-                n = int(n) if n.is_integer() else n
-                if isinstance(n, int) and 1900 <= n <= 2199 and len(v) == 4:
-                    kind, value = "YEAR", n
-                else:
-                    kind, value = "NUM", n
+                kind, value = _number(v)
             elif group == "ordnum":
                 kind, value = "ORDNUM", int(re.match(r"\d+", v).group())
             elif group == "qh":
-                letter, n = v[0], int(v[-1])
-                kind, value = "QH", ("Q" if letter in self.q_prefixes else "H", n)
+                kind, value = "QH", ("Q" if v[0] in self.q_prefixes else "H", int(v[-1]))
             elif group == "date":
                 kind, value = "DATE", _numeric_date(v)
                 if value is None:
                     kind, value = "WORD", v
             else:
                 kind, value = "WORD", v
-            tokens.append(Token(kind, value, start, end, surface))
+            tokens.append(Token(kind, value, start, end, text[start:end]))
         return tokens, lang
+
+
+def _number(v: str) -> tuple[str, int | float]:
+    n = float(v.replace(",", "."))
+    if n.is_integer():
+        n = int(n)
+        if len(v) == 4 and 1900 <= n <= 2199:
+            return "YEAR", n
+    return "NUM", n
 
 
 def _numeric_date(s: str) -> tuple[int, int, int] | None:

@@ -61,7 +61,7 @@ def _strong(run) -> bool:
     if kinds & STRONG:
         return True
     # A day with its month ("3 maart") is strong; a bare year, month or season is not.
-    return any(a.kind in ("NUM", "ORDNUM") and b.kind == "MONTH" for a, b in zip(run, run[1:]))
+    return any(a.kind in ("NUM", "ORDNUM") and b.kind == "MONTH" for a, b in zip(run, run[1:], strict=False))
 
 
 def search(sentence: str, ref: date) -> Found | None:
@@ -95,7 +95,7 @@ def search(sentence: str, ref: date) -> Found | None:
                 w2 = parse(sentence[shorter[0].start:shorter[-1].end], ref)
             except UnreadableDeadline:
                 break
-            if (w2.earliest, w2.latest, w2.kind, w2.recurrence) != (w.earliest, w.latest, w.kind, w.recurrence):
+            if _same(w2) != _same(w):
                 break
             run, w = shorter, w2
         start, end = run[0].start, run[-1].end
@@ -114,3 +114,7 @@ def search(sentence: str, ref: date) -> Found | None:
 def _unyeared_budget(run) -> bool:
     """"de begroting" in running text is a document, not a date, unless it has a year."""
     return any(t.kind == "BUDGETYEAR" for t in run) and not any(t.kind == "YEAR" for t in run)
+
+
+def _same(w) -> tuple:
+    return w.earliest, w.latest, w.kind, w.recurrence
