@@ -384,5 +384,7 @@ def test_feed_of_promises_added_with_the_cli(store, tmp_path, icaljs):
     one = by_uid["toezegging-1@toezegging.local"]
     assert one.decoded("SEQUENCE") >= 1
     assert "Uitgesteld: 1 keer" in str(one["DESCRIPTION"])
+    assert "Termijn zoals gezegd: “voor eind 2026”" in str(one["DESCRIPTION"])
+    assert "Termijn na uitstel: “voor de zomer van 2027”" in str(one["DESCRIPTION"])
     assert str(by_uid["toezegging-2@toezegging.local"]["STATUS"]) == "CANCELLED"
     check_feed((out / "open.ics").read_bytes(), tmp_path, icaljs)

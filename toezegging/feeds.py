@@ -45,6 +45,7 @@ class PromiseLike(Protocol):
     id: int | None
     text: str
     deadline: str
+    current_deadline: str | None
     earliest: date | None
     latest: date | None
     kind: str
@@ -199,6 +200,8 @@ def description(p: PromiseLike, postponements: int, w: dict) -> str:
     )
     facts = [
         ("deadline", f"“{p.deadline}”"),
+        ("current_deadline", p.current_deadline and p.current_deadline != p.deadline
+         and f"“{p.current_deadline}”"),
         ("window", window),
         ("explanation", p.explanation),
         ("recurrence", p.recurrence and _recurrence(p.recurrence, w)),
