@@ -74,6 +74,8 @@ CASES = [
     ("recurring-half-yearly-opens",
      P(earliest=date(2026, 6, 1), latest=date(2026, 6, 30), reference=date(2026, 1, 5),
        recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 12, 1), [("opens", date(2026, 12, 1))]),
+    ("unreadable-rrule-is-not-recurring", P(recurrence="FREQ=SOMETIMES"), at(2027, 1, 14),
+     [("overdue", date(2027, 1, 14))]),
 ]
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,11 +41,13 @@ def clean_header(value: str) -> str:
 
 # ----------------------------------------------------------------------------- rendering
 
+@lru_cache(maxsize=1)
 def _words() -> dict:
     text = resources.files("toezegging").joinpath("mail_templates/words.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
+@lru_cache(maxsize=4)
 def _environment(language: str) -> Environment:
     words = _words()[language]
     env = Environment(

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Date, Integer, and_, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from . import reminders
 from .errors import DeliveryError
@@ -104,16 +106,53 @@ def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
     return out
 
 
+class day_number(FunctionElement):
+    """A date as a whole number of days, on SQLite and PostgreSQL alike."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element, compiler, **kw):
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number)
+def _day_number_default(element, compiler, **kw):
+    return f"(CAST({compiler.process(element.clauses, **kw)} AS DATE) - DATE '1970-01-01')"
+
+
+def _recorded_since(day) -> object:
+    """A reminder (not cancelled) of this promise on or after `day` (a day number)."""
+    return (select(R.c.id).where(R.c.promise_id == P.c.id, R.c.state != CANCELLED,
+                                 day_number(R.c.due_on) >= day)
+            .correlate(P).exists())
+
+
 def candidates(conn, today: date, rules) -> list[PromiseRow]:
-    """Open promises with an event on or before `today`, filtered in SQL."""
+    """Open promises that may have a reminder due by `today`, filtered in SQL.
+
+    Left out: windows with nothing before `today`, and promises whose newest event is
+    already in the outbox (an overdue promise whose current repetition is recorded, a
+    window that opened and was announced). What is left is decided by `reminders.due`.
+    """
     tz = ZoneInfo(rules.timezone)
     reach = today + timedelta(days=max(rules.days_before, default=0))
+    every = rules.overdue_every_days
     has_change = select(D.c.id).where(D.c.promise_id == P.c.id).exists()
-    where = and_(P.c.status == reminders.OPEN,
-                 or_(and_(P.c.latest.is_not(None),
-                          or_(P.c.latest <= reach, P.c.earliest <= today,
-                              P.c.recurrence.is_not(None))),
-                     has_change))
+    today_n = day_number(literal(today, Date()))
+    current_overdue = today_n - (today_n - day_number(P.c.latest)) % every
+    where = and_(P.c.status == reminders.OPEN, or_(
+        has_change,
+        and_(P.c.recurrence.is_not(None), P.c.latest.is_not(None)),
+        and_(P.c.latest >= today, P.c.latest <= reach),
+        and_(P.c.latest > reach, P.c.earliest > P.c.reference, P.c.earliest <= today,
+             ~_recorded_since(day_number(P.c.earliest))),
+        and_(P.c.latest < today, P.c.recurrence.is_(None),
+             ~_recorded_since(current_overdue)),
+    ))
     return _promise_rows(conn, where, tz)
 
 
@@ -161,21 +200,21 @@ def insert_due(store, dues: list, recipients: dict[int, str], now: datetime) -> 
         return 0
     rows = [dict(promise_id=d.promise_id, kind=d.kind, due_on=d.due_on,
                  recipient=recipients[d.promise_id], state=PENDING, attempts=0,
-                 next_attempt_at=d.send_at,
-                 message_id="", created_at=now) for d in dues]
+                 next_attempt_at=d.send_at, message_id="", created_at=now) for d in dues]
+    newest = {d.promise_id: reminders.Event.of(d.kind, d.due_on) for d in dues}
     inserted = 0
     with store.engine.begin() as conn:
+        pending = conn.execute(select(R.c.id, R.c.promise_id, R.c.kind, R.c.due_on)
+                               .where(R.c.state == PENDING)).all()
+        older = [r.id for r in pending if r.promise_id in newest
+                 and reminders.Event.of(r.kind, r.due_on) < newest[r.promise_id]]
         for start in range(0, len(rows), 5000):
-            chunk = rows[start:start + 5000]
-            res = conn.execute(_insert(conn).on_conflict_do_nothing(), chunk)
+            res = conn.execute(_insert(conn).on_conflict_do_nothing(), rows[start:start + 5000])
             inserted += max(res.rowcount, 0)
-        conn.execute(
-            update(R).where(R.c.promise_id == bindparam("pid"), R.c.state == PENDING,
-                            or_(R.c.due_on < bindparam("b_due"),
-                                and_(R.c.due_on == bindparam("b_due"),
-                                     R.c.kind != bindparam("b_kind"))))
-            .values(state=CANCELLED, error="superseded by a newer reminder"),
-            [dict(pid=d.promise_id, b_due=d.due_on, b_kind=d.kind) for d in dues])
+        for start in range(0, len(older), 500):
+            conn.execute(update(R).where(R.c.id.in_(older[start:start + 500]),
+                                         R.c.state == PENDING)
+                         .values(state=CANCELLED, error="superseded by a newer reminder"))
     return inserted
 
 

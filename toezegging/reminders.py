@@ -23,6 +23,7 @@ Nothing is due during quiet hours.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -89,9 +90,23 @@ def _window_events(earliest: date | None, latest: date, reference: date, rules) 
         yield Event.of("due", latest)
 
 
+@lru_cache(maxsize=4096)
+def _rule(recurrence: str, latest: date):
+    return rrulestr(recurrence, dtstart=datetime.combine(latest, time()))
+
+
+def _valid_rule(recurrence: str, latest: date) -> bool:
+    """An unreadable RRULE is treated as no recurrence (the promise still goes overdue)."""
+    try:
+        _rule(recurrence, latest)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def _occurrences(p, until: date, rules) -> Iterator[tuple[date | None, date]]:
     """The windows of a recurring promise, from the one before `until` up to past it."""
-    rule = rrulestr(p.recurrence, dtstart=datetime.combine(p.latest, time()))
+    rule = _rule(p.recurrence, p.latest)
     horizon = datetime.combine(until + timedelta(days=max(rules.days_before, default=0)), time())
     span = (p.latest - p.earliest) if p.earliest else None
     start = rule.before(datetime.combine(until, time()), inc=True) or rule[0]
@@ -112,7 +127,7 @@ def events(p, until: date, rules) -> list[Event]:
         out.append(Event.of("postponed", changed_on))
     if p.latest is None:
         return sorted(out)
-    if p.recurrence:
+    if p.recurrence and _valid_rule(p.recurrence, p.latest):
         for earliest, latest in _occurrences(p, until, rules):
             out.extend(e for e in _window_events(earliest, latest, p.reference, rules)
                        if e.due_on <= until)
@@ -132,7 +147,8 @@ def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
     if p.status != OPEN or kind not in RANK:
         return False
     if kind == "overdue":
-        if p.latest is None or p.recurrence or due_on <= p.latest:
+        recurring = p.recurrence and _valid_rule(p.recurrence, p.latest)
+        if p.latest is None or recurring or due_on <= p.latest:
             return False
         return (due_on - p.latest).days % rules.overdue_every_days == 0
     return Event.of(kind, due_on) in events(p, due_on, rules)
@@ -169,7 +185,8 @@ def due(promises: Iterable, now: datetime, rules) -> list[Due]:
 
 def stage(p, today: date, rules) -> str:
     """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
-    if p.status == OPEN and p.latest is not None and not p.recurrence:
+    recurring = p.recurrence and p.latest and _valid_rule(p.recurrence, p.latest)
+    if p.status == OPEN and p.latest is not None and not recurring:
         if p.latest < today:
             return "overdue"
         if p.latest == today:
@@ -180,8 +197,7 @@ def stage(p, today: date, rules) -> str:
 
 def deadline_for(p, due_on: date) -> date | None:
     """The `latest` a reminder on `due_on` is about: a recurring promise's occurrence."""
-    if not p.recurrence or p.latest is None:
+    if not p.recurrence or p.latest is None or not _valid_rule(p.recurrence, p.latest):
         return p.latest
-    rule = rrulestr(p.recurrence, dtstart=datetime.combine(p.latest, time()))
-    occ = rule.after(datetime.combine(due_on, time()), inc=True)
+    occ = _rule(p.recurrence, p.latest).after(datetime.combine(due_on, time()), inc=True)
     return occ.date() if occ else p.latest
