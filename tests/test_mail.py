@@ -32,7 +32,10 @@ def sample_promise(**kw):
         ministry="Justitie en Veiligheid", to="Van Nispen", fraction="SP",
         source="het commissiedebat Gevangeniswezen en tbs", kamerstuk="24587-901",
         url="https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id=TZ202606-042",
-        number="TZ202606-042", status="open", recurrence=None,
+        number="TZ202606-042", status="open", recurrence=None, kind="part",
+        estimated=False, open_ended=False, tags=["gevangeniswezen"], owner=None,
+        current_deadline=None, fulfilled_by=None, closed_on=None,
+        created_at=datetime(2026, 6, 10, 10, tzinfo=UTC),
         updated_at=datetime(2026, 6, 10, 10, tzinfo=UTC), revision=0)
     values.update(kw)
     return SimpleNamespace(**values)
@@ -51,7 +54,8 @@ SAMPLES = {
     "due": dict(due_on=date(2026, 12, 31)),
     "overdue": dict(due_on=date(2027, 1, 28)),
     "postponed": dict(due_on=date(2027, 1, 12), latest=date(2027, 7, 2),
-                      earliest=date(2027, 1, 12)),
+                      earliest=date(2027, 1, 12), current_deadline="voor de zomer van 2027",
+                      revision=2),
 }
 
 
@@ -113,8 +117,12 @@ def test_a_mail_has_the_promise_the_window_the_history_and_numbered_questions():
     assert html.split("<ol>", 1)[1].count("<li>") == 4
     assert ics.get_content_type() == "text/calendar" and ics.get_param("method") == "PUBLISH"
     body = ics.get_content()
-    assert "METHOD:PUBLISH" in body and "UID:promise-42@toezegging" in body
+    assert "METHOD:PUBLISH" in body and "UID:toezegging-42@toezegging.local" in body
     assert "DTSTART;VALUE=DATE:20261231" in body
+    import icalendar
+
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert event.decoded("DTSTART") == date(2026, 12, 31)
 
 
 def test_postponed_mail_tells_the_history():

@@ -14,7 +14,7 @@ import smtplib
 import ssl
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -155,47 +155,17 @@ def message_id_for(reminder_id: int, promise_id: int, kind: str, due_on: date,
     return f"<toezegging.{reminder_id}.{promise_id}.{kind}.{due_on:%Y%m%d}@{clean_header(domain)}>"
 
 
-def _ics_text(value: str) -> str:
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "")
+def promise_ics(promise, postponements: int, language: str, today: date) -> bytes | None:
+    """The promise as a calendar (METHOD:PUBLISH) with the same event, UID and SEQUENCE
+    as in the feeds, so a calendar that has both shows it once. None without a window."""
+    from . import feeds
+    from .config import FeedConfig
 
-
-def _fold(line: str) -> bytes:
-    raw = line.encode("utf-8")
-    out, chunk = [], b""
-    for ch in line:
-        b = ch.encode("utf-8")
-        if len(chunk) + len(b) > (75 if not out else 74):
-            out.append(chunk)
-            chunk = b""
-        chunk += b
-    out.append(chunk)
-    return b"\r\n ".join(out) if len(raw) > 75 else raw
-
-
-def _promise_ics(promise, title: str, description: str) -> bytes | None:
-    """One promise as an all-day event on its deadline, METHOD:PUBLISH.
-
-    To be swapped for the feeds module's single-promise calendar (same UID) when it has one.
-    """
-    if promise.latest is None:
+    if promise.latest is None or getattr(promise, "open_ended", False):
         return None
-    stamp = (promise.updated_at or datetime(2000, 1, 1, tzinfo=UTC)).astimezone(UTC)
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//toezegging//toezegging//NL",
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
-        f"UID:promise-{promise.id}@toezegging",
-        f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-        f"SEQUENCE:{promise.revision or 0}",
-        f"DTSTART;VALUE=DATE:{promise.latest:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{promise.latest + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_ics_text(title)}",
-        f"DESCRIPTION:{_ics_text(description)}",
-        "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR",
-    ]
-    if promise.url:
-        lines.insert(-2, f"URL:{_ics_text(promise.url)}")
-    return b"".join(_fold(line) + b"\r\n" for line in lines)
+    feed = FeedConfig(name=f"toezegging-{promise.id}", title=_short(promise.text))
+    return feeds.build([promise], {promise.id: postponements}, feed, today=today,
+                       language=language)
 
 
 def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: str,
@@ -229,8 +199,7 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
     lang = mail_config.language
     ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
     rendered = render(ctx, lang)
-    ics = _promise_ics(promise, f"{_words()[lang]['ics_prefix']}: {ctx['p']['short']}",
-                       ctx["p"]["text"])
+    ics = promise_ics(promise, len(history), lang, due_on)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
                          extra={"X-Toezegging-Promise": str(promise.id),
