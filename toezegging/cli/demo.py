@@ -1,0 +1,89 @@
+"""`toezegging demo`: the whole job in a folder of its own (the work is in `toezegging.demo`)."""
+
+import os
+import shlex
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ..demo import DEFAULT_DIR
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to here when it lies below here."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _line(p) -> str:
+    latest = p.latest.isoformat() if p.latest else "no date"
+    status = "" if p.status == "open" else f" [{p.status}]"
+    return f"  #{p.id:<3} {latest}  {_cut(p.deadline_now(), 28):<28} {_cut(p.text, 52 - len(status))}{status}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@click.command()
+@click.option("--dir", "folder", default=DEFAULT_DIR, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The folder for the demo's config, database, feeds and mails.")
+@click.option("--force", is_flag=True,
+              help="Wipe an earlier demo in that folder (that folder only) and start again.")
+def demo(folder: Path, force: bool) -> None:
+    """Show the whole job on a real cabinet letter, in a folder of its own.
+
+    Finds the promises in a letter shipped with the package, adds a few by hand, builds
+    the calendar feeds and runs one reminder tick (mails as .eml files), all at a fixed
+    moment. Your own config and database are not read or touched.
+    """
+    from ..demo import LETTER_DATE, run
+
+    r = run(folder, force=force)
+    config = shlex.quote(_shown(r.config_path))
+    click.echo(f"Demo register in {_shown(r.folder)}/ (your own config and database are "
+               "untouched).")
+    click.echo(f"\n1. Read the cabinet letter {_shown(r.letter)}\n"
+               f"   (dated {LETTER_DATE.isoformat()}) and added the "
+               f"{_plural(len(r.from_letter), 'promise')} with a deadline it makes:")
+    for p in r.from_letter:
+        click.echo(_line(p))
+    click.echo(f"\n2. Added {_plural(len(r.by_hand), 'promise')} by hand "
+               "(one long overdue, one fulfilled, one postponed twice):")
+    for p in r.by_hand:
+        click.echo(_line(p))
+    click.echo(f"\n3. Built the calendar feeds as on {r.moment.date().isoformat()}:")
+    for path, n in r.feeds:
+        click.echo(f"  {_shown(path):<40} {_plural(n, 'promise')}")
+    kinds = Counter(m.kind for m in r.mails)
+    what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    click.echo(f"\n4. Ran one reminder tick as if it were {r.moment:%Y-%m-%d %H:%M} "
+               f"({r.moment.tzinfo}):\n   {_plural(len(r.mails), 'mail')} ({what or 'none'}), "
+               "each with written questions drafted:")
+    for m in r.mails:
+        click.echo(f"  #{m.promise_id:<3} {m.kind:<12} {_cut(m.subject, 72)}")
+    mail_dir = _shown(r.mails[0].path.parent) if r.mails else _shown(r.folder / "mail")
+
+    first_overdue = next((m.promise_id for m in r.mails if m.kind == "overdue"), None)
+    click.echo("\nWhere to look:")
+    click.echo(f"  feeds:  {_shown(r.feeds[0][0].parent)}/*.ics  "
+               "(import one into a calendar, or serve them, below)")
+    click.echo(f"  mails:  {mail_dir}/*.eml  (open one in a mail program)")
+    click.echo("\nTry next:")
+    base = f"toezegging --config {config}"
+    click.echo(f"  {base} list")
+    click.echo(f"  {base} show {r.by_hand[-1].id}")
+    if first_overdue is not None:
+        click.echo(f"  {base} draft {first_overdue}")
+    click.echo(f"  {base} serve")
+    click.echo("      and subscribe a calendar to http://127.0.0.1:8000/feeds/alle.ics")
+    if os.environ.get("TOEZEGGING_DATABASE_URL"):
+        click.echo("\nNote: TOEZEGGING_DATABASE_URL is set and wins over --config; run the "
+                   "commands above with `env -u TOEZEGGING_DATABASE_URL` to see the demo.",
+                   err=True)

@@ -1,0 +1,215 @@
+"""`toezegging demo`: the whole job, start to finish, in a folder of its own.
+
+In a fresh folder it writes its own config (SQLite in the folder, mail to `.eml` files
+in the folder), finds the promises in a cabinet letter shipped with the package, adds
+a few by hand (`data/demo/promises.toml`: one long overdue, one fulfilled, one
+postponed twice), builds the feeds and runs one reminder tick.
+
+The demo lives at a fixed moment, `MOMENT`, chosen against the windows: on 1 December
+2026 at 08:00 the promises "voor de zomer" of the letter are overdue and those "voor
+eind 2026" are exactly 30 days from their deadline, so the tick writes both kinds of
+mail. The same run gives the same promises, feeds and mails on any day.
+
+It never reads the user's config or database: the store is opened on the folder's own
+SQLite file by path, so neither `--config`, `TOEZEGGING_CONFIG` nor
+`TOEZEGGING_DATABASE_URL` reaches it.
+"""
+
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .errors import InvalidInput
+
+DEFAULT_DIR = "toezegging-demo"
+MARKER = ".toezegging-demo"  # marks a folder the demo made: the only kind --force removes
+TIMEZONE = "Europe/Amsterdam"
+LETTER = "kabinetsreactie-initiatiefnota-van-der-werf.txt"
+LETTER_DATE = date(2026, 6, 10)  # the letter is undated; sent before the 2026 summer recess
+LETTER_SOURCE = "Kabinetsreactie op de initiatiefnota Van der Werf (36 811)"
+LETTER_TAGS = ["geweld-tegen-vrouwen"]
+MOMENT = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo(TIMEZONE))
+OWNER = "demo@example.org"
+
+CONFIG = f"""\
+# Written by `toezegging demo`: a register of its own, apart from your real one.
+# Relative paths are read relative to this file. Delete the folder when done.
+language = "nl"
+
+[database]
+url = "sqlite:///toezegging.db"
+
+[mail]
+transport = "file"
+folder = "mail"
+from = "Toezeggingen (demo) <toezegging@example.org>"
+to = ["{OWNER}"]
+
+[reminders]
+timezone = "{TIMEZONE}"
+
+[server]
+host = "127.0.0.1"
+port = 8000
+"""
+
+
+@dataclass
+class Mail:
+    path: Path
+    promise_id: int
+    kind: str
+    subject: str
+
+
+@dataclass
+class Report:
+    folder: Path
+    config_path: Path
+    letter: Path
+    moment: datetime
+    from_letter: list = field(default_factory=list)  # model.Promise rows
+    by_hand: list = field(default_factory=list)
+    feeds: list[tuple[Path, int]] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
+    tick_summary: str = ""
+
+
+def _data(name: str):
+    return resources.files("toezegging").joinpath("data", "demo", name)
+
+
+def make_folder(folder: Path, force: bool) -> None:
+    """Create `folder` for the demo; an earlier demo there is replaced only with `force`."""
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file; give the demo a folder with --dir PATH.")
+    if folder.is_dir() and any(folder.iterdir()):
+        if not (folder / MARKER).is_file():
+            raise InvalidInput(
+                f"{folder} already exists and was not made by the demo; choose another "
+                "folder with --dir PATH (--force only replaces a folder the demo made)."
+            )
+        if not force:
+            raise InvalidInput(
+                f"{folder} already holds a demo. Look at it as it is, or run the demo again "
+                "with --force to wipe that folder and start afresh."
+            )
+        if folder.is_symlink():
+            raise InvalidInput(f"{folder} is a symbolic link; give the real folder with --dir.")
+        try:
+            shutil.rmtree(folder)
+        except OSError as e:
+            raise InvalidInput(f"cannot remove {folder}: {e.strerror}.") from None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / MARKER).write_text("Made by `toezegging demo`; `demo --force` may remove this "
+                                     "folder.\n", encoding="utf-8")
+    except OSError as e:
+        raise InvalidInput(f"cannot create the demo folder {folder}: {e.strerror}.") from None
+
+
+def _moment(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(TIMEZONE))
+
+
+def add_from_letter(session, text: str) -> list:
+    """Every promise the extractor finds in the letter, added as `extract --yes` would."""
+    from .extract import find_promises
+    from .promises import Draft, add_promise, prepare
+
+    added = []
+    for p in find_promises(text, LETTER_DATE):
+        draft = Draft(text=p.sentence, deadline=p.phrase, reference=LETTER_DATE,
+                      open_ended=p.latest is None,
+                      fields={"by": p.by, "function": p.function, "ministry": p.ministry,
+                              "source": LETTER_SOURCE, "tags": LETTER_TAGS, "owner": OWNER})
+        promise = prepare(draft, today=MOMENT.date(), now=_moment(LETTER_DATE))
+        promise.hedged = promise.hedged or p.hedged  # "verwacht ... te kunnen delen"
+        added.append(add_promise(session, promise))
+    return added
+
+
+def add_by_hand(session, entries: list[dict]) -> list:
+    """The hand-written promises, with their postponements and closing."""
+    from .promises import Draft, add_promise, postpone, prepare, set_status
+
+    added = []
+    for e in entries:
+        fields = {k: e[k] for k in ("by", "function", "ministry", "to", "fraction", "source",
+                                    "tags", "notes") if k in e}
+        draft = Draft(text=e["text"], deadline=e["deadline"], reference=e["reference"],
+                      fields={**fields, "owner": OWNER})
+        p = add_promise(session, prepare(draft, today=MOMENT.date(), now=_moment(e["reference"])))
+        for change in e.get("postponed", []):
+            postpone(session, p.id, change["deadline"], today=change["on"],
+                     now=_moment(change["on"]), reason=change.get("reason"))
+        if "fulfilled" in e:
+            on = e["fulfilled"]["on"]
+            set_status(session, p.id, "fulfilled", today=on, now=_moment(on),
+                       letter=e["fulfilled"].get("letter"))
+        added.append(p)
+    return added
+
+
+def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]:
+    from . import feed_data
+    from . import feeds as feed_core
+
+    out.mkdir(parents=True, exist_ok=True)
+    with store.session() as s:
+        promises, counts = feed_data.load_promises(s)
+    written = []
+    for feed in config.feeds:
+        path = out / f"{feed.name}.ics"
+        path.write_bytes(feed_core.build(promises, counts, feed, today=today,
+                                         language=config.language))
+        written.append((path, len(feed_core.select(promises, feed, today))))
+    return written
+
+
+def read_mails(folder: Path) -> list[Mail]:
+    out = []
+    parser = BytesHeaderParser(policy=default_policy)
+    for path in sorted(folder.glob("*.eml")):
+        with path.open("rb") as f:
+            h = parser.parse(f)
+        out.append(Mail(path, int(h["X-Toezegging-Promise"]), str(h["X-Toezegging-Kind"]),
+                        str(h["Subject"])))
+    return sorted(out, key=lambda m: (m.promise_id, m.kind))
+
+
+def run(folder: Path | str, *, force: bool = False) -> Report:
+    """Make the demo in `folder` (see the module's docstring); returns what it did."""
+    from .config import parse_config
+    from .outbox import tick
+    from .store import Store
+
+    folder = Path(folder).expanduser().absolute()
+    make_folder(folder, force)
+    config_path = folder / "toezegging.toml"
+    config_path.write_text(CONFIG, encoding="utf-8")
+    config = parse_config(CONFIG, config_path)
+    letter = folder / LETTER
+    letter.write_bytes(_data(LETTER).read_bytes())
+    entries = tomllib.loads(_data("promises.toml").read_text(encoding="utf-8"))["promise"]
+
+    report = Report(folder, config_path, letter, MOMENT)
+    # By path, never through config.database_url(): TOEZEGGING_DATABASE_URL must not reach it.
+    store = Store(f"sqlite:///{folder / 'toezegging.db'}", config.database.busy_timeout)
+    try:
+        store.create_schema()
+        with store.session() as s:
+            report.from_letter = add_from_letter(s, letter.read_text(encoding="utf-8"))
+            report.by_hand = add_by_hand(s, entries)
+        report.feeds = build_feeds(store, config, folder / "feeds", MOMENT.date())
+        report.tick_summary = tick(store, config, MOMENT).summary()
+    finally:
+        store.dispose()
+    report.mails = read_mails(config.resolve(config.mail.folder))
+    return report
