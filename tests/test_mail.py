@@ -272,3 +272,44 @@ def test_file_transport_writes_eml_files(store, tmp_path):
     assert eml.name == "toezegging.1.1.due.20261231_example.org.eml"
     assert m["Message-ID"] == "<toezegging.1.1.due.20261231@example.org>"
     assert m["X-Toezegging-Kind"] == "due"
+
+
+def test_golden_digest():
+    entries = []
+    for kind, ministry, pid in (("overdue", "Justitie en Veiligheid", 42),
+                                ("approaching", "Financiën", 43),
+                                ("due", "Justitie en Veiligheid", 44)):
+        s = dict(SAMPLES[kind])
+        due_on = s.pop("due_on")
+        p = sample_promise(id=pid, ministry=ministry, **s)
+        entries.append((p, [], kind, due_on, p.latest))
+    cfg = MailConfig(from_="Toezeggingen <toezegging@example.org>")
+    mid = mail.digest_message_id([1, 2, 3], date(2027, 1, 28), cfg.from_)
+    got = mail.compose_digest(entries, to="staf@example.org", message_id=mid,
+                              now=at(2027, 1, 28, 8), mail_config=cfg,
+                              today=date(2027, 1, 28)).as_bytes()
+    path = GOLDEN / "nl-digest.eml"
+    if os.environ.get("TOEZEGGING_UPDATE_GOLDEN"):
+        path.write_bytes(got)
+    assert got == path.read_bytes(), f"{path.name} differs; TOEZEGGING_UPDATE_GOLDEN=1 rewrites"
+    m = message_from_bytes(got, policy=policy.default)
+    assert m["Subject"] == "Rappel van 28 januari 2027: 3 toezeggingen vragen aandacht"
+    text = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.index("== Financiën ==") < text.index("== Justitie en Veiligheid ==")
+
+
+def test_digest_is_one_mail_per_recipient(store, tmp_path, server_factory):
+    server = server_factory("plain")
+    config = make_config(tmp_path, port=server.port, reminders=dict(digest=True))
+    add_promise(store, owner="a@example.org", ministry="Financiën")
+    add_promise(store, owner="a@example.org", latest=date(2027, 1, 7))
+    add_promise(store, owner="b@example.org")
+    report = outbox.tick(store, config, at(2026, 12, 31, 9))
+    assert report.sent == 3
+    got = sorted((r.rcpt_tos, r.msg["X-Toezegging-Kind"], r.msg["X-Toezegging-Promise"])
+                 for r in server.handler.received)
+    assert got == [(["a@example.org"], "digest", "1 2"), (["b@example.org"], "digest", "3")]
+    ids = {r.message_id for r in outbox.listing(store)}
+    assert len(ids) == 2 and all(i.startswith("<toezegging.digest.20261231.") for i in ids)
+    outbox.tick(store, config, at(2026, 12, 31, 12))
+    assert len(server.handler.received) == 2

@@ -185,7 +185,7 @@ def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: st
     msg.add_alternative(rendered.html, subtype="html")
     if ics:
         msg.add_attachment(ics, maintype="text", subtype="calendar", filename=ics_name,
-                           params={"method": "PUBLISH"})
+                           params={"method": "PUBLISH", "charset": "utf-8"})
     seed = hashlib.sha256(message_id.encode()).hexdigest()[:20]
     for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
         part.set_boundary(f"=_toezegging_{seed}_{i}")
@@ -204,6 +204,48 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
                          now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
                          extra={"X-Toezegging-Promise": str(promise.id),
                                 "X-Toezegging-Kind": kind})
+
+
+def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
+                   today: date, timezone: str = "Europe/Amsterdam") -> EmailMessage:
+    """One mail for many reminders, grouped by ministry (the griffie's "rappel").
+
+    `entries` holds (promise, history, kind, due_on, deadline) tuples.
+    """
+    lang = mail_config.language
+    groups: dict[str, list] = {}
+    promises, postponements = [], {}
+    for promise, history, kind, due_on, deadline in entries:
+        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
+        groups.setdefault(promise.ministry or "", []).append(ctx)
+        promises.append(promise)
+        postponements[promise.id] = len(history)
+    ordered = [(m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
+               for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))]
+    ctx = dict(today=today, count=len(entries), groups=ordered)
+    env = _environment(lang)
+    module = env.get_template(f"{lang}/digest.txt.j2").make_module(ctx)
+    html = env.get_template(f"{lang}/digest.html.j2").render(ctx)
+    rendered = Rendered(clean_header(module.subject), str(module), html)
+    ics = None
+    if any(p.latest is not None for p in promises):
+        from . import feeds
+        from .config import FeedConfig
+
+        ics = feeds.build(promises, postponements,
+                          FeedConfig(name="rappel", title=rendered.subject), today=today,
+                          language=lang)
+    return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
+                         now=now, language=lang, ics=ics, ics_name=f"rappel-{today}.ics",
+                         extra={"X-Toezegging-Kind": "digest",
+                                "X-Toezegging-Promise": " ".join(str(p.id) for p in promises)})
+
+
+def digest_message_id(reminder_ids: list[int], today: date, from_addr: str) -> str:
+    """Fixed by the rows it carries: a retry of the same digest has the same Message-ID."""
+    domain = parseaddr(from_addr)[1].rpartition("@")[2] or "toezegging.invalid"
+    digest = hashlib.sha256(",".join(map(str, sorted(reminder_ids))).encode()).hexdigest()[:16]
+    return f"<toezegging.digest.{today:%Y%m%d}.{digest}@{clean_header(domain)}>"
 
 
 # ----------------------------------------------------------------------------- transports

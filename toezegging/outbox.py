@@ -353,6 +353,8 @@ def _send_ready(store, config, now: datetime, transport, token: str, report: Tic
     from . import mail
 
     rules = config.reminders
+    if rules.digest:
+        return _send_digests(store, config, now, transport, token, report)
     tried: set[int] = set()
     while ids := [i for i in ready_ids(store, now) if i not in tried]:
         for rid in ids:
@@ -385,6 +387,55 @@ def _send_ready(store, config, now: datetime, transport, token: str, report: Tic
                 report.sent += 1
                 report.lines.append(f"sent    #{row.promise_id} {row.kind} {row.due_on} "
                                     f"to {row.recipient} {message_id}")
+
+
+def _send_digests(store, config, now: datetime, transport, token: str, report: TickReport):
+    """One mail per recipient with every reminder ready for them, grouped by ministry."""
+    from . import mail
+    from .store import get_promise, histories
+
+    rules = config.reminders
+    claimed = [load(store, rid) for rid in ready_ids(store, now, limit=5000)
+               if claim(store, rid, now, rules.lease_seconds, token)]
+    groups: dict[str, list] = {}
+    for row in claimed:
+        groups.setdefault(row.recipient, []).append(row)
+    today = reminders.local_today(now, rules)
+    pending = list(groups.items())
+    while pending:
+        to, rows = pending.pop(0)
+        ids = [r.id for r in rows]
+        message_id = mail.digest_message_id(ids, today, config.mail.from_)
+        with store.engine.begin() as conn:
+            conn.execute(update(R).where(R.c.id.in_(ids)).values(message_id=message_id))
+        label = f"digest to {to} ({len(rows)} reminders)"
+        try:
+            with store.session() as s:
+                changes = histories(s, [r.promise_id for r in rows])
+                entries = []
+                for r in rows:
+                    p = get_promise(s, r.promise_id)
+                    entries.append((p, changes.get(r.promise_id, []), r.kind, r.due_on,
+                                    reminders.deadline_for(p, r.due_on)))
+            msg = mail.compose_digest(entries, to=to, message_id=message_id, now=now,
+                                      mail_config=config.mail, today=today,
+                                      timezone=rules.timezone)
+            transport.send(msg, mail.recipients(to))
+        except DeliveryError as e:
+            stop = isinstance(e, mail.ConnectionFailed)
+            back = rows + [r for _, more in pending for r in more] if stop else rows
+            for r in back:
+                state = record_failure(store, r, token, now, str(e), e.permanent, rules)
+                report.failed += state == FAILED
+                report.retry += state == PENDING
+            report.lines.append(f"{'retry' if not e.permanent else 'failed':<7} {label}: {e}")
+            if stop:
+                return
+            continue
+        for r in rows:
+            record_sent(store, r.id, token, now)
+        report.sent += len(rows)
+        report.lines.append(f"sent    {label} {message_id}")
 
 
 @dataclass
