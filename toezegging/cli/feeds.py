@@ -1,7 +1,9 @@
 """`toezegging feeds build|token` and `toezegging serve`."""
 
+import contextlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -70,21 +72,34 @@ def build(ctx, out: str, as_json: bool) -> None:
             promises, counts = feed_data.load_promises(s)
     finally:
         store.dispose()
-    for feed in config.feeds:
-        body = feed_core.build(promises, counts, feed, today=ctx.today, language=config.language)
-        path = out_dir / f"{feed.name}.ics"
-        try:
-            write_atomically(path, body)
-        except OSError as e:
-            raise InvalidInput(f"cannot write {path}: {e.strerror}.") from None
-        n = len(feed_core.select(promises, feed, ctx.today))
-        if as_json:
-            click.echo(json.dumps({"feed": feed.name, "path": str(path), "promises": n,
-                                   "bytes": len(body), "etag": feed_core.etag(body).strip('"'),
-                                   "private": feed.private}))
-        else:
-            note = " (private)" if feed.private else ""
-            click.echo(f"{path}: {n} promise{'s' if n != 1 else ''}{note}")
+    lines = []  # printed after the progress bar (on a terminal only) is gone
+    with _progress(config.feeds, "Building feeds") as todo:
+        for feed in todo:
+            body = feed_core.build(promises, counts, feed, today=ctx.today,
+                                   language=config.language)
+            path = out_dir / f"{feed.name}.ics"
+            try:
+                write_atomically(path, body)
+            except OSError as e:
+                raise InvalidInput(f"cannot write {path}: {e.strerror}.") from None
+            n = len(feed_core.select(promises, feed, ctx.today))
+            if as_json:
+                lines.append(json.dumps({"feed": feed.name, "path": str(path), "promises": n,
+                                         "bytes": len(body),
+                                         "etag": feed_core.etag(body).strip('"'),
+                                         "private": feed.private}))
+            else:
+                note = " (private)" if feed.private else ""
+                lines.append(f"{path}: {n} promise{'s' if n != 1 else ''}{note}")
+    for line in lines:
+        click.echo(line)
+
+
+def _progress(items, label: str):
+    """A progress bar on stderr when it is a terminal; the bare items when piped."""
+    if sys.stderr.isatty():
+        return click.progressbar(items, label=label, file=sys.stderr)
+    return contextlib.nullcontext(items)
 
 
 @feeds.command()

@@ -1,0 +1,44 @@
+# toezegging in a container: one image, two processes, each in a container of its own,
+# sharing the data volume (SQLite in WAL mode on one host, or PostgreSQL by URL):
+#
+#   docker build -t toezegging .
+#   docker volume create toezegging-data
+#   docker run -d --name toezegging-feeds -p 8000:8000 -v toezegging-data:/data toezegging
+#   docker run -d --name toezegging-scheduler -v toezegging-data:/data \
+#       -e TOEZEGGING_SMTP_PASSWORD toezegging scheduler
+#   docker run --rm -it -v toezegging-data:/data toezegging list     # any other command
+#
+# The config is read from /data/toezegging/toezegging.toml when it exists (defaults
+# otherwise); the database is /data/toezegging/toezegging.db unless [database] url or
+# TOEZEGGING_DATABASE_URL says otherwise. A bind mount instead of the named volume must
+# be writable by uid 10001 (the image's user).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY toezegging ./toezegging
+RUN pip install ".[postgres]" && rm -rf /src
+
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin toezegging \
+    && mkdir -p /data/toezegging \
+    && chown -R toezegging:toezegging /data
+
+# The user's config and data directories (platformdirs) both become /data/toezegging/:
+# the config /data/toezegging/toezegging.toml, the database /data/toezegging/toezegging.db.
+ENV HOME=/data \
+    XDG_CONFIG_HOME=/data \
+    XDG_DATA_HOME=/data
+
+VOLUME ["/data"]
+WORKDIR /data
+USER toezegging
+EXPOSE 8000
+
+ENTRYPOINT ["toezegging"]
+# The feed server by default; `scheduler` (or any other command) as the container's arguments.
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
