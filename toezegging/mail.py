@@ -151,8 +151,12 @@ def draft_questions(ctx: dict, language: str) -> str:
 def message_id_for(reminder_id: int, promise_id: int, kind: str, due_on: date,
                    from_addr: str) -> str:
     """A Message-ID fixed by the outbox row: the same on every retry of that row."""
+    return f"<toezegging.{reminder_id}.{promise_id}.{kind}.{due_on:%Y%m%d}@{_domain(from_addr)}>"
+
+
+def _domain(from_addr: str) -> str:
     domain = parseaddr(from_addr)[1].rpartition("@")[2] or "toezegging.invalid"
-    return f"<toezegging.{reminder_id}.{promise_id}.{kind}.{due_on:%Y%m%d}@{clean_header(domain)}>"
+    return "".join(c for c in domain if c.isalnum() or c in ".-") or "toezegging.invalid"
 
 
 def promise_ics(promise, postponements: int, language: str, today: date) -> bytes | None:
@@ -243,9 +247,8 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
 
 def digest_message_id(reminder_ids: list[int], today: date, from_addr: str) -> str:
     """Fixed by the rows it carries: a retry of the same digest has the same Message-ID."""
-    domain = parseaddr(from_addr)[1].rpartition("@")[2] or "toezegging.invalid"
     digest = hashlib.sha256(",".join(map(str, sorted(reminder_ids))).encode()).hexdigest()[:16]
-    return f"<toezegging.digest.{today:%Y%m%d}.{digest}@{clean_header(domain)}>"
+    return f"<toezegging.digest.{today:%Y%m%d}.{digest}@{_domain(from_addr)}>"
 
 
 # ----------------------------------------------------------------------------- transports

@@ -18,7 +18,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Integer, and_, func, literal, or_, select, update
@@ -86,6 +86,15 @@ def _newest_reminder(col):
             .correlate(P).scalar_subquery())
 
 
+def _local_date(moment, tz: ZoneInfo) -> date | None:
+    """The local day of a stored UTC moment (an aggregate on SQLite comes back as text)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+    return moment.astimezone(tz).date()
+
+
 def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
     stmt = select(P.c.id, P.c.reference, P.c.earliest, P.c.latest, P.c.recurrence,
                   P.c.status, P.c.owner, _changed_on().label("changed_at"),
@@ -93,16 +102,12 @@ def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
                   _newest_reminder(R.c.kind).label("last_kind")).where(where)
     out = []
     for row in conn.execute(stmt):
-        changed = row.changed_at
-        if isinstance(changed, str):  # SQLite aggregate: the column type is lost
-            changed = datetime.fromisoformat(changed).replace(tzinfo=ZoneInfo("UTC"))
         last_due = row.last_due
         if isinstance(last_due, str):
             last_due = date.fromisoformat(last_due)
         out.append(PromiseRow(row.id, row.reference, row.earliest, row.latest, row.recurrence,
                               row.status, row.owner,
-                              changed.astimezone(tz).date() if changed else None,
-                              last_due, row.last_kind))
+                              _local_date(row.changed_at, tz), last_due, row.last_kind))
     return out
 
 
@@ -178,11 +183,8 @@ def cancel_stale(store, now: datetime, rules, dry_run: bool = False) -> list[tup
                 .where(R.c.state == PENDING))
         stale = []
         for r in conn.execute(stmt):
-            changed = r.changed_at
-            if isinstance(changed, str):
-                changed = datetime.fromisoformat(changed).replace(tzinfo=ZoneInfo("UTC"))
             p = PromiseRow(r.pid, r.reference, r.earliest, r.latest, r.recurrence, r.status,
-                           r.owner, changed.astimezone(tz).date() if changed else None)
+                           r.owner, _local_date(r.changed_at, tz))
             if not reminders.is_scheduled(p, r.kind, r.due_on, rules):
                 reason = "promise closed" if p.status != reminders.OPEN else "deadline moved"
                 stale.append((r.id, r.pid, r.kind, r.due_on, reason))
@@ -209,8 +211,8 @@ def insert_due(store, dues: list, recipients: dict[int, str], now: datetime) -> 
         older = [r.id for r in pending if r.promise_id in newest
                  and reminders.Event.of(r.kind, r.due_on) < newest[r.promise_id]]
         for start in range(0, len(rows), 5000):
-            res = conn.execute(_insert(conn).on_conflict_do_nothing(), rows[start:start + 5000])
-            inserted += max(res.rowcount, 0)
+            stmt = _insert(conn).on_conflict_do_nothing().returning(R.c.id)
+            inserted += len(conn.execute(stmt, rows[start:start + 5000]).all())
         for start in range(0, len(older), 500):
             conn.execute(update(R).where(R.c.id.in_(older[start:start + 500]),
                                          R.c.state == PENDING)
