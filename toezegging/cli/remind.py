@@ -131,6 +131,7 @@ def outbox(ctx, states, limit, as_json):
     from ..store import open_store
 
     chosen = None if "all" in states else list(states or STATES[:4])
+    tz = ZoneInfo(ctx.config.reminders.timezone)
     store = open_store(ctx.config)
     try:
         rows = listing(store, chosen, limit)
@@ -143,7 +144,7 @@ def outbox(ctx, states, limit, as_json):
         if as_json:
             click.echo(json.dumps({k: _jsonable(m[k]) for k in keys}, ensure_ascii=False))
             continue
-        when = m["sent_at"] or m["next_attempt_at"]
+        when = (m["sent_at"] or m["next_attempt_at"]).astimezone(tz)
         text = m["text"] if len(m["text"]) <= 50 else m["text"][:49] + "…"
         line = (f"{m['id']:>5} #{m['promise_id']:<5} {m['kind']:<11} {m['due_on']} "
                 f"{m['state']:<9} {when:%Y-%m-%d %H:%M} {m['recipient']}  {text}")
