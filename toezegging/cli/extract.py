@@ -9,7 +9,7 @@ import click
 
 from ..errors import InvalidInput, UnreadableDeadline
 from .context import Context
-from .promises import DATE
+from .promises import DATE, window_text
 
 
 class _Progress:
@@ -31,21 +31,13 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _window(p) -> str:
-    if p.latest is None:
-        return "no date (event)"
-    if p.earliest in (None, p.latest):
-        return p.latest.isoformat()
-    return f"{p.earliest.isoformat()} .. {p.latest.isoformat()}"
-
-
 def _show(i: int, n: int, p) -> None:
     a, b = p.span
     marked = click.style(p.sentence[a:b], bold=True, underline=True)
     sentence = p.sentence[:a] + marked + p.sentence[b:]
     click.echo(f"\n[{i}/{n}] {sentence}")
     hedge = ", hedged" if p.hedged else ""
-    click.echo(f"      deadline: {p.phrase!r} -> {_window(p)} ({p.kind}{hedge})")
+    click.echo(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})")
     who = p.by or "?"
     if p.function and p.function != p.by:
         who += f" ({p.function})"
@@ -188,6 +180,6 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
                                   ensure_ascii=False, indent=2))
             return
         for a in added:
-            click.echo(f"Added promise {a.id}: {_window(a)}  {a.text[:70]}")
+            click.echo(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}")
         if not added:
             click.echo("Nothing added.")

@@ -63,7 +63,8 @@ def _as_dict(session, p, ctx: Context) -> dict:
     return promise_to_dict(p, history(session, p.id), ctx.today)
 
 
-def _window(p) -> str:
+def window_text(p) -> str:
+    """A promise's (or proposal's) window in one line: a day, a range, or no date."""
     if p.latest is None:
         return "open-ended (no date)"
     if p.earliest in (None, p.latest):
@@ -87,7 +88,7 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
     echo(f"  deadline:   '{p.deadline}', said on {p.reference.isoformat()}")
     if p.current_deadline:
         echo(f"  now:        '{p.current_deadline}' (postponed {len(d['history'])}x)")
-    echo(f"  window:     {_window(p)} ({p.kind}{', hedged' if p.hedged else ''}"
+    echo(f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
          f"{', estimated' if p.estimated else ''}{', ' + p.recurrence if p.recurrence else ''})")
     echo(f"              {p.explanation}")
     if p.id:
@@ -320,7 +321,7 @@ def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json)
         p = get_promise(s, c.promise_id)
         _show_after(s, p, ctx, as_json,
                     f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
-                    f"'{c.new_deadline}', now {_window(p)}: {p.explanation}")
+                    f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
 
 
 def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json: bool):
