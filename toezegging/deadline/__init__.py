@@ -22,7 +22,7 @@ from .expr import Expression
 from .grammar import Unreadable
 from .grammar import read as _read_tokens
 from .lexicon import lexicon
-from .resolve import Window
+from .resolve import CALENDAR_ERRORS, Window, resolve
 from .search import Found, search
 
 __all__ = ["EXAMPLES", "Expression", "Found", "Window", "parse", "read", "search"]
@@ -48,11 +48,8 @@ def read(phrase: str) -> Expression:
 
 def parse(phrase: str, ref: date) -> Window:
     """Read `phrase`, said on `ref`, into a window (or an event). Raises UnreadableDeadline."""
-    from .resolve import resolve
-
     expr = read(" ".join(phrase.split()))
     try:
         return resolve(expr, ref, phrase)
-    except (StopIteration, IndexError, ValueError, OverflowError):
-        # A date the calendar cannot hold (30 February, week 53 of a short year, year 9999).
+    except CALENDAR_ERRORS:
         raise UnreadableDeadline(phrase.strip(), EXAMPLES) from None

@@ -4,7 +4,7 @@
 `Reading(mod="before", anchor=Period("recess", name="zomer"))`.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,4 +97,3 @@ class Expression:
     recurrence: str | None = None  # RRULE
     recur_span: Span | None = None  # the first occurrence's span, when no period is given
     hedged: bool = False
-    notes: tuple[str, ...] = field(default=())

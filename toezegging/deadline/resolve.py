@@ -8,6 +8,8 @@ from .explain import explainer
 from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
+# A date the calendar cannot hold (30 February, week 53 of a short year, year 9999).
+CALENDAR_ERRORS = (StopIteration, IndexError, ValueError, OverflowError)
 PARTS = {"begin": 0, "mid": 1, "end": 2}
 
 

@@ -11,8 +11,10 @@ when its last step is).
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import UnreadableDeadline
+from .grammar import Unreadable
+from .grammar import read as read_tokens
 from .lexicon import lexicon
+from .resolve import CALENDAR_ERRORS, Window, resolve
 
 BREAK = {"WORD", "EVENT"}
 EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY"}
@@ -28,10 +30,7 @@ STRONG = {"BEFORE", "BY", "AFTER", "FROM", "AROUND", "IN", "PART", "WITHIN", "OV
 class Found:
     span: tuple[int, int]
     text: str
-    window: "object"  # Window
-
-    def to_dict(self) -> dict:
-        return {"span": self.text, "start": self.span[0], "end": self.span[1]}
+    window: "Window"
 
 
 def _runs(tokens):
@@ -66,9 +65,7 @@ def _strong(run) -> bool:
 
 def search(sentence: str, ref: date) -> Found | None:
     """The time phrase in `sentence` and its window, or None when there is none."""
-    from . import parse
-
-    tokens, _lang = lexicon().lex(sentence)
+    tokens, lang = lexicon().lex(sentence)
     hedged = any(t.kind == "HEDGE" for t in tokens)
     best = None
     best_key = None
@@ -78,24 +75,16 @@ def search(sentence: str, ref: date) -> Found | None:
             run = _trim(run[1:])
         if not run or not _strong(run):
             continue
-        start, end = run[0].start, run[-1].end
-        text = sentence[start:end]
-        try:
-            w = parse(text, ref)
-        except UnreadableDeadline:
-            continue
-        if w.is_event or (w.kind == "budget" and _unyeared_budget(run)):
+        w = _window(run, lang, sentence, ref)
+        if w is None or w.is_event or (w.kind == "budget" and _unyeared_budget(run)):
             continue
         # The shortest run that reads the same: "dit jaar een verkenning" → "dit jaar".
         while len(run) > 1 and run[-1].kind in LOOSE:
             shorter = _trim(run[:-1])
             if not shorter or not _strong(shorter):
                 break
-            try:
-                w2 = parse(sentence[shorter[0].start:shorter[-1].end], ref)
-            except UnreadableDeadline:
-                break
-            if _same(w2) != _same(w):
+            w2 = _window(shorter, lang, sentence, ref)
+            if w2 is None or _same(w2) != _same(w):
                 break
             run, w = shorter, w2
         start, end = run[0].start, run[-1].end
@@ -109,6 +98,14 @@ def search(sentence: str, ref: date) -> Found | None:
 
         best = Found(best.span, best.text, replace(best.window, hedged=True))
     return best
+
+
+def _window(run, lang: str, sentence: str, ref: date) -> Window | None:
+    """The window of a run of tokens already lexed (in the sentence's language), or None."""
+    try:
+        return resolve(read_tokens(run, lang), ref, sentence[run[0].start:run[-1].end])
+    except (Unreadable, *CALENDAR_ERRORS):
+        return None
 
 
 def _unyeared_budget(run) -> bool:
