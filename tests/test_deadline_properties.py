@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toezegging.deadline import parse
+from toezegging.deadline import parse, search
 from toezegging.deadline.lexicon import LANGUAGES, language
 from toezegging.errors import UnreadableDeadline
 
@@ -70,3 +70,14 @@ def test_within_n_months_ends_n_months_later(ref, n):
     months = ref.year * 12 + ref.month - 1 + n
     assert (w.latest.year, w.latest.month) == (months // 12, months % 12 + 1)
     assert w.latest - ref <= timedelta(days=31 * n + 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(EXAMPLES + ["De Kamer", "wordt", "geïnformeerd", "het reces",
+                                            "vorig jaar", ",", "2026", "week"]),
+                max_size=8).map(" ".join), refs)
+def test_search_in_any_sentence_finds_a_consistent_span_or_nothing(sentence, ref):
+    found = search(sentence, ref)
+    if found is not None:
+        assert sentence[found.span[0]:found.span[1]] == found.text
+        assert found.window.earliest <= found.window.latest

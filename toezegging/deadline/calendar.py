@@ -116,11 +116,11 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     rule "starts_after": the first whose "voor"-day comes after ref (for "voor");
     "not_ended": the first that has not ended on ref (every other modifier).
     """
+    if p.year is None and p.year_rel is not None:
+        p = replace(p, year=ref.year + YEAR_REL[p.year_rel], year_rel=None)
     if p.kind == "recess" and p.name == "any" and p.year is not None:
         # "het reces van 2027": the first recess of any kind in that year.
         return next(o for o in occurrences_around(p, date(p.year, 1, 1)) if o.start.year == p.year)
-    if p.year is None and p.year_rel is not None:
-        p = replace(p, year=ref.year + YEAR_REL[p.year_rel], year_rel=None)
     if p.year is not None:
         o = occurrence(p, p.year)
         if o is None:
