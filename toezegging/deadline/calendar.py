@@ -11,8 +11,15 @@ ONE_DAY = timedelta(days=1)
 YEAR_REL = {"this": 0, "next": 1, "last": -1}
 
 
+def days_in_month(y: int, m: int) -> int:
+    return 29 if m == 2 and calendar.isleap(y) else _DAYS[m]
+
+
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
+    return date(y, m, days_in_month(y, m))
 
 
 def add(d: date, span: Span, sign: int = 1) -> date:
@@ -20,8 +27,10 @@ def add(d: date, span: Span, sign: int = 1) -> date:
     if span.months:
         total = d.year * 12 + d.month - 1 + sign * span.months
         y, m = divmod(total, 12)
-        d = date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
-    return d + timedelta(days=sign * span.days)
+        d = date(y, m + 1, min(d.day, days_in_month(y, m + 1)))
+    if span.days:
+        d += timedelta(days=sign * span.days)
+    return d
 
 
 class Occurrence:
@@ -127,8 +136,10 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
             raise ValueError(f"no such date: {p}")
         return o
     if p.rel is None and not (p.kind == "recess" and p.name == "any"):
-        # The common case, without building every candidate: walk the years in order.
-        for y in range(ref.year - 1, ref.year + 3):
+        # The common case, without building every candidate: walk the years in order,
+        # from last year only for periods that can reach into this one.
+        first = ref.year - 1 if _crosses_new_year(p) else ref.year
+        for y in range(first, ref.year + 3):
             o = occurrence(p, y)
             if o is not None and (o.boundary > ref if rule == "starts_after" else o.end >= ref):
                 return o
@@ -142,6 +153,11 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     if rule == "starts_after":
         return next(o for o in cands if o.boundary > ref)
     return next(o for o in cands if o.end >= ref)
+
+
+def _crosses_new_year(p: Period) -> bool:
+    """Can an occurrence that starts in one year still run in the next?"""
+    return p.kind == "week" or p.name in ("winter", "kerst", "jaarwisseling")
 
 
 def thirds(start: date, end: date) -> tuple[tuple[date, date], ...]:

@@ -1,5 +1,9 @@
 """Unresolved expressions: what a phrase says, before a reference date gives it dates.
 
+Value objects, never changed once made (`read()` caches and shares them); they are not
+frozen dataclasses only because a frozen one costs three times as much to make, and a
+phrase makes several.
+
 `Before(Recess("zomer"))` in the style guide's words is here
 `Reading(mod="before", anchor=Period("recess", name="zomer"))`.
 """
@@ -7,7 +11,7 @@
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Span:
     """A length of time: months and days (a year is 12 months, a week 7 days)."""
 
@@ -28,7 +32,7 @@ class Span:
         return cls.of(n, {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Period:
     """A named period, maybe without its year ("maart", "het zomerreces", "week 12").
 
@@ -47,7 +51,7 @@ class Period:
     year_rel: str | None = None  # "van dit/volgend jaar": the year counted from the reference date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Part:
     """begin, mid or end: the first, middle or last third of a period."""
 
@@ -55,7 +59,7 @@ class Part:
     period: Period
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Range:
     """From the start of the first to the end of the second ("van maart tot mei")."""
 
@@ -66,7 +70,7 @@ class Range:
 Anchor = Period | Part | Range
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reading:
     """One clause's meaning. Exactly one of anchor, span or vague is set, or none (event).
 
@@ -88,7 +92,7 @@ class Reading:
         return self.anchor is not None or self.span is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Expression:
     """A whole phrase: its readings (one per clause), recurrence, hedge and language."""
 

@@ -6,13 +6,13 @@ vague word. Hedges and filler carry no date and are passed over.
 """
 
 from dataclasses import replace
+from functools import cache
 
 from .expr import Expression, Part, Period, Range, Reading, Span
 from .lexicon import Token, language
 
 MODS = {"BEFORE": "before", "AFTER": "after", "FROM": "from", "AROUND": "around", "IN": "in"}
 REL = {"THIS": "this", "NEXT": "next", "LAST": "last"}
-SKIP = {"FILLER", "HEDGE"}
 NAMED = {"SEASON": "season", "RECESS": "recess", "BUDGET": "budget", "BUDGETYEAR": "budget"}
 ANCHOR_START = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR",
                 "ORD", "ORDNUM", "NUM", "UNIT", "HALF"}
@@ -23,22 +23,25 @@ class Unreadable(Exception):
 
 
 def read(tokens: list[Token], lang: str) -> Expression:
-    hedged = any(t.kind == "HEDGE" for t in tokens)
+    hedged = False
     recurrence = recur_span = None
-    for t in tokens:
-        if t.kind == "RECUR":
-            span, recurrence = t.value
-            recur_span = Span.iso(span)
     clauses, current = [], []
     for i, t in enumerate(tokens):
-        if t.kind == "SEP" and not _joins_date(tokens, i):
-            clauses.append(current)
-            current = []
-        elif t.kind not in SKIP and t.kind != "RECUR" and not (t.kind == "SEP"):
+        k = t.kind
+        if k == "HEDGE":
+            hedged = True
+        elif k == "RECUR":
+            span, recurrence = t.value
+            recur_span = Span.iso(span)
+        elif k == "SEP":
+            if not _joins_date(tokens, i):
+                clauses.append(current)
+                current = []
+        elif k != "FILLER":
             current.append(t)
     clauses.append(current)
     readings = []
-    in_with_span = language(lang).settings.get("in_with_span", "within")
+    in_with_span = _in_with_span(lang)
     for c in clauses:
         if c:
             r = _clause(c, in_with_span)
@@ -47,6 +50,11 @@ def read(tokens: list[Token], lang: str) -> Expression:
     if not readings and recurrence is None:
         raise Unreadable
     return Expression(tuple(readings), lang, recurrence, recur_span, hedged)
+
+
+@cache
+def _in_with_span(lang: str) -> str:
+    return language(lang).settings.get("in_with_span", "within")
 
 
 def _joins_date(tokens: list[Token], i: int) -> bool:

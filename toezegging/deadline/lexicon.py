@@ -38,7 +38,6 @@ class Token:
     value: object  # "begin", 3, (2027, 3, 1), "P3M", ...
     start: int  # character offsets in the text that was lexed
     end: int
-    surface: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +153,7 @@ class Lexicon:
             for code in codes
         }
         self.voter = {s: next(iter(m)) if len(m) == 1 else None for s, m in self.words.items()}
+        self.differs = {s for s, m in self.words.items() if len(set(m.values())) > 1}
         wordlike = [w for w in self.words if w[0].isalnum()]
         vocab = _trie_regex(wordlike)
         punct = _trie_regex([w for w in self.words if not w[0].isalnum()])
@@ -167,26 +167,29 @@ class Lexicon:
         )
 
     def lex(self, text: str) -> tuple[list[Token], str]:
-        """Tokens of `text` with offsets, and the language the phrase is in."""
+        """Tokens of `text` with offsets, and the language the phrase is in.
+
+        Words are given their default-language meaning at once; the few whose meaning
+        differs by language are looked up again when the phrase turns out to be in another.
+        """
         low = normalise(text)
-        raw = []
+        tokens = []
         votes = dict.fromkeys(self.codes, 0)
-        words, voter = self.words, self.voter
+        words, voter, default = self.words, self.voter, self.meaning[DEFAULT_LANGUAGE]
+        ambiguous = []
         for m in self.pattern.finditer(low):
             group = m.lastgroup
-            s = m.group()
+            v = m.group()
+            start, end = m.span()
             if group == "vocab":
-                if s not in words:
-                    s = " ".join(s.split())
-                if (lang := voter[s]) is not None:
+                if v not in words:
+                    v = " ".join(v.split())
+                lang = voter[v]
+                if lang is not None:
                     votes[lang] += 1
-            raw.append((group, s, m.start(), m.end()))
-        lang = max(self.codes, key=lambda c: (votes[c], c == DEFAULT_LANGUAGE))
-        meaning = self.meaning[lang]
-        tokens = []
-        for group, v, start, end in raw:
-            if group == "vocab":
-                kind, value = meaning[v]
+                elif v in self.differs:
+                    ambiguous.append((len(tokens), v))
+                kind, value = default[v]
             elif group == "num":
                 kind, value = _number(v)
             elif group == "ordnum":
@@ -199,7 +202,15 @@ class Lexicon:
                     kind, value = "WORD", v
             else:
                 kind, value = "WORD", v
-            tokens.append(Token(kind, value, start, end, text[start:end]))
+            tokens.append(Token(kind, value, start, end))
+        lang = DEFAULT_LANGUAGE  # unless another language has more words of its own
+        for code, n in votes.items():
+            if n > votes[lang]:
+                lang = code
+        if lang != DEFAULT_LANGUAGE:
+            meaning = self.meaning[lang]
+            for i, v in ambiguous:
+                tokens[i].kind, tokens[i].value = meaning[v]
         return tokens, lang
 
 

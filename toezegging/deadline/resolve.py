@@ -61,7 +61,9 @@ def resolve(expr: Expression, ref: date, phrase: str) -> Window:
     ex = explainer(expr.lang)
     explicit = [r for r in expr.readings if r.explicit]
     chosen: _Result | None = None
-    if explicit:
+    if len(explicit) == 1:
+        chosen = _reading(explicit[0], ref)
+    elif explicit:
         results = [_reading(r, ref) for r in explicit]
         chosen = max(results, key=lambda x: x.latest)  # ties: the first said
     elif any(r.vague for r in expr.readings):
