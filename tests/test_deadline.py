@@ -167,3 +167,8 @@ def test_search_marks_a_hedge_anywhere_in_the_sentence():
     s = "De minister verwacht de bevindingen in het eerste kwartaal van 2027 met uw Kamer te kunnen delen"
     found = search(s, date(2026, 6, 10))
     assert found.text == "in het eerste kwartaal van 2027" and found.window.hedged
+
+
+def test_a_range_given_largest_first_is_the_same_range():
+    a, b = parse("over 3 à 2 maanden", REF), parse("over 2 à 3 maanden", REF)
+    assert (a.earliest, a.latest) == (b.earliest, b.latest) == (date(2026, 1, 20), date(2026, 2, 20))

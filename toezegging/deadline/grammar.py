@@ -173,6 +173,8 @@ def _span(toks: list[Token], i: int, single: bool = False, numbered: bool = Fals
         if j + 1 < n and toks[j].kind in ("RANGE", "AND") and toks[j + 1].kind == "NUM":
             hi = toks[j + 1].value
             j += 2
+            if hi < lo:  # "drie à twee maanden": the range, smallest first
+                lo, hi = hi, lo
     if numbered and lo is None:
         return None
     if j < n and toks[j].kind == "UNIT":
