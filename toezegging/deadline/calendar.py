@@ -61,6 +61,10 @@ def occurrence(p: Period, year: int) -> Occurrence | None:
         if k == "week":
             start = date.fromisocalendar(year, p.n, 1)
             return Occurrence(start, start + timedelta(days=6), p)
+        if k == "weekof":  # the ISO week holding a day
+            d = date(year, p.n, p.day)
+            start = d - timedelta(days=d.weekday())
+            return Occurrence(start, start + timedelta(days=6), p)
         if k == "quarter":
             m = 3 * (p.n - 1) + 1
             return Occurrence(date(year, m, 1), month_end(year, m + 2), p)
@@ -157,7 +161,22 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
 
 def _crosses_new_year(p: Period) -> bool:
     """Can an occurrence that starts in one year still run in the next?"""
-    return p.kind == "week" or p.name in ("winter", "kerst", "jaarwisseling")
+    return p.kind in ("week", "weekof") or p.name in ("winter", "kerst", "jaarwisseling")
+
+
+def part_of(part: str, start: date, end: date) -> tuple[date, date]:
+    """begin/mid/end: a third; half:N: a half; week:N: days 7N-6..7N of a month."""
+    if part in ("begin", "mid", "end"):
+        return thirds(start, end)[("begin", "mid", "end").index(part)]
+    which, _, n = part.partition(":")
+    n = int(n)
+    if which == "half":
+        mid = midpoint(start, end)
+        return (start, mid) if n == 1 else (mid + ONE_DAY, end)
+    first = start + timedelta(days=7 * (n - 1))
+    if first > end:
+        raise ValueError(f"{part} of a period that is not that long")
+    return first, min(first + timedelta(days=6), end)
 
 
 def thirds(start: date, end: date) -> tuple[tuple[date, date], ...]:

@@ -63,7 +63,7 @@ class Explainer:
         fmt = {"year": year, "start": self.date(occ.start), "end": self.date(occ.end)}
         if k == "day":
             return self.p["day"].format(date=self.date(occ.start))
-        if k == "week":
+        if k in ("week", "weekof"):
             return self.p["week"].format(week=occ.start.isocalendar()[1], **fmt)
         if k == "month":
             return self.p["month"].format(month=self.w["months"][occ.start.month - 1], **fmt)

@@ -13,6 +13,8 @@ from .lexicon import Token, language
 
 MODS = {"BEFORE": "before", "AFTER": "after", "FROM": "from", "AROUND": "around", "IN": "in"}
 REL = {"THIS": "this", "NEXT": "next", "LAST": "last"}
+# Parts of a month named with an ordinal: its halves and its weeks (days 1-7, 8-14, ...).
+PART_OF_MONTH = {"half:1", "half:2", "week:1", "week:2", "week:3", "week:4", "week:5"}
 NAMED = {"SEASON": "season", "RECESS": "recess", "BUDGET": "budget", "BUDGETYEAR": "budget"}
 ANCHOR_START = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR",
                 "ORD", "ORDNUM", "NUM", "UNIT", "HALF"}
@@ -130,6 +132,9 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
                 unknown += 1
             else:
                 first, i = got
+                if isinstance(first, Part):
+                    anchor = first
+                    continue
                 if weekday is not None and first.kind == "day":
                     first = _with_weekday(first, weekday)
                 if i + 1 < n and toks[i].kind in ("RANGE", "AND"):
@@ -193,6 +198,9 @@ def _year_spec(toks: list[Token], i: int):
     n = len(toks)
     if i < n and toks[i].kind == "YEAR":
         return toks[i].value, None, i + 1
+    if 0 < i and i + 1 < n and toks[i].kind == "RANGE" and toks[i + 1].kind == "YEAR" \
+            and toks[i - 1].end == toks[i].start and toks[i].end == toks[i + 1].start:
+        return toks[i + 1].value, None, i + 2  # "Q1-2027", "H2/2026"
     if i + 1 < n and toks[i].kind in REL and toks[i + 1].kind == "UNIT" and toks[i + 1].value[0] == "year":
         return None, REL[toks[i].kind], i + 2
     return None, None, i
@@ -218,6 +226,12 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
         y, m, d = t.value
         return Period("day", y, m, d), i + 1
     if k == "YEAR":
+        j = i + 1
+        if j + 1 < n and toks[j].kind == "RANGE" and toks[j].start == t.end and toks[j + 1].kind == "QH":
+            j += 1  # "2026-Q3"
+        if j < n and toks[j].kind == "QH":  # "2026 Q3"
+            letter, num = toks[j].value
+            return Period("quarter" if letter == "Q" else "half", t.value, num), j + 1
         if i + 1 < n and toks[i + 1].kind in NAMED:  # "the 2027 budget"
             nxt = toks[i + 1]
             offset = -1 if nxt.kind == "BUDGETYEAR" else 0
@@ -252,6 +266,15 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
             which = "quarter"
         elif nxt.kind == "HALF" or (nxt.kind == "UNIT" and nxt.value[0] == "halfyear"):
             which = "half"
+        after = toks[i + 2] if i + 2 < n else None
+        if after is not None and after.kind == "MONTH" and t.value > 0 and (
+                nxt.kind == "HALF" or (nxt.kind == "UNIT" and nxt.value[0] == "week")):
+            # "de eerste helft van september", "de tweede week van januari"
+            part = f"{'half' if nxt.kind == 'HALF' else 'week'}:{t.value}"
+            if part not in PART_OF_MONTH:
+                return None
+            y, r, j = _year_spec(toks, i + 3)
+            return Part(part, Period("month", y, after.value, rel=rel, year_rel=r)), j
         if which:
             num = t.value if t.value > 0 else (4 if which == "quarter" else 2)
             if num > (4 if which == "quarter" else 2):
@@ -263,10 +286,21 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
         unit, plural = t.value
         if plural:
             return None
+        if unit == "week" and i + 2 < n and toks[i + 2].kind == "MONTH" \
+                and (d := _day_number(toks[i + 1])) is not None:
+            y, r, j = _year_spec(toks, i + 3)  # "de week van 12 januari"
+            return Period("weekof", y, toks[i + 2].value, d, rel=rel, year_rel=r), j
         if unit == "week" and i + 1 < n and toks[i + 1].kind == "NUM" and isinstance(toks[i + 1].value, int) \
                 and 1 <= toks[i + 1].value <= 53:
             y, r, j = _year_spec(toks, i + 2)
             return Period("week", y, toks[i + 1].value, rel=rel, year_rel=r), j
+        if unit in ("quarter", "halfyear") and i + 1 < n and toks[i + 1].kind == "NUM" \
+                and toks[i + 1].value in ((1, 2, 3, 4) if unit == "quarter" else (1, 2)):
+            y, r, j = _year_spec(toks, i + 2)  # "kwartaal 2 van 2026"
+            kind = "quarter" if unit == "quarter" else "half"
+            return Period(kind, y, toks[i + 1].value, rel=rel, year_rel=r), j
+        if unit == "month" and i + 1 < n and toks[i + 1].kind == "MONTH":
+            return _anchor(toks, i + 1, rel)  # "de maand maart"
         if unit == "year" and i + 1 < n and toks[i + 1].kind == "YEAR":
             return Period("year", toks[i + 1].value), i + 2
         if unit == "day":

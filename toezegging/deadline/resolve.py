@@ -3,14 +3,13 @@
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .calendar import ONE_DAY, Occurrence, add, midpoint, pick, thirds
+from .calendar import ONE_DAY, Occurrence, add, midpoint, part_of, pick
 from .explain import explainer
 from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
 # A date the calendar cannot hold (30 February, week 53 of a short year, year 9999).
 CALENDAR_ERRORS = (StopIteration, IndexError, ValueError, OverflowError)
-PARTS = {"begin": 0, "mid": 1, "end": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,26 +91,29 @@ def _reading(r: Reading, ref: date) -> _Result:
             res = _Result(ref, add(ref, hi), "relative", False, "within", span=r.span,
                           span_hi=r.span_hi)
     else:
-        res = _anchor(r.anchor, r.mod, ref)
+        res = _anchor(r.anchor, r.mod, ref, r.by)
     if r.by:
         res.earliest = ref
         res.key = "by"
     return res
 
 
-def _anchor(anchor, mod: str | None, ref: date) -> _Result:
+def _anchor(anchor, mod: str | None, ref: date, by: bool = False) -> _Result:
     if isinstance(anchor, Range):
         return _range(anchor, ref)
     part = anchor.part if isinstance(anchor, Part) else None
     period: Period = anchor.period if isinstance(anchor, Part) else anchor
-    if period.kind == "season" and period.name == "summer" and mod in ("before", "after") and not part:
-        # In Dutch politics "voor/na de zomer" means before/after the summer recess.
-        period = Period("recess", period.year, name="zomer", rel=period.rel)
+    if period.kind == "season" and period.name == "summer" and not part and (
+            mod in ("before", "after") or (by and mod is None)):
+        # In Dutch politics "voor/na de zomer" means before/after the summer recess, and
+        # "uiterlijk de zomer" ("by the summer") is "voor de zomer".
+        period = replace(period, kind="recess", name="zomer")
+        mod = mod or "before"
     rule = "starts_after" if mod == "before" and part in (None, "begin") else "not_ended"
     occ = pick(period, ref, rule)
     start, end = occ.start, occ.end
     if part:
-        start, end = thirds(occ.start, occ.end)[PARTS[part]]
+        start, end = part_of(part, occ.start, occ.end)
     kind = "part" if part else period.kind
     res = _Result(start, end, kind, occ.estimated, "none", occ, part)
     if mod == "before":
