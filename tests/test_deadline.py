@@ -172,3 +172,12 @@ def test_search_marks_a_hedge_anywhere_in_the_sentence():
 def test_a_range_given_largest_first_is_the_same_range():
     a, b = parse("over 3 à 2 maanden", REF), parse("over 2 à 3 maanden", REF)
     assert (a.earliest, a.latest) == (b.earliest, b.latest) == (date(2026, 1, 20), date(2026, 2, 20))
+
+
+def test_every_result_kind_is_one_of_the_spec():
+    kinds = {"day", "week", "month", "quarter", "half", "season", "year", "part", "recess",
+             "budget", "relative", "vague", "event"}
+    for phrase in ("in de week van 12 januari", "vrijdag 3 maart 2028", "medio 2026", "Q1 2027",
+                   "jaarlijks", "binnenkort", "na de verkiezingen", "voor Prinsjesdag",
+                   "rond de jaarwisseling", "van maart tot mei", "eind 2026 - begin 2027"):
+        assert parse(phrase, REF).kind in kinds, phrase

@@ -8,6 +8,7 @@ from .explain import explainer
 from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
+KIND = {"weekof": "week"}  # the result's kind, where a period's own kind is finer
 # A date the calendar cannot hold (30 February, week 53 of a short year, year 9999).
 CALENDAR_ERRORS = (StopIteration, IndexError, ValueError, OverflowError)
 
@@ -114,7 +115,7 @@ def _anchor(anchor, mod: str | None, ref: date, by: bool = False) -> _Result:
     start, end = occ.start, occ.end
     if part:
         start, end = part_of(part, occ.start, occ.end)
-    kind = "part" if part else period.kind
+    kind = "part" if part else KIND.get(period.kind, period.kind)
     res = _Result(start, end, kind, occ.estimated, "none", occ, part)
     if mod == "before":
         if part == "end":
