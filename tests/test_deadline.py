@@ -146,6 +146,10 @@ def test_search_finds_the_phrase_and_its_span(sentence, phrase, latest):
     "Zo blijft de opvang bereikbaar.",
     "De middelen staan op de begroting van VWS.",
     "Het Actieplan 2023 bevat 24 maatregelen.",
+    "Er kwam een late reactie van de gemeente.",
+    "Aan het begin van het debat werd gestemd.",
+    "Het eind is nog niet in zicht.",
+    "De minister is niet voor uitstel.",
     "Dat gebeurde in maart.",  # a bare month with "in" is a time phrase; see the next test
 ], ids=lambda v: v[:30])
 def test_search_has_no_false_hits_on_lone_words(sentence):

@@ -21,6 +21,9 @@ EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY
 # A modifier cannot end a phrase ("zo snel mogelijk over de uitkomst").
 TRAIL_TRIM = EDGE_TRIM | {"BEFORE", "AFTER", "FROM", "AROUND", "WITHIN", "OVER", "COMING", "PART",
                           "THIS", "NEXT", "LAST"}
+# What names a time: a period, a date, a span, a vague or recurring phrase.
+CONTENT = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "UNIT", "HALF",
+           "VAGUE", "RECUR"}
 LOOSE = {"NUM", "ORDNUM", "ORD", "WEEKDAY"}  # may trail a phrase without belonging to it
 STRONG = {"BEFORE", "BY", "AFTER", "FROM", "AROUND", "IN", "PART", "WITHIN", "OVER", "COMING",
           "THIS", "NEXT", "LAST", "DATE", "VAGUE", "RECUR", "QH", "BETWEEN"}
@@ -57,6 +60,8 @@ def _trim(run):
 
 def _strong(run) -> bool:
     kinds = {t.kind for t in run}
+    if not kinds & CONTENT:
+        return False  # "een late reactie", "aan het begin": a part or modifier names no time
     if kinds & STRONG:
         return True
     # A day with its month ("3 maart") is strong; a bare year, month or season is not.
