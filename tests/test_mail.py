@@ -313,3 +313,16 @@ def test_digest_is_one_mail_per_recipient(store, tmp_path, server_factory):
     assert len(ids) == 2 and all(i.startswith("<toezegging.digest.20261231.") for i in ids)
     outbox.tick(store, config, at(2026, 12, 31, 12))
     assert len(server.handler.received) == 2
+
+
+def test_a_promise_of_two_signers_takes_a_plural_verb():
+    cfg = MailConfig(from_="Toezeggingen <toezegging@example.org>")
+    due = date(2026, 12, 1)
+    now = datetime(2026, 12, 1, 8, tzinfo=AMS)
+    one = mail.compose(sample_promise(), [], "approaching", due, to="staf@example.org",
+                       message_id="<a@example.org>", now=now, mail_config=cfg)
+    two = mail.compose(sample_promise(by="M. Sterk en D.M. van Weel"), [], "approaching", due,
+                       to="staf@example.org", message_id="<b@example.org>", now=now, mail_config=cfg)
+    assert "deed deze toezegging" in _parts(one)[1]
+    assert "M. Sterk en D.M. van Weel (minister van Justitie en Veiligheid) deden deze toezegging" \
+        in _parts(two)[1]
