@@ -9,8 +9,6 @@ anything else is a bug and may show a traceback.
 class ToezeggingError(Exception):
     """Base class: the user's input was refused; the message says how to fix it."""
 
-    exit_code = 1
-
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message

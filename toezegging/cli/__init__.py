@@ -100,12 +100,9 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors become a message and exit status 1."""
+    """Console entry point. User errors reach here as `UserError` (see `LazyGroup.invoke`)."""
     try:
         cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
-    except ToezeggingError as e:
-        click.echo(f"Error: {e.message}", err=True)
-        sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted; nothing was written.", err=True)
         sys.exit(1)

@@ -111,7 +111,7 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
         elif k in REL:
             rel = REL[k]
             if isinstance(anchor, Period) and anchor.year is None and anchor.rel is None:
-                anchor = _with(anchor, rel=rel)  # "1 maart a.s.", "vrijdag jl."
+                anchor = replace(anchor, rel=rel)  # "1 maart a.s.", "vrijdag jl."
         elif k in ("RANGE", "AND") and isinstance(anchor, Period) and i + 1 < n:
             # "eind 2026 - begin 2027", "van maart tot mei": a range of two readings.
             rest = _clause(toks[i + 1:], in_with_span)
@@ -136,7 +136,7 @@ def _clause(toks: list[Token], in_with_span: str) -> Reading | None:
                     anchor = first
                     continue
                 if weekday is not None and first.kind == "day":
-                    first = _with_weekday(first, weekday)
+                    first = replace(first, weekday=weekday)
                 if i + 1 < n and toks[i].kind in ("RANGE", "AND"):
                     second = _anchor(toks, i + 1, rel)
                     if second and _joinable(first, second[0]):
@@ -220,7 +220,7 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
     if k == "WEEKDAY" and i + 1 < n:
         got = _anchor(toks, i + 1, rel)
         if got and got[0].kind == "day":
-            return _with_weekday(got[0], t.value), got[1]
+            return replace(got[0], weekday=t.value), got[1]
         return None
     if k == "DATE":
         y, m, d = t.value
@@ -317,14 +317,6 @@ def _anchor(toks: list[Token], i: int, rel: str | None):
             return Period("budget", y, name=t.value, year_offset=-1, year_rel=r), j
         return Period("budget", None, name=t.value, rel=rel), j
     return None
-
-
-def _with(p: Period, **changes) -> Period:
-    return replace(p, **changes)
-
-
-def _with_weekday(p: Period, weekday: int) -> Period:
-    return replace(p, weekday=weekday)
 
 
 def _joinable(first: Period, second: Period) -> bool:

@@ -8,7 +8,7 @@ the one with a window wins over a vague one, then the latest deadline (a promise
 when its last step is).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .grammar import Unreadable
@@ -18,6 +18,7 @@ from .resolve import CALENDAR_ERRORS, Window, resolve
 
 BREAK = {"WORD", "EVENT"}
 EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY"}
+LEAD_TRIM = EDGE_TRIM - {"IN"}  # "in 2026" starts with its modifier
 # A modifier cannot end a phrase ("zo snel mogelijk over de uitkomst").
 TRAIL_TRIM = EDGE_TRIM | {"BEFORE", "AFTER", "FROM", "AROUND", "WITHIN", "OVER", "COMING", "PART",
                           "THIS", "NEXT", "LAST"}
@@ -51,7 +52,7 @@ def _runs(tokens):
 
 def _trim(run):
     i, j = 0, len(run)
-    while i < j and run[i].kind in EDGE_TRIM - {"IN"}:
+    while i < j and run[i].kind in LEAD_TRIM:
         i += 1
     while j > i and run[j - 1].kind in TRAIL_TRIM:
         j -= 1
@@ -99,8 +100,6 @@ def search(sentence: str, ref: date) -> Found | None:
             best_key = key
             best = Found((start, end), text, w)
     if best is not None and hedged and not best.window.hedged:
-        from dataclasses import replace
-
         best = Found(best.span, best.text, replace(best.window, hedged=True))
     return best
 
