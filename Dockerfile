@@ -22,6 +22,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY toezegging ./toezegging
+COPY calendars ./calendars
+COPY mail_templates ./mail_templates
 RUN pip install ".[postgres]" && rm -rf /src
 
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin toezegging \

@@ -43,7 +43,7 @@ def clean_header(value: str) -> str:
 
 @lru_cache(maxsize=1)
 def _words() -> dict:
-    text = resources.files("toezegging").joinpath("mail_templates/words.toml").read_text("utf-8")
+    text = resources.files("toezegging.mail_templates").joinpath("words.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
@@ -51,7 +51,7 @@ def _words() -> dict:
 def _environment(language: str) -> Environment:
     words = _words()[language]
     env = Environment(
-        loader=PackageLoader("toezegging", "mail_templates"),
+        loader=PackageLoader("toezegging.mail_templates", "."),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
                                      disabled_extensions=("txt", "txt.j2", "j2"),
                                      default_for_string=False, default=False),
