@@ -14,19 +14,19 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .model import DeadlineChange, FeedToken, Promise
+from .model import ChangeKind, DeadlineChange, FeedToken, Promise
 
 HASH_PREFIX = "sha256:"
 
 
 def load_promises(session: Session) -> tuple[list[Promise], dict[int, int]]:
-    """Every promise, and how often each one's deadline was changed."""
+    """Every promise, and how often each one's deadline was moved (postponements only)."""
     promises = list(session.exec(select(Promise).order_by(Promise.id)))
     counts = dict(
         session.exec(
-            select(DeadlineChange.promise_id, func.count(DeadlineChange.id)).group_by(
-                DeadlineChange.promise_id
-            )
+            select(DeadlineChange.promise_id, func.count(DeadlineChange.id))
+            .where(DeadlineChange.kind == ChangeKind.POSTPONEMENT.value)
+            .group_by(DeadlineChange.promise_id)
         ).all()
     )
     return promises, counts

@@ -87,6 +87,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
     """
     words = _words()[language]
     tz = ZoneInfo(timezone)
+    history = moves(history)
     if promise.function:
         addressee = promise.function
     elif promise.ministry:
@@ -117,6 +118,12 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
         history=changes,
         last_change=changes[-1] if changes else None,
     )
+
+
+def moves(history: list) -> list:
+    """The rows of a history that moved the deadline (corrections, events and status
+    changes are not postponements)."""
+    return [c for c in history if getattr(c, "is_move", True)]
 
 
 def _current_deadline(promise, history) -> str:
@@ -203,7 +210,7 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
     lang = mail_config.language
     ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
     rendered = render(ctx, lang)
-    ics = promise_ics(promise, len(history), lang, due_on)
+    ics = promise_ics(promise, len(moves(history)), lang, due_on)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
                          extra={"X-Toezegging-Promise": str(promise.id),
@@ -223,7 +230,7 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
         ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
-        postponements[promise.id] = len(history)
+        postponements[promise.id] = len(moves(history))
     ordered = [(m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
                for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))]
     ctx = dict(today=today, count=len(entries), groups=ordered)

@@ -108,6 +108,9 @@ class Promise(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     # Raised on every change a subscriber should see (deadline, status, text); the feed's SEQUENCE.
     revision: int = 0
+    # A tombstone: set when the entry is removed (a mistaken entry, or deleted at the Kamer).
+    # A removed promise leaves lists, reminders and feeds (as a cancellation); its history stays.
+    deleted_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
 
     def is_overdue(self, today: date) -> bool:
         return self.status == Status.OPEN and self.latest is not None and self.latest < today
@@ -117,13 +120,25 @@ class Promise(SQLModel, table=True):
         return self.current_deadline or self.deadline
 
 
+class ChangeKind(StrEnum):
+    """What a history row records. Only a postponement counts as a move of the deadline."""
+
+    POSTPONEMENT = "postponement"  # the minister moved the deadline ("Mag ik er juni van maken?")
+    CORRECTION = "correction"  # the user fixed a typo or a misread phrase: not a move
+    EVENT = "event"  # the event a promise waited on got its date: not a move
+    STATUS = "status"  # the status changed (closed, reopened, removed)
+
+
 class DeadlineChange(SQLModel, table=True):
-    """One row per deadline change ("Mag ik er juni van maken?")."""
+    """One row per change in a promise's history: deadline moves and corrections, the
+    dating of its event, and status changes (`kind`, see `ChangeKind`)."""
 
     __tablename__ = "deadline_change"
 
     id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
+    kind: str = Field(default=ChangeKind.POSTPONEMENT.value,
+                      sa_column_kwargs={"server_default": ChangeKind.POSTPONEMENT.value})
     changed_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     # The reference date the new phrase was read at (the day of the postponement).
     reference: date
@@ -134,6 +149,13 @@ class DeadlineChange(SQLModel, table=True):
     new_earliest: date | None = None
     new_latest: date | None = None
     reason: str | None = None
+    # For kind "status": the status before and after (the deadline fields then stay equal).
+    old_status: str | None = None
+    new_status: str | None = None
+
+    @property
+    def is_move(self) -> bool:
+        return self.kind == ChangeKind.POSTPONEMENT
 
 
 class ReminderState(StrEnum):

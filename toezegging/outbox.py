@@ -29,7 +29,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from . import reminders
 from .errors import DeliveryError
-from .model import DeadlineChange, Promise, Reminder, ReminderState
+from .model import ChangeKind, DeadlineChange, Promise, Reminder, ReminderState
 
 log = logging.getLogger("toezegging.reminders")
 
@@ -77,7 +77,9 @@ class TickReport:
 # ----------------------------------------------------------------------------- reading
 
 def _changed_on():
-    return (select(func.max(D.c.changed_at)).where(D.c.promise_id == P.c.id)
+    """The moment of the promise's newest postponement (corrections and events are no move)."""
+    return (select(func.max(D.c.changed_at))
+            .where(D.c.promise_id == P.c.id, D.c.kind == ChangeKind.POSTPONEMENT.value)
             .correlate(P).scalar_subquery())
 
 
@@ -147,10 +149,12 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
     tz = ZoneInfo(rules.timezone)
     reach = today + timedelta(days=max(rules.days_before, default=0))
     every = rules.overdue_every_days
-    has_change = select(D.c.id).where(D.c.promise_id == P.c.id).exists()
+    has_change = (select(D.c.id)
+                  .where(D.c.promise_id == P.c.id, D.c.kind == ChangeKind.POSTPONEMENT.value)
+                  .exists())
     today_n = day_number(literal(today, Date()))
     current_overdue = today_n - (today_n - day_number(P.c.latest)) % every
-    where = and_(P.c.status == reminders.OPEN, or_(
+    where = and_(P.c.status == reminders.OPEN, P.c.deleted_at.is_(None), or_(
         has_change,
         and_(P.c.recurrence.is_not(None), P.c.latest.is_not(None)),
         and_(P.c.latest >= today, P.c.latest <= reach),
@@ -179,14 +183,16 @@ def cancel_stale(store, now: datetime, rules, dry_run: bool = False) -> list[tup
     with store.engine.begin() as conn:
         stmt = (select(R.c.id, R.c.kind, R.c.due_on, P.c.id.label("pid"), P.c.reference,
                        P.c.earliest, P.c.latest, P.c.recurrence, P.c.status, P.c.owner,
-                       _changed_on().label("changed_at"))
+                       P.c.deleted_at, _changed_on().label("changed_at"))
                 .select_from(R.join(P, R.c.promise_id == P.c.id))
                 .where(R.c.state == PENDING))
         stale = []
         for r in conn.execute(stmt):
             p = PromiseRow(r.pid, r.reference, r.earliest, r.latest, r.recurrence, r.status,
                            r.owner, _local_date(r.changed_at, tz))
-            if not reminders.is_scheduled(p, r.kind, r.due_on, rules):
+            if r.deleted_at is not None:
+                stale.append((r.id, r.pid, r.kind, r.due_on, "promise removed"))
+            elif not reminders.is_scheduled(p, r.kind, r.due_on, rules):
                 reason = "promise closed" if p.status != reminders.OPEN else "deadline moved"
                 stale.append((r.id, r.pid, r.kind, r.due_on, reason))
         if not dry_run:

@@ -300,11 +300,11 @@ def _iso(d) -> str | None:
 
 def change_to_dict(c: DeadlineChange) -> dict:
     return {
-        "changed_at": _iso(c.changed_at), "reference": _iso(c.reference),
+        "kind": c.kind, "changed_at": _iso(c.changed_at), "reference": _iso(c.reference),
         "old_deadline": c.old_deadline, "new_deadline": c.new_deadline,
         "old_earliest": _iso(c.old_earliest), "old_latest": _iso(c.old_latest),
         "new_earliest": _iso(c.new_earliest), "new_latest": _iso(c.new_latest),
-        "reason": c.reason,
+        "reason": c.reason, "old_status": c.old_status, "new_status": c.new_status,
     }
 
 

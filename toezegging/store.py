@@ -241,7 +241,7 @@ def query_promises(
     search: str | None = None,
 ) -> list[Promise]:
     """Promises matching every filter given, by deadline (see the module docstring)."""
-    stmt = select(Promise)
+    stmt = select(Promise).where(Promise.deleted_at.is_(None))
     statuses = [s.lower() for s in _values(status)]
     if statuses and "all" not in statuses:
         unknown = [s for s in statuses if s not in {x.value for x in Status}]

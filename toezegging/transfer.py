@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from .errors import InvalidInput, ToezeggingError
-from .model import DeadlineChange, Promise, Status
+from .model import ChangeKind, DeadlineChange, Promise, Status
 from .promises import (
     apply_reading,
     change_to_dict,
@@ -280,8 +280,29 @@ def _history(v, now: datetime) -> list[DeadlineChange]:
             new_earliest=_date(c.get("new_earliest"), f"{where}.new_earliest"),
             new_latest=_date(c.get("new_latest"), f"{where}.new_latest"),
             reason=c.get("reason") or None,
+            kind=_change_kind(c.get("kind"), f"{where}.kind"),
+            old_status=_opt_status(c.get("old_status"), f"{where}.old_status"),
+            new_status=_opt_status(c.get("new_status"), f"{where}.new_status"),
         ))
     return out
+
+
+def _change_kind(v, where: str) -> str:
+    if v in (None, ""):
+        return ChangeKind.POSTPONEMENT.value  # exports from before history kinds
+    kinds = [k.value for k in ChangeKind]
+    if v not in kinds:
+        raise BadRow(f"{where} must be one of {', '.join(kinds)}, got {v!r}")
+    return v
+
+
+def _opt_status(v, where: str) -> str | None:
+    if v in (None, ""):
+        return None
+    statuses = [s.value for s in Status]
+    if v not in statuses:
+        raise BadRow(f"{where} must be one of {', '.join(statuses)}, got {v!r}")
+    return v
 
 
 def register_row(row: dict, now: datetime) -> Incoming | None:

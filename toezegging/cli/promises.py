@@ -261,7 +261,8 @@ def _table(found, changes, today: date) -> None:
     columns = ["ID", "Due", "Deadline", "Status", "Promise"] + (["Who"] if wide else [])
     rows = []
     for p in found:
-        moved = f", {len(changes[p.id])}x moved" if changes[p.id] else ""
+        n_moves = sum(1 for c in changes[p.id] if c.is_move)
+        moved = f", {n_moves}x moved" if n_moves else ""
         row = [str(p.id), p.latest.isoformat() if p.latest else "—",
                _cut(p.deadline_now(), 30 if wide else 22),
                ("overdue" if p.is_overdue(today) else p.status) + moved, p.text]
