@@ -8,7 +8,7 @@ import pytest
 from reminder_helpers import add_promise, close, make_config, postpone
 from sqlmodel import select
 
-from toezegging import outbox, reminders
+from toezegging import delivery, outbox, reminders
 from toezegging.config import RemindersConfig
 from toezegging.errors import DeliveryError
 from toezegging.model import Reminder
@@ -147,8 +147,8 @@ def test_insert_is_unique_per_promise_kind_and_day(store, tmp_path):
     assert outbox.insert_due(store, [d], {1: "x@example.org"}, at(2026, 12, 1)) == 0
     assert rows(store) == [(1, "approaching", date(2026, 12, 1), "pending")]
     t = Collect()
-    outbox.tick(store, config, at(2026, 12, 1, 9), transport=t)
-    outbox.tick(store, config, at(2026, 12, 1, 10), transport=t)
+    delivery.tick(store, config, at(2026, 12, 1, 9), transport=t)
+    delivery.tick(store, config, at(2026, 12, 1, 10), transport=t)
     assert [(to, k) for to, k, _ in t.sent] == [(["x@example.org"], "approaching")]
 
 
@@ -172,13 +172,13 @@ def test_temporary_failures_back_off_then_fail(store, tmp_path):
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")] * 3)
     now = at(2026, 12, 31, 9)
-    r1 = outbox.tick(store, config, now, transport=t)
+    r1 = delivery.tick(store, config, now, transport=t)
     assert (r1.retry, r1.sent) == (1, 0)
-    assert outbox.tick(store, config, now + timedelta(seconds=59), transport=t).retry == 0
-    assert outbox.tick(store, config, now + timedelta(seconds=60), transport=t).retry == 1
+    assert delivery.tick(store, config, now + timedelta(seconds=59), transport=t).retry == 0
+    assert delivery.tick(store, config, now + timedelta(seconds=60), transport=t).retry == 1
     # second retry waits 120 s; the third attempt is the last one
-    assert outbox.tick(store, config, now + timedelta(seconds=179), transport=t).retry == 0
-    r4 = outbox.tick(store, config, now + timedelta(seconds=180), transport=t)
+    assert delivery.tick(store, config, now + timedelta(seconds=179), transport=t).retry == 0
+    r4 = delivery.tick(store, config, now + timedelta(seconds=180), transport=t)
     assert r4.failed == 1
     assert rows(store) == [(1, "due", date(2026, 12, 31), "failed")]
     assert t.sent == []
@@ -188,10 +188,10 @@ def test_postponed_between_ticks_cancels_and_sends_the_new_one(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")])
-    outbox.tick(store, config, at(2026, 12, 24, 9), transport=t)  # approaching: 451, pending
+    delivery.tick(store, config, at(2026, 12, 24, 9), transport=t)  # approaching: 451, pending
     postpone(store, 1, at(2026, 12, 27, 15), "voor de zomer van 2027", date(2027, 7, 2),
              new_earliest=date(2026, 12, 27), reason="Mag ik er de zomer van maken?")
-    report = outbox.tick(store, config, at(2026, 12, 28, 9), transport=t)
+    report = delivery.tick(store, config, at(2026, 12, 28, 9), transport=t)
     assert report.cancelled == 1
     assert [(k) for _, k, _ in t.sent] == ["postponed"]
     assert rows(store) == [
@@ -199,7 +199,7 @@ def test_postponed_between_ticks_cancels_and_sends_the_new_one(store, tmp_path):
         (1, "postponed", date(2026, 12, 27), "sent"),
     ]
     # and the new window runs its own course
-    outbox.tick(store, config, at(2027, 6, 2, 9), transport=t)
+    delivery.tick(store, config, at(2027, 6, 2, 9), transport=t)
     assert [k for _, k, _ in t.sent] == ["postponed", "approaching"]
 
 
@@ -207,9 +207,9 @@ def test_closing_a_promise_cancels_its_pending_reminder(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")])
-    outbox.tick(store, config, at(2027, 1, 14, 9), transport=t)
+    delivery.tick(store, config, at(2027, 1, 14, 9), transport=t)
     close(store, 1)
-    report = outbox.tick(store, config, at(2027, 1, 15, 9), transport=t)
+    report = delivery.tick(store, config, at(2027, 1, 15, 9), transport=t)
     assert report.cancelled == 1 and t.sent == []
     assert rows(store) == [(1, "overdue", date(2027, 1, 14), "cancelled")]
 
@@ -219,14 +219,14 @@ def test_recipient_is_the_owner_else_the_configured_default(store, tmp_path):
     add_promise(store, owner="eigenaar@example.org")
     add_promise(store)
     t = Collect()
-    outbox.tick(store, config, at(2026, 12, 31, 9), transport=t)
+    delivery.tick(store, config, at(2026, 12, 31, 9), transport=t)
     assert sorted(to for to, _, _ in t.sent) == [["eigenaar@example.org"], ["staf@example.org"]]
 
 
 def test_dry_run_writes_nothing(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
-    report = outbox.tick(store, config, at(2026, 12, 31, 9), dry_run=True)
+    report = delivery.tick(store, config, at(2026, 12, 31, 9), dry_run=True)
     assert report.inserted == 1 and rows(store) == []
     assert report.lines == ["queue   #1 due 2026-12-31 to staf@example.org"]
 

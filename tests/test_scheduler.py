@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from reminder_helpers import SmtpServer, add_promise, make_config, postpone
 
-from toezegging import outbox
+from toezegging import delivery, outbox
 from toezegging.store import Store
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -114,12 +114,12 @@ def test_down_for_a_week_catches_up_once(tmp_path, db, server):
     add_promise(db, latest=date(2026, 11, 1), earliest=date(2026, 6, 10))  # overdue
     # the first run catches up too: the newest reminder of each, once
     for t in ticks(at(2026, 12, 20, 0), at(2026, 12, 22, 0), timedelta(hours=1)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert sorted(server.handler.keys()) == [("staf@example.org", "approaching", "1"),
                                               ("staf@example.org", "overdue", "2")]
     # down from 22 December to 2 January: missed 24 Dec, 27 Dec and 31 Dec
     for t in ticks(at(2027, 1, 2, 0), at(2027, 1, 3, 0), timedelta(hours=1)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert sorted(server.handler.keys()[2:]) == [("staf@example.org", "due", "1"),
                                                   ("staf@example.org", "overdue", "2")]
     rows = sorted((r.promise_id, r.kind, r.due_on) for r in outbox.listing(db))
@@ -131,10 +131,10 @@ def test_first_run_and_restart_send_each_reminder_once(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     for t in ticks(at(2026, 12, 1, 0), at(2026, 12, 2, 0), timedelta(minutes=30)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     # down for a week; the 24 December reminder is still ahead, so nothing is missed
     for t in ticks(at(2026, 12, 9, 0), at(2026, 12, 25, 0), timedelta(hours=6)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert server.handler.keys() == [("staf@example.org", "approaching", "1")] * 2
     assert [r.due_on for r in outbox.listing(db)] == [date(2026, 12, 24), date(2026, 12, 1)]
 
@@ -143,11 +143,11 @@ def test_deadline_postponed_between_ticks(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     server.handler.replies = ["451 4.7.0 Even geduld"]
-    outbox.tick(db, config, at(2026, 12, 24, 9))  # approaching: deferred
+    delivery.tick(db, config, at(2026, 12, 24, 9))  # approaching: deferred
     postpone(db, 1, at(2026, 12, 27, 14), "voor de zomer van 2027", date(2027, 7, 2),
              new_earliest=date(2026, 12, 27))
     for t in ticks(at(2026, 12, 27, 15), at(2027, 1, 20, 0), timedelta(hours=4)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert server.handler.keys() == [("staf@example.org", "postponed", "1")]
     states = sorted((r.kind, r.due_on, r.state) for r in outbox.listing(db))
     assert states == [("approaching", date(2026, 12, 24), "cancelled"),
@@ -158,13 +158,13 @@ def test_autumn_dst_night(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port, reminders=dict(send_hour=2, quiet_hours=[]))
     add_promise(db, latest=date(2026, 10, 25), earliest=date(2026, 6, 10))  # due that day
     add_promise(db, latest=date(2026, 10, 11), earliest=date(2026, 6, 10))  # overdue that day
-    outbox.tick(db, config, at(2026, 10, 24, 12))  # the day before: earlier reminders go
+    delivery.tick(db, config, at(2026, 10, 24, 12))  # the day before: earlier reminders go
     server.handler.received.clear()
     sent_at = []
     # every 5 minutes through the night the clocks go from 03:00 CEST back to 02:00 CET
     for t in ticks(datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
                    datetime(2026, 10, 25, 4, 0, tzinfo=UTC), timedelta(minutes=5)):
-        if outbox.tick(db, config, t).sent:
+        if delivery.tick(db, config, t).sent:
             sent_at.append(t)
     assert sorted(server.handler.keys()) == [("staf@example.org", "due", "1"),
                                               ("staf@example.org", "overdue", "2")]
@@ -176,11 +176,11 @@ def test_quiet_hours_hold_retries(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     server.handler.replies = ["451 4.3.0 later"]
-    outbox.tick(db, config, at(2026, 12, 31, 21, 59))
+    delivery.tick(db, config, at(2026, 12, 31, 21, 59))
     for t in ticks(at(2026, 12, 31, 22, 0), at(2027, 1, 1, 6, 55), timedelta(minutes=5)):
-        assert outbox.tick(db, config, t).quiet
+        assert delivery.tick(db, config, t).quiet
     assert server.handler.received == []
-    outbox.tick(db, config, at(2027, 1, 1, 7, 0))
+    delivery.tick(db, config, at(2027, 1, 1, 7, 0))
     assert server.handler.keys() == [("staf@example.org", "due", "1")]
 
 

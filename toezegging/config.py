@@ -75,6 +75,9 @@ class RemindersConfig:
     lease_seconds: int = 300
     max_attempts: int = 8
     retry_base_seconds: int = 60
+    # While the mail server cannot be reached, ticks wait before trying it again: from
+    # retry_base_seconds, doubling, to at most this long. No reminder is lost meanwhile.
+    reconnect_max_seconds: int = 1800
 
 
 @dataclass
@@ -103,6 +106,20 @@ class ServerConfig:
     max_request_bytes: int = 8192
 
 
+@dataclass
+class PathsConfig:
+    # A folder whose files replace the shipped mail templates of the same name
+    # (e.g. nl/mail.txt.j2, words.toml); names it lacks fall back to the shipped ones.
+    templates: str = ""
+
+
+@dataclass
+class CalendarConfig:
+    # TOML files with recess and budget dates in the shipped schema (calendars/*.toml);
+    # a date given there wins over the shipped data and over an estimate.
+    extra: list[str] = field(default_factory=list)
+
+
 DEFAULT_FEEDS = [
     FeedConfig(name="alle", title="Alle toezeggingen",
                description="Alle toezeggingen in het register"),
@@ -120,6 +137,8 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     feeds: list[FeedConfig] = field(
         default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
     )
@@ -145,6 +164,14 @@ class Config:
         if url:
             return url
         return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
+
+    def templates_dir(self) -> str | None:
+        """`[paths] templates` resolved (relative to the config file), or None."""
+        return str(self.resolve(self.paths.templates)) if self.paths.templates.strip() else None
+
+    def calendar_files(self) -> list[Path]:
+        """`[calendar] extra`, resolved relative to the config file."""
+        return [self.resolve(f) for f in self.calendar.extra]
 
     def resolve(self, p: str) -> Path:
         path = Path(p).expanduser()

@@ -187,7 +187,7 @@ def read_mails(folder: Path) -> list[Mail]:
 def run(folder: Path | str, *, force: bool = False) -> Report:
     """Make the demo in `folder` (see the module's docstring); returns what it did."""
     from .config import parse_config
-    from .outbox import tick
+    from .delivery import tick
     from .store import Store
 
     folder = Path(folder).expanduser().absolute()

@@ -167,11 +167,13 @@ class ReminderState(StrEnum):
 
 
 class Reminder(SQLModel, table=True):
-    """The outbox: one row per (promise, kind, due date), never two."""
+    """The outbox: one row per (promise, kind, due date, recipient), never two. One row is
+    one delivery: a recipient refused by the server fails or waits alone."""
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("promise_id", "kind", "due_on", name="uq_reminder_promise_kind_due"),
+        UniqueConstraint("promise_id", "kind", "due_on", "recipient",
+                         name="uq_reminder_promise_kind_due_recipient"),
         Index("ix_reminder_state_next", "state", "next_attempt_at"),
     )
 
@@ -179,7 +181,7 @@ class Reminder(SQLModel, table=True):
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
     kind: str  # opens, approaching, due, overdue, postponed
     due_on: date  # the day the rule says it is due (part of the identity)
-    recipient: str = ""
+    recipient: str = ""  # one address (part of the identity)
     state: str = Field(default=ReminderState.PENDING.value)
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=utc_now_column(nullable=False))
@@ -189,6 +191,25 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    # The digest this row went out in (its Message-ID), fixed when the digest is first
+    # claimed: a retry sends exactly that set again, under the same Message-ID.
+    digest_id: str | None = Field(default=None, index=True)
+
+
+class MailServerState(SQLModel, table=True):
+    """Whether the mail server answers: one row (id 1) while it does not.
+
+    An unreachable server is not a message's fault: it uses up no attempts. The tick
+    backs off on the connection instead (`next_try_at`) and sends everything once the
+    server answers again, however long it was down."""
+
+    __tablename__ = "mail_server_state"
+
+    id: int = Field(default=1, primary_key=True)
+    failures: int = 0
+    down_since: datetime = Field(sa_column=utc_now_column(nullable=False))
+    next_try_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
 class FeedToken(SQLModel, table=True):

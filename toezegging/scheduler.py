@@ -2,7 +2,7 @@
 
 The only module that imports apscheduler. The job store is in memory and holds that
 one job; what is due lives in the database, so a restart, a crash, a second scheduler
-or a DST night changes nothing (see `outbox.tick`). SIGTERM and SIGINT stop it cleanly:
+or a DST night changes nothing (see `delivery.tick`). SIGTERM and SIGINT stop it cleanly:
 a tick under way finishes before the process exits.
 """
 
@@ -10,6 +10,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -32,24 +33,54 @@ def make_scheduler(job: Callable[[], None], interval_seconds: float, start: date
     return sched
 
 
+@contextmanager
+def _stopped_by_signals(stop: threading.Event):
+    """SIGTERM and SIGINT set `stop` while the block runs (the old handlers come back after)."""
+
+    def _on_signal(signum, _frame):
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def wait_for_store(config, logger: logging.Logger = log, stop: threading.Event | None = None,
+                   max_wait: float = 60.0):
+    """Open the store, waiting (one log line per try, backing off) while the database
+    cannot be reached. None when stopped by a signal first. A wrong URL is not waited for."""
+    from .errors import StoreUnreachable
+    from .store import open_store
+
+    stop = stop or threading.Event()
+    delay = 1.0
+    with _stopped_by_signals(stop):
+        while not stop.is_set():
+            try:
+                return open_store(config)
+            except StoreUnreachable as e:
+                logger.error("%s Trying again in %.0f s.", e, delay)
+                if stop.wait(delay):
+                    break
+                delay = min(delay * 2, max_wait)
+    return None
+
+
 def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
         stop: threading.Event | None = None) -> None:
     """Run the tick every `interval_seconds` until SIGTERM/SIGINT (or `stop` is set)."""
     stop = stop or threading.Event()
     sched = make_scheduler(job, interval_seconds, start, timezone)
-
-    def _on_signal(signum, _frame):
-        log.info("received %s, stopping after the current tick", signal.Signals(signum).name)
-        stop.set()
-
-    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    sched.start()
-    log.info("scheduler started: a tick every %s s", interval_seconds)
-    try:
-        while not stop.wait(1.0):
-            pass
-    finally:
-        sched.shutdown(wait=True)
-        for s, h in old.items():
-            signal.signal(s, h)
-        log.info("scheduler stopped")
+    with _stopped_by_signals(stop):
+        sched.start()
+        log.info("scheduler started: a tick every %s s", interval_seconds)
+        try:
+            while not stop.wait(1.0):
+                pass
+        finally:
+            sched.shutdown(wait=True)
+            log.info("scheduler stopped")

@@ -36,7 +36,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from . import model  # noqa: F401  (registers the tables)
-from .errors import ConfigError, InvalidInput, NotFound
+from .errors import ConfigError, InvalidInput, NotFound, StoreUnreachable
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
@@ -80,7 +80,10 @@ def open_store(config) -> Store:
         raise
     except Exception as e:  # a database that cannot be reached is the user's to fix
         store.dispose()
-        raise ConfigError(
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        error = StoreUnreachable if isinstance(e, OperationalError | InterfaceError) else ConfigError
+        raise error(
             f"cannot open the database {_safe_url(store.url)}: {_first_line(e)}. "
             "Check [database] url in the config or TOEZEGGING_DATABASE_URL."
         ) from None

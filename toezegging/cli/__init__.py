@@ -10,6 +10,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/feeds.py`    | feeds (build, token), serve                                     |
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
+| `cli/calendar.py` | calendar                                                        |
 | `cli/demo.py`     | demo                                                            |
 
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
@@ -44,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("remind", "scheduler"),
     "draft": ("remind", "draft"),
     "outbox": ("remind", "outbox"),
+    "calendar": ("calendar", "calendar"),
     "demo": ("demo", "demo"),
 }
 
