@@ -147,7 +147,8 @@ def test_headers_from_data_are_cleaned_and_html_only_is_escaped():
 def test_strict_undefined_is_a_render_error_that_names_the_template():
     c = mail.context(sample_promise(), [], "due", date(2026, 12, 31), "nl")
     del c["member"]
-    with pytest.raises(mail.RenderError, match=r"nl/mail\.txt\.j2.*'member' is undefined") as e:
+    named = r"the mail template nl/\w+\.txt\.j2, line \d+ .*'member' is undefined"
+    with pytest.raises(mail.RenderError, match=named) as e:
         mail.render(c, "nl")
     assert e.value.permanent
 

@@ -111,6 +111,8 @@ class PathsConfig:
     # A folder whose files replace the shipped mail templates of the same name
     # (e.g. nl/mail.txt.j2, words.toml); names it lacks fall back to the shipped ones.
     templates: str = ""
+    # Where `toezegging feeds build` writes the feeds when --out is not given.
+    feeds: str = ""
 
 
 @dataclass
@@ -168,6 +170,10 @@ class Config:
     def templates_dir(self) -> str | None:
         """`[paths] templates` resolved (relative to the config file), or None."""
         return str(self.resolve(self.paths.templates)) if self.paths.templates.strip() else None
+
+    def feeds_dir(self) -> Path | None:
+        """`[paths] feeds` resolved (relative to the config file), or None."""
+        return self.resolve(self.paths.feeds) if self.paths.feeds.strip() else None
 
     def calendar_files(self) -> list[Path]:
         """`[calendar] extra`, resolved relative to the config file."""

@@ -66,8 +66,9 @@ class TickReport:
         text = (f"{self.now.isoformat()}: {self.inserted} queued, {self.sent} sent, "
                 f"{self.retry} to retry, {self.failed} failed, {self.cancelled} cancelled")
         if self.server_down_since:
+            since = self.server_down_since.astimezone(self.now.tzinfo)
             text += (f"; {self.waiting} waiting: the mail server has not answered since "
-                     f"{self.server_down_since.isoformat(timespec='seconds')} "
+                     f"{since.isoformat(timespec='seconds')} "
                      f"({self.server_error})")
         return text
 
@@ -149,9 +150,9 @@ def _note_waiting(store, report: TickReport, now: datetime, down) -> None:
     report.server_down_since = down.down_since
     report.server_error = down.last_error
     if report.waiting:
-        report.lines.append(f"wait    {report.waiting} reminders: the mail server has not "
-                            f"answered since {down.down_since.isoformat(timespec='seconds')}; "
-                            f"next try at {down.next_try_at.isoformat(timespec='seconds')}")
+        tz = now.tzinfo
+        report.lines.append(f"wait    {report.waiting} reminders for the mail server; next try "
+                            f"at {down.next_try_at.astimezone(tz).isoformat(timespec='seconds')}")
 
 
 class _Sender:
@@ -264,8 +265,7 @@ class _Sender:
         try:
             msg = compose()
         except DeliveryError as e:  # a template that is missing or broken
-            self._failed(rows, label, str(e), permanent=True)
-            log.error("%s: the mail cannot be rendered: %s", label, e)
+            self._failed(rows, label, f"the mail cannot be made: {e}", permanent=True)
             return True
         except Exception as e:  # a bug: never leave the row in `sending`
             log.exception("%s: the mail cannot be made", label)
@@ -306,7 +306,8 @@ class _Sender:
                                   self.rules.retry_base_seconds, self.rules.reconnect_max_seconds)
         _note_waiting(self.store, self.report, self.now, down)
         log.error("the mail server cannot be reached: %s; %s reminders wait (next try at %s)",
-                  error, self.report.waiting, down.next_try_at.isoformat(timespec="seconds"))
+                  error, self.report.waiting,
+                  down.next_try_at.astimezone(self.now.tzinfo).isoformat(timespec="seconds"))
 
     def _settle(self, row, record: Callable[[], None]) -> None:
         """Record that the server took a mail; retried while the database is away, for as

@@ -14,6 +14,7 @@ import os
 import smtplib
 import ssl
 import tomllib
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -132,6 +133,17 @@ def templates_folder(path) -> str | None:
     return str(path) if path else None
 
 
+def _template_frame(e: Exception) -> str | None:
+    """'nl/due.j2, line 3': the innermost template of a rendering error (jinja2 puts the
+    template files in the traceback), or None."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return None
+    f = frames[-1]
+    path = Path(f.filename)
+    return f"{path.parent.name}/{path.name}, line {f.lineno}"
+
+
 @contextmanager
 def _guard(name: str, templates: str | None):
     """Turns what loading or rendering a template can raise into a `RenderError` naming it."""
@@ -145,7 +157,8 @@ def _guard(name: str, templates: str | None):
         raise RenderError(f"the mail template {e.filename or e.name or name} has an error on line "
                           f"{e.lineno}: {e.message}. Fix the template.") from None
     except TemplateError as e:
-        raise RenderError(f"the mail template {name} cannot be rendered: {e}. "
+        where = _template_frame(e) or name
+        raise RenderError(f"the mail template {where} cannot be rendered: {e}. "
                           "Fix the template.") from None
     except (OSError, UnicodeDecodeError) as e:
         raise RenderError(f"cannot read the mail template {name}: {e}.") from None
@@ -433,6 +446,15 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as e:
             raise ConnectionFailed(f"cannot reach the mail server {self._where()}: {e}") from None
         return smtp
+
+    def check(self) -> None:
+        """Connect, greet, secure and log in as configured, then leave: no mail is sent.
+        Raises `ConnectionFailed` saying what went wrong."""
+        smtp = self._connect()
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
 
     def send(self, msg: EmailMessage, to: list[str]) -> None:
         if self.smtp is None:

@@ -7,7 +7,7 @@ returned says `estimated=True`.
 """
 
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
@@ -196,14 +196,14 @@ def prinsjesdag(year: int) -> date:
 
 def recess(kind: str, year: int) -> Moment:
     """The recess of `kind` that starts in `year` (the kerstreces of Y starts in December Y)."""
-    rule = _rules()[kind]
     known = _recess_data().get((kind, year))
     if known:
-        return known if known.name else replace(known, name=rule.get("name", kind))
+        return known
+    rule = _rules()[kind]
     lo = _md(year, rule["friday_from"])
     start = lo + timedelta(days=(4 - lo.weekday()) % 7)
     return Moment(kind, year, start, start + timedelta(days=rule["days"]), estimated=True,
-                  source="estimate rule, calendars/rules.toml", name=rule.get("name", kind))
+                  source="estimate rule, calendars/rules.toml")
 
 
 def recesses_around(ref: date) -> list[Moment]:
@@ -216,16 +216,14 @@ def budget(kind: str, year: int) -> Moment:
     """The budget moment of `kind` in `year`: a known day, or its window (estimated)."""
     if kind in ("prinsjesdag", "septembercirculaire"):
         day = prinsjesdag(year)
-        name = _budget_data()["prinsjesdag"].get("name", kind)
-        return Moment(kind, year, day, day, False, "Grondwet art. 65", name)
+        return Moment(kind, year, day, day, False, "Grondwet art. 65")
     data = _budget_data()[kind]
-    name = data.get("name", kind)
     if kind == "verantwoordingsdag":
         day = nth_weekday(year, 5, 2, 3)
-        return Moment(kind, year, day, day, False, data["source"], name)
+        return Moment(kind, year, day, day, False, data["source"])
     for d in data.get("days", []):
         if d.year == year:
-            return Moment(kind, year, d, d, False, data.get("source", ""), name)
+            return Moment(kind, year, d, d, False, data.get("source", ""))
     lo, hi = data["window"]
     start, end = _md(year, lo), _md(year, hi)
     if end < start:  # a window across the turn of the year
@@ -233,7 +231,7 @@ def budget(kind: str, year: int) -> Moment:
     # A fixed window for a moment whose day is not known is an estimate, except for
     # the moments that are themselves a window (the budget debates, the turn of the year).
     estimated = kind not in ("begrotingsbehandeling", "jaarwisseling", "najaarsnota")
-    return Moment(kind, year, start, end, estimated, data.get("source", ""), name)
+    return Moment(kind, year, start, end, estimated, data.get("source", ""))
 
 
 def known_prinsjesdagen() -> list[date]:
@@ -253,3 +251,13 @@ def moments_of(year: int) -> list[Moment]:
     """Every recess that starts in `year` and the budget moments of `year`, by start."""
     out = [recess(k, year) for k in RECESS_KINDS] + [budget(k, year) for k in OVERVIEW_BUDGET]
     return sorted(out, key=lambda m: (m.start, m.kind))
+
+
+def label(m: Moment) -> str:
+    """How the calendar names a moment: its own name (the verkiezingsreces of 2025), else
+    the `name` of its kind in calendars/rules.toml or budget.toml."""
+    if m.name:
+        return m.name
+    table = _rules() if m.kind in RECESS_KINDS else _budget_data()
+    kind = "prinsjesdag" if m.kind == "septembercirculaire" else m.kind
+    return table.get(kind, {}).get("name", m.kind)

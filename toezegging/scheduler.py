@@ -34,8 +34,10 @@ def make_scheduler(job: Callable[[], None], interval_seconds: float, start: date
 
 
 @contextmanager
-def _stopped_by_signals(stop: threading.Event):
-    """SIGTERM and SIGINT set `stop` while the block runs (the old handlers come back after)."""
+def stopping(stop: threading.Event | None = None):
+    """Yields an event that SIGTERM and SIGINT set while the block runs (the old handlers
+    come back after). One such block around start-up and running loses no signal."""
+    stop = stop or threading.Event()
 
     def _on_signal(signum, _frame):
         log.info("received %s, stopping", signal.Signals(signum).name)
@@ -43,44 +45,44 @@ def _stopped_by_signals(stop: threading.Event):
 
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        yield
+        yield stop
     finally:
         for s, h in old.items():
             signal.signal(s, h)
 
 
-def wait_for_store(config, logger: logging.Logger = log, stop: threading.Event | None = None,
-                   max_wait: float = 60.0):
+def wait_for_store(config, logger: logging.Logger, stop: threading.Event, max_wait: float = 60.0):
     """Open the store, waiting (one log line per try, backing off) while the database
-    cannot be reached. None when stopped by a signal first. A wrong URL is not waited for."""
+    cannot be reached. None when `stop` is set first. A wrong URL is not waited for."""
     from .errors import StoreUnreachable
     from .store import open_store
 
-    stop = stop or threading.Event()
     delay = 1.0
-    with _stopped_by_signals(stop):
-        while not stop.is_set():
-            try:
-                return open_store(config)
-            except StoreUnreachable as e:
-                logger.error("%s Trying again in %.0f s.", e, delay)
-                if stop.wait(delay):
-                    break
-                delay = min(delay * 2, max_wait)
+    while not stop.is_set():
+        try:
+            store = open_store(config)
+        except StoreUnreachable as e:
+            logger.error("%s Trying again in %.0f s.", e, delay)
+            if stop.wait(delay):
+                break
+            delay = min(delay * 2, max_wait)
+            continue
+        if stop.is_set():
+            store.dispose()
+            break
+        return store
     return None
 
 
 def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
-        stop: threading.Event | None = None) -> None:
-    """Run the tick every `interval_seconds` until SIGTERM/SIGINT (or `stop` is set)."""
-    stop = stop or threading.Event()
+        stop: threading.Event) -> None:
+    """Run the tick every `interval_seconds` until `stop` is set (see `stopping`)."""
     sched = make_scheduler(job, interval_seconds, start, timezone)
-    with _stopped_by_signals(stop):
-        sched.start()
-        log.info("scheduler started: a tick every %s s", interval_seconds)
-        try:
-            while not stop.wait(1.0):
-                pass
-        finally:
-            sched.shutdown(wait=True)
-            log.info("scheduler stopped")
+    sched.start()
+    log.info("scheduler started: a tick every %s s", interval_seconds)
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        sched.shutdown(wait=True)
+        log.info("scheduler stopped")

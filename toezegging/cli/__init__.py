@@ -11,6 +11,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
 | `cli/calendar.py` | calendar                                                        |
+| `cli/doctor.py`   | doctor                                                          |
 | `cli/demo.py`     | demo                                                            |
 
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
@@ -46,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("remind", "draft"),
     "outbox": ("remind", "outbox"),
     "calendar": ("calendar", "calendar"),
+    "doctor": ("doctor", "doctor"),
     "demo": ("demo", "demo"),
 }
 
@@ -104,7 +106,10 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. User errors reach here as `UserError` (see `LazyGroup.invoke`)."""
     try:
-        cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
+        # Outside standalone mode click returns the status of `Exit` instead of exiting.
+        status = cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except click.exceptions.Abort:
         click.echo("Aborted; nothing was written.", err=True)
         sys.exit(1)

@@ -8,7 +8,9 @@ from .context import Context
 
 
 def _moment_dict(m) -> dict:
-    return dict(kind=m.kind, name=m.name, year=m.year, start=m.start.isoformat(),
+    from ..parliament import label
+
+    return dict(kind=m.kind, name=label(m), year=m.year, start=m.start.isoformat(),
                 end=m.end.isoformat(), estimated=m.estimated, source=m.source)
 
 
@@ -56,7 +58,7 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
         click.echo(f"{y}")
         for m in rep.moments[y]:
             mark = "estimated" if m.estimated else "sourced  "
-            click.echo(f"  {_span(m):<24} {m.name:<30} {mark}  {m.source}")
+            click.echo(f"  {_span(m):<24} {parliament.label(m):<30} {mark}  {m.source}")
     if rep.on_estimates:
         n = len(rep.on_estimates)
         click.echo(f"\nWarning: {n} open promise{'s rest' if n != 1 else ' rests'} on an "

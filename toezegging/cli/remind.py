@@ -29,6 +29,10 @@ def _moment(text: str | None, ctx) -> datetime:
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per tick: the libraries' own chatter (each job run, each migration
+    # plugin) only when it is a warning.
+    for name in ("apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 # `remind` exit statuses beyond 0 (done), 1 (input refused) and 2 (usage), so that cron
@@ -109,9 +113,6 @@ def scheduler(ctx, interval):
     config = ctx.config
     tz = ZoneInfo(config.reminders.timezone)
     log = logging.getLogger("toezegging.scheduler")
-    store = daemon.wait_for_store(config, log)
-    if store is None:  # stopped while waiting
-        return
 
     def job():
         try:
@@ -123,10 +124,14 @@ def scheduler(ctx, interval):
             log.info("%s", line)
         log.log(logging.ERROR if report.mail_failing else logging.INFO, "%s", report.summary())
 
-    try:
-        daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz)
-    finally:
-        store.dispose()
+    with daemon.stopping() as stop:
+        store = daemon.wait_for_store(config, log, stop)
+        if store is None:  # stopped before the database could be opened
+            return
+        try:
+            daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
+        finally:
+            store.dispose()
 
 
 @click.command()
