@@ -170,6 +170,8 @@ def test_an_unreachable_server_exits_4_and_the_reminders_wait(tmp_path, store):
     assert row.state == "pending" and row.attempts == 0
     out = _cli(tmp_path, "outbox", expect=0).output
     assert "has not answered since" in out
+    listed = _cli(tmp_path, "outbox", "--failed", expect=0).output
+    assert " waiting " in listed and "Connection refused" in listed
 
 
 def test_delivery_report_counts_waiting_not_failed(store, tmp_path):

@@ -164,6 +164,11 @@ def draft(ctx, promise_id, kind):
     click.echo(text.rstrip("\n"))
 
 
+def _waiting(row) -> bool:
+    """A pending reminder held back because the mail server did not answer."""
+    return row.state == "pending" and (row.error or "").startswith("waiting: ")
+
+
 def _jsonable(v):
     if isinstance(v, datetime | date):
         return v.isoformat()
@@ -173,7 +178,9 @@ def _jsonable(v):
 @click.group(invoke_without_command=True)
 @click.option("--state", "states", multiple=True, type=click.Choice(STATES + ("all",)),
               help="Only these states (repeatable). Default: pending, sending, sent, failed.")
-@click.option("--failed", is_flag=True, help="Only the failed reminders, with their reasons.")
+@click.option("--failed", is_flag=True,
+              help="What is not going out: failed reminders, and those waiting for a mail "
+                   "server that does not answer, with their reasons.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (a stream).")
 @click.pass_context
@@ -190,19 +197,23 @@ def outbox(cctx, states, failed, limit, as_json):
 
     ctx = cctx.obj
     if failed:
-        states = ("failed",)
+        states = ("failed", "pending")
     chosen = None if "all" in states else list(states or STATES[:4])
     tz = ZoneInfo(ctx.config.reminders.timezone)
     store = open_store(ctx.config)
     try:
-        rows = listing(store, chosen, limit)
+        rows = listing(store, chosen, None if failed else limit)
         down = server_state(store)
     finally:
         store.dispose()
+    if failed:
+        rows = [r for r in rows if _waiting(r) or r.state == "failed"][:limit]
     keys = ("id", "promise_id", "kind", "due_on", "state", "recipient", "attempts",
             "next_attempt_at", "sent_at", "message_id", "error")
     for r in rows:
-        m = r._mapping
+        m = dict(r._mapping)
+        if _waiting(r):
+            m["state"] = "waiting"
         if as_json:
             click.echo(json.dumps({k: _jsonable(m[k]) for k in keys}, ensure_ascii=False))
             continue
