@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from reminder_helpers import add_promise, close, make_config, postpone
+from sqlalchemy import literal
 from sqlmodel import select
 
 from toezegging import delivery, outbox, reminders
@@ -108,8 +109,9 @@ def test_quiet_hours(hours, hour, quiet):
 def test_is_scheduled_follows_the_current_window():
     p = P()
     assert reminders.is_scheduled(p, "approaching", date(2026, 12, 24), RULES)
-    assert reminders.is_scheduled(p, "overdue", date(2027, 1, 28), RULES)
-    assert not reminders.is_scheduled(p, "overdue", date(2027, 1, 27), RULES)
+    assert reminders.is_scheduled(p, "overdue", date(2027, 1, 14), RULES)
+    assert reminders.is_scheduled(p, "overdue", date(2027, 2, 11), RULES)  # 14 + 28 days
+    assert not reminders.is_scheduled(p, "overdue", date(2027, 1, 28), RULES)
     moved = P(latest=date(2027, 6, 30))
     assert not reminders.is_scheduled(moved, "approaching", date(2026, 12, 24), RULES)
     assert not reminders.is_scheduled(P(status="lapsed"), "due", date(2026, 12, 31), RULES)
@@ -238,3 +240,39 @@ def test_the_tick_filters_in_sql(store, tmp_path):
     with store.engine.connect() as conn:
         ids = [c.id for c in outbox.candidates(conn, date(2026, 12, 1), RULES)]
     assert ids == [2]
+
+
+# ----------------------------------------------------------------------------- slowing down
+
+def test_overdue_mails_slow_down_to_the_maximum_gap():
+    rules = RemindersConfig(overdue_every_days=14, overdue_max_every_days=90)
+    assert reminders.overdue_offsets(rules) == ([14, 42, 98, 188], 90)
+    p = P(latest=date(2026, 12, 31))
+    sent = []
+    day = date(2027, 1, 1)
+    while day <= date(2029, 1, 1):
+        for kind, due_on in kinds(p, at(day.year, day.month, day.day), rules):
+            if kind == "overdue" and due_on not in sent:
+                sent.append(due_on)
+        day += timedelta(days=1)
+    gaps = [(b - a).days for a, b in zip([p.latest, *sent], sent, strict=False)]
+    assert gaps[:5] == [14, 28, 56, 90, 90]
+    assert set(gaps[3:]) == {90}
+    # two years overdue: 10 mails, not 52
+    assert len(sent) == 10
+
+
+@pytest.mark.parametrize("days_late", [0, 13, 14, 15, 41, 42, 97, 98, 187, 188, 277, 278, 700])
+def test_the_sql_filter_agrees_with_the_rule(store, days_late):
+    rules = RemindersConfig(overdue_every_days=14, overdue_max_every_days=90)
+    add_promise(store, latest=date(2026, 12, 31), earliest=date(2026, 6, 10))
+    today = date(2026, 12, 31) + timedelta(days=days_late)
+    newest = reminders.overdue_day(days_late, rules)
+    with store.engine.connect() as conn:
+        got = conn.execute(select(outbox._overdue_offset(literal(days_late), rules))).scalar_one()
+        ids = [c.id for c in outbox.candidates(conn, today, rules)]
+    assert got == (newest if newest is not None else 0)
+    if newest:
+        assert reminders.is_scheduled(P(), "overdue", date(2026, 12, 31) + timedelta(days=newest),
+                                      rules)
+        assert ids == [1]  # nothing recorded yet: the newest overdue mail is to be sent

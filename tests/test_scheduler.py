@@ -91,8 +91,9 @@ def test_a_process_killed_while_sending(tmp_path, db, server):
 
 def test_down_for_a_week_catches_up_once(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
-    add_promise(db)  # approaching 1 Dec and 24 Dec, due 31 Dec, overdue every 14 days
-    add_promise(db, latest=date(2026, 11, 1), earliest=date(2026, 6, 10))  # overdue
+    add_promise(db)  # approaching 1 Dec and 24 Dec, due 31 Dec
+    # overdue 14, 42 and 98 days after 15 Nov: 29 Nov, 27 Dec, 21 Feb
+    add_promise(db, latest=date(2026, 11, 15), earliest=date(2026, 6, 10))
     # the first run catches up too: the newest reminder of each, once
     for t in ticks(at(2026, 12, 20, 0), at(2026, 12, 22, 0), timedelta(hours=1)):
         delivery.tick(db, config, t)
@@ -105,7 +106,7 @@ def test_down_for_a_week_catches_up_once(tmp_path, db, server):
                                                   ("staf@example.org", "overdue", "2")]
     rows = sorted((r.promise_id, r.kind, r.due_on) for r in outbox.listing(db))
     assert rows == [(1, "approaching", date(2026, 12, 1)), (1, "due", date(2026, 12, 31)),
-                    (2, "overdue", date(2026, 12, 13)), (2, "overdue", date(2026, 12, 27))]
+                    (2, "overdue", date(2026, 11, 29)), (2, "overdue", date(2026, 12, 27))]
 
 
 def test_first_run_and_restart_send_each_reminder_once(tmp_path, db, server):

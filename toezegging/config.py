@@ -67,6 +67,8 @@ class RemindersConfig:
     days_before: list[int] = field(default_factory=lambda: [30, 7])
     on_deadline: bool = True
     overdue_every_days: int = 14
+    # The gap between overdue mails doubles (14, 28, 56 ...) up to this many days.
+    overdue_max_every_days: int = 90
     send_hour: int = 8
     quiet_hours: list[int] = field(default_factory=lambda: [22, 7])  # [start, end) hours
     timezone: str = "Europe/Amsterdam"

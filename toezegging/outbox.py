@@ -129,6 +129,18 @@ def _recorded_since(day) -> object:
             .correlate(promise_t).exists())
 
 
+def _overdue_offset(days_late, rules):
+    """`reminders.overdue_day` in SQL: the newest overdue mail's offset after `latest`."""
+    offsets, ceiling = reminders.overdue_offsets(rules)
+    last = offsets[-1]
+    steady = last + (days_late - last) // ceiling * ceiling
+    # Before the first overdue mail the newest event is the deadline itself (offset 0).
+    bounds = [0, *offsets]
+    whens = [(days_late < after, before) for before, after in zip(bounds, bounds[1:],
+                                                                  strict=False)]
+    return case(*whens, else_=steady)
+
+
 def candidates(conn, today: date, rules) -> list[PromiseRow]:
     """Open promises that may have a reminder due by `today`, filtered in SQL.
 
@@ -139,13 +151,12 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
     p = promise_t.c
     tz = ZoneInfo(rules.timezone)
     reach = today + timedelta(days=max(rules.days_before, default=0))
-    every = rules.overdue_every_days
     has_move = (select(change_t.c.id)
                 .where(change_t.c.promise_id == p.id,
                        change_t.c.kind == ChangeKind.POSTPONEMENT.value)
                 .exists())
     today_n = day_number(literal(today, Date()))
-    current_overdue = today_n - (today_n - day_number(p.latest)) % every
+    current_overdue = day_number(p.latest) + _overdue_offset(today_n - day_number(p.latest), rules)
     where = and_(p.status == reminders.OPEN, p.deleted_at.is_(None), or_(
         has_move,
         and_(p.recurrence.is_not(None), p.latest.is_not(None)),
