@@ -118,6 +118,14 @@ class PathsConfig:
 
 
 @dataclass
+class MemberConfig:
+    # The member of parliament the drafted questions are for (unless a promise names
+    # another), and their party: "Vragen van het lid Name (Fraction) ...".
+    name: str = ""
+    fraction: str = ""
+
+
+@dataclass
 class CalendarConfig:
     # TOML files with recess and budget dates in the shipped schema (calendars/*.toml);
     # a date given there wins over the shipped data and over an estimate.
@@ -141,6 +149,7 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
+    member: MemberConfig = field(default_factory=MemberConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     feeds: list[FeedConfig] = field(

@@ -203,7 +203,8 @@ class _Sender:
         return mail.compose(promise, changes, row.kind, row.due_on, to=row.recipient,
                             message_id=message_id, now=self.now, mail_config=self.config.mail,
                             deadline=reminders.deadline_for(promise, row.due_on),
-                            timezone=self.rules.timezone, templates=self.config.templates_dir())
+                            timezone=self.rules.timezone, templates=self.config.templates_dir(),
+                            member=self.config.member)
 
     # ------------------------------------------------------------------ digests
 
@@ -253,7 +254,8 @@ class _Sender:
                                    now=self.now, mail_config=self.config.mail,
                                    today=reminders.local_today(self.now, self.rules),
                                    timezone=self.rules.timezone,
-                                   templates=self.config.templates_dir())
+                                   templates=self.config.templates_dir(),
+                                   member=self.config.member)
 
     # ------------------------------------------------------------------ one delivery
 

@@ -11,6 +11,7 @@ derived from the row), so golden files can hold it.
 
 import hashlib
 import os
+import re
 import smtplib
 import ssl
 import tomllib
@@ -174,21 +175,22 @@ def _short(text: str, limit: int = 80) -> str:
 
 def context(promise, history: list, kind: str, due_on: date, language: str, *,
             deadline: date | None = None, timezone: str = "Europe/Amsterdam",
-            templates: str | None = None) -> dict:
+            templates: str | None = None, today: date | None = None, member=None) -> dict:
     """Everything a template may use, as plain values (StrictUndefined catches the rest).
 
-    `deadline` is the `latest` this reminder is about (a recurring promise's occurrence).
+    `deadline` is the `latest` this reminder is about (a recurring promise's occurrence);
+    `today` the day the mail goes out (default `due_on`), so a late mail speaks of a
+    deadline that has passed in the past tense. `member` is the config's `[member]`: the
+    member of parliament the drafts are for, unless the promise names another.
     `templates` is the override folder (`[paths] templates`), for its words.
     """
+    from . import recurrence
+    from .model import formal_source
+
     words = _words(templates)[language]
     tz = ZoneInfo(timezone)
     history = moves(history)
-    if promise.function:
-        addressee = promise.function
-    elif promise.ministry:
-        addressee = f"{words['minister_of']} {promise.ministry}"
-    else:
-        addressee = words["minister_unknown"]
+    member_name, member_fraction = _member(promise, member, words)
     changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
                     old_deadline=c.old_deadline, new_deadline=c.new_deadline,
                     old_latest=c.old_latest, new_latest=c.new_latest,
@@ -196,6 +198,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
     return dict(
         kind=kind,
         due_on=due_on,
+        today=today or due_on,
         deadline=deadline or promise.latest or due_on,
         p=dict(id=promise.id, text=clean_header(promise.text), short=_short(promise.text),
                deadline=promise.deadline, current_deadline=_current_deadline(promise, history),
@@ -203,17 +206,42 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
                explanation=promise.explanation or "", hedged=promise.hedged,
                by=promise.by or "", function=promise.function or "",
                ministry=promise.ministry or "", to=promise.to or "",
-               fraction=promise.fraction or "", source=promise.source or "",
+               fraction=promise.fraction or "", source=formal_source(promise.source),
                kamerstuk=promise.kamerstuk or "", url=promise.url or "",
                link=web_link(promise.url),
                number=promise.number or "", status=promise.status,
-               recurrence=promise.recurrence or ""),
-        member=promise.to or words["member_unknown"],
-        fraction=promise.fraction or words["fraction_unknown"],
-        addressee=addressee,
+               recurrence=promise.recurrence or "",
+               recurrence_words=recurrence.describe(promise.recurrence, language)),
+        member=member_name,
+        fraction=member_fraction,
+        addressee=addressee(promise.function, promise.ministry, words),
         history=changes,
         last_change=changes[-1] if changes else None,
     )
+
+
+def addressee(function: str | None, ministry: str | None, words: dict) -> str:
+    """Whom the drafted questions are addressed to: the function ("minister van X en de
+    minister van Y" for two signers), else the minister of the ministry."""
+    if function:
+        roles = "|".join(re.escape(r) for r in words["roles"])
+        joiner = words["and_the"].split()[0]
+        return re.sub(rf"\s+{re.escape(joiner)}\s+(?=(?:{roles})\b)", f" {words['and_the']} ",
+                      function.strip())
+    if ministry:
+        return f"{words['minister_of']} {ministry}"
+    return words["minister_unknown"]
+
+
+def _member(promise, member, words: dict) -> tuple[str, str]:
+    """The member the drafts are for: the promise's own, else the configured one."""
+    own_name = (promise.to or "").strip()
+    name = (getattr(member, "name", "") or "").strip()
+    fraction = (getattr(member, "fraction", "") or "").strip()
+    if own_name and own_name.casefold() != name.casefold():
+        return own_name, promise.fraction or words["fraction_unknown"]
+    return (own_name or name or words["member_unknown"],
+            promise.fraction or fraction or words["fraction_unknown"])
 
 
 def web_link(url: str | None) -> str:
@@ -315,11 +343,13 @@ def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: st
 
 def compose(promise, history: list, kind: str, due_on: date, *, to: str, message_id: str,
             now: datetime, mail_config, deadline: date | None = None,
-            timezone: str = "Europe/Amsterdam", templates: str | None = None) -> EmailMessage:
-    """The reminder mail of one outbox row."""
+            timezone: str = "Europe/Amsterdam", templates: str | None = None,
+            member=None) -> EmailMessage:
+    """The reminder mail of one outbox row, worded for `now`, the moment it goes out."""
     lang = mail_config.language
     ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
-                  templates=templates)
+                  templates=templates, today=now.astimezone(ZoneInfo(timezone)).date(),
+                  member=member)
     rendered = render(ctx, lang, templates)
     ics = promise_ics(promise, len(moves(history)), lang, due_on)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
@@ -330,7 +360,7 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
 
 def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
                    today: date, timezone: str = "Europe/Amsterdam",
-                   templates: str | None = None) -> EmailMessage:
+                   templates: str | None = None, member=None) -> EmailMessage:
     """One mail for many reminders, grouped by ministry (the griffie's "rappel").
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples.
@@ -340,7 +370,7 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
     promises, postponements = [], {}
     for promise, history, kind, due_on, deadline in entries:
         ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
-                      templates=templates)
+                      templates=templates, today=today, member=member)
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))

@@ -5,6 +5,7 @@ Moments are stored in UTC (`datetime` with tzinfo=UTC when read back through `ut
 dates are plain dates. "Overdue" is never stored: it is derived from `latest`.
 """
 
+import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -36,6 +37,18 @@ class UTCDateTime(TypeDecorator):
 
 def utc_now_column(**kw) -> Column:
     return Column(UTCDateTime(), **kw)
+
+
+# A source that is only a file's name ("ocw.pdf", "brief-2026-06-10.docx"): never shown
+# in formal text (mails, drafted questions, feeds).
+_FILE_NAME = re.compile(r"^[^/\\]*\.(?:pdf|txt|docx?|odt|rtf|html?|eml|md)$|^\S*[/\\]",
+                        re.IGNORECASE)
+
+
+def formal_source(source: str | None) -> str:
+    """The source as formal text may name it: "" for nothing or a bare file name."""
+    source = (source or "").strip()
+    return "" if _FILE_NAME.match(source) else source
 
 
 class Status(StrEnum):

@@ -156,7 +156,8 @@ def draft(ctx, promise_id, kind):
     templates = config.templates_dir()
     c = mail.context(p, changes, kind, ctx.today, config.mail.language,
                      deadline=reminders.deadline_for(p, ctx.today),
-                     timezone=config.reminders.timezone, templates=templates)
+                     timezone=config.reminders.timezone, templates=templates, today=ctx.today,
+                     member=config.member)
     try:
         text = mail.draft_questions(c, config.mail.language, templates)
     except mail.RenderError as e:
