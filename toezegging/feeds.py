@@ -29,6 +29,8 @@ from typing import Protocol
 
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
+from . import ministries
+
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
 # address never changes a UID (a changed UID is a new event to every client).
@@ -112,11 +114,12 @@ def matches(p: PromiseLike, feed, today: date) -> bool:
     """Whether promise `p` belongs in `feed` (a `config.FeedConfig`) on `today`.
 
     Each filter that is set must hold (AND); within one filter any value may match (OR).
-    Text comparisons ignore case.
+    Text comparisons ignore case; `ministry` selects as `list --ministry` does
+    (`ministries.select`: abbreviation, name, former name or whole words of one).
     """
     if feed.status and p.status.casefold() not in _fold_set(feed.status):
         return False
-    if feed.ministry and (p.ministry or "").casefold() not in _fold_set(feed.ministry):
+    if feed.ministry and not ministries.select(feed.ministry).matches(p.ministry):
         return False
     if feed.tag and not _fold_set(p.tags or ()) & _fold_set(feed.tag):
         return False

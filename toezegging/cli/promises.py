@@ -12,6 +12,7 @@ from datetime import date
 
 import click
 
+from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
 from ..model import STATUS_NL, Status
 from .context import Context
@@ -50,6 +51,11 @@ def _session(ctx: Context):
             yield s
     finally:
         store.dispose()
+
+
+def _warn(note: str | None) -> None:
+    if note:
+        click.echo(f"Warning: {note}", err=True)
 
 
 def _dump(obj) -> None:
@@ -191,6 +197,7 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
                   due=due, fields={**fields, "tags": list(tags)})
     p = prepare(draft, today=ctx.today, now=ctx.now)
+    _warn(ministries.unknown_note(p.ministry))
 
     with _session(ctx) as s:
         from ..promises import check_number_free
@@ -221,7 +228,8 @@ def _days(value: str | None) -> int | None:
               help="Which promises; 'all' for every status.")
 @click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
 @click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
-@click.option("--ministry", help="Only this ministry (part of the name).")
+@click.option("--ministry", help="Only this ministry: its abbreviation, name, former name "
+              "or whole words of one (e.g. OCW, onderwijs).")
 @click.option("--tag", help="Only promises with this tag.")
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
@@ -232,6 +240,8 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
 
+    if ministry:
+        _warn(ministries.filter_note(ministries.select(ministry)))
     with _session(ctx) as s:
         found = query_promises(
             s, status=status, ministry=ministry, tag=tag, owner=owner,
@@ -396,6 +406,8 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
         changes["tags"] = [] if no_tags else list(tags)
     with _session(ctx) as s:
         p = do_edit(s, promise_id, changes, today=ctx.today, now=ctx.now)
+        if "ministry" in changes:
+            _warn(ministries.unknown_note(p.ministry))
         _show_after(s, p, ctx, as_json,
                     f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
 
@@ -435,6 +447,8 @@ def import_(ctx: Context, file, skip_bad):
         write_rows(s, result, incoming, ctx.now, progress=tick)
     for row, why in result.skipped:
         click.echo(f"skipped row {row}: {why}", err=True)
+    for name in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
+        _warn(ministries.unknown_note(name))
     click.echo(f"Imported {name if isinstance(name, str) else 'input'}: {result.summary()}.")
 
 
