@@ -73,9 +73,11 @@ class PromiseLike(Protocol):
     created_at: datetime
     updated_at: datetime
     revision: int
+    deleted_at: datetime | None
 
 
 _FIELDS = tuple(PromiseLike.__annotations__)
+_OPTIONAL = frozenset({"deleted_at"})  # a promise-like object without it was never removed
 
 
 def plain(p: PromiseLike) -> SimpleNamespace:
@@ -86,7 +88,8 @@ def plain(p: PromiseLike) -> SimpleNamespace:
     loaded there is read the ordinary way.
     """
     d = getattr(p, "__dict__", {})
-    return SimpleNamespace(**{k: d[k] if k in d else getattr(p, k) for k in _FIELDS})
+    return SimpleNamespace(**{k: d[k] if k in d else getattr(p, k, None) if k in _OPTIONAL
+                              else getattr(p, k) for k in _FIELDS})
 
 
 @cache
@@ -174,12 +177,17 @@ def _recurrence(rule: str, w: dict) -> str:
     return w["recurrence"].get(freq, rule)
 
 
+def _status(p: PromiseLike) -> str:
+    """The status a feed shows: a removed promise is "removed" whatever its status was."""
+    return "removed" if p.deleted_at is not None else p.status
+
+
 def summary(p: PromiseLike, w: dict) -> str:
     text = short(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
-    if p.status != "open":
-        text = w["closed_prefix"].format(status=w["status"].get(p.status, p.status)) + text
+    if _status(p) != "open":
+        text = w["closed_prefix"].format(status=w["status"].get(_status(p), _status(p))) + text
     return text
 
 
@@ -212,7 +220,7 @@ def description(p: PromiseLike, postponements: int, w: dict) -> str:
         ("to", to),
         ("where", where),
         ("number", p.number),
-        ("status", w["status"].get(p.status, p.status)),
+        ("status", w["status"].get(_status(p), _status(p))),
         ("postponed", _postponed(postponements, w)),
         ("fulfilled_by", p.fulfilled_by),
         ("closed_on", p.closed_on and _day(p.closed_on, w)),
@@ -278,7 +286,9 @@ def _shared(p: PromiseLike, desc: str, categories: list[str]) -> list[bytes]:
         b"SEQUENCE:" + str(max(int(p.revision or 0), 0)).encode(),
         b"CREATED:" + _dt(_utc(p.created_at or p.updated_at)),
         b"LAST-MODIFIED:" + stamp,
-        b"STATUS:" + (b"CANCELLED" if p.status == "withdrawn"
+        # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
+        # higher SEQUENCE), so a subscribed calendar drops them.
+        b"STATUS:" + (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
                       else b"TENTATIVE" if p.hedged else b"CONFIRMED"),
         b"TRANSP:TRANSPARENT",
     ]
@@ -328,7 +338,7 @@ def events(p: PromiseLike, postponements: int, feed, w: dict,
             categories.append(c)
     shared = _shared(p, description(p, postponements, w), categories)
     alarm = None
-    if feed.alarm_days is not None and p.status == "open":
+    if feed.alarm_days is not None and _status(p) == "open":
         alarm = (feed.alarm_days, w["alarm"].format(summary=title))
     end = p.latest + timedelta(days=1)
     out = _event(f"toezegging-{p.id}@{domain}", p.latest, end, title, shared, alarm)

@@ -350,5 +350,6 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
         "revision": p.revision,
         "created_at": _iso(p.created_at),
         "updated_at": _iso(p.updated_at),
+        "deleted_at": _iso(p.deleted_at),
         "history": [change_to_dict(c) for c in changes],
     }

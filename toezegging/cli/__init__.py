@@ -11,6 +11,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
 | `cli/demo.py`     | demo                                                            |
+| `cli/sync.py`     | sync (tk), stats                                                |
 
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
 """
@@ -45,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("remind", "draft"),
     "outbox": ("remind", "outbox"),
     "demo": ("demo", "demo"),
+    "sync": ("sync", "sync"),
+    "stats": ("sync", "stats"),
 }
 
 
