@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 FIXTURES = Path(__file__).parent / "tk_odata"
 BASE_PATH = "/OData/v4/2.0"
@@ -211,11 +211,12 @@ class FakeOData:
         self.records = [dict(r) for r in records]
         self.page_size = page_size
         self.faults: list[Fault] = []
-        self.requests: list[dict] = []  # {"path", "query", "headers", "page"}
+        self.requests: list[dict] = []  # {"path", "query", "headers", "page", "status"}
+        self.arrived: list[int] = []  # the page of each request, as it arrives
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -284,7 +285,7 @@ class FakeOData:
             rest = {k: v for k, v in one.items() if k not in ("$skiptoken", "$count")}
             rest["$skiptoken"] = str(offset + self.page_size)
             doc["@odata.nextLink"] = (f"http://127.0.0.1:{self.httpd.server_address[1]}{path}?"
-                                      + urlencode(rest))
+                                      + urlencode(rest, safe="$(),'/:", quote_via=quote))
         return 200, doc, page
 
     def _handler(self):
@@ -300,6 +301,7 @@ class FakeOData:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query, keep_blank_values=True)
                 status, doc, page = server.answer(parts.path, query)
+                server.arrived.append(page)
                 fault = server._fault(page) if status == 200 else None
                 body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
                 headers = {"Content-Type": "application/json; odata.metadata=minimal; "
@@ -316,17 +318,20 @@ class FakeOData:
                 server.requests.append({"path": parts.path, "query": query, "page": page,
                                         "headers": dict(self.headers), "status": status,
                                         "cut": bool(fault and fault.cut)})
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if fault is not None and fault.cut:
-                    self.wfile.write(body[: len(body) // 2])
-                    self.wfile.flush()
+                try:
+                    self.send_response(status)
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    if fault is not None and fault.cut:
+                        self.wfile.write(body[: len(body) // 2])
+                        self.wfile.flush()
+                        self.close_connection = True
+                        return
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting
                     self.close_connection = True
-                    return
-                self.wfile.write(body)
 
         return Handler
 

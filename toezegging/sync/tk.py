@@ -279,12 +279,15 @@ def _state(s: Session, key: str, now: datetime) -> SyncState:
 # ----------------------------------------------------------------------------- the scheduler
 
 def due(last_run: datetime | None, now: datetime, hour: int) -> bool:
-    """Whether the daily sync is due at `now` (local): it is past `hour` today and the last
-    run was before that moment (or there was none)."""
-    today_at = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if now < today_at:
-        return False
-    return last_run is None or last_run < today_at
+    """Whether the daily sync is due at `now` (local): the last run was before the latest
+    `hour` o'clock that has passed (so a day the scheduler was down is made up as soon as
+    it runs again); the very first run waits for the hour."""
+    slot = now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if last_run is None:
+        return now >= slot
+    if now < slot:
+        slot -= timedelta(days=1)
+    return last_run < slot
 
 
 def last_run(store, filters: Filters) -> datetime | None:
