@@ -371,9 +371,21 @@ def _sort_key(v):
     return (0, 0, "" if v is None else str(v))
 
 
-if __name__ == "__main__":  # serve the fixtures by hand: python tests/odata_server.py
-    import sys
+if __name__ == "__main__":  # serve the fixtures by hand (the README's sync was run so)
+    import argparse
 
-    with FakeOData(load("toezeggingen.json"), page_size=int(sys.argv[1]) if sys.argv[1:] else 4) as s:
-        print(s.url, flush=True)
+    ap = argparse.ArgumentParser(description="Serve tests/tk_odata/ like the Kamer's OData API.")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--page-size", type=int, default=4)
+    ap.add_argument("--after", action="store_true", help="with the changes of wijzigingen.json")
+    args = ap.parse_args()
+    fake = FakeOData(load("toezeggingen.json"), page_size=args.page_size)
+    if args.after:
+        fake.update(load("wijzigingen.json"))
+    if args.port:
+        fake.httpd.server_close()
+        fake.httpd = ThreadingHTTPServer(("127.0.0.1", args.port), fake._handler())
+        fake.thread = threading.Thread(target=fake.httpd.serve_forever, daemon=True)
+    with fake:
+        print(fake.url, flush=True)
         threading.Event().wait()

@@ -1,8 +1,8 @@
 """The careful HTTP client and the OData pages, against a real HTTP server on loopback."""
 
 import socket
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from odata_server import FakeOData, load

@@ -270,7 +270,7 @@ def test_dry_run_shows_what_would_change_and_writes_nothing(cli, server):
     server.update(CHANGES)
     r = cli("sync", "tk", "--dry-run")
     assert "closed    TZ202504-031" in r.stdout and "removed   TZ202504-032" in r.stdout
-    assert "new       TZ202507-055  #11   2026-01-01 .. 2026-03-31" in r.stdout
+    assert "new       TZ202507-055  #11   2026-03-31  in het eerste kwartaa…" in r.stdout
     assert "Dry run, nothing written" in r.stdout
     assert cli("export").stdout == before and state(cli)[0].high_water == mark
     real = cli("sync", "tk")
@@ -420,3 +420,13 @@ def test_when_the_daily_sync_is_due(last, now, due):
     tz = ZoneInfo("Europe/Amsterdam")
     at = lambda s: datetime.fromisoformat(s).replace(tzinfo=tz)  # noqa: E731
     assert is_due(at(last) if last else None, at(now), 6) is due
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "piped"])
+def test_a_progress_bar_on_a_terminal_only(server, tmp_path, tty):
+    from test_progress import run
+
+    _config(tmp_path / "home", server.url)
+    out, err = run(["sync", "tk"], tmp_path, tty=tty)
+    assert "10 new" in out
+    assert ("Reading the register" in err) is tty

@@ -92,8 +92,9 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
         title += f" ({p.number})"
     echo(f"{title}: {p.text}")
     echo(f"  deadline:   '{p.deadline}', said on {p.reference.isoformat()}")
+    moves = [h for h in d["history"] if h["kind"] == "postponement"]
     if p.current_deadline:
-        echo(f"  now:        '{p.current_deadline}' (postponed {len(d['history'])}x)")
+        echo(f"  now:        '{p.current_deadline}' (postponed {len(moves)}x)")
     echo(f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
          f"{', estimated' if p.estimated else ''}{', ' + p.recurrence if p.recurrence else ''})")
     echo(f"              {p.explanation}")
@@ -109,9 +110,13 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
             echo(f"  {label + ':':<11} {value}")
     if p.tags:
         echo(f"  tags:       {', '.join(p.tags)}")
-    for i, h in enumerate(d["history"], 1):
+    for h in d["history"]:
         why = f" ({h['reason']})" if h["reason"] else ""
-        echo(f"  postponed {i}: {h['reference']}: '{h['old_deadline']}' "
+        if h["kind"] == "status":
+            echo(f"  status change: {h['reference']}: {h['old_status']} -> {h['new_status']}{why}")
+            continue
+        label = f"postponed {moves.index(h) + 1}" if h in moves else h["kind"]
+        echo(f"  {label}: {h['reference']}: '{h['old_deadline']}' "
              f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
              f"({h['new_latest'] or 'no date'}){why}")
 

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from .context import Context
-from .promises import DATE, _dump, _session, window_text
+from .promises import DATE, _dump, _session
 
 
 @click.group()
@@ -112,8 +112,9 @@ def _print(report, ctx: Context, err: bool = False) -> None:
             continue
         head = f"{o.kind:<9} {o.number or '?':<13} {'#' + str(o.promise_id) if o.promise_id else '':<5}"
         if o.kind == "new":
-            echo(f"{head} {window_text(o):<24} {_cut(o.deadline or '(no deadline)', 22):<22} "
-                 f"{_cut(o.text, 48)}")
+            due = o.latest.isoformat() if o.latest else "no date"
+            echo(f"{head} {due:<10}  {_cut(o.deadline or '(none found)', 22):<22}  "
+                 f"{_cut(o.text, 40)}")
         elif o.kind not in ("unchanged", "ignored"):
             echo(f"{head} {_cut('; '.join(o.details), 90)}".rstrip())
         for c in o.conflicts:
