@@ -116,7 +116,7 @@ def _print(report, ctx: Context, err: bool = False) -> None:
             echo(f"{head} {due:<10}  {_cut(o.deadline or '(none found)', 22):<22}  "
                  f"{_cut(o.text, 40)}")
         elif o.kind not in ("unchanged", "ignored"):
-            echo(f"{head} {_cut('; '.join(o.details), 90)}".rstrip())
+            echo(f"{head} {_cut('; '.join(o.details), 100)}".rstrip())
         for c in o.conflicts:
             echo(f"{'conflict':<9} {o.number or '?':<13} {'#' + str(o.promise_id):<5} "
                  f"{c.field}: the Kamer now has {_cut(repr(c.theirs), 40)}, you have "
