@@ -161,3 +161,27 @@ def test_an_extract_proposal_edited_by_hand_is_stored_under_the_canonical_name(
                    input="e\n\n\nbzk\n\n")
     (p,) = _listed(toezegging_cli)
     assert p["ministry"] == "Binnenlandse Zaken en Koninkrijksrelaties"
+
+
+def test_the_upgrade_stores_the_ministries_already_in_the_register_under_their_names(
+        database_url):
+    from sqlalchemy import text
+
+    from toezegging.store import Store, upgrade_schema
+
+    s = Store(database_url)
+    upgrade_schema(s.engine, "0002")  # before this change
+    with s.engine.begin() as conn:
+        for i, ministry in enumerate(["OCW", "Ministerie van Veiligheid en Justitie",
+                                      "Digitale Zaken", None], 1):
+            conn.execute(text(
+                "INSERT INTO promise (text, deadline, reference, kind, hedged, estimated, "
+                "explanation, open_ended, tags, status, created_at, updated_at, revision, ministry) "
+                f"VALUES ('p{i}', 'voor de zomer', '2026-06-10', 'recess', false, false, '', false, "
+                "'[]', 'open', '2026-06-10 10:00:00', '2026-06-10 10:00:00', 0, :m)"), {"m": ministry})
+    s.create_schema()
+    with s.engine.connect() as conn:
+        got = [r[0] for r in conn.execute(text("SELECT ministry FROM promise ORDER BY id"))]
+    s.dispose()
+    assert got == ["Onderwijs, Cultuur en Wetenschap", "Justitie en Veiligheid", "Digitale Zaken",
+                   None]

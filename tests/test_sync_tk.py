@@ -430,3 +430,24 @@ def test_a_progress_bar_on_a_terminal_only(server, tmp_path, tty):
     out, err = run(["sync", "tk"], tmp_path, tty=tty)
     assert "10 new" in out
     assert ("Reading the register" in err) is tty
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[sync.tk]\nsince = "1 mei"', "sync.tk.since = '1 mei' is not a date"),
+    ('[sync.tk]\nurl = "gegevensmagazijn"', "sync.tk.url = 'gegevensmagazijn' is not a web address"),
+    ('[sync.tk]\nhour = 25', "sync.tk.hour = 25 must be an hour"),
+    ('[sync.tk]\nministeries = ["OCW"]', "Did you mean 'ministries'?"),
+], ids=["since", "url", "hour", "key"])
+def test_a_bad_sync_section_is_refused(text, message):
+    from toezegging.config import parse_config
+    from toezegging.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("?", r"\?")):
+        parse_config(text)
+
+
+def test_show_tells_a_removed_promise(cli, server):
+    cli("sync", "tk")
+    server.update([dict(CHANGES[1])])
+    cli("sync", "tk")
+    assert "  removed:    2025-07-20 (left out of lists, reminders and feeds)" in cli("show", "2").stdout

@@ -110,6 +110,8 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
             echo(f"  {label + ':':<11} {value}")
     if p.tags:
         echo(f"  tags:       {', '.join(p.tags)}")
+    if getattr(p, "deleted_at", None):
+        echo(f"  removed:    {p.deleted_at.date().isoformat()} (left out of lists, reminders and feeds)")
     for h in d["history"]:
         why = f" ({h['reason']})" if h["reason"] else ""
         if h["kind"] == "status":

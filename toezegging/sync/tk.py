@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import ministries
@@ -255,6 +256,11 @@ def _commit_page(store, records: list[dict], report: Report, key: str, filters: 
                     state.high_water, state.updated_at = newest, now
                     s.add(state)
                 s.commit()
+        except IntegrityError:
+            s.rollback()
+            raise SyncError("the register changed while this sync ran (another sync at the same "
+                            "time?); nothing of this page was stored. Run the sync again: it "
+                            "resumes where it stopped.") from None
         except BaseException:
             s.rollback()
             raise
