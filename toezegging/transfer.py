@@ -352,7 +352,7 @@ def read_register(row: dict, now: datetime) -> Incoming:
         if not (number or register_id):
             raise BadRow("a deleted record without Id or Nummer")
         p = Promise(text=text or "", deadline="", reference=now.date(), created_at=now,
-                    updated_at=now, number=(number or "").strip().upper() or None)
+                    updated_at=now, tags=[], number=(number or "").strip().upper() or None)
         return Incoming(p, register=True, register_id=register_id, modified=modified,
                         deleted=True)
     if not number or not number.strip():
@@ -376,8 +376,9 @@ def read_register(row: dict, now: datetime) -> Incoming:
     except InvalidInput as e:
         raise BadRow(e.message) from None
     text = " ".join(text.split())
+    # tags given: a default_factory costs pydantic an inspect.signature per row
     p = Promise(text=text, deadline="", reference=reference, created_at=now, updated_at=now,
-                **fields)
+                tags=[], **fields)
     due = _date(row.get("DatumNakoming"), "DatumNakoming")
     deadline_from = None
     if due is not None:

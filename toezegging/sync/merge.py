@@ -82,28 +82,76 @@ def values(p: Promise) -> dict:
     }
 
 
-def find(session: Session, source: str, inc: Incoming) -> tuple[SyncRecord | None, Promise | None]:
-    """The link of a record (by its register id) and its promise (else by its number)."""
-    link = None
-    if inc.register_id:
-        link = session.exec(select(SyncRecord).where(
-            SyncRecord.source == source, SyncRecord.register_id == inc.register_id)).first()
-    if link is not None:
-        return link, session.get(Promise, link.promise_id)
-    if inc.promise.number:
-        return None, session.exec(select(Promise).where(Promise.number == inc.promise.number)).first()
-    return None, None
+class Known:
+    """The links and promises of a page of records, read in a few queries (by register
+    id, else by register number), and kept up to date as the page adds to them."""
+
+    def __init__(self, session: Session, source: str, incoming: list[Incoming]):
+        self.links: dict[str, SyncRecord] = {}
+        self.promises: dict[int, Promise] = {}
+        self.numbers: dict[str, Promise] = {}
+        self.pending: list[tuple[Incoming, Promise]] = []  # new, not yet flushed
+        ids = [i.register_id for i in incoming if i.register_id]
+        for chunk in _chunks(ids):
+            for link in session.exec(select(SyncRecord).where(
+                    SyncRecord.source == source, SyncRecord.register_id.in_(chunk))):
+                self.links[link.register_id] = link
+        for chunk in _chunks([link.promise_id for link in self.links.values()]):
+            for p in session.exec(select(Promise).where(Promise.id.in_(chunk))):
+                self.promises[p.id] = p
+        numbers = [i.promise.number for i in incoming if i.promise.number]
+        for chunk in _chunks(numbers):
+            for p in session.exec(select(Promise).where(Promise.number.in_(chunk))):
+                self.numbers[p.number] = p
+
+    def find(self, inc: Incoming) -> tuple[SyncRecord | None, Promise | None]:
+        """The link of a record (by its register id) and its promise (else by its number)."""
+        link = self.links.get(inc.register_id) if inc.register_id else None
+        if link is not None:
+            return link, self.promises.get(link.promise_id)
+        return None, self.numbers.get(inc.promise.number) if inc.promise.number else None
+
+    def remember(self, link: SyncRecord | None, p: Promise) -> None:
+        if p.id is not None:
+            self.promises[p.id] = p
+        if p.number:
+            self.numbers[p.number] = p
+        if link is not None:
+            self.links[link.register_id] = link
+
+    def finish(self, session: Session, source: str, now: datetime) -> None:
+        """Insert the page's new promises at once, then link them to their records."""
+        if not self.pending:
+            return
+        session.flush()
+        for inc, p in self.pending:
+            self.remember(_link(session, source, inc, p, None, values(p), now), p)
+        self.pending.clear()
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
-          tags: list[str] = ()) -> Outcome:
-    """Bring one record into the register (see the module docstring)."""
-    link, p = find(session, source, inc)
+          tags: list[str] = (), known: Known | None = None) -> Outcome:
+    """Bring one record into the register (see the module docstring); `known` holds the
+    page's links and promises (read here when not given)."""
+    single = known is None
+    known = known or Known(session, source, [inc])
+    link, p = known.find(inc)
+    if p is not None and p.id is None:  # new in this page, and here again
+        known.finish(session, source, now)
     number = inc.promise.number or (p.number if p else None)
     if p is None:
         if inc.deleted:
             return Outcome("ignored", number)
-        return _new(session, source, inc, now, tags)
+        out = _new(session, inc, tags, known)
+        if single:
+            known.finish(session, source, now)
+            out.promise_id = inc.promise.id
+        return out
     theirs = values(inc.promise)
     base = link.base if link is not None else None
     out = Outcome("unchanged", number, p.id)
@@ -117,8 +165,9 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
             _touch(session, p, now)
         # `deleted` in the base: the sync removed it (and may restore it); not when the
         # user had removed it already.
-        _link(session, source, inc, p, link, {**(base or values(p)), "deleted": removed_here
-                                              or bool(base and base.get("deleted"))}, now)
+        known.remember(_link(session, source, inc, p, link, {
+            **(base or values(p)), "deleted": removed_here or bool(base and base.get("deleted"))},
+            now), p)
         return out
     if p.deleted_at is not None:
         if not (base and base.get("deleted")):
@@ -159,7 +208,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
         if out.kind == "unchanged":
             out.kind = "updated"
     out.unreadable = changed and p.deadline == "" and not p.current_deadline
-    _link(session, source, inc, p, link, theirs, now)
+    known.remember(_link(session, source, inc, p, link, theirs, now), p)
     return out.describe(p)
 
 
@@ -187,13 +236,14 @@ def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome) -> boo
     return False
 
 
-def _new(session: Session, source: str, inc: Incoming, now: datetime, tags) -> Outcome:
+def _new(session: Session, inc: Incoming, tags, known: Known) -> Outcome:
+    """A new promise; inserted and linked by `Known.finish` (its id is known then)."""
     p = inc.promise
     p.tags = clean_tags([*p.tags, *tags])
     session.add(p)
-    session.flush()
-    _link(session, source, inc, p, None, values(p), now)
-    return Outcome("new", p.number, p.id, unreadable=p.deadline == "").describe(p)
+    known.pending.append((inc, p))
+    known.remember(None, p)
+    return Outcome("new", p.number, None, unreadable=p.deadline == "").describe(p)
 
 
 def _new_deadline(session: Session, p: Promise, new: Promise, now: datetime, reason: str) -> None:
@@ -230,17 +280,20 @@ def _touch(session: Session, p: Promise, now: datetime) -> None:
 
 
 def _link(session: Session, source: str, inc: Incoming, p: Promise, link: SyncRecord | None,
-          base: dict, now: datetime) -> None:
+          base: dict, now: datetime) -> SyncRecord | None:
     """Record what the register said, when it said something new."""
     if link is None:
         if not inc.register_id:
-            return
+            return None
         link = SyncRecord(source=source, register_id=inc.register_id, promise_id=p.id,
-                          synced_at=now)
-    elif link.base == base and link.modified == inc.modified and link.number == p.number:
-        return
+                          number=p.number, modified=inc.modified, base=base, synced_at=now)
+        session.add(link)
+        return link
+    if link.base == base and link.modified == inc.modified and link.number == p.number:
+        return link
     link.number, link.modified, link.base, link.synced_at = p.number, inc.modified, base, now
     session.add(link)
+    return link
 
 
 def _show(v) -> str | None:

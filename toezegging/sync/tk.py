@@ -231,23 +231,28 @@ def run(store, client: JsonClient, *, url: str, filters: Filters, now: datetime,
 def _commit_page(store, records: list[dict], report: Report, key: str, filters: Filters,
                  selection, now: datetime, tags, dry_run: bool) -> None:
     """Bring one page into the register and move the mark, in one transaction."""
-    outcomes, skipped, newest = [], [], report.high_water
-    with Session(store.engine, expire_on_commit=False) as s:
+    outcomes, skipped, newest, incoming = [], [], report.high_water, []
+    for row in records:
+        modified = _modified(row)
+        if modified and (newest is None or modified > newest):
+            newest = modified  # a record that cannot be read is passed, not retried
         try:
-            for row in records:
-                modified = _modified(row)
-                if modified and (newest is None or modified > newest):
-                    newest = modified  # a record that cannot be read is passed, not retried
-                try:
-                    inc = read_register(row, now)
-                except BadRow as e:
-                    skipped.append((str(row.get("Nummer") or row.get("Id") or "?"), e.message))
-                    continue
-                link, promise = merge.find(s, SOURCE, inc)
+            incoming.append(read_register(row, now))
+        except BadRow as e:
+            skipped.append((str(row.get("Nummer") or row.get("Id") or "?"), e.message))
+    with Session(store.engine, expire_on_commit=False, autoflush=False) as s:
+        try:
+            known = merge.Known(s, SOURCE, incoming)
+            for inc in incoming:
+                link, promise = known.find(inc)
                 if link is None and promise is None and not wanted(inc, filters, selection):
                     continue
-                outcomes.append(merge.apply(s, SOURCE, inc, now=now, tags=list(tags)))
-                s.flush()
+                outcomes.append((inc, merge.apply(s, SOURCE, inc, now=now, tags=list(tags),
+                                                  known=known)))
+            known.finish(s, SOURCE, now)
+            for inc, outcome in outcomes:  # the ids of the new promises are known now
+                outcome.promise_id = outcome.promise_id or inc.promise.id
+            outcomes = [outcome for _inc, outcome in outcomes]
             if dry_run:
                 s.rollback()
             else:
