@@ -451,3 +451,49 @@ def test_show_tells_a_removed_promise(cli, server):
     server.update([dict(CHANGES[1])])
     cli("sync", "tk")
     assert "  removed:    2025-07-20 (left out of lists, reminders and feeds)" in cli("show", "2").stdout
+
+
+def test_the_example_config_documents_every_sync_key_with_its_default():
+    import dataclasses
+    import tomllib
+    from pathlib import Path
+
+    from toezegging.config import TkSyncConfig
+
+    example = tomllib.loads((Path(__file__).parent.parent / "config.example.toml")
+                            .read_text(encoding="utf-8"))["sync"]["tk"]
+    keys = {f.name for f in dataclasses.fields(TkSyncConfig)}
+    assert set(example) == keys
+    assert TkSyncConfig(**example) == TkSyncConfig()
+
+
+def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(
+        database_url, server):
+    import logging
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from toezegging.cli.remind import _daily_sync
+    from toezegging.config import Config, SyncConfig, TkSyncConfig
+
+    store = Store(database_url)
+    store.create_schema()
+    tz = ZoneInfo("Europe/Amsterdam")
+    log = logging.getLogger("test")
+    paused: dict = {}
+    down = Config(sync=SyncConfig(tk=TkSyncConfig(
+        enabled=True, url="http://127.0.0.1:9/OData/v4/2.0/", retries=1, backoff=0)))
+    up = Config(sync=SyncConfig(tk=TkSyncConfig(enabled=True, url=server.url, retries=1,
+                                                backoff=0)))
+    at = datetime(2025, 7, 20, 7, 0, tzinfo=tz)
+    try:
+        _daily_sync(store, down, at, log, paused)
+        assert paused["until"] == at + timedelta(hours=1)
+        _daily_sync(store, up, at + timedelta(minutes=30), log, paused)  # still waiting
+        assert server.requests == []
+        _daily_sync(store, up, at + timedelta(hours=1), log, paused)
+        assert server.pages_served() == [1, 2, 3]
+        with Session(store.engine) as s:
+            assert len(list(s.exec(select(SyncRecord)))) == 10
+    finally:
+        store.dispose()

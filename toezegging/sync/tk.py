@@ -29,8 +29,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import ministries
+from ..errors import ToezeggingError
 from ..model import SyncState
-from ..transfer import BadRow, read_register
+from ..transfer import read_register
 from . import merge, odata
 from .client import JsonClient, SyncError
 
@@ -238,7 +239,7 @@ def _commit_page(store, records: list[dict], report: Report, key: str, filters: 
             newest = modified  # a record that cannot be read is passed, not retried
         try:
             incoming.append(read_register(row, now))
-        except BadRow as e:
+        except ToezeggingError as e:  # a malformed record, or a date the calendar cannot hold
             skipped.append((str(row.get("Nummer") or row.get("Id") or "?"), e.message))
     with Session(store.engine, expire_on_commit=False, autoflush=False) as s:
         try:
