@@ -497,3 +497,18 @@ def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(
             assert len(list(s.exec(select(SyncRecord)))) == 10
     finally:
         store.dispose()
+
+
+def test_import_and_sync_read_a_record_alike_so_a_sync_adopts_what_import_added(cli, server,
+                                                                               tmp_path):
+    from odata_server import FIXTURES
+
+    r = cli("import", str(FIXTURES / "toezeggingen.json"))
+    assert "10 added" in r.stdout
+    imported = everything(cli)
+    r = cli("sync", "tk")
+    assert "0 new, 0 updated, 0 closed, 0 removed, 0 conflicts, 10 unchanged" in r.stdout
+    assert everything(cli) == imported
+    server.update(CHANGES)
+    r = cli("sync", "tk")
+    assert "1 new, 3 updated, 1 closed, 1 reopened, 1 removed, 0 conflicts" in r.stdout

@@ -159,7 +159,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
     if inc.deleted:
         removed_here = p.deleted_at is None
         if removed_here:
-            _status_row(session, p, p.status, REMOVED, now, words["removed"])
+            _status_row(session, p, p.status, REMOVED, now, words["removed"], inc.modified)
             p.deleted_at = now
             out.kind = "removed"
             _touch(session, p, now)
@@ -173,7 +173,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
         if not (base and base.get("deleted")):
             return Outcome("ignored", number, p.id)  # removed by the user: stays removed
         p.deleted_at = None
-        _status_row(session, p, REMOVED, p.status, now, words["restored"])
+        _status_row(session, p, REMOVED, p.status, now, words["restored"], inc.modified)
         out.kind = "restored"
         base = {**base, "deleted": False}
     ours = values(p)
@@ -188,7 +188,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
         _new_deadline(session, p, inc.promise, now, words["deadline"])
         out.details.append(f"deadline: {_show(ours['deadline'])} -> {_show(theirs['deadline'])}")
         changed = True
-    if _take("status", base, ours, theirs, out):
+    if _take("status", base, ours, theirs, out, blank=(None, "", Status.OPEN.value)):
         new = Status(theirs["status"])
         _status_row(session, p, p.status, new.value, now, words["status"].format(
             status=_status_nl(new)), inc.modified)
@@ -212,13 +212,14 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
     return out.describe(p)
 
 
-def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome) -> bool:
+def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome,
+          blank=(None, "")) -> bool:
     """Whether to take the register's value of `key` (a field or a tuple of fields).
 
     Theirs is taken when the register changed it since the last sync and the user did
     not; when both changed it, differently, it is a conflict and ours stays. Without a
     base (a promise that was in the register before the sync followed it) a difference
-    is a conflict, except where ours is empty.
+    is a conflict, except where ours is `blank` (empty; for the status: still open).
     """
     keys = key if isinstance(key, tuple) else (key,)
     get = lambda d: tuple(d.get(k) for k in keys)  # noqa: E731
@@ -229,7 +230,7 @@ def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome) -> boo
             return False  # the register did not change it: whatever the user did stays
         if get(ours) == get(base):
             return True
-    elif not any(get(ours)):
+    elif all(v in blank for v in get(ours)):
         return True
     name = keys[0]
     out.conflicts.append(Conflict(name, _show(ours[name]), _show(theirs[name])))
