@@ -132,6 +132,38 @@ class CalendarConfig:
     extra: list[str] = field(default_factory=list)
 
 
+TK_ODATA_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
+
+
+@dataclass
+class TkSyncConfig:
+    """`[sync.tk]`: following the Tweede Kamer's register of promises (`toezegging sync tk`)."""
+
+    # The scheduler runs the sync once a day, at `hour` (local time), when true.
+    enabled: bool = False
+    hour: int = 6
+    # The OData API's base address (a mirror, or a local server in tests).
+    url: str = TK_ODATA_URL
+    # Filters (each empty: no filter). Ministries by name or abbreviation; words found
+    # in the promise's text or the debate's subject (any of them); promises made on or
+    # after `since` (YYYY-MM-DD).
+    ministries: list[str] = field(default_factory=list)
+    match: list[str] = field(default_factory=list)
+    since: str = ""
+    # Tags put on each promise the sync adds.
+    tags: list[str] = field(default_factory=list)
+    # The HTTP client: seconds to wait for an answer, attempts per request, and the
+    # first pause before a retry (doubling each time; a Retry-After header wins).
+    timeout: float = 30.0
+    retries: int = 5
+    backoff: float = 2.0
+
+
+@dataclass
+class SyncConfig:
+    tk: TkSyncConfig = field(default_factory=TkSyncConfig)
+
+
 DEFAULT_FEEDS = [
     FeedConfig(name="alle", title="Alle toezeggingen",
                description="Alle toezeggingen in het register"),
@@ -152,6 +184,7 @@ class Config:
     member: MemberConfig = field(default_factory=MemberConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     feeds: list[FeedConfig] = field(
         default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
     )
@@ -280,6 +313,7 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(
             "reminders.days_before must be days ≥ 0 and reminders.overdue_every_days at least 1."
         )
+    _validate_sync(cfg.sync.tk)
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
@@ -293,6 +327,25 @@ def _validate(cfg: Config) -> None:
             )
         if not f.title:
             f.title = f.name
+
+
+def _validate_sync(tk: TkSyncConfig) -> None:
+    from datetime import date
+
+    if not tk.url.startswith(("http://", "https://")):
+        raise ConfigError(f"sync.tk.url = {tk.url!r} is not a web address; the default is "
+                          f"{TK_ODATA_URL!r}.")
+    if tk.since:
+        try:
+            date.fromisoformat(tk.since)
+        except ValueError:
+            raise ConfigError(f"sync.tk.since = {tk.since!r} is not a date; write it as "
+                              "\"YYYY-MM-DD\", e.g. \"2025-01-01\".") from None
+    if not 0 <= tk.hour <= 23:
+        raise ConfigError(f"sync.tk.hour = {tk.hour} must be an hour from 0 to 23.")
+    if tk.timeout <= 0 or tk.retries < 1 or tk.backoff < 0:
+        raise ConfigError("sync.tk.timeout must be above 0, sync.tk.retries at least 1 and "
+                          "sync.tk.backoff at least 0.")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:

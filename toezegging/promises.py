@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from . import ministries
 from .errors import InvalidInput, UnreadableDeadline
 from .model import DeadlineChange, Promise, Status
 from .store import find_by_number, get_promise
@@ -121,7 +122,11 @@ def clean_tags(tags) -> list[str]:
 
 
 def check_fields(fields: dict) -> dict:
-    """Normalise and check the free fields of a promise (number, owner, url, tags)."""
+    """Normalise and check the free fields of a promise (number, owner, url, tags, ministry).
+
+    Every way into the register (add, edit, import, extract, sync) passes here, so a
+    ministry is stored under its canonical name (`ministries.as_stored`).
+    """
     out = {}
     for key, value in fields.items():
         if key == "tags":
@@ -143,6 +148,8 @@ def check_fields(fields: dict) -> dict:
             raise InvalidInput(f"--owner '{value}' is not an e-mail address (name@example.org).")
         if key == "url" and value is not None and not re.match(r"^https?://\S+$", value):
             raise InvalidInput(f"--url '{value}' is not a web address (https://...).")
+        if key == "ministry":
+            value = ministries.as_stored(value)  # one name per ministry
         out[key] = value
     return out
 
@@ -343,5 +350,6 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
         "revision": p.revision,
         "created_at": _iso(p.created_at),
         "updated_at": _iso(p.updated_at),
+        "deleted_at": _iso(p.deleted_at),
         "history": [change_to_dict(c) for c in changes],
     }
