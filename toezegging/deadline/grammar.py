@@ -49,6 +49,7 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
     clauses, current = [], []
     end = 0
     skip = 0
+    words = False  # a word the lexicon does not know: only then can the clause be an event
     for i, t in enumerate(tokens):
         if i < skip:
             continue
@@ -67,21 +68,22 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
             raise Unreadable  # "in het voorjaar van het daaropvolgende jaar": no date of its own
         elif k == "SEP":
             if not _joins_date(tokens, i):
-                clauses.append((current, end))
-                current = []
+                clauses.append((current, end, words))
+                current, words = [], False
                 continue
         elif k == "OF":
             if _links_span(tokens, i):
                 current.append(t)
         elif k != "FILLER":
             current.append(t)
+            words = words or k == "WORD"
         end = t.end
-    clauses.append((current, end))
+    clauses.append((current, end, words))
     readings = []
     in_with_span = _in_with_span(lang)
-    for c, c_end in clauses:
+    for c, c_end, c_words in clauses:
         if c:
-            r = _clause(c, in_with_span, text, c_end)
+            r = _clause(c, in_with_span, text if c_words else "", c_end)
             if r is not None:
                 readings.append(r)
     if not readings and recurrence is None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from .calendar import ONE_DAY, Occurrence, add, midpoint, part_of, pick
 from .explain import explainer
-from .expr import Expression, Link, Part, Period, Range, Reading, Span
+from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
 KIND = {"weekof": "week", "weekday": "day"}  # the result's kind, where a period's own is finer
