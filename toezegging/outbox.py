@@ -37,6 +37,7 @@ R = Reminder.__table__
 P = Promise.__table__
 D = DeadlineChange.__table__
 PENDING, SENDING, SENT, FAILED, CANCELLED = (s.value for s in ReminderState)
+UNDATED = "undated"  # a weekly list of the events still without a date, one mail per recipient
 
 
 @dataclass(slots=True)
@@ -53,6 +54,7 @@ class PromiseRow:
     changed_on: date | None = None
     last_due: date | None = None
     last_kind: str | None = None
+    waiting: bool = False  # waits on an event without a date (kind "event", no window)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def _local_date(moment, tz: ZoneInfo) -> date | None:
 
 def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
     stmt = select(P.c.id, P.c.reference, P.c.earliest, P.c.latest, P.c.recurrence,
-                  P.c.status, P.c.owner, _changed_on().label("changed_at"),
+                  P.c.status, P.c.owner, P.c.kind, _changed_on().label("changed_at"),
                   _newest_reminder(R.c.due_on).label("last_due"),
                   _newest_reminder(R.c.kind).label("last_kind")).where(where)
     out = []
@@ -110,8 +112,13 @@ def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
             last_due = date.fromisoformat(last_due)
         out.append(PromiseRow(row.id, row.reference, row.earliest, row.latest, row.recurrence,
                               row.status, row.owner,
-                              _local_date(row.changed_at, tz), last_due, row.last_kind))
+                              _local_date(row.changed_at, tz), last_due, row.last_kind,
+                              _waits(row)))
     return out
+
+
+def _waits(row) -> bool:
+    return row.latest is None and row.kind == "event"
 
 
 class day_number(FunctionElement):
@@ -154,7 +161,7 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
                   .exists())
     today_n = day_number(literal(today, Date()))
     current_overdue = today_n - (today_n - day_number(P.c.latest)) % every
-    where = and_(P.c.status == reminders.OPEN, P.c.deleted_at.is_(None), or_(
+    due_when = [
         has_change,
         and_(P.c.recurrence.is_not(None), P.c.latest.is_not(None)),
         and_(P.c.latest >= today, P.c.latest <= reach),
@@ -162,7 +169,14 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
              ~_recorded_since(day_number(P.c.earliest))),
         and_(P.c.latest < today, P.c.recurrence.is_(None),
              ~_recorded_since(current_overdue)),
-    ))
+    ]
+    if rules.undated_event_weeks > 0:
+        # Waiting on an event still without a date after N weeks: once a week, on Mondays.
+        monday = today - timedelta(days=today.weekday())
+        due_when.append(and_(P.c.latest.is_(None), P.c.kind == "event",
+                             P.c.reference <= today - timedelta(weeks=rules.undated_event_weeks),
+                             ~_recorded_since(day_number(literal(monday, Date())))))
+    where = and_(P.c.status == reminders.OPEN, P.c.deleted_at.is_(None), or_(*due_when))
     return _promise_rows(conn, where, tz)
 
 
@@ -183,17 +197,19 @@ def cancel_stale(store, now: datetime, rules, dry_run: bool = False) -> list[tup
     with store.engine.begin() as conn:
         stmt = (select(R.c.id, R.c.kind, R.c.due_on, P.c.id.label("pid"), P.c.reference,
                        P.c.earliest, P.c.latest, P.c.recurrence, P.c.status, P.c.owner,
-                       P.c.deleted_at, _changed_on().label("changed_at"))
+                       P.c.kind.label("pkind"), P.c.deleted_at, _changed_on().label("changed_at"))
                 .select_from(R.join(P, R.c.promise_id == P.c.id))
                 .where(R.c.state == PENDING))
         stale = []
         for r in conn.execute(stmt):
             p = PromiseRow(r.pid, r.reference, r.earliest, r.latest, r.recurrence, r.status,
-                           r.owner, _local_date(r.changed_at, tz))
+                           r.owner, _local_date(r.changed_at, tz),
+                           waiting=r.latest is None and r.pkind == "event")
             if r.deleted_at is not None:
                 stale.append((r.id, r.pid, r.kind, r.due_on, "promise removed"))
             elif not reminders.is_scheduled(p, r.kind, r.due_on, rules):
-                reason = "promise closed" if p.status != reminders.OPEN else "deadline moved"
+                reason = "promise closed" if p.status != reminders.OPEN else (
+                    "event dated" if r.kind == UNDATED else "deadline moved")
                 stale.append((r.id, r.pid, r.kind, r.due_on, reason))
         if not dry_run:
             for rid, _pid, _kind, _due, reason in stale:
@@ -239,12 +255,17 @@ def claim(store, rid: int, now: datetime, lease_seconds: int, token: str) -> boo
         return res.rowcount == 1
 
 
-def ready_ids(store, now: datetime, limit: int = 500) -> list[int]:
+def ready_ids(store, now: datetime, limit: int = 500, *, kinds=None, exclude=()) -> list[int]:
+    """Rows ready to send (of `kinds`, if given; never of `exclude`)."""
     with store.engine.connect() as conn:
         stmt = (select(R.c.id).where(or_(
             and_(R.c.state == PENDING, R.c.next_attempt_at <= now),
             and_(R.c.state == SENDING, R.c.lease_until < now)))
             .order_by(R.c.next_attempt_at, R.c.id).limit(limit))
+        if kinds:
+            stmt = stmt.where(R.c.kind.in_(kinds))
+        if exclude:
+            stmt = stmt.where(R.c.kind.not_in(exclude))
         return list(conn.scalars(stmt))
 
 
@@ -364,11 +385,14 @@ def _send_ready(store, config, now: datetime, transport, token: str, report: Tic
     rules = config.reminders
     if rules.digest:
         return _send_digests(store, config, now, transport, token, report)
+    # The events still without a date: one list per recipient, not a mail per promise.
+    if not _send_digests(store, config, now, transport, token, report, kinds=(UNDATED,)):
+        return  # the server is unreachable: the rest waits for the next tick
     tried: set[int] = set()
     # Leases run from `now`, the tick's moment: stop claiming well before they could
     # expire while this tick is still sending (the rest goes out next tick).
     stop_at = time.monotonic() + rules.lease_seconds / 2
-    while ids := [i for i in ready_ids(store, now) if i not in tried]:
+    while ids := [i for i in ready_ids(store, now, exclude=(UNDATED,)) if i not in tried]:
         for rid in ids:
             tried.add(rid)
             if time.monotonic() > stop_at:
@@ -404,13 +428,17 @@ def _send_ready(store, config, now: datetime, transport, token: str, report: Tic
                                     f"to {row.recipient} {message_id}")
 
 
-def _send_digests(store, config, now: datetime, transport, token: str, report: TickReport):
-    """One mail per recipient with every reminder ready for them, grouped by ministry."""
+def _send_digests(store, config, now: datetime, transport, token: str, report: TickReport,
+                  kinds=None) -> bool:
+    """One mail per recipient with every reminder ready for them, grouped by ministry; with
+    `kinds=("undated",)` the weekly list of events without a date. False when the mail
+    server could not be reached (the rest waits for the next tick)."""
     from . import mail
     from .store import get_promise, histories
 
     rules = config.reminders
-    claimed = [load(store, rid) for rid in ready_ids(store, now, limit=5000)
+    undated = kinds == (UNDATED,)
+    claimed = [load(store, rid) for rid in ready_ids(store, now, limit=5000, kinds=kinds)
                if claim(store, rid, now, rules.lease_seconds, token)]
     groups: dict[str, list] = {}
     for row in claimed:
@@ -420,10 +448,12 @@ def _send_digests(store, config, now: datetime, transport, token: str, report: T
     while pending:
         to, rows = pending.pop(0)
         ids = [r.id for r in rows]
-        message_id = mail.digest_message_id(ids, today, config.mail.from_)
+        message_id = mail.digest_message_id(ids, today, config.mail.from_,
+                                            label=UNDATED if undated else "digest")
         with store.engine.begin() as conn:
             conn.execute(update(R).where(R.c.id.in_(ids)).values(message_id=message_id))
-        label = f"digest to {to} ({len(rows)} reminders)"
+        label = (f"undated events to {to} ({len(rows)} promises)" if undated
+                 else f"digest to {to} ({len(rows)} reminders)")
         try:
             with store.session() as s:
                 changes = histories(s, [r.promise_id for r in rows])
@@ -432,9 +462,9 @@ def _send_digests(store, config, now: datetime, transport, token: str, report: T
                     p = get_promise(s, r.promise_id)
                     entries.append((p, changes.get(r.promise_id, []), r.kind, r.due_on,
                                     reminders.deadline_for(p, r.due_on)))
-            msg = mail.compose_digest(entries, to=to, message_id=message_id, now=now,
-                                      mail_config=config.mail, today=today,
-                                      timezone=rules.timezone)
+            compose = mail.compose_undated if undated else mail.compose_digest
+            msg = compose(entries, to=to, message_id=message_id, now=now,
+                          mail_config=config.mail, today=today, timezone=rules.timezone)
             transport.send(msg, mail.recipients(to))
         except DeliveryError as e:
             stop = isinstance(e, mail.ConnectionFailed)
@@ -445,12 +475,13 @@ def _send_digests(store, config, now: datetime, transport, token: str, report: T
                 report.retry += state == PENDING
             report.lines.append(f"{'retry' if not e.permanent else 'failed':<7} {label}: {e}")
             if stop:
-                return
+                return False
             continue
         for r in rows:
             record_sent(store, r.id, token, now)
         report.sent += len(rows)
         report.lines.append(f"sent    {label} {message_id}")
+    return True
 
 
 @dataclass
