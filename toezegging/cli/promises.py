@@ -211,10 +211,9 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
         add_promise(s, p)
         message = f"Added promise {p.id}."
         if p.waits_on_event():
-            message += (f" It waits on its event ('{p.anchor or p.deadline}'): when that has a "
-                        f"date, give it with `toezegging event {p.id} --on YYYY-MM-DD`, or link "
-                        f"promises that wait on the same event with `toezegging event link "
-                        f"{p.id} ... --as NAME`.")
+            message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
+                        f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
+                        "(or link it to a shared event with `toezegging event link`).")
         _show_after(s, p, ctx, as_json, message)
 
 
