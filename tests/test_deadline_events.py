@@ -77,6 +77,19 @@ def test_phrases_with_na_that_name_a_time_read_as_before(phrase, earliest, lates
     assert w.anchor is None and w.offset is None and w.offset_mode is None
 
 
+@pytest.mark.parametrize("phrase,earliest,latest", [
+    ("binnen drie maanden in overleg met de sector", "2026-03-18", "2026-06-18"),
+    ("op korte termijn samen met de VNG", "2026-03-18", "2026-06-18"),
+    ("binnen zes weken na dagtekening van deze brief", "2026-03-18", "2026-04-29"),
+    ("within three months in consultation with the sector", "2026-03-18", "2026-06-18"),
+])
+def test_a_span_beside_words_that_are_no_event_keeps_its_window(phrase, earliest, latest):
+    """Only a link a span can count from ("na", "nadat", "zodra", "vanaf", "of") makes an
+    event; "in overleg met", "samen met" and the letter's own date do not."""
+    w = parse(phrase, REF)
+    assert (w.earliest.isoformat(), w.latest.isoformat()) == (earliest, latest), w.explanation
+
+
 def test_an_explicit_bound_beside_an_event_wins_and_an_event_beats_a_vague_word():
     w = parse("binnen drie maanden na de evaluatie, maar uiterlijk 1 juli 2027", REF)
     assert w.latest == date(2027, 7, 1)
@@ -160,6 +173,12 @@ def test_search_finds_the_event_phrase_not_the_bare_span(sentence, span, anchor)
     assert found is not None and found.text == span
     assert sentence[found.span[0]:found.span[1]] == span
     assert found.window.is_event and found.window.anchor == anchor
+
+
+def test_search_finds_a_weekday_after_komende_but_not_a_bare_weekday():
+    found = search("De brief wordt komende maandag verstuurd.", date(2026, 11, 27))
+    assert found.text == "komende maandag" and found.window.latest == date(2026, 11, 30)
+    assert search("Op maandag vergadert de commissie.", date(2026, 11, 27)) is None
 
 
 def test_search_prefers_a_window_over_an_event_and_reads_na_te_as_no_event():

@@ -62,14 +62,20 @@ def event():
     """
 
 
-def _report(ctx: Context, s, changes, as_json: bool, head: str) -> None:
+def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
+    """The promises a dating gave their windows (or that it changed nothing)."""
     from ..store import get_promise
 
     promises = [get_promise(s, c.promise_id) for c in changes]
     if as_json:
         _dump([_as_dict(s, p, ctx) for p in promises])
         return
-    click.echo(head)
+    if not promises:
+        click.echo(f"{what} is already on {day.isoformat()}; nothing changed.")
+        return
+    n = len(promises)
+    click.echo(f"{what} on {day.isoformat()}: {n} promise{'s' if n != 1 else ''} dated "
+               "(not a postponement).")
     for p in promises:
         click.echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
 
@@ -85,16 +91,7 @@ def date_(ctx: Context, promise_id, day, as_json):
 
     with _session(ctx) as s:
         changes = date_promise_event(s, promise_id, day, today=ctx.today, now=ctx.now)
-        if not changes:
-            if as_json:
-                _dump([])
-            else:
-                click.echo(f"Promise {promise_id}: its event is already on {day.isoformat()}; "
-                           "nothing changed.")
-            return
-        _report(ctx, s, changes, as_json,
-                f"Event on {day.isoformat()}: {len(changes)} promise"
-                f"{'s' if len(changes) != 1 else ''} dated (not a postponement).")
+        _report(ctx, s, changes, as_json, f"The event of promise {promise_id}", day)
 
 
 @event.command("link")
@@ -112,14 +109,15 @@ def link(ctx: Context, promise_ids, name, as_json):
         if as_json:
             _dump([_as_dict(s, p, ctx) for p in promises])
             return
+        name = promises[0].event_name
         ids = ", ".join(str(p.id) for p in promises)
         click.echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
-                   f"'{promises[0].event_name}'.")
+                   f"'{name}'.")
         if changes:
-            _report(ctx, s, changes, False, "The event has a date already; dated:")
+            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is",
+                    promises[0].event_date)
         else:
-            click.echo(f"Give its date with `toezegging event set \"{promises[0].event_name}\" "
-                       "YYYY-MM-DD`.")
+            click.echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
 
 
 @event.command("set")
@@ -133,12 +131,4 @@ def set_(ctx: Context, name, day, as_json):
 
     with _session(ctx) as s:
         changes = set_event(s, name, day, today=ctx.today, now=ctx.now)
-        if not changes:
-            if as_json:
-                _dump([])
-            else:
-                click.echo(f"The event '{name}' is already on {day.isoformat()}; nothing changed.")
-            return
-        _report(ctx, s, changes, as_json,
-                f"Event '{name}' on {day.isoformat()}: {len(changes)} promise"
-                f"{'s' if len(changes) != 1 else ''} dated (not a postponement).")
+        _report(ctx, s, changes, as_json, f"Event '{name}'", day)

@@ -170,7 +170,7 @@ def _head_span(head: list[Token], in_with_span: str):
     for i, t in enumerate(head):
         k = t.kind
         if k == "VAGUE":
-            return _iso(t.value), None, "within"  # "zo spoedig mogelijk na ..."
+            return _iso(t.value), None, "vague"  # "zo spoedig mogelijk na ..."
         if k in ("WITHIN", "COMING", "OVER", "IN", "BETWEEN"):
             got = _span(head, i + 1, single=k not in ("OVER", "BETWEEN"))
             if got:
@@ -181,6 +181,18 @@ def _head_span(head: list[Token], in_with_span: str):
             if got:
                 return got[0], got[1], "after"  # "twee jaar na inwerkingtreding"
     return None
+
+
+def _counts_from(link: Token, vague: bool) -> bool:
+    """Can a span count from what follows this link? "na", "nadat", "zodra", "vanaf" and
+    "of" do; "twee weken voor het debat" does for a number of units, not for a vague word
+    ("zo snel mogelijk voor de sector" is no event); "bij", "met", "als" never do."""
+    k = link.kind
+    if k == "EVENT":
+        return link.value in ("after", "soon")
+    if k == "BEFORE":
+        return not vague
+    return k in ("AFTER", "OF", "FROM")
 
 
 def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Reading | None:
@@ -202,10 +214,12 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
         got = _head_span(head, in_with_span)
         if got is not None:
             lo, hi, mode = got
+            if not _counts_from(t, vague=mode == "vague"):
+                continue  # "binnen drie maanden in overleg met de sector": no event
             if t.kind == "BEFORE":
                 mode = "before"
-            elif by:
-                mode = "within"  # "uiterlijk zes weken na ontvangst"
+            elif by or mode == "vague":
+                mode = "within"  # "uiterlijk zes weken na ontvangst", "zo spoedig mogelijk na"
             offset = hi if hi is not None and mode == "within" else lo
             return Reading(event=True, by=by, link=Link(anchor, mode, offset))
         mode = LINK_MODE[t.kind] or t.value

@@ -59,15 +59,21 @@ def _trim(run):
     i, j = 0, len(run)
     while i < j and run[i].kind in LEAD_TRIM:
         i += 1
-    while j > i and run[j - 1].kind in TRAIL_TRIM:
+    while j > i and run[j - 1].kind in TRAIL_TRIM and not _next_weekday(run, j - 1):
         j -= 1
     return run[i:j]
+
+
+def _next_weekday(run, k: int) -> bool:
+    """"komende maandag": a weekday after this/next names a day of its own."""
+    return run[k].kind == "WEEKDAY" and k > 0 and run[k - 1].kind in ("NEXT", "THIS")
 
 
 def _strong(run) -> bool:
     kinds = {t.kind for t in run}
     if not kinds & CONTENT:
-        return False  # "een late reactie", "aan het begin": a part or modifier names no time
+        # "een late reactie", "aan het begin": a part or modifier names no time
+        return any(_next_weekday(run, k) for k in range(len(run)))
     if kinds & STRONG:
         return True
     # A day with its month ("3 maart") is strong; a bare year, month or season is not.
