@@ -49,6 +49,8 @@ REF = date(2026, 3, 18)
     ("within a year of entry into force of the act", "entry into force of the act", "P1Y",
      "within"),
     ("no later than two weeks before the debate", "the debate", "P2W", "before"),
+    ("in het eerste kwartaal na inwerkingtreding", "inwerkingtreding", "P3M", "within"),
+    ("in het eerste jaar na de start van de pilot", "de start van de pilot", "P1Y", "within"),
 ], ids=lambda v: v if isinstance(v, str) and " " in v else None)
 def test_an_event_phrase_keeps_what_it_needs_and_gets_no_window(phrase, anchor, offset, mode):
     w = parse(phrase, REF)

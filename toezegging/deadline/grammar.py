@@ -145,8 +145,10 @@ def _every(tokens: list[Token], i: int):
     return None
 
 
-def _names_time(toks: list[Token]) -> bool:
-    """Do these tokens name a time of their own (a date, a period, "volgende week")?"""
+def _names_time(toks: list[Token], ordinals: bool = True) -> bool:
+    """Do these tokens name a time of their own (a date, a period, "volgende week")?
+    Without `ordinals`, "het eerste kwartaal" is no time: before "na de evaluatie" it
+    counts from the event."""
     n = len(toks)
     for i, t in enumerate(toks):
         k = t.kind
@@ -157,7 +159,7 @@ def _names_time(toks: list[Token]) -> bool:
             continue
         if k in REL and nxt.kind == "UNIT" and not nxt.value[1]:
             return True  # "volgende week", "dit jaar"
-        if k in ("ORD", "ORDNUM") and (nxt.kind == "HALF" or (
+        if ordinals and k in ("ORD", "ORDNUM") and (nxt.kind == "HALF" or (
                 nxt.kind == "UNIT" and nxt.value[0] in ("quarter", "halfyear"))):
             return True  # "het eerste kwartaal"
         if k == "UNIT" and t.value[0] == "week" and nxt.kind == "NUM":
@@ -180,6 +182,8 @@ def _head_span(head: list[Token], in_with_span: str):
             got = _span(head, i)
             if got:
                 return got[0], got[1], "after"  # "twee jaar na inwerkingtreding"
+        elif k == "ORD" and t.value == 1 and i + 1 < len(head) and head[i + 1].kind == "UNIT":
+            return Span.of(1, head[i + 1].value[0]), None, "within"  # "het eerste jaar na"
     return None
 
 
@@ -197,7 +201,10 @@ def _counts_from(link: Token, vague: bool) -> bool:
 
 def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Reading | None:
     """The clause as an event: a link followed by words that name no time, and before it a
-    span, a vague word or nothing that names a time ("twee jaar na inwerkingtreding")."""
+    span, a vague word or nothing that names a time ("twee jaar na inwerkingtreding").
+    A span counted from a later link wins over an earlier bare one ("in het eerste jaar
+    na de start van de pilot" counts from the start, not "bij" the whole rest)."""
+    bare = None
     for c, t in enumerate(toks):
         if t.kind not in LINK_MODE:
             continue
@@ -205,11 +212,12 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
         if not any(x.kind == "WORD" for x in rest) or _names_time(rest):
             continue
         head = toks[:c]
-        if _names_time(head) or any(x.kind in ("PART", "UNTIL", "THROUGH") for x in head):
-            return None  # a dated reading ("eind 2026 na de evaluatie" is no event of its own)
+        if _names_time(head, ordinals=False) or any(x.kind in ("PART", "UNTIL", "THROUGH")
+                                                    for x in head):
+            break  # a dated reading ("eind 2026 na de evaluatie" is no event of its own)
         anchor = text[t.end:end].strip(STRIP)
         if not anchor:
-            return None
+            break
         by = any(x.kind == "BY" for x in head)
         got = _head_span(head, in_with_span)
         if got is not None:
@@ -222,17 +230,23 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
                 mode = "within"  # "uiterlijk zes weken na ontvangst", "zo spoedig mogelijk na"
             offset = hi if hi is not None and mode == "within" else lo
             return Reading(event=True, by=by, link=Link(anchor, mode, offset))
-        mode = LINK_MODE[t.kind] or t.value
-        if mode is None:
-            continue  # "of" links a span only
-        if mode == "soon":  # "zodra de AMvB is vastgesteld" = "zo spoedig mogelijk na"
-            return Reading(event=True, by=by, link=Link(anchor, "within", SOON))
-        if mode == "if":
-            mode = "after"  # "indien de wet is aangenomen": counted as after the event
-        if by and mode in ("at", "from"):
-            mode = "by"  # "uiterlijk bij de voortgangsbrief"
-        return Reading(event=True, by=by, link=Link(anchor, mode))
-    return None
+        if bare is None:
+            bare = _bare_link(t, anchor, by)
+    return bare
+
+
+def _bare_link(t: Token, anchor: str, by: bool) -> Reading | None:
+    """An event with no span before it: the link's own mode ("na", "bij", "voor", "zodra")."""
+    mode = LINK_MODE[t.kind] or t.value
+    if mode is None:
+        return None  # "of" links a span only
+    if mode == "soon":  # "zodra de AMvB is vastgesteld" = "zo spoedig mogelijk na"
+        return Reading(event=True, by=by, link=Link(anchor, "within", SOON))
+    if mode == "if":
+        mode = "after"  # "indien de wet is aangenomen": counted as after the event
+    if by and mode in ("at", "from"):
+        mode = "by"  # "uiterlijk bij de voortgangsbrief"
+    return Reading(event=True, by=by, link=Link(anchor, mode))
 
 
 def _clause(toks: list[Token], in_with_span: str, text: str = "", end: int = 0) -> Reading | None:
