@@ -231,6 +231,15 @@ def test_event_commands_refuse_bad_input(toezegging_cli, args, message):
     assert json.loads(cli("list", "--waiting", "--json").stdout)[0]["event_name"] is None
 
 
+def test_the_drafted_questions_of_a_waiting_promise_ask_when_the_event_will_be(toezegging_cli):
+    cli = toezegging_cli
+    cli("add", "Reactie op het advies", "--deadline",
+        "zo spoedig mogelijk na ontvangst van het advies", "--ministry", "VWS", "-y")
+    text = cli("draft", "1").output
+    assert "aan de minister van VWS" in text
+    assert "Wanneer verwacht u dat “ontvangst van het advies” plaatsvindt" in text
+
+
 def test_postponing_to_an_event_phrase_makes_the_promise_wait(toezegging_cli):
     cli = toezegging_cli
     cli("add", "Brief", "--deadline", "voor eind 2026", "-y")
