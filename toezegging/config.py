@@ -73,6 +73,8 @@ class RemindersConfig:
     quiet_hours: list[int] = field(default_factory=lambda: [22, 7])  # [start, end) hours
     timezone: str = "Europe/Amsterdam"
     digest: bool = False
+    # Name the events still without a date this many weeks after the promise (0: never).
+    undated_event_weeks: int = 8
     tick_minutes: int = 5
     lease_seconds: int = 300
     max_attempts: int = 8
@@ -314,6 +316,9 @@ def _validate(cfg: Config) -> None:
             "reminders.days_before must be days ≥ 0 and reminders.overdue_every_days at least 1."
         )
     _validate_sync(cfg.sync.tk)
+    if r.undated_event_weeks < 0:
+        raise ConfigError(f"reminders.undated_event_weeks = {r.undated_event_weeks} must be "
+                          "weeks ≥ 0 (0: never name the events still without a date).")
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
