@@ -136,12 +136,14 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
     parts = pieces(analysed, rules)
     scored: list[tuple[Timing, Judgement, int]] = []
     for t in times:
-        ctx = context(analysed, parts, t.start, rules)
+        # the phrase itself is no cue ("begin juli" holds no verb "begin")
+        masked = analysed[:t.start] + MASK * (t.end - t.start) + analysed[t.end:]
+        ctx = context(masked, parts, t.start, rules)
         if t.is_event and ctx.kind in ("temporal", "conditional"):
             main = next((p for p in parts if p.group == ctx.group and p.kind in ("main", "cont")),
                         None)
             if main is not None:
-                ctx = context(analysed, parts, main.start, rules)
+                ctx = context(masked, parts, main.start, rules)
                 ctx = type(ctx)(ctx.kind, ctx.text, ctx.start, ctx.end, ctx.group,
                                 ctx.features - {"conditional"})
         verdict = judge(analysed, t, ctx, ref, rules)

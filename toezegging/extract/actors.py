@@ -109,8 +109,8 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
         candidates = [
             i for i in range(half, len(lines))
             if len(lines[i].strip()) < 160 and (m := office_line.match(lines[i].strip()))
-            and ministry_of(re.sub(rf"^(?:de\s+)?(?:{offices})\s+(?:van|voor)\s+", "",
-                                   m.group("function"), flags=re.I), rules)
+            and _names_a_ministry(m.group("function"), rules)
+            and (not m.group("name") or _looks_like_name(m.group("name"), rules))
         ]
         if not candidates:
             return []
@@ -125,6 +125,15 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
         if stripped:
             rows.append(_cells(stripped, office_start, office_line, rules))
     return _signers_in_rows(rows, office_start, rules)
+
+
+def _names_a_ministry(function: str, rules: Rules) -> bool:
+    """"Minister van Economische Zaken en Klimaat": the office and a whole ministry, nothing more."""
+    m = re.search(r"\b(?:van|voor)\s+(.*?),?$", function)
+    if not m:
+        return False
+    found = ministry_of(m.group(1), rules)
+    return bool(found) and len(found[1]) >= len(m.group(1).rstrip(","))
 
 
 def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: Rules) -> list[str]:

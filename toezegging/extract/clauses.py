@@ -38,6 +38,10 @@ class Context:
     end: int
     group: int
     features: frozenset[str] = field(default_factory=frozenset)  # purpose, target, ...
+    # where the clause names no subject of its own, the words that may: the noun a relative
+    # clause hangs on, the clause that governs a complement ("De staatssecretaris geeft aan
+    # dat ...")
+    subject_hint: str = ""
 
 
 def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
@@ -83,19 +87,60 @@ def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
             out.append(Piece(start, m.start(), kind, group))
             start, kind = m.start(), "relative"
             continue
-        if m.start() > start and low == "dat":
+        if m.start() > start and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
             before = sentence[start:m.start()]
-            if rules.expect_that.search(before) or rules.report_that.search(before):
-                out.append(Piece(start, m.start(), kind, group))
-                out.append(Piece(m.start(), len(sentence), "complement", group, before.strip()))
-                start = len(sentence)
-                break
+            out.append(Piece(start, m.start(), kind, group))
+            if low == "die" or _RELATIVE_DAT.search(before):
+                start, kind = m.start(), "relative"
+            else:
+                start, kind = m.start(), "complement"
+                governor = before.strip()
+                out.append(Piece(-1, -1, "governor", group, governor))
+            continue
     if start < len(sentence):
         out.append(Piece(start, len(sentence), kind, group))
+    out = _attach_governors(out)
     if len(out) == 1 and out[0].kind in _SUBORDINATE:
         # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
         out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
     return _groups_follow(out)
+
+
+_RELATIVE_DAT = re.compile(r"\b(het|dit|een)\s+[\w-]+\s*$", re.IGNORECASE)
+# What follows "dat" or "die" when they open a clause (a subject, an adverb, a preposition),
+# not a noun as in "dat overzicht", "die brief".
+_CLAUSE_NEXT = re.compile(
+    r"\s+(?:(?:de|het|een|door|in|ik|wij|we|er|naar|op|met|voor|dit|deze|al|nog|niet|ook|zo|"
+    r"zelf|u|uw|hij|zij|ze|men|momenteel|nu|binnenkort|bij|na|tot|vanaf|alle|veel|meer|daar|"
+    r"hier|dan|mijn|ons|onze|zijn|haar|hun|geen|sprake|bijvoorbeeld|inmiddels|reeds|pas)\b|"
+    r"(?-i:[A-Z0-9]))", re.IGNORECASE)
+
+
+def _opens_clause(sentence: str, start: int, m: re.Match, rules: Rules) -> bool:
+    """Whether "dat" or "die" opens a clause here (not "die brief", "dat is")."""
+    before = sentence[start:m.start()].rstrip()
+    last = before.rsplit(" ", 1)[-1].lower() if before else ""
+    if not _CLAUSE_NEXT.match(sentence, m.end()):
+        return False
+    if m.group(0).lower() == "die":
+        return bool(last) and last.isalpha() and last not in rules.prepositions and \
+            last not in ("de", "het", "een")
+    return True
+
+
+def _attach_governors(out: list[Piece]) -> list[Piece]:
+    """A complement keeps the words before its "dat" (its governor) for the judgement."""
+    fixed: list[Piece] = []
+    governor = None
+    for p in out:
+        if p.kind == "governor":
+            governor = p.governor
+            continue
+        if p.kind == "complement" and governor is not None:
+            p = Piece(p.start, p.end, p.kind, p.group, governor)
+            governor = None
+        fixed.append(p)
+    return fixed
 
 
 def _groups_follow(out: list[Piece]) -> list[Piece]:
@@ -138,6 +183,7 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
     rules = rules or load_rules()
     piece = next((p for p in parts if p.start <= pos < p.end), parts[-1])
     features: set[str] = set()
+    hint = ""
     om = _om_clause(sentence, piece, pos, rules)
     if piece.kind in ("main", "cont"):
         members = [p for p in parts if p.group == piece.group and p.kind in ("main", "cont")]
@@ -148,18 +194,25 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
             features.add("conditional")
         kind = "main"
     elif piece.kind == "complement":
-        text = f"{piece.governor} {sentence[piece.start:piece.end].strip()}"
-        if rules.report_that.search(piece.governor) and not rules.expect_that.search(piece.governor):
-            features.add("reported")
+        own = sentence[piece.start:piece.end].strip()
+        hint = piece.governor
+        if rules.expect_that.search(piece.governor):
+            text = f"{piece.governor} {own}"  # "Ik verwacht dat ...": the expectation counts
+        else:
+            text = own
+            if rules.report_that.search(piece.governor):
+                features.add("reported")
         kind = "complement"
     else:
         text = sentence[piece.start:piece.end].strip()
         kind = piece.kind
         if kind in ("conditional", "purpose", "reason"):
             features.add(kind)
+        if kind == "relative":
+            hint = " ".join(sentence[:piece.start].split()[-6:])
     if om:
         features.add(om)
-    return Context(kind, text, piece.start, piece.end, piece.group, frozenset(features))
+    return Context(kind, text, piece.start, piece.end, piece.group, frozenset(features), hint)
 
 
 def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | None:

@@ -31,12 +31,15 @@ class Judgement:
 
 
 NONE = Judgement(0.0, (), False, "none", None)
+_AGENT = re.compile(r"\bdoor\s+((?:de|het|een)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]?-?){1,}[A-Z](?:-[A-Z]+)?(?![\w-])")
 
 
-def subject_of(text: str, rules: Rules | None = None) -> tuple[str, str | None]:
+def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = False
+               ) -> tuple[str, str | None]:
     """Who does what `text` (a clause) says: the first government word, agency or third
-    party that does not follow a preposition; the agent of a passive ("door de NZa")."""
+    party that does not follow a preposition; the agent of a passive ("door de NZa").
+    With `antecedent`, `text` is the words before a relative clause: the last one named."""
     rules = rules or load_rules()
     mentions: list[tuple[int, str, str]] = []
     for kind, pattern in (("government", rules.government), ("agency", rules.agencies),
@@ -49,6 +52,8 @@ def subject_of(text: str, rules: Rules | None = None) -> tuple[str, str | None]:
         if taken and pos < taken[-1][0] + len(taken[-1][2]):
             continue  # inside an earlier mention ("de minister van ..." after "de minister")
         taken.append((pos, kind, name))
+    if antecedent:
+        return (taken[-1][1], taken[-1][2]) if taken else ("none", None)
     agent = None
     for pos, kind, name in taken:
         before = text[:pos].rstrip().lower()
@@ -64,10 +69,12 @@ def subject_of(text: str, rules: Rules | None = None) -> tuple[str, str | None]:
         return kind, name
     if agent:
         return agent
-    acronym = _ACRONYM.search(text)
-    if acronym:
-        before = text[:acronym.start()].rstrip().lower().rsplit(" ", 1)[-1:]
-        if not before or before[0] not in rules.prepositions:
+    by = _AGENT.search(text)
+    if by:
+        return "third party", by.group(1)  # "door het Amerikaanse instituut": not in our lists
+    for acronym in _ACRONYM.finditer(text):
+        before = text[:acronym.start()].lower().split()[-3:]
+        if not any(w in rules.prepositions for w in before):
             return "unknown organisation", acronym.group(0)
     return "none", None
 
@@ -89,11 +96,15 @@ def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules |
     if cue is None:
         return NONE
     subject, name = subject_of(text, rules)
+    if subject == "none" and ctx.subject_hint:
+        subject, name = subject_of(ctx.subject_hint, rules, antecedent=ctx.kind == "relative")
     features = set(ctx.features)
     if subject in ("third party", "unknown organisation", "government"):
         features.add(subject)
     if timing.kind == "vague":
         features.add("vague")
+    if timing.is_event:
+        features.add("event")
     if _scope(sentence, timing, rules):
         features.add("scope")
     before = sentence[ctx.start:timing.start]
@@ -120,9 +131,4 @@ def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules |
 def _scope(sentence: str, t: Timing, rules: Rules) -> bool:
     """The phrase names the period something is about, not when it is delivered."""
     before = sentence[:t.start]
-    if rules.scope_before.search(before) or rules.scope_phrase.match(t.text.strip()):
-        return True
-    if t.kind == "event":
-        return False
-    head = t.text.split(" ", 1)[0].lower()
-    return head in ("na", "vanaf", "tot") and bool(rules.noun_before.search(before))
+    return bool(rules.scope_before.search(before) or rules.scope_phrase.match(t.text.strip()))

@@ -61,9 +61,9 @@ def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    logger = logging.getLogger("pypdf")
-    level, logger_disabled = logger.level, logger.disabled
-    logger.disabled = True
+    logger = logging.getLogger("pypdf")  # its modules log font and xref complaints
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -88,7 +88,7 @@ def pdf_text(path: Path) -> str:
             f"cannot read {path} as a PDF ({detail}); save it again as PDF or as plain text."
         ) from None
     finally:
-        logger.disabled, logger.level = logger_disabled, level
+        logger.setLevel(level)
     if not any(p.strip() for p in pages):
         raise InvalidInput(
             f"{path} holds no text (a scanned PDF?); run it through OCR or give a text copy."

@@ -114,7 +114,6 @@ class Rules:
     past_before: re.Pattern
     scope_before: re.Pattern
     scope_phrase: re.Pattern
-    noun_before: re.Pattern
     bare_date: re.Pattern
     bare_date_planning: re.Pattern
     period: re.Pattern
@@ -122,6 +121,7 @@ class Rules:
     laat_adverb_before: re.Pattern
     event_openers: re.Pattern
     event_stop: re.Pattern
+    event_end: re.Pattern
     # judgement
     commit: tuple[Rule, ...]
     adjust: tuple[Rule, ...]
@@ -256,7 +256,6 @@ def load_rules(lang: str = "nl") -> Rules:
         past_before=c("past_before", tm),
         scope_before=c("scope_before", tm),
         scope_phrase=c("scope_phrase", tm),
-        noun_before=c("noun_before", tm),
         bare_date=c("bare_date", tm),
         bare_date_planning=c("bare_date_planning", tm),
         period=c("period", tm),
@@ -264,6 +263,7 @@ def load_rules(lang: str = "nl") -> Rules:
         laat_adverb_before=c("laat_adverb_before", tm),
         event_openers=c("event_openers", tm),
         event_stop=c("event_stop", tm),
+        event_end=c("event_end", tm),
         commit=commit,
         adjust=adjust,
         adjust_by_name={r.name: r for r in adjust},

@@ -11,7 +11,7 @@ phrase followed by "jl." or preceded by "afgelopen" as a past one.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..errors import ToezeggingError
@@ -159,9 +159,12 @@ def _events(sentence, found, ref, rules, parse) -> list[Timing]:
         comma = sentence.find(",", m.end())
         if comma >= 0:
             end = comma
-        stop = rules.event_stop.search(sentence, m.end(), end)
         opener = m.group(0).lower()
-        if stop and not opener.startswith(("zodra", "wanneer", "nadat")):
+        if opener.startswith(("zodra", "wanneer", "nadat")):
+            stop = rules.event_end.search(sentence, m.end(), end)
+        else:
+            stop = rules.event_stop.search(sentence, m.end(), end)
+        if stop:
             end = stop.start()
         phrase = sentence[a:end].rstrip(" .;:!?")
         if len(phrase.split()) < 2 or _overlaps(a, a + len(phrase), found + out):
@@ -174,5 +177,5 @@ def _events(sentence, found, ref, rules, parse) -> list[Timing]:
 
 def _mark_past(t: Timing, sentence: str, rules: Rules) -> Timing:
     if rules.past_after.match(sentence[t.end:]) or rules.past_before.search(sentence[:t.start]):
-        return Timing(**{**t.__dict__, "past": True})
+        return replace(t, past=True)
     return t
