@@ -208,8 +208,8 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
         kind = piece.kind
         if kind in ("conditional", "purpose", "reason"):
             features.add(kind)
-        if kind == "relative":
-            hint = " ".join(sentence[:piece.start].split()[-6:])
+        if kind == "relative" and re.match(r"\s*(die|dat)\b", sentence[piece.start:], re.I):
+            hint = " ".join(sentence[:piece.start].split()[-6:])  # the noun it hangs on
     if om:
         features.add(om)
     return Context(kind, text, piece.start, piece.end, piece.group, frozenset(features), hint)

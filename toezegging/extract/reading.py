@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import InvalidInput
+from .rules import load_rules
 
 KINDS = ("text", "pdf", "docx", "html")
 
@@ -110,13 +111,19 @@ def drop_repeated_furniture(pages: list[str], edge: int = 3) -> list[str]:
         keys = {_furniture_key(x) for x in lines[:edge] + lines[-edge:] if x.strip()}
         counts.update(keys)
     repeated = {k for k, n in counts.items() if n >= max(2, len(pages) // 2)}
+    rules = load_rules()
+
+    def label(line: str) -> bool:
+        # "Vraag 6" and "Antwoord 6" often stand at the top or foot of a page: text, not furniture
+        return bool(rules.question.match(line) or rules.answer.match(line))
+
     out = []
     for lines in split:
         n = len(lines)
         kept = [
             x
             for i, x in enumerate(lines)
-            if not ((i < edge or i >= n - edge) and _furniture_key(x) in repeated)
+            if not ((i < edge or i >= n - edge) and _furniture_key(x) in repeated and not label(x))
         ]
         out.append("\n".join(kept))
     return out
