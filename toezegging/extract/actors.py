@@ -98,7 +98,7 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
     lines = text.replace("\f", "\n").splitlines()
     offices = "|".join(map(re.escape, rules.offices))
     office_start = re.compile(rf"^(de\s+)?({offices})\b", re.I)
-    office_line = re.compile(rf"^(?:(?P<name>.{{2,60}}?)\s+)?(?P<function>(?:de\s+)?(?:{offices})"
+    office_line = re.compile(rf"^(?:(?P<name>(?!de\s).{{2,60}}?)\s+)?(?P<function>(?:de\s+)?(?:{offices})"
                              rf"\s+(?:van|voor)\s+.{{3,100}}?),?$", re.I)
     closing = re.compile(rf"^\s*({'|'.join(map(re.escape, rules.closings))})\b", re.I)
     start = next((i for i, ln in enumerate(lines) if closing.match(ln)), None)
@@ -114,13 +114,24 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
         ]
         if not candidates:
             return []
-        start = max(candidates[0] - 3, half)
+        start = max(candidates[0] - 12, 0)
     else:
         start += 1
     rows: list[list[str]] = []
-    for ln in lines[start : start + 30]:
+    seen_office = False
+    for ln in lines[start : start + 40]:
         stripped = ln.strip()
-        if stripped.startswith("---") or len(stripped) > 160:
+        long = stripped.startswith("---") or len(stripped) > 160
+        if not seen_office:
+            # before the first function: skip the text; a name may stand just above it
+            if long or not stripped:
+                rows = [] if long else rows
+                continue
+            if not (office_start.match(stripped) or office_line.match(stripped)):
+                rows = [[stripped]] if _looks_like_name(stripped, rules) else []
+                continue
+            seen_office = True
+        elif long:
             break
         if stripped:
             rows.append(_cells(stripped, office_start, office_line, rules))
@@ -170,7 +181,7 @@ def _signers_in_rows(rows: list[list[str]], office_start: re.Pattern, rules: Rul
                     out.append(_actor_from_function(cell, names.pop(0), rules))
                 else:
                     waiting.append(cell)
-            elif waiting and cell.endswith(",") and not _complete(waiting[-1], rules):
+            elif cell.endswith(",") and any(not _complete(f, rules) for f in waiting):
                 i = next((k for k, f in enumerate(waiting) if not _complete(f, rules)), -1)
                 waiting[i] = f"{waiting[i]} {cell}"
             elif _looks_like_name(cell, rules):

@@ -62,9 +62,11 @@ def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
         if depth:
             continue
         if tok in ",;:":
-            if m.start() > start:
+            if sentence[start:m.start()].strip():
                 out.append(Piece(start, m.start(), kind, group))
             start = m.end()
+            while start < len(sentence) and sentence[start].isspace():
+                start += 1
             nxt = _opening_kind(sentence, start, rules)
             if tok in ";:" or nxt == "new-main":
                 group += 1
@@ -76,18 +78,18 @@ def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
                     else "main"
             continue
         low = tok.lower()
-        if m.start() > start and low in ("en", "maar", "of") and rules.new_subject.match(
+        if sentence[start:m.start()].strip() and low in ("en", "maar", "of") and rules.new_subject.match(
             sentence[m.end():].lstrip()
         ):
             out.append(Piece(start, m.start(), kind, group))
             group += 1
             start, kind = m.start(), "main"
             continue
-        if m.start() > start and low.startswith("waar") and rules.subordinators.get(low) == "relative":
+        if sentence[start:m.start()].strip() and low.startswith("waar") and rules.subordinators.get(low) == "relative":
             out.append(Piece(start, m.start(), kind, group))
             start, kind = m.start(), "relative"
             continue
-        if m.start() > start and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
+        if sentence[start:m.start()].strip() and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
             before = sentence[start:m.start()]
             out.append(Piece(start, m.start(), kind, group))
             if low == "die" or _RELATIVE_DAT.search(before):

@@ -83,7 +83,7 @@ def drop_page_footnotes(pages: list[list[str]], rules: Rules) -> list[str]:
         cut = len(lines)
         for i, line in enumerate(lines):
             m = rules.footnote_line.match(line) if line else None
-            if not m or int(m.group("n")) not in (expected, expected + 1):
+            if not m or not expected <= int(m.group("n")) <= expected + 20:
                 continue
             body = " ".join(lines[:i])
             if not _marker_before(m.group("n"), body):
@@ -111,9 +111,9 @@ def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
         line = lines[i]
         m = rules.footnote_line.match(line) if line else None
         if (
-            m and int(m.group("n")) in (expected, expected + 1)
-            and (_REFERENCE.search(line) or not out or not out[-1])
-            and _marker_before(m.group("n"), " ".join(seen[-40:]))
+            m and expected <= int(m.group("n")) <= expected + 20
+            and _REFERENCE.search(line)
+            and _marker_before(m.group("n"), " ".join(seen[-40:]), strict=True)
         ):
             expected = int(m.group("n")) + 1
             i += 1
@@ -133,10 +133,12 @@ def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
     return out
 
 
-def _marker_before(n: str, text: str) -> bool:
+def _marker_before(n: str, text: str, strict: bool = False) -> bool:
     """Whether footnote number `n` stands as a marker in `text` ("ADR. 2", "nodig.12",
-    "bekend?1", "beleidsreactie6")."""
-    return bool(re.search(rf"(?:[a-zà-ÿ»”’\").?!,;:]|[a-zà-ÿ] ){n}(?!\d)", text))
+    "bekend?1", "beleidsreactie6"; not strict: also "uit 2022 4 waaruit")."""
+    if strict:
+        return bool(re.search(rf"(?:[a-zà-ÿ»”’\")]|[.?!,;:]\s?){n}(?![\d\w])", text))
+    return bool(re.search(rf"(?:[a-zà-ÿ»”’\").?!,;:]|[\wà-ÿ] ){n}(?!\d)", text))
 
 
 # ----------------------------------------------------------------------------- lines
@@ -236,7 +238,8 @@ def split_run_in_heading(block: str, rules: Rules) -> list[str]:
     if not tokens or not tokens[0][:1].isupper():
         return [block]
     for j, tok in enumerate(tokens[: rules.heading_max_words + 1]):
-        if j and tok in rules.starters and re.search(r"[a-zà-ÿ]$", tokens[j - 1]):
+        if j and tok in rules.starters and re.search(r"[a-zà-ÿ]$", tokens[j - 1]) \
+                and tokens[j - 1].lower() not in rules.name_titles:
             if j + 1 < len(tokens):
                 return [" ".join(tokens[:j]), " ".join(tokens[j:])]
         if _PUNCT_IN_TOKEN.search(tok):

@@ -65,8 +65,11 @@ def read_structure(text: str, rules: Rules | None = None) -> Document:
     signed_by = " en de ".join(s.function for s in signers) if signers else None
     source, kamerstuk = source_of(text, kind, signed_by=signed_by, day=day, rules=rules)
 
+    numbered = kind == "answers" and labels[0] == 0
+
     def breaks(line: str) -> bool:
-        return bool(rules.question.match(line) or rules.answer.match(line))
+        return bool(rules.question.match(line) or rules.answer.match(line)
+                    or (numbered and rules.numbered_question.match(line)))
 
     blocks = clean(text, rules, breaks if kind == "answers" else None)
     sentences = split_sentences(blocks, rules)
@@ -120,6 +123,8 @@ def _answer_lines(blocks: list[str], sentences: list[Sentence], rules: Rules) ->
         if where != "answer":
             continue
         label = rules.answer.match(s.text) if s.start == starts[s.block] else None
+        if label and not s.text[label.end():].strip():
+            continue  # the label alone
         out.append(Line(s, n, label.end() if label else 0))
     return out
 

@@ -67,6 +67,7 @@ class Rules:
     # sentences and cleaning
     abbreviations: frozenset[str]
     starters: frozenset[str]
+    name_titles: frozenset[str]
     heading_max_words: int
     furniture_lines: tuple[re.Pattern, ...]
     furniture_inline: tuple[re.Pattern, ...]
@@ -112,6 +113,7 @@ class Rules:
     weak_time: re.Pattern
     past_after: re.Pattern
     past_before: re.Pattern
+    past_inside: re.Pattern
     scope_before: re.Pattern
     scope_phrase: re.Pattern
     bare_date: re.Pattern
@@ -213,6 +215,7 @@ def load_rules(lang: str = "nl") -> Rules:
         threshold=float(data["decision"]["threshold"]),
         abbreviations=frozenset(a.lower() for a in sent["abbreviations"]),
         starters=frozenset(sent["starters"]),
+        name_titles=frozenset(w.lower() for w in sent["name_titles"]),
         heading_max_words=int(sent["heading_max_words"]),
         furniture_lines=tuple(re.compile(p, FLAGS) for p in furn["lines"]),
         furniture_inline=tuple(re.compile(p) for p in furn["inline"]),
@@ -254,6 +257,7 @@ def load_rules(lang: str = "nl") -> Rules:
         weak_time=c("weak", tm),
         past_after=c("past_after", tm),
         past_before=c("past_before", tm),
+        past_inside=c("past_inside", tm),
         scope_before=c("scope_before", tm),
         scope_phrase=c("scope_phrase", tm),
         bare_date=c("bare_date", tm),

@@ -176,6 +176,7 @@ def _events(sentence, found, ref, rules, parse) -> list[Timing]:
 
 
 def _mark_past(t: Timing, sentence: str, rules: Rules) -> Timing:
-    if rules.past_after.match(sentence[t.end:]) or rules.past_before.search(sentence[:t.start]):
+    if (rules.past_after.match(sentence[t.end:]) or rules.past_before.search(sentence[:t.start])
+            or rules.past_inside.search(t.text)):
         return replace(t, past=True)
     return t
