@@ -203,7 +203,8 @@ def load_rules(lang: str = "nl") -> Rules:
            "third_parties_counter"),
         ex("weak time", tm, "weak", "weak_examples", "weak_counter"),
         Example("past around a phrase",
-                re.compile(f"(?:{tm['past_before']})|(?:{tm['past_after'].lstrip('^')})", FLAGS),
+                re.compile(f"(?:{tm['past_before']})|(?:{tm['past_after'].lstrip('^')})|"
+                           f"(?:{tm['past_inside']})", FLAGS),
                 tuple(tm["past_examples"])),
         ex("scope before", tm, "scope_before", "scope_examples"),
         ex("scope phrase", tm, "scope_phrase", "scope_phrase_examples", "scope_phrase_counter"),
