@@ -24,7 +24,7 @@ from toezegging.extract.judge import subject_of
 from toezegging.extract.letterdate import letter_date
 from toezegging.extract.reading import html_text
 from toezegging.extract.sentences import split_sentences
-from toezegging.extract.source import source_of
+from toezegging.extract.source import letter_source, source_of
 from toezegging.extract.timing import find_times
 
 REF = date(2026, 6, 10)
@@ -456,9 +456,9 @@ def test_source_of_a_letter_never_its_file_name():
     kamerstuk = ("31 289 Wegverkeer\n\nNr. 512 BRIEF VAN DE MINISTER VAN INFRASTRUCTUUR EN "
                  "WATERSTAAT\n\nAan de Voorzitter van de Tweede Kamer der Staten-Generaal\n")
     assert source_of(kamerstuk, "letter") == ("Wegverkeer", "31 289, nr. 512")
-    assert source_of("Tekst zonder kop.", "letter", signed_by="minister van Defensie",
-                     day=date(2026, 6, 3)) == ("Brief van de minister van Defensie van 3 juni 2026",
-                                               None)
+    assert source_of("Tekst zonder kop.", "letter") == (None, None)
+    assert letter_source("minister van Defensie", date(2026, 6, 3)) == (
+        "Brief van de minister van Defensie van 3 juni 2026")
 
 
 @pytest.mark.parametrize("line", [

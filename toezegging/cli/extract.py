@@ -154,7 +154,7 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, 
         if not as_json:
             click.echo(f"Document dated {ref.isoformat()} (use --date to change).", err=True)
     check_reference(ref, ctx.today)
-    fields = {"source": source or doc.source, "kamerstuk": None if source else doc.kamerstuk,
+    fields = {"source": source or doc.source_on(ref), "kamerstuk": None if source else doc.kamerstuk,
               "tags": list(tags), "owner": owner}
     check_fields({k: v for k, v in fields.items() if k not in ("source", "kamerstuk")})
 

@@ -100,7 +100,7 @@ def find_promises(
         if verdict.confidence < floor or (timing.is_event and not include_events):
             continue
         proposals.append(_proposal(line, timing, verdict, analysed, where, doc,
-                                   resolver.resolve(named)))
+                                   resolver.resolve(named), doc.source_on(ref)))
     if progress:
         progress(total, total)
     return unique(proposals, key=lambda p: p.sentence)
@@ -171,7 +171,7 @@ def _names_government(verdict: Judgement) -> bool:
 
 
 def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: list[int],
-              doc: Document, actor: Actor | None) -> Proposal:
+              doc: Document, actor: Actor | None, source: str | None) -> Proposal:
     sentence = line.sentence.text
     a = where[t.start] if t.start < len(where) else len(sentence)
     b = where[t.end - 1] + 1 if 0 < t.end <= len(where) else len(sentence)
@@ -199,7 +199,7 @@ def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: l
         confidence=verdict.confidence,
         features=list(verdict.features),
         question=line.question,
-        source=doc.source,
+        source=source,
         kamerstuk=doc.kamerstuk,
     )
 

@@ -21,7 +21,7 @@ from .cleaning import clean
 from .letterdate import letter_date
 from .rules import Rules, load_rules
 from .sentences import Sentence, split_sentences
-from .source import source_of
+from .source import letter_source, source_of
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,11 @@ class Document:
     signers: list[Actor] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
 
+    def source_on(self, day: date | None) -> str | None:
+        """The subject, or for a document without one "Brief van de <signers> van <day>"."""
+        signed_by = " en de ".join(s.function for s in self.signers) if self.signers else None
+        return self.source or letter_source(signed_by, day or self.date)
+
 
 def read_structure(text: str, rules: Rules | None = None) -> Document:
     rules = rules or load_rules()
@@ -62,8 +67,7 @@ def read_structure(text: str, rules: Rules | None = None) -> Document:
             kind = "letter"
             by_government = bool(rules.government_letter.search(text)) and not rules.others.search(text)
     day = letter_date(text, rules)
-    signed_by = " en de ".join(s.function for s in signers) if signers else None
-    source, kamerstuk = source_of(text, kind, signed_by=signed_by, day=day, rules=rules)
+    source, kamerstuk = source_of(text, kind, rules)
 
     numbered = kind == "answers" and labels[0] == 0
 

@@ -34,9 +34,8 @@ def kamerstuk_in(text: str, rules: Rules | None = None) -> str | None:
     return f"{dossier}, nr. {m.group('nr')}"
 
 
-def source_of(text: str, kind: str, *, signed_by: str | None = None, day: date | None = None,
-              rules: Rules | None = None) -> tuple[str | None, str | None]:
-    """(subject, Kamerstuk number) of the document."""
+def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | None, str | None]:
+    """(subject, Kamerstuk number) of the document, as far as its text gives them."""
     rules = rules or load_rules()
     head = text[:12000]
     flat = re.sub(r"\s+", " ", head)
@@ -74,8 +73,14 @@ def source_of(text: str, kind: str, *, signed_by: str | None = None, day: date |
             line_start = head.rfind("\n", 0, m.start()) + 1
             line_end = head.find("\n", m.end())
             return _tidy(head[line_start: line_end if line_end > 0 else None]), None
-    if signed_by or day:
-        who = f" van de {signed_by}" if signed_by else ""
-        when = f" van {day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
-        return f"Brief{who}{when}", None
     return None, None
+
+
+def letter_source(signed_by: str | None, day: date | None) -> str | None:
+    """A document without a subject of its own: "Brief van de minister van Defensie van 3
+    juni 2026"."""
+    if not (signed_by or day):
+        return None
+    who = f" van de {signed_by}" if signed_by else ""
+    when = f" van {day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+    return f"Brief{who}{when}"
