@@ -124,6 +124,7 @@ class Rules:
     event_openers: re.Pattern
     event_stop: re.Pattern
     event_end: re.Pattern
+    meeting: re.Pattern
     # judgement
     commit: tuple[Rule, ...]
     adjust: tuple[Rule, ...]
@@ -211,6 +212,7 @@ def load_rules(lang: str = "nl") -> Rules:
         ex("bare date", tm, "bare_date", "bare_date_examples"),
         ex("period", tm, "period", "period_examples"),
         ex("event openers", tm, "event_openers", "event_examples", "event_counter"),
+        ex("meeting with its date", tm, "meeting", "meeting_examples"),
     )
     return Rules(
         threshold=float(data["decision"]["threshold"]),
@@ -269,6 +271,7 @@ def load_rules(lang: str = "nl") -> Rules:
         event_openers=c("event_openers", tm),
         event_stop=c("event_stop", tm),
         event_end=c("event_end", tm),
+        meeting=c("meeting", tm),
         commit=commit,
         adjust=adjust,
         adjust_by_name={r.name: r for r in adjust},
