@@ -427,8 +427,10 @@ def test_answers_keep_the_answers_and_their_question_numbers():
     doc = read_structure(ANSWERS)
     assert doc.kind == "answers" and doc.by_government
     assert doc.date == date(2024, 4, 29)
-    assert [(s.name, s.ministry) for s in doc.signers] == [("De Vries", "Infrastructuur en Waterstaat")]
-    assert doc.source == "Antwoorden op vragen van het lid Pieters (CDA) over het bericht «Sluis langer dicht»"
+    assert [(s.name, s.ministry) for s in doc.signers] == [
+        ("De Vries", "Infrastructuur en Waterstaat")]
+    assert doc.source == (
+        "Antwoorden op vragen van het lid Pieters (CDA) over het bericht «Sluis langer dicht»")
     texts = [(line.question, line.sentence.text[line.label_end:].strip()) for line in doc.lines]
     assert texts == [
         ("1", "Ja."),
@@ -625,3 +627,25 @@ def test_pypdf_complaints_are_not_shown(tmp_path, caplog, capfd):
     assert "geïnformeerd" in text
     assert not [r for r in caplog.records if r.name.startswith("pypdf") and r.levelno >= logging.WARNING]
     assert capfd.readouterr().err == ""
+
+
+TRANSCRIPT = """Verslag van een commissiedebat over de jeugdzorg
+
+De voorzitter:
+Ik open de vergadering. Het woord is aan de heer Pieters.
+
+De heer Pieters (CDA):
+Wanneer komt de minister met het plan? Ik wil het in 2026 zien.
+
+Minister De Vries:
+Dank u wel, voorzitter. Ik zal uw Kamer in 2027 over het plan informeren.
+
+De heer Pieters (CDA):
+Dan zal ik in 2028 een motie indienen.
+"""
+
+
+def test_in_a_transcript_the_government_speaker_promises_not_the_member():
+    (p,) = _found(TRANSCRIPT)
+    assert (p.phrase, p.by, p.function) == ("in 2027", "De Vries", "minister")
+    assert p.text == "Ik zal uw Kamer in 2027 over het plan informeren."

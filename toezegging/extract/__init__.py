@@ -93,6 +93,8 @@ def find_promises(
         if progress and i % 50 == 0:
             progress(i, total)
         named = resolver.see(line.sentence.text)
+        if line.speaker is not None and not named:
+            named = [line.speaker]
         found = _best(line, doc, ref, rules, search, parse)
         if found is None:
             continue
@@ -147,7 +149,7 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
                 ctx = type(ctx)(ctx.kind, ctx.text, ctx.start, ctx.end, ctx.group,
                                 ctx.features - {"conditional"})
         verdict = judge(analysed, t, ctx, ref, rules)
-        if not doc.by_government and not _names_government(verdict):
+        if not (doc.by_government or line.speaker) and not _names_government(verdict):
             continue
         scored.append((t, verdict, ctx.group))
     if not scored:

@@ -87,6 +87,22 @@ def answerer(text: str, rules: Rules | None = None) -> list[Actor]:
     return [Actor(f"{office} {link} {shown}", office, ministry, name)]
 
 
+def speaker_actor(label: str, rules: Rules | None = None) -> Actor | None:
+    """The member of the government who speaks ("Minister Hermans", "Staatssecretaris Van der
+    Burg"), or None for a member of the Kamer or the chair."""
+    rules = rules or load_rules()
+    label = re.sub(r"\s+", " ", label).strip()
+    m = re.match(rf"^(?:de )?({'|'.join(map(re.escape, rules.offices))})\b(.*)$", label, re.I)
+    if not m:
+        return None
+    office = m.group(1).lower()
+    named = actors_in(label, rules)
+    if named and named[0].ministry:
+        return named[0]
+    name = m.group(2).strip(" ,") or None
+    return Actor(office, office, None, name)
+
+
 # ----------------------------------------------------------------------------- signature
 
 _COLUMNS = re.compile(r"\t+|\s{3,}")

@@ -85,11 +85,12 @@ def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
             group += 1
             start, kind = m.start(), "main"
             continue
-        if sentence[start:m.start()].strip() and low.startswith("waar") and rules.subordinators.get(low) == "relative":
+        opened = bool(sentence[start:m.start()].strip())
+        if opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
             out.append(Piece(start, m.start(), kind, group))
             start, kind = m.start(), "relative"
             continue
-        if sentence[start:m.start()].strip() and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
+        if opened and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
             before = sentence[start:m.start()]
             out.append(Piece(start, m.start(), kind, group))
             if low == "die" or _RELATIVE_DAT.search(before):

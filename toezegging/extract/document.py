@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .actors import Actor, answerer, signature
+from .actors import Actor, answerer, signature, speaker_actor
 from .cleaning import clean
 from .letterdate import letter_date
 from .rules import Rules, load_rules
@@ -30,7 +30,8 @@ class Line:
 
     sentence: Sentence
     question: str | None = None  # the question it answers ("6", "3 en 4")
-    label_end: int = 0  # where a run-in label ("Antwoord 6 ") ends in the sentence
+    label_end: int = 0  # where a run-in label ("Antwoord 6 ", "Minister Hermans: ") ends
+    speaker: Actor | None = None  # in a debate's transcript: the member of the government speaking
 
 
 @dataclass
@@ -59,9 +60,10 @@ def read_structure(text: str, rules: Rules | None = None) -> Document:
         by_government = True
     else:
         signers = signature(text, rules)
+        turns = sum(1 for ln in text.splitlines() if rules.speaker.match(ln.strip()))
         if signers:
             kind, by_government = "letter", True
-        elif rules.report.search(text[:3000]):
+        elif turns >= 3 or rules.report.search(text[:3000]):
             kind, by_government = "report", False
         else:
             kind = "letter"
@@ -75,10 +77,15 @@ def read_structure(text: str, rules: Rules | None = None) -> Document:
         return bool(rules.question.match(line) or rules.answer.match(line)
                     or (numbered and rules.numbered_question.match(line)))
 
-    blocks = clean(text, rules, breaks if kind == "answers" else None)
+    def turn(line: str) -> bool:
+        return bool(rules.speaker.match(line))
+
+    blocks = clean(text, rules, breaks if kind == "answers" else turn if kind == "report" else None)
     sentences = split_sentences(blocks, rules)
     if kind == "answers":
         lines = _answer_lines(blocks, sentences, rules)
+    elif kind == "report":
+        lines = _turns(blocks, sentences, rules)
     else:
         lines = [Line(s) for s in sentences]
     return Document(kind, by_government, day, source, kamerstuk, signers, lines)
@@ -135,3 +142,27 @@ def _answer_lines(blocks: list[str], sentences: list[Sentence], rules: Rules) ->
 
 def _number(n: str) -> str:
     return re.sub(r"\s+", " ", n).strip()
+
+
+def _turns(blocks: list[str], sentences: list[Sentence], rules: Rules) -> list[Line]:
+    """The sentences of a report, each with the member of the government who speaks in a
+    transcript's turn ("Minister Hermans: ..."), where one does."""
+    speakers: list[tuple[Actor | None, int]] = []  # per block: speaker, label end
+    current = None
+    for b in blocks:
+        m = rules.speaker.match(b)
+        if m:
+            current = speaker_actor(m.group("speaker"), rules)
+        speakers.append((current, m.end() if m else 0))
+    starts, pos = [], 0
+    for b in blocks:
+        starts.append(pos)
+        pos += len(b) + 2
+    out = []
+    for s in sentences:
+        speaker, label = speakers[s.block]
+        label_end = label if s.start == starts[s.block] else 0
+        if label_end and not s.text[label_end:].strip():
+            continue
+        out.append(Line(s, None, label_end, speaker))
+    return out

@@ -83,6 +83,7 @@ class Rules:
     answer: re.Pattern
     numbered_question: re.Pattern
     report: re.Pattern
+    speaker: re.Pattern
     others: re.Pattern
     government_letter: re.Pattern
     quoted: re.Pattern
@@ -195,6 +196,7 @@ def load_rules(lang: str = "nl") -> Rules:
         ex("question label", doc, "question", "question_examples", "label_counter"),
         ex("answer label", doc, "answer", "answer_examples", "label_counter"),
         ex("debate report", doc, "report", "report_examples"),
+        ex("speaker of a turn", doc, "speaker", "speaker_examples", "speaker_counter"),
         ex("written by others", doc, "others", "others_examples"),
         ex("quoted motion", doc, "quoted", "quoted_examples"),
         ex("Kamerstuk number", src, "kamerstuk", "kamerstuk_examples"),
@@ -233,6 +235,7 @@ def load_rules(lang: str = "nl") -> Rules:
         answer=c("answer", doc),
         numbered_question=c("numbered_question", doc),
         report=c("report", doc),
+        speaker=c("speaker", doc),
         others=re.compile(doc["others"], FLAGS | re.MULTILINE),
         government_letter=c("government_letter", doc),
         quoted=c("quoted", doc),
