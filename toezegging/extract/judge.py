@@ -131,4 +131,7 @@ def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules |
 def _scope(sentence: str, t: Timing, rules: Rules) -> bool:
     """The phrase names the period something is about, not when it is delivered."""
     before = sentence[:t.start]
-    return bool(rules.scope_before.search(before) or rules.scope_phrase.match(t.text.strip()))
+    phrase = t.text.strip()
+    if rules.scope_before.search(before) or rules.scope_phrase.match(phrase):
+        return True
+    return bool(rules.scope_after_noun.match(phrase) and rules.noun_before.search(before))

@@ -117,6 +117,8 @@ class Rules:
     past_inside: re.Pattern
     scope_before: re.Pattern
     scope_phrase: re.Pattern
+    scope_after_noun: re.Pattern
+    noun_before: re.Pattern
     bare_date: re.Pattern
     bare_date_planning: re.Pattern
     period: re.Pattern
@@ -212,6 +214,7 @@ def load_rules(lang: str = "nl") -> Rules:
         ex("scope before", tm, "scope_before", "scope_examples"),
         ex("scope phrase", tm, "scope_phrase", "scope_phrase_examples", "scope_phrase_counter"),
         ex("bare date", tm, "bare_date", "bare_date_examples"),
+        ex("noun before a year", tm, "noun_before", "noun_before_examples"),
         ex("period", tm, "period", "period_examples"),
         ex("event openers", tm, "event_openers", "event_examples", "event_counter"),
         ex("meeting with its date", tm, "meeting", "meeting_examples"),
@@ -266,6 +269,8 @@ def load_rules(lang: str = "nl") -> Rules:
         past_inside=c("past_inside", tm),
         scope_before=c("scope_before", tm),
         scope_phrase=c("scope_phrase", tm),
+        scope_after_noun=c("scope_after_noun", tm),
+        noun_before=c("noun_before", tm),
         bare_date=c("bare_date", tm),
         bare_date_planning=c("bare_date_planning", tm),
         period=c("period", tm),
