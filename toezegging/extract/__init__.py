@@ -154,14 +154,10 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
         scored.append((t, verdict, ctx.group))
     if not scored:
         return None
-    best = max(scored, key=lambda x: (x[1].confidence, not x[0].is_event,
-                                      x[0].latest or date.max))
-    t, verdict, group = best
-    if t.kind in ("vague", "relative") and not t.is_event:
-        event = next((s for s in scored if s[0].is_event and s[2] == group
-                      and s[1].confidence >= verdict.confidence - 0.15), None)
-        if event is not None:
-            t, verdict = event[0], event[1]
+    # the surest; of equals, a phrase with a window over an event, then the latest deadline
+    # (a promise is due when its last step is)
+    t, verdict, _ = max(scored, key=lambda x: (x[1].confidence, not x[0].is_event,
+                                               x[0].latest or date.max))
     return t, verdict, analysed, where
 
 
