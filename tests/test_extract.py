@@ -649,3 +649,34 @@ def test_in_a_transcript_the_government_speaker_promises_not_the_member():
     (p,) = _found(TRANSCRIPT)
     assert (p.phrase, p.by, p.function) == ("in 2027", "De Vries", "minister")
     assert p.text == "Ik zal uw Kamer in 2027 over het plan informeren."
+
+
+KAMERSTUK = """Tweede Kamer der Staten-Generaal 2
+Vergaderjaar 2023–2024
+
+31 289 Wegverkeer
+
+Nr. 512 BRIEF VAN DE MINISTER VAN INFRASTRUCTUUR EN WATERSTAAT
+
+Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Den Haag, 4 maart 2024
+
+Met deze brief informeer ik uw Kamer over de aanpak van verkeersveiligheid. De nieuwe
+richtlijn voor schoolzones wordt in 2027 opgesteld. Gemeenten kunnen in 2026 een aanvraag
+doen.
+
+De Minister van Infrastructuur en Waterstaat,
+K. Smit
+"""
+
+
+def test_a_kamerstuk_edition_of_a_letter():
+    doc = read_structure(KAMERSTUK)
+    assert (doc.kind, doc.date, doc.source, doc.kamerstuk) == (
+        "letter", date(2024, 3, 4), "Wegverkeer", "31 289, nr. 512")
+    assert [(s.name, s.function) for s in doc.signers] == [
+        ("K. Smit", "minister van Infrastructuur en Waterstaat")]
+    (p,) = _found(KAMERSTUK)
+    assert (p.phrase, p.by, p.source, p.kamerstuk) == ("in 2027", "K. Smit", "Wegverkeer",
+                                                       "31 289, nr. 512")
