@@ -84,3 +84,18 @@ def test_sentence_examples_are_judged_as_labelled(example):
         assert p.kind == "event" and p.latest is None
     elif example.phrase:
         assert p.phrase == example.phrase
+
+
+def test_the_time_cue_matches_every_period_word_of_the_deadline_engine():
+    """A sentence without a cue is not given to the engine: every word that can make a time
+    phrase for the engine (a month, season, recess, budget moment, unit, half, weekday,
+    vague or recurring phrase in lang/nl.toml) must hold a cue."""
+    from toezegging.deadline.lexicon import language, rule_words
+
+    kinds = {"MONTH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "UNIT", "HALF", "VAGUE",
+             "RECUR", "WEEKDAY"}
+    words = {w for rule in language("nl").rules for w, token in rule_words(rule)
+             if token.split(":")[0] in kinds}
+    assert words
+    missed = sorted(w for w in words if not RULES.time_cue.search(w))
+    assert not missed, f"add these to [time] cue: {missed}"

@@ -111,6 +111,7 @@ class Rules:
     ministries: tuple[Ministry, ...]
     ministry_aliases: tuple[tuple[re.Pattern, str], ...]  # longest alias first
     # time
+    time_cue: re.Pattern
     weak_time: re.Pattern
     past_after: re.Pattern
     past_before: re.Pattern
@@ -263,6 +264,7 @@ def load_rules(lang: str = "nl") -> Rules:
         titles=tuple(act["titles"]),
         ministries=ministries,
         ministry_aliases=tuple((re.compile(_alias_pattern(a), FLAGS), n) for a, n in aliases),
+        time_cue=c("cue", tm),
         weak_time=c("weak", tm),
         past_after=c("past_after", tm),
         past_before=c("past_before", tm),

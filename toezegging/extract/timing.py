@@ -65,6 +65,8 @@ def find_times(sentence: str, ref: date, rules: Rules | None = None, *,
                search: Callable | None = None, parse: Callable | None = None) -> list[Timing]:
     """Every time phrase of `sentence`, in the order they stand."""
     rules = rules or load_rules()
+    if not rules.time_cue.search(sentence):
+        return []
     engine_search, engine_parse = _engine()
     search = search or engine_search
     parse = parse or engine_parse
@@ -81,8 +83,9 @@ def find_times(sentence: str, ref: date, rules: Rules | None = None, *,
         found.append(_from_window(a, b, sentence[a:b], hit.window, "search"))
         masked = masked[:a] + MASK * (b - a) + masked[b:]
     found = [_correct(t, sentence, ref, rules, parse) for t in found]
-    found += _bare_dates(sentence, found, ref, rules, parse)
-    found += _periods(sentence, found, ref, rules, parse)
+    if any(ch.isdigit() for ch in sentence):
+        found += _bare_dates(sentence, found, ref, rules, parse)
+        found += _periods(sentence, found, ref, rules, parse)
     found += _events(sentence, found, ref, rules, parse)
     found = [_mark_past(t, sentence, rules) for t in found]
     return sorted(found, key=lambda t: t.start)
