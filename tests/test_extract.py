@@ -349,8 +349,11 @@ def test_signature_in_two_columns():
          "van Justitie en Veiligheid,\n\nE.F. de Wit J. van Dam\n",
          [("E.F. de Wit", "minister van Justitie en Veiligheid"),
           ("J. van Dam", "staatssecretaris van Justitie en Veiligheid")]),
+        ("Tekst.\n\nHoogachtend,\n\nDe minister van Justitie en Veiligheid, E.F. de Wit\n",
+         [("E.F. de Wit", "minister van Justitie en Veiligheid")]),
     ],
-    ids=["one-under-the-other", "title-in-lower-case", "name-before-function", "flattened"],
+    ids=["one-under-the-other", "title-in-lower-case", "name-before-function", "flattened",
+         "function-then-name"],
 )
 def test_signature_forms(block, expected):
     assert [(s.name, s.function) for s in signature(block)] == expected

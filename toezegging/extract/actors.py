@@ -177,9 +177,29 @@ def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: 
             if m and m.group("name") and _looks_like_name(m.group("name"), rules) \
                     and not office_start.match(piece):
                 out += [m.group("name").strip(), m.group("function").strip()]
+            elif office_start.match(piece) and (split := _function_then_name(piece, rules)):
+                out += list(split)
             else:
                 out.append(piece)
     return out
+
+
+def _function_then_name(cell: str, rules: Rules) -> tuple[str, str] | None:
+    """"De minister van Justitie en Veiligheid, D.M. van Weel" on one line: (function, name)."""
+    m = re.search(r"\b(?:van|voor)\s+", cell)
+    if not m:
+        return None
+    found = ministry_of(cell[m.end():], rules)
+    if not found:
+        return None
+    end = m.end() + len(found[1])
+    rest = cell[end:].lstrip()
+    if not rest.startswith(","):
+        return None
+    name = rest[1:].strip()
+    if not name or not _looks_like_name(name, rules):
+        return None
+    return cell[:end] + ",", name
 
 
 def _signers_in_rows(rows: list[list[str]], office_start: re.Pattern, rules: Rules) -> list[Actor]:
