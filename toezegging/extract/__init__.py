@@ -17,7 +17,7 @@ once). The words are data: `lang/extract_nl.toml`.
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from .actors import Actor, ActorResolver
@@ -128,6 +128,7 @@ def _analysed(line: Line) -> tuple[str, list[int]]:
 
 
 def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
+    """The best (time phrase, judgement) of one sentence, with the text judged; or None."""
     analysed, where = _analysed(line)
     stripped = analysed.rstrip().rstrip("\"”’)»" + MASK)
     if stripped.endswith("?") or rules.quoted.search(analysed):
@@ -145,9 +146,10 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
             main = next((p for p in parts if p.group == ctx.group and p.kind in ("main", "cont")),
                         None)
             if main is not None:
-                ctx = context(masked, parts, main.start, rules)
-                ctx = type(ctx)(ctx.kind, ctx.text, ctx.start, ctx.end, ctx.group,
-                                ctx.features - {"conditional"})
+                # "Wanneer het onderzoek is afgerond, informeer ik ...": the event is the time
+                # of the main clause's promise, not a condition on it
+                governed = context(masked, parts, main.start, rules)
+                ctx = replace(governed, features=governed.features - {"conditional"})
         verdict = judge(analysed, t, ctx, ref, rules)
         if not (doc.by_government or line.speaker) and not _names_government(verdict):
             continue

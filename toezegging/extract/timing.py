@@ -105,9 +105,10 @@ def _overlaps(a: int, b: int, found: list[Timing]) -> bool:
 def _correct(t: Timing, sentence: str, ref: date, rules: Rules, parse: Callable) -> Timing:
     """'laat in de eerste helft van 2023' where 'laat' is the verb: read without it; "voor
     het commissiedebat van 18 april": read with the meeting."""
-    meeting = rules.meeting.search(sentence[max(0, t.start - 80):t.start])
+    window = max(0, t.start - 80)
+    meeting = rules.meeting.search(sentence[window:t.start])
     if meeting:
-        a = t.start - (min(80, t.start) - meeting.start())
+        a = window + meeting.start()
         w = _read(parse, sentence[a:t.end], ref)
         if w is not None and w.latest is not None:
             return _from_window(a, t.end, sentence[a:t.end], w, t.origin)
