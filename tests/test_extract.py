@@ -270,7 +270,8 @@ def test_time_phrases_with_what_the_search_leaves_out():
     (t,) = find_times("De oplevering is december 2022 voorzien.", ref)
     assert (t.text, t.latest, t.origin) == ("december 2022", date(2022, 12, 31), "date")
     (t,) = find_times("De periode november 2022 tot januari 2023 gebruiken we om te testen.", ref)
-    assert (t.earliest, t.latest, t.kind) == (date(2022, 11, 1), date(2022, 12, 31), "period")
+    assert (t.earliest, t.latest, t.kind, t.origin) == (date(2022, 11, 1), date(2022, 12, 31),
+                                                        "month", "period")
     (t,) = find_times("Ik laat in de eerste helft van 2023 berekenen wat dit kost.", ref)
     assert (t.text, t.earliest, t.latest) == ("in de eerste helft van 2023", date(2023, 1, 1),
                                               date(2023, 6, 30))

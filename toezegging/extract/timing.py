@@ -156,7 +156,8 @@ def _periods(sentence, found, ref, rules, parse) -> list[Timing]:
         found = [t for t in found if not (a <= t.start and t.end <= b)]
         if _overlaps(a, b, found):
             continue
-        out.append(Timing(a, b, sentence[a:b], earliest, latest, "period",
+        # no kind of its own in the spec: the kind of its end ("month", "year")
+        out.append(Timing(a, b, sentence[a:b], earliest, latest, last.kind,
                           explanation=f"'{sentence[a:b]}' = {first.earliest:%Y-%m-%d} .. "
                                       f"{latest:%Y-%m-%d}", origin="period"))
     return out
