@@ -221,3 +221,20 @@ def test_a_span_na_event_words_never_gets_a_window_before_its_event_has_a_date(
     assert dated.earliest <= dated.latest and (dated.earliest >= ref or dated.latest < ref)
     offset = Span.iso(w.offset)
     assert dated.latest == add(day, offset)
+
+
+@pytest.mark.parametrize(("sentence", "anchor"), [
+    ("Wanneer het onderzoek is afgerond zal ik uw Kamer informeren.", "het onderzoek is afgerond"),
+    ("Zodra het onderzoek afgerond is ontvangt u de resultaten.", "het onderzoek afgerond is"),
+    ("Nadat de gemeenten hebben gereageerd stuur ik de Kamer een brief.",
+     "de gemeenten hebben gereageerd"),
+    ("Once the review is published we will inform the House.", "the review is published"),
+])
+def test_an_event_clause_ends_with_its_verbs(sentence, anchor):
+    found = search(sentence, date(2024, 1, 26))
+    assert found.window.kind == "event" and found.window.anchor == anchor
+
+
+def test_together_with_people_is_no_event():
+    assert search("Wij danken de indiener, die samen met collega-Kamerleden dit onderwerp "
+                  "agendeert.", date(2026, 6, 10)) is None

@@ -124,16 +124,14 @@ def _moment(day: date, hour: int = 10) -> datetime:
 def add_from_letter(session, text: str) -> list:
     """Every promise the extractor finds in the letter, added as `extract --yes` would."""
     from .extract import find_promises
-    from .promises import Draft, add_promise, prepare
+    from .promises import add_promise, from_proposal
 
     added = []
     for p in find_promises(text, LETTER_DATE):
-        draft = Draft(text=p.sentence, deadline=p.phrase, reference=LETTER_DATE,
-                      open_ended=p.latest is None,
-                      fields={"by": p.by, "function": p.function, "ministry": p.ministry,
-                              "source": LETTER_SOURCE, "tags": LETTER_TAGS, "owner": OWNER})
-        promise = prepare(draft, today=MOMENT.date(), now=_moment(LETTER_DATE))
-        promise.hedged = promise.hedged or p.hedged  # "verwacht ... te kunnen delen"
+        promise = from_proposal(p, reference=LETTER_DATE, today=MOMENT.date(),
+                                now=_moment(LETTER_DATE),
+                                fields={"source": LETTER_SOURCE, "tags": LETTER_TAGS,
+                                        "owner": OWNER})
         added.append(add_promise(session, promise))
     return added
 

@@ -379,3 +379,26 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
         "deleted_at": _iso(p.deleted_at),
         "history": [change_to_dict(c) for c in changes],
     }
+
+
+def from_proposal(p, *, reference: date, fields: dict, today: date, now: datetime,
+                  deadline: str | None = None, text: str | None = None) -> Promise:
+    """A promise found by the extractor (a `Proposal`), prepared as `extract` adds it:
+    its text, who made it, and its window as read in its sentence (the sentence may hedge
+    where the phrase does not; the extractor reads "laat" as a verb, or a period the phrase
+    alone cannot give). `deadline` and `text` are the user's edits, if any."""
+    draft = Draft(text=text or p.text or p.sentence, deadline=deadline or p.phrase,
+                  reference=reference, open_ended=p.latest is None,
+                  fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields})
+    return prepare_proposal(p, draft, today=today, now=now)
+
+
+def prepare_proposal(p, draft: "Draft", *, today: date, now: datetime) -> Promise:
+    """`prepare` for a (possibly edited) draft of a proposal, keeping what the extractor
+    read in the sentence when the phrase was not changed."""
+    promise = prepare(draft, today=today, now=now)
+    promise.hedged = promise.hedged or p.hedged
+    if draft.deadline == p.phrase and not promise.open_ended and p.latest is not None:
+        promise.earliest, promise.latest, promise.kind = p.earliest, p.latest, p.kind
+        promise.explanation = p.explanation or promise.explanation
+    return promise

@@ -1,5 +1,6 @@
-"""`toezegging extract FILE`: propose the promises in a letter or report, and add the
-ones the user accepts (or all with --yes) to the register."""
+"""`toezegging extract FILE`: propose the promises in a letter, in answers to Kamervragen
+or in a debate report, and add the ones the user accepts (or all with --yes) to the
+register."""
 
 import json
 import sys
@@ -10,6 +11,9 @@ import click
 from ..errors import InvalidInput, UnreadableDeadline
 from .context import Context
 from .promises import DATE, window_text
+
+CHOICES = {"a": "a", "accept": "a", "y": "a", "yes": "a", "e": "e", "edit": "e",
+           "s": "s", "skip": "s", "n": "s", "no": "s", "q": "q", "quit": "q"}
 
 
 class _Progress:
@@ -35,39 +39,42 @@ def _show(i: int, n: int, p) -> None:
     a, b = p.span
     marked = click.style(p.sentence[a:b], bold=True, underline=True)
     sentence = p.sentence[:a] + marked + p.sentence[b:]
-    click.echo(f"\n[{i}/{n}] {sentence}")
+    where = f" (answer {p.question})" if p.question else ""
+    click.echo(f"\n[{i}/{n}]{where} {sentence}")
     hedge = ", hedged" if p.hedged else ""
     click.echo(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})")
     who = p.by or "?"
     if p.function and p.function != p.by:
         who += f" ({p.function})"
-    click.echo(f"      by: {who}; ministry: {p.ministry or '?'}")
+    click.echo(f"      by: {who}; ministry: {p.ministry or '?'}; confidence {p.confidence:.2f}")
 
 
 def _draft(p, ref, fields: dict):
     from ..promises import Draft
 
     return Draft(
-        text=p.sentence, deadline=p.phrase, reference=ref, open_ended=p.latest is None,
+        text=p.text or p.sentence, deadline=p.phrase, reference=ref, open_ended=p.latest is None,
         fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields},
     )
 
 
 def _prepare(ctx: Context, p, draft):
-    from ..promises import prepare
+    from ..promises import prepare_proposal
 
-    promise = prepare(draft, today=ctx.today, now=ctx.now)
-    # The sentence may hedge where the phrase does not ("verwacht ... te kunnen delen").
-    promise.hedged = promise.hedged or p.hedged
-    return promise
+    return prepare_proposal(p, draft, today=ctx.today, now=ctx.now)
+
+
+def _ask(label: str, default: str) -> str:
+    return click.prompt(label, default=default)
 
 
 def _edit(ctx: Context, p, draft):
-    draft.text = click.prompt("  text", default=draft.text)
-    draft.fields["by"] = click.prompt("  by", default=draft.fields.get("by") or "") or None
-    draft.fields["ministry"] = (
-        click.prompt("  ministry", default=draft.fields.get("ministry") or "") or None
-    )
+    draft.text = _ask("  text", draft.text)
+    old = (draft.fields.get("by"), draft.fields.get("ministry"))
+    draft.fields["by"] = _ask("  by", draft.fields.get("by") or "") or None
+    draft.fields["ministry"] = _ask("  ministry", draft.fields.get("ministry") or "") or None
+    if (draft.fields["by"], draft.fields["ministry"]) != old:
+        draft.fields["function"] = None  # the old function names the old minister
     from .. import ministries
 
     if note := ministries.unknown_note(draft.fields["ministry"]):
@@ -75,7 +82,7 @@ def _edit(ctx: Context, p, draft):
     from ..promises import EventWithoutDate
 
     while True:
-        draft.deadline = click.prompt("  deadline", default=draft.deadline)
+        draft.deadline = _ask("  deadline", draft.deadline)
         draft.open_ended = False
         try:
             return _prepare(ctx, p, draft)
@@ -86,64 +93,83 @@ def _edit(ctx: Context, p, draft):
             click.echo(f"  {e.message}", err=True)
 
 
+def _choose() -> str:
+    """Accept, edit, skip or quit; anything else (a typo) asks again."""
+    while True:
+        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default="a",
+                              show_default=True).strip().lower()
+        if answer in CHOICES:
+            return CHOICES[answer]
+        click.echo(f"  '{answer}' is not one of a, e, s, q; try again.", err=True)
+
+
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--date", "ref", type=DATE,
-              help="The letter's or debate's date, the reference of its time phrases. "
-                   "Default: the 'Datum' line of the letter.")
+              help="The document's date, the reference of its time phrases. Default: the "
+                   "'Datum' line of the letter, or the day answers to Kamervragen were received.")
 @click.option("--yes", is_flag=True, help="Add every proposal without asking.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the proposals as a JSON list and add nothing "
                    "(with --yes: add them and print the promises added).")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+              help="Leave out proposals below this confidence (0..1). Default: 0.5.")
 @click.option("--owner", help="E-mail address that gets the reminders of the promises added.")
 @click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
-@click.option("--source", help="Where the promises were made. Default: the file's name.")
-@click.option("--events", is_flag=True,
-              help="Also propose promises tied to an event without a date (stored open-ended).")
+@click.option("--source",
+              help="Where the promises were made. Default: the document's subject (and its "
+                   "Kamerstuk number), as the document gives it.")
+@click.option("--events/--no-events", default=True, show_default=True,
+              help="Propose promises tied to an event without a date "
+                   "('Wanneer dit onderzoek is afgerond ...'), stored open-ended.")
 @click.pass_obj
-def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, events):
-    """Find the promises in a letter or debate report (.txt, .pdf, .docx, .html).
+def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, tags, source,
+            events):
+    """Find the promises in a letter, answers to Kamervragen or a debate report
+    (.txt, .pdf, .docx, .html).
 
-    Each proposal shows the sentence, its time phrase and window, and who promised it;
-    accept, edit or skip it. Promises already in the register are left out.
+    Each proposal shows the sentence, its time phrase and window, who promised it, and in
+    answers to Kamervragen the question it answers; accept, edit or skip it. Promises
+    already in the register are left out. Ctrl-C keeps the ones accepted so far.
 
         toezegging extract kamerbrief.pdf --date 2026-06-10
     """
-    from ..extract import find_promises, read_document
+    from ..extract import find_promises, read_document, read_structure
     from ..extract.dedup import unique
-    from ..extract.letterdate import letter_date
-    from ..promises import add_promise, check_reference
+    from ..promises import add_promise, check_fields, check_reference
     from .promises import _as_dict, _session
 
     text = read_document(file)
+    doc = read_structure(text)
     if ref is None:
-        ref = letter_date(text)
+        ref = doc.date
         if ref is None:
             raise InvalidInput(
                 f"cannot tell the date of {file.name}; give it with --date YYYY-MM-DD "
-                "(the day of the letter or debate)."
+                "(the day of the letter, of the answers or of the debate)."
             )
         if not as_json:
-            click.echo(f"Letter dated {ref.isoformat()} (use --date to change).", err=True)
+            click.echo(f"Document dated {ref.isoformat()} (use --date to change).", err=True)
     check_reference(ref, ctx.today)
-    fields = {"source": source or file.name, "tags": list(tags), "owner": owner}
-    from ..promises import check_fields
-
-    check_fields({k: v for k, v in fields.items() if k != "source"})
+    fields = {"source": source or doc.source_on(ref), "kamerstuk": None if source else doc.kamerstuk,
+              "tags": list(tags), "owner": owner}
+    check_fields({k: v for k, v in fields.items() if k not in ("source", "kamerstuk")})
 
     progress = _Progress(f"Reading {file.name}", sys.stderr.isatty() and len(text) > 100_000)
     try:
-        proposals = find_promises(text, ref, include_events=events, progress=progress)
+        proposals = find_promises(text, ref, document=doc, include_events=events,
+                                  min_confidence=min_confidence, progress=progress)
     finally:
         progress.close()
 
+    interrupted = False
     with _session(ctx) as session:
         from sqlmodel import select
 
         from ..model import Promise
 
         known = session.exec(select(Promise.text)).all()
-        fresh = unique(proposals, key=lambda p: p.sentence, seen=known)
+        fresh = unique(proposals, key=lambda p: p.text or p.sentence, seen=known)
         skipped = len(proposals) - len(fresh)
 
         if as_json and not yes:
@@ -168,15 +194,16 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
                     click.echo(f"Left out: {e.message} ({p.sentence[:60]})", err=True)
                 continue
             _show(i, len(fresh), p)
-            choice = click.prompt(
-                "  [a]ccept, [e]dit, [s]kip, [q]uit",
-                type=click.Choice(["a", "e", "s", "q"]), default="a", show_choices=False,
-            )
-            if choice == "q":
+            try:
+                choice = _choose()
+                if choice == "q":
+                    break
+                if choice == "s":
+                    continue
+                accepted.append(_edit(ctx, p, draft) if choice == "e" else _prepare(ctx, p, draft))
+            except click.exceptions.Abort:
+                interrupted = True
                 break
-            if choice == "s":
-                continue
-            accepted.append(_edit(ctx, p, draft) if choice == "e" else _prepare(ctx, p, draft))
 
         added = [add_promise(session, promise) for promise in accepted]
         if as_json:
@@ -185,5 +212,10 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
             return
         for a in added:
             click.echo(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}")
-        if not added:
+        if interrupted:
+            click.echo(f"\nInterrupted: the {len(added)} promise(s) accepted before are stored; "
+                       "the rest was not added.", err=True)
+        elif not added:
             click.echo("Nothing added.")
+    if interrupted:
+        raise click.exceptions.Exit(130)

@@ -193,19 +193,14 @@ def _event_end(tokens, c: int, sentence: str, lang: str, clause: bool) -> int | 
     """
     n = len(tokens)
     j = c + 1
-    if clause:
-        end = None
-        while j < n and j <= c + CLAUSE_WORDS and tokens[j].kind not in TIME \
-                and tokens[j].kind not in ("SEP", "EVENT"):
-            if tokens[j].kind == "WORD":
-                end = j + 1
-            j += 1
-        return end
     rules = _np_rules(lang)
     joiners = rules["joiners"]
 
     def word(i):
         return sentence[tokens[i].start:tokens[i].end].lower()
+
+    if clause:
+        return _clause_end(tokens, c, word, rules)
 
     def opening(i):
         while i < n and tokens[i].kind in OPENING and word(i) not in joiners:
@@ -230,6 +225,37 @@ def _event_end(tokens, c: int, sentence: str, lang: str, clause: bool) -> int | 
     return end
 
 
+def _clause_end(tokens, c: int, word, rules: dict) -> int | None:
+    """Where an event clause after a conjunction ends: at a separator, a time phrase or
+    another link, or where its verbs end: an auxiliary with its participle ("zodra het
+    onderzoek is afgerond | zal ik ...", "nadat de Kamer heeft gestemd | stuur ik ...",
+    "zodra het onderzoek afgerond is | ...")."""
+    n = len(tokens)
+    end = None
+    j = c + 1
+    while j < n and j <= c + CLAUSE_WORDS and tokens[j].kind not in TIME \
+            and tokens[j].kind not in ("SEP", "EVENT"):
+        if tokens[j].kind == "WORD":
+            end = j + 1
+            if end > c + 2 and word(j) in rules["auxiliaries"]:
+                after = j + 1
+                if after < n and tokens[after].kind == "WORD" and _participle(word(after), rules):
+                    return after + 1  # "is afgerond"
+                if _participle(word(j - 1), rules):
+                    return end  # "afgerond is"
+        j += 1
+    return end
+
+
+def _participle(w: str, rules: dict) -> bool:
+    """A past participle by its shape (data): "afgerond", "vastgesteld", "aangenomen"
+    (with "ge" inside), "besloten", "verschenen" (with an unstressed prefix)."""
+    if not w.endswith(rules["participle"]):
+        return False
+    return any(m in w[:-1] for m in rules["participle_marks"]) \
+        or w.startswith(rules["participle_prefixes"])
+
+
 def _goes_on(prev: str, nxt: str, rules: dict) -> bool:
     """Does the noun phrase go on from `prev` to the next word `nxt`?"""
     if nxt in rules["stop"]:
@@ -251,5 +277,9 @@ def _np_rules(lang: str) -> dict:
             "not_modifier": tuple(s.get("event_modifier_exceptions", [])) or ("\0",),
             "compounds": bool(s.get("event_compounds", False)),
             "stop": set(s.get("event_stop", [])),
+            "auxiliaries": set(s.get("event_clause_auxiliaries", [])),
+            "participle": tuple(s.get("event_participle_endings", [])) or ("\0",),
+            "participle_marks": tuple(s.get("event_participle_marks", [])),
+            "participle_prefixes": tuple(s.get("event_participle_prefixes", [])) or ("\0",),
         }
     return _NP[lang]

@@ -1,29 +1,44 @@
-"""Cleaning extracted text into paragraphs: rejoin broken lines, drop furniture and
-footnote markers, split headings that extraction ran into a sentence, mend broken words.
+"""Cleaning extracted text into paragraphs: drop furniture and footnotes, rejoin broken
+lines, drop footnote markers, split headings that extraction ran into a sentence, mend
+broken words.
 
 `clean(text)` returns the paragraphs ("blocks") in order; a block boundary is always a
-sentence boundary. Everything here is text in, text out.
+sentence boundary. Everything here is text in, text out. The text of a block stays as the
+document has it (the proposal quotes it); `mend` gives the copy the judgement reads, with
+words rejoined across a typesetter's hyphen ("geïnfor- meerd").
 """
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from .rules import Rules, load_rules
 
 BULLET = re.compile(r"^(?:[•·▪◦●○■*]|[-–](?=\s+[A-ZÀ-Ý]))\s*")
-TERMINAL = re.compile(r"[.!?:;][\"”’)\]]*$")
+TERMINAL = re.compile(r"[.!?:;][\"”’)\]»]*$")
 WORD_START_LOWER = re.compile(r"^[a-zà-ÿ(\[‘'\"“0-9,;%€]")
 _PUNCT_IN_TOKEN = re.compile(r"[.,;:!?()\[\]\"“”‘’]")
 _ALPHA = re.compile(r"^[A-Za-zÀ-ÿ]+$")
 _SINGLE_WORDS = {"u", "a", "e", "o", "i", "y"}
 
 
-def clean(text: str, rules: Rules | None = None) -> list[str]:
+def clean(text: str, rules: Rules | None = None,
+          breaks: Callable[[str], bool] | None = None) -> list[str]:
+    """The paragraphs of `text`. `breaks(line)` marks lines that always start a paragraph
+    (the labels "Vraag 3", "Antwoord 3" of answers to Kamervragen). Pages are separated
+    by form feeds, as the PDF reader and pdftotext give them."""
     rules = rules or load_rules()
-    text = strip_inline(text, rules)
-    lines = [ln.strip() for ln in text.splitlines()]
-    lines = ["" if is_furniture(ln, rules) else ln for ln in lines]
-    blocks = join_lines(lines)
+    pages = [strip_inline(p, rules) for p in text.split("\f")]
+    pages_lines = [
+        ["" if is_furniture(ln, rules) else ln for ln in (x.strip() for x in p.splitlines())]
+        for p in pages
+    ]
+    if len(pages_lines) > 1:
+        lines = drop_page_footnotes(pages_lines, rules)
+    else:
+        lines = drop_footnote_lines(pages_lines[0], rules)
+    lines = cut_footnote_section(lines, rules)
+    blocks = join_lines(lines, breaks)
     out: list[str] = []
     for block in blocks:
         block = strip_footnote_markers(block, rules)
@@ -32,7 +47,7 @@ def clean(text: str, rules: Rules | None = None) -> list[str]:
 
 
 def strip_inline(text: str, rules: Rules) -> str:
-    text = text.replace("\f", "\n").replace("\t", " ").replace("\xa0", " ").replace("\xad", "")
+    text = text.replace("\t", " ").replace("\xa0", " ").replace("\xad", "")
     for pattern in rules.furniture_inline:
         text = pattern.sub("", text)
     return text
@@ -42,6 +57,92 @@ def is_furniture(line: str, rules: Rules) -> bool:
     return bool(line) and any(p.match(line) for p in rules.furniture_lines)
 
 
+# ----------------------------------------------------------------------------- footnotes
+
+def cut_footnote_section(lines: list[str], rules: Rules) -> list[str]:
+    """Everything from a 'Voetnoten' heading (or a rule of dashes) in the second half of
+    the text on is footnotes."""
+    for i in range(len(lines) // 2, len(lines)):
+        if lines[i] and any(p.match(lines[i]) for p in rules.footnote_sections):
+            return lines[:i]
+    return lines
+
+
+_REFERENCE = re.compile(
+    r"https?:|www\.|\bkamerstuk|\baanhangsel|\bhandelingen\b|\bnr\.|\bdoi\b|\bisbn\b|"
+    r"\(\d{4}\)|\b(19|20)\d\d\b|«|\bzie\b|\bp\.\s*\d|\|", re.IGNORECASE)
+
+
+def drop_page_footnotes(pages: list[list[str]], rules: Rules) -> list[str]:
+    """The lines of all pages without the footnotes at the foot of each: the last lines of
+    a page from one that starts with the next footnote number (a number that stood as a
+    marker in the page's text before it), the numbers after it counting up."""
+    out: list[str] = []
+    expected = 1
+    for lines in pages:
+        cut = len(lines)
+        for i, line in enumerate(lines):
+            m = rules.footnote_line.match(line) if line else None
+            if not m or not expected <= int(m.group("n")) <= expected + 20:
+                continue
+            body = " ".join(lines[:i])
+            if not _marker_before(m.group("n"), body):
+                continue
+            numbers = [int(x.group("n")) for x in map(rules.footnote_line.match, lines[i:]) if x]
+            if all(b > a for a, b in zip(numbers, numbers[1:], strict=False)):
+                cut = i
+                expected = numbers[-1] + 1
+                break
+        out.extend(lines[:cut])
+        out.append("")
+    return out
+
+
+def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
+    """Footnotes in a text without pages ("3 Kamerstuk 29 383, nr. 406." between the lines):
+    a line that starts with the next footnote number, where that number stood as a marker
+    in the text before it, and that reads as a reference; with the reference lines that
+    continue it."""
+    out: list[str] = []
+    expected = 1
+    seen: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = rules.footnote_line.match(line) if line else None
+        if (
+            m and expected <= int(m.group("n")) <= expected + 20
+            and _REFERENCE.search(line)
+            and _marker_before(m.group("n"), " ".join(seen[-40:]), strict=True)
+        ):
+            expected = int(m.group("n")) + 1
+            i += 1
+            extra = 0
+            while i < len(lines) and lines[i] and extra < 3:
+                nxt = rules.footnote_line.match(lines[i])
+                if nxt and int(nxt.group("n")) == expected:
+                    break
+                if not (_REFERENCE.search(lines[i]) or lines[i][:1].islower()):
+                    break
+                i += 1
+                extra += 1
+            continue
+        out.append(line)
+        seen.append(line)
+        i += 1
+    return out
+
+
+def _marker_before(n: str, text: str, strict: bool = False) -> bool:
+    """Whether footnote number `n` stands as a marker in `text` ("ADR. 2", "nodig.12",
+    "bekend?1", "beleidsreactie6"; not strict: also "uit 2022 4 waaruit")."""
+    if strict:
+        return bool(re.search(rf"(?:[a-zà-ÿ»”’\")]|[.?!,;:]\s?){n}(?![\d\w])", text))
+    return bool(re.search(rf"(?:[a-zà-ÿ»”’\").?!,;:]|[\wà-ÿ] ){n}(?!\d)", text))
+
+
+# ----------------------------------------------------------------------------- lines
+
 def _typical_length(lines: list[str]) -> float:
     lengths = sorted(len(x) for x in lines if len(x) >= 20)
     if not lengths:
@@ -49,7 +150,7 @@ def _typical_length(lines: list[str]) -> float:
     return float(lengths[int(0.8 * (len(lengths) - 1))])
 
 
-def join_lines(lines: list[str]) -> list[str]:
+def join_lines(lines: list[str], breaks: Callable[[str], bool] | None = None) -> list[str]:
     """Paragraphs from lines: a PDF's broken lines are rejoined; a heading or bullet stays apart.
 
     Where each line is a whole paragraph (a Word or HTML text), a line without a full stop
@@ -59,21 +160,26 @@ def join_lines(lines: list[str]) -> list[str]:
     paragraph_lines = typical > 200
     blocks: list[list[str]] = []
     blank_before = True
+    label_before = False
     for line in lines:
         if not line:
             blank_before = True
             continue
         line = re.sub(r"\s+", " ", line)
-        if not blocks or BULLET.match(line):
+        is_break = bool(breaks and breaks(line))
+        if not blocks or BULLET.match(line) or is_break or label_before:
             blocks.append([line])
             blank_before = False
+            label_before = is_break and len(line.split()) <= 6
             continue
         prev = blocks[-1][-1]
         starts_lower = bool(WORD_START_LOWER.match(line))
         if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and not prev.endswith(" -"):
             first = line.split(" ", 1)[0]
-            if first in ("en", "of"):
+            if first in ("en", "of", "tot"):
                 blocks[-1].append(" " + line)
+            elif _soft_hyphen(prev, line):
+                blocks[-1][-1] = prev[:-1] + line
             else:
                 blocks[-1][-1] = prev + line
             blank_before = False
@@ -92,15 +198,23 @@ def join_lines(lines: list[str]) -> list[str]:
     return [re.sub(r"\s+", " ", "".join(b)).strip() for b in blocks]
 
 
+def _soft_hyphen(prev: str, line: str) -> bool:
+    """'geïnfor-' + 'meerd': a word broken by the typesetter (both sides lower case, the
+    piece before longer than an abbreviation such as 'hbo-')."""
+    piece = re.search(r"(\w+)-$", prev)
+    return bool(piece) and len(piece.group(1)) > 3 and piece.group(1).islower() and line[:1].islower()
+
+
 def _block_is_short_bullet(block: list[str]) -> bool:
     return bool(BULLET.match(block[0])) and sum(len(x) for x in block) < 300
 
 
 # ----------------------------------------------------------------------------- markers
 
-_AFTER_STOP = re.compile(r"(?<=[.!?;:])([\"”’)]?)\s?(\d{1,2})(?=\s+[A-ZÀ-Ý(‘“\"])")
-_GLUED = re.compile(r"(?<=[a-zà-ÿ]{3})\d{1,2}(?=[\s.,;:)]|$)")
-_AFTER_QUOTE = re.compile(r"(?<=[’”])\s\d{1,2}(?=\s+[a-zà-ÿ])")
+_AFTER_STOP = re.compile(r"(?<=[.!?;:])([\"”’)»]?)\s?(\d{1,2})(?=\s+[A-ZÀ-Ý(‘“\"«])")
+_GLUED = re.compile(r"(?<=[a-zà-ÿ)»”]{3})\d{1,2}(?=[\s.,;:)]|$)")
+_AFTER_QUOTE = re.compile(r"(?<=[’”»?])\s?\d{1,2}(?=\s+[a-zà-ÿA-ZÀ-Ý]|$)")
+_END = re.compile(r"(?<=[.!?])\d{1,2}$")
 
 
 def strip_footnote_markers(block: str, rules: Rules) -> str:
@@ -114,7 +228,8 @@ def strip_footnote_markers(block: str, rules: Rules) -> str:
 
     block = _AFTER_STOP.sub(after_stop, block)
     block = _GLUED.sub("", block)
-    return _AFTER_QUOTE.sub("", block)
+    block = _AFTER_QUOTE.sub("", block)
+    return _END.sub("", block)
 
 
 def split_run_in_heading(block: str, rules: Rules) -> list[str]:
@@ -123,7 +238,8 @@ def split_run_in_heading(block: str, rules: Rules) -> list[str]:
     if not tokens or not tokens[0][:1].isupper():
         return [block]
     for j, tok in enumerate(tokens[: rules.heading_max_words + 1]):
-        if j and tok in rules.starters and re.search(r"[a-zà-ÿ]$", tokens[j - 1]):
+        if j and tok in rules.starters and re.search(r"[a-zà-ÿ]$", tokens[j - 1]) \
+                and tokens[j - 1].lower() not in rules.name_titles:
             if j + 1 < len(tokens):
                 return [" ".join(tokens[:j]), " ".join(tokens[j:])]
         if _PUNCT_IN_TOKEN.search(tok):
@@ -168,3 +284,23 @@ def mend_broken_words(blocks: list[str]) -> list[str]:
             result.append(tok)
         out.append(" ".join(result))
     return out
+
+
+# ----------------------------------------------------------------------------- the judged copy
+
+_HYPHEN_BREAK = re.compile(r"(?<=[a-zà-ÿ]{3})- (?=[a-zà-ÿ]{2,})(?!(?:en|of|tot|als|dan|en/of)\b)")
+
+
+def mend(text: str) -> tuple[str, list[int]]:
+    """The copy of `text` the judgement reads ('geïnfor- meerd' -> 'geïnformeerd'), and for
+    each of its characters the offset of that character in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _HYPHEN_BREAK.finditer(text):
+        out.append(text[pos:m.start()])
+        where.extend(range(pos, m.start()))
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(out), where

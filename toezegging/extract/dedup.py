@@ -38,15 +38,39 @@ def same_text(a: str, b: str) -> bool:
 
 
 def unique(items: Iterable[T], key: Callable[[T], str], seen: Iterable[str] = ()) -> list[T]:
-    """The items whose text is not the same as an earlier item's or one in `seen`."""
-    known = [normalise(s) for s in seen]
-    exact = set(known)
+    """The items whose text is not the same as an earlier item's or one in `seen`.
+
+    The same as comparing each with every earlier one by `same_text`, but fuzzy matching
+    only runs between texts whose numbers agree (`same_text` requires that), so a long
+    document with many proposals stays fast."""
+    known: list[str] = []
+    exact: set[str] = set()
+    by_digits: dict[str, list[str]] = {}
+    joined = ""  # every known text, separated, to find one that holds a new one
+
+    def add(k: str) -> None:
+        nonlocal joined
+        exact.add(k)
+        known.append(k)
+        by_digits.setdefault(_DIGITS.sub("", k), []).append(k)
+        joined += "\x00" + k
+
+    def same(k: str) -> bool:
+        if k in exact:
+            return True
+        if len(k) >= MIN_CONTAINED and k in joined:
+            return True  # a known text holds this one
+        if any(len(o) >= MIN_CONTAINED and len(o) <= len(k) and o in k for o in known):
+            return True  # this one holds a known text
+        return any(same_text(k, o) for o in by_digits.get(_DIGITS.sub("", k), ()))
+
+    for s in seen:
+        add(normalise(s))
     out = []
     for item in items:
         k = normalise(key(item))
-        if k in exact or any(same_text(k, other) for other in known):
+        if same(k):
             continue
-        exact.add(k)
-        known.append(k)
+        add(k)
         out.append(item)
     return out

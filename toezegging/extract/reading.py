@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..errors import InvalidInput
+from .rules import load_rules
 
 KINDS = ("text", "pdf", "docx", "html")
 
@@ -53,23 +54,47 @@ def decode(raw: bytes) -> str:
 # ----------------------------------------------------------------------------- PDF
 
 def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The text of a PDF, its pages separated by form feeds. pypdf's own complaints about a
+    font or a damaged table are not shown: the user sees our message or the text."""
+    import logging
+    import warnings
 
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logger = logging.getLogger("pypdf")  # its modules log font and xref complaints
+    level = logger.level
+    logger.setLevel(logging.ERROR + 10)
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InvalidInput(f"{path} is a PDF with a password; save an unlocked copy first.")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError) as e:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(path)
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except (PyPdfError, NotImplementedError, ValueError, TypeError):
+                    opened = 0
+                if not opened:
+                    raise InvalidInput(
+                        f"{path} is a PDF with a password; save an unlocked copy first "
+                        "(or save it as plain text)."
+                    )
+            pages = [page.extract_text() or "" for page in reader.pages]
+    except InvalidInput:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            NotImplementedError, RecursionError, OSError, AssertionError, ZeroDivisionError) as e:
+        detail = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
         raise InvalidInput(
-            f"cannot read {path} as a PDF ({e}); save it again as PDF or as plain text."
+            f"cannot read {path} as a PDF ({detail}); save it again as PDF or as plain text."
         ) from None
+    finally:
+        logger.setLevel(level)
     if not any(p.strip() for p in pages):
         raise InvalidInput(
             f"{path} holds no text (a scanned PDF?); run it through OCR or give a text copy."
         )
-    return "\n".join(drop_repeated_furniture(pages))
+    return "\f".join(drop_repeated_furniture(pages))
 
 
 def _furniture_key(line: str) -> str:
@@ -86,13 +111,19 @@ def drop_repeated_furniture(pages: list[str], edge: int = 3) -> list[str]:
         keys = {_furniture_key(x) for x in lines[:edge] + lines[-edge:] if x.strip()}
         counts.update(keys)
     repeated = {k for k, n in counts.items() if n >= max(2, len(pages) // 2)}
+    rules = load_rules()
+
+    def label(line: str) -> bool:
+        # "Vraag 6" and "Antwoord 6" often stand at the top or foot of a page: text, not furniture
+        return bool(rules.question.match(line) or rules.answer.match(line))
+
     out = []
     for lines in split:
         n = len(lines)
         kept = [
             x
             for i, x in enumerate(lines)
-            if not ((i < edge or i >= n - edge) and _furniture_key(x) in repeated)
+            if not ((i < edge or i >= n - edge) and _furniture_key(x) in repeated and not label(x))
         ]
         out.append("\n".join(kept))
     return out

@@ -1,0 +1,241 @@
+"""A sentence in clauses, so that a time phrase is judged with the verb it belongs to.
+
+No parser: commas, semicolons and the words that open a clause (`[clauses]` in
+`lang/extract_nl.toml`) cut the sentence into pieces. A piece is a main clause (or a part
+of one, "cont"), or a subordinate clause of a kind: relative, conditional, temporal,
+purpose, reason, interjection ("zoals toegezegd"), complement ("Ik verwacht dat ...").
+Inside a piece, "om ... te <verb>" is marked as an intention, a target or a purpose by
+the word before it.
+
+`context(sentence, pieces, pos)` gives what the judgement reads for a time phrase at
+`pos`: the text of its clause (a main clause with all its parts, a complement with the
+verb that governs it) and the clause's kind.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .rules import Rules, load_rules
+
+_TOKEN = re.compile(r"[^\s,;:()]+|[,;:()]")
+_SUBORDINATE = ("relative", "conditional", "temporal", "purpose", "reason", "interjection")
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+    kind: str  # main, cont, relative, conditional, temporal, purpose, reason, interjection, complement
+    group: int  # the main clause this piece belongs to or governs
+    governor: str = ""  # for a complement: the words before "dat"
+
+
+@dataclass(frozen=True)
+class Context:
+    kind: str  # the clause's kind (for a main clause: "main")
+    text: str  # what the judgement reads
+    start: int  # the clause's own piece in the sentence
+    end: int
+    group: int
+    features: frozenset[str] = field(default_factory=frozenset)  # purpose, target, ...
+    # where the clause names no subject of its own, the words that may: the noun a relative
+    # clause hangs on, the clause that governs a complement ("De staatssecretaris geeft aan
+    # dat ...")
+    subject_hint: str = ""
+
+
+def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
+    rules = rules or load_rules()
+    out: list[Piece] = []
+    group = 0
+    start = 0
+    kind = _opening_kind(sentence, 0, rules) or "main"
+    depth = 0
+    for m in _TOKEN.finditer(sentence):
+        tok = m.group(0)
+        if tok == "(":
+            depth += 1
+            continue
+        if tok == ")":
+            depth = max(0, depth - 1)
+            continue
+        if depth:
+            continue
+        if tok in ",;:":
+            if sentence[start:m.start()].strip():
+                out.append(Piece(start, m.start(), kind, group))
+            start = m.end()
+            while start < len(sentence) and sentence[start].isspace():
+                start += 1
+            nxt = _opening_kind(sentence, start, rules)
+            if tok in ";:" or nxt == "new-main":
+                group += 1
+                kind = "main"
+            elif nxt:
+                kind = nxt
+            else:
+                kind = "cont" if any(p.group == group and p.kind in ("main", "cont") for p in out) \
+                    else "main"
+            continue
+        low = tok.lower()
+        if sentence[start:m.start()].strip() and low in ("en", "maar", "of") and rules.new_subject.match(
+            sentence[m.end():].lstrip()
+        ):
+            out.append(Piece(start, m.start(), kind, group))
+            group += 1
+            start, kind = m.start(), "main"
+            continue
+        opened = bool(sentence[start:m.start()].strip())
+        if opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
+            out.append(Piece(start, m.start(), kind, group))
+            start, kind = m.start(), "relative"
+            continue
+        if opened and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
+            before = sentence[start:m.start()]
+            out.append(Piece(start, m.start(), kind, group))
+            if low == "die" or _RELATIVE_DAT.search(before):
+                start, kind = m.start(), "relative"
+            else:
+                start, kind = m.start(), "complement"
+                governor = before.strip()
+                out.append(Piece(-1, -1, "governor", group, governor))
+            continue
+    if start < len(sentence):
+        out.append(Piece(start, len(sentence), kind, group))
+    out = _attach_governors(out)
+    if len(out) == 1 and out[0].kind in _SUBORDINATE:
+        # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
+        out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
+    return _groups_follow(out)
+
+
+_RELATIVE_DAT = re.compile(r"\b(het|dit|een)\s+[\w-]+\s*$", re.IGNORECASE)
+# What follows "dat" or "die" when they open a clause (a subject, an adverb, a preposition),
+# not a noun as in "dat overzicht", "die brief".
+_CLAUSE_NEXT = re.compile(
+    r"\s+(?:(?:de|het|een|door|in|ik|wij|we|er|naar|op|met|voor|dit|deze|al|nog|niet|ook|zo|"
+    r"zelf|u|uw|hij|zij|ze|men|momenteel|nu|binnenkort|bij|na|tot|vanaf|alle|veel|meer|daar|"
+    r"hier|dan|mijn|ons|onze|zijn|haar|hun|geen|sprake|bijvoorbeeld|inmiddels|reeds|pas)\b|"
+    r"(?-i:[A-Z0-9]))", re.IGNORECASE)
+
+
+def _opens_clause(sentence: str, start: int, m: re.Match, rules: Rules) -> bool:
+    """Whether "dat" or "die" opens a clause here (not "die brief", "dat is")."""
+    before = sentence[start:m.start()].rstrip()
+    last = before.rsplit(" ", 1)[-1].lower() if before else ""
+    if not _CLAUSE_NEXT.match(sentence, m.end()):
+        return False
+    if m.group(0).lower() == "die":
+        return bool(last) and last.isalpha() and last not in rules.prepositions and \
+            last not in ("de", "het", "een")
+    return True
+
+
+def _attach_governors(out: list[Piece]) -> list[Piece]:
+    """A complement keeps the words before its "dat" (its governor) for the judgement."""
+    fixed: list[Piece] = []
+    governor = None
+    for p in out:
+        if p.kind == "governor":
+            governor = p.governor
+            continue
+        if p.kind == "complement" and governor is not None:
+            p = Piece(p.start, p.end, p.kind, p.group, governor)
+            governor = None
+        fixed.append(p)
+    return fixed
+
+
+def _groups_follow(out: list[Piece]) -> list[Piece]:
+    """A subordinate clause that opens the sentence ("Zodra ..., wordt ...", "Mocht ..., dan
+    zal ik ...") belongs to the main clause after it."""
+    fixed = []
+    for i, p in enumerate(out):
+        if p.kind in _SUBORDINATE and i == 0:
+            nxt = next((q for q in out[1:] if q.kind in ("main", "cont")), None)
+            if nxt is not None:
+                p = Piece(p.start, p.end, p.kind, nxt.group, p.governor)
+        fixed.append(p)
+    return fixed
+
+
+def _opening_kind(sentence: str, pos: int, rules: Rules) -> str | None:
+    rest = sentence[pos:].lstrip()
+    m = rules.subordinator_re.match(rest)
+    if m:
+        word = re.sub(r"\s+", " ", m.group(0).lower())
+        kind = rules.subordinators.get(word)
+        if word in ("als", "wanneer") and _is_temporal_event(rest):
+            return "temporal"
+        return kind
+    if re.match(r"(?:en|maar|of)\s", rest, re.I) and rules.new_subject.match(rest.split(" ", 1)[1]):
+        return "new-main"
+    if re.match(r"dan\s", rest, re.I):
+        return "cont"
+    return None
+
+
+def _is_temporal_event(rest: str) -> bool:
+    """"Wanneer/als het onderzoek is afgerond": a moment, not a condition."""
+    return bool(re.search(r"\b(afgerond|gereed|klaar|bekend|beschikbaar|verschenen|vastgesteld|"
+                          r"aangenomen|ontvangen|opgeleverd)\b", rest.split(",", 1)[0], re.I))
+
+
+def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = None) -> Context:
+    """What the judgement reads for a time phrase that starts at `pos`."""
+    rules = rules or load_rules()
+    piece = next((p for p in parts if p.start <= pos < p.end), parts[-1])
+    features: set[str] = set()
+    hint = ""
+    om = _om_clause(sentence, piece, pos, rules)
+    if piece.kind in ("main", "cont"):
+        members = [p for p in parts if p.group == piece.group and p.kind in ("main", "cont")]
+        text = " ".join(sentence[p.start:p.end].strip() for p in members)
+        governing = next((p for p in parts if p.group == piece.group and p.kind in _SUBORDINATE
+                          and p.start < members[0].start), None)
+        if governing is not None and governing.kind == "conditional":
+            features.add("conditional")
+        kind = "main"
+    elif piece.kind == "complement":
+        own = sentence[piece.start:piece.end].strip()
+        hint = piece.governor
+        if rules.expect_that.search(piece.governor):
+            text = f"{piece.governor} {own}"  # "Ik verwacht dat ...": the expectation counts
+        else:
+            text = own
+            if rules.report_that.search(piece.governor):
+                features.add("reported")
+        kind = "complement"
+    else:
+        text = sentence[piece.start:piece.end].strip()
+        kind = piece.kind
+        if kind in ("conditional", "purpose", "reason"):
+            features.add(kind)
+        if kind == "relative" and re.match(r"\s*(die|dat)\b", sentence[piece.start:], re.I):
+            hint = " ".join(sentence[:piece.start].split()[-6:])  # the noun it hangs on
+    if om:
+        features.add(om)
+    return Context(kind, text, piece.start, piece.end, piece.group, frozenset(features), hint)
+
+
+def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | None:
+    """"purpose" or "target" when `pos` lies in an "om ... te <verb>" clause of its piece
+    that is not an intention ("ik ben voornemens om ...")."""
+    text = sentence[piece.start:piece.end]
+    rel = pos - piece.start
+    for m in re.finditer(r"\bom\b", text, re.I):
+        end = re.search(r"\bte\s+\w+", text[m.end():], re.I)
+        if not end:
+            continue
+        stop = m.end() + end.end()
+        if not (m.start() <= rel < stop):
+            continue
+        before = text[:m.start()]
+        if rules.om_intention.search(before):
+            return None
+        if rules.om_target.search(before):
+            return "target"
+        if re.search(r"\b(gaat|gaan|ging|draait|draaien)\s+(het\s+)?$", before, re.I):
+            return None  # "het gaat om ...": no clause
+        return "purpose"
+    return None

@@ -1,0 +1,86 @@
+"""Where a promise was made, as a mail or a feed may name it: the letter's subject and
+its Kamerstuk number ("Reactie op de initiatiefnota van het lid Van der Werf over ...",
+"36 811, nr. 2"), the answers' heading ("Antwoorden op vragen van het lid Erkens (VVD)
+over ... (Aanhangsel Handelingen, vergaderjaar 2023–2024, nr. 2168)"), never a file name.
+The rules are `[source]` in `lang/extract_nl.toml`."""
+
+import re
+from datetime import date
+
+from .rules import Rules, load_rules
+
+MAX = 220
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\[[^\]]*\]", "", text)
+    text = re.sub(r"(?<=\w)- (?=[a-zà-ÿ])", "", text)  # "hoofdlijnenak- koord"
+    text = re.sub(r"\s+", " ", text).strip(" .,;:")
+    if len(text) > MAX:
+        text = text[:MAX].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+def kamerstuk_in(text: str, rules: Rules | None = None) -> str | None:
+    """The first Kamerstuk number in `text`, written "36 811, nr. 2"."""
+    rules = rules or load_rules()
+    m = rules.kamerstuk.search(text)
+    if not m:
+        return None
+    dossier = re.sub(r"\s+", " ", m.group("dossier"))
+    dossier = re.sub(r"^(\d{2})(\d{3})", r"\1 \2", dossier)
+    return f"{dossier}, nr. {m.group('nr')}"
+
+
+def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | None, str | None]:
+    """(subject, Kamerstuk number) of the document, as far as its text gives them."""
+    rules = rules or load_rules()
+    head = text[:12000]
+    flat = re.sub(r"\s+", " ", head)
+    if kind == "answers":
+        for rule in rules.sources:
+            if rule.name != "kamervragen":
+                continue
+            m = rule.pattern.search(flat)
+            if m:
+                subject = _tidy(rule.template.format(**{k: _tidy(v) for k, v in m.groupdict().items()
+                                                        if v}))
+                nr = rules.aanhangsel.search(flat)
+                year = rules.vergaderjaar.search(flat)
+                if nr:
+                    where = f"vergaderjaar {year.group('year')}, " if year else ""
+                    subject += f" (Aanhangsel Handelingen, {where}nr. {nr.group('nr')})"
+                return subject, None
+    for rule in rules.sources:
+        if rule.name == "kamervragen":
+            continue
+        m = rule.pattern.search(head) or rule.pattern.search(flat)
+        if not m:
+            continue
+        groups = {k: _tidy(v) for k, v in m.groupdict().items() if v}
+        subject = _tidy(rule.template.format(**groups))
+        if not subject:
+            continue
+        if "dossier" in groups and "nr" in groups:
+            return subject, kamerstuk_in(f"Kamerstuk {groups['dossier']}, nr. {groups['nr']}", rules)
+        where = m.string
+        return subject, kamerstuk_in(where[m.start(): m.end() + 300], rules)
+    if kind == "report":
+        m = rules.report.search(head)
+        if m:
+            line_start = head.rfind("\n", 0, m.start()) + 1
+            line_end = head.find("\n", m.end())
+            return _tidy(head[line_start: line_end if line_end > 0 else None]), None
+    return None, None
+
+
+def letter_source(signed_by: str | None, day: date | None) -> str | None:
+    """A document without a subject of its own: "Brief van de minister van Defensie van 3
+    juni 2026"."""
+    if not (signed_by or day):
+        return None
+    who = f" van de {signed_by}" if signed_by else ""
+    when = f" van {day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+    return f"Brief{who}{when}"
