@@ -8,22 +8,20 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import feed_checks
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from feed_checks import check_feed
+from served import Served
 from sqlmodel import select
 
 from toezegging import feed_data, feeds
 from toezegging.config import parse_config
 from toezegging.model import Promise
-from toezegging.web import WebApp, server_config
 
 icaljs = feed_checks.icaljs  # the session fixture, made visible to this module
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -56,40 +54,6 @@ def _promise(id: int, latest: date, **kw) -> Promise:
                    kind="part", ministry="BZK", tags=["woo"],
                    created_at=datetime(2026, 6, 1, tzinfo=UTC),
                    updated_at=datetime(2026, 6, 2, 8, tzinfo=UTC), **kw)
-
-
-class Served:
-    """uvicorn running a WebApp in a thread, configured as `serve` configures it;
-    `get` makes one real HTTP request."""
-
-    def __init__(self, config, store, clock, today=None):
-        self.config, self.store = config, store
-        self.app = WebApp(config, store, clock=clock, recheck=0, today=today)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self.server = uvicorn.Server(server_config(self.app, config, host="127.0.0.1",
-                                                   port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
-                                       daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-
-    def get(self, path: str, headers: dict | None = None, method: str = "GET", body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
-
-    def stop(self):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture
