@@ -286,7 +286,8 @@ def test_english_pages(site):
     assert '<html lang="en">' in html and "overdue" in page.all_text
     assert "As of 1 December 2026" in page.all_text
     page, _, _ = _page(s, "/promises/1")
-    assert "Questions from the member" in page.all_text or "Vragen" not in page.all_text
+    assert "Questions from the member Van der Werf (D66)" in page.all_text
+    assert "Deadline as said" in page.all_text and "Vragen" not in page.all_text
 
 
 # ----------------------------------------------------------------------------- access by token
