@@ -54,7 +54,8 @@ class Item:
     waiting: bool  # open and without a window: waiting on an event
     ministry: str  # "" when unknown
     slug: str
-    haystack: str  # casefolded text the text filter searches
+    private: bool = False  # whether owner and notes may be searched
+    _haystack: str | None = field(default=None, repr=False)
 
     @property
     def id(self) -> int:
@@ -63,6 +64,18 @@ class Item:
     @property
     def is_open(self) -> bool:
         return self.p.status == OPEN
+
+    @property
+    def haystack(self) -> str:
+        """The casefolded text the text filter searches (made on the first search)."""
+        if self._haystack is None:
+            p = self.p
+            words = [p.text, p.deadline, p.current_deadline, p.by, p.function, p.ministry, p.to,
+                     p.fraction, p.source, p.kamerstuk, p.number, *(p.tags or ())]
+            if self.private:
+                words += [p.owner, p.notes]
+            self._haystack = "\n".join(w for w in words if w).casefold()
+        return self._haystack
 
     @property
     def promised_latest(self) -> date | None:
@@ -74,21 +87,22 @@ class Item:
 
 
 def _item(p, changes: list, today: date, slug: str, private: bool) -> Item:
-    windowed = p.latest is not None and not p.open_ended
-    is_open = p.status == OPEN
+    d = getattr(p, "__dict__", {})  # a loaded row's values: faster than its descriptors
+
+    def get(name: str):
+        return d[name] if name in d else getattr(p, name, None)
+
+    latest, status = get("latest"), get("status")
+    windowed = latest is not None and not get("open_ended")
+    is_open = status == OPEN
     moves = [c for c in changes if is_move(c)]
     ghosts = [(c.old_earliest, c.old_latest) for c in moves if c.old_latest is not None]
-    words = [p.text, p.deadline, p.current_deadline, p.by, p.function, p.ministry, p.to,
-             p.fraction, p.source, p.kamerstuk, p.number, *(p.tags or ())]
-    if private:
-        words += [p.owner, p.notes]
     return Item(
         p=p, changes=changes, moves=len(moves), ghosts=ghosts, windowed=windowed,
-        overdue=is_open and windowed and p.latest < today,
-        soon=is_open and windowed and today <= p.latest <= today + timedelta(days=SOON_DAYS),
+        overdue=is_open and windowed and latest < today,
+        soon=is_open and windowed and today <= latest <= today + timedelta(days=SOON_DAYS),
         waiting=is_open and not windowed,
-        ministry=(p.ministry or "").strip(), slug=slug,
-        haystack="\n".join(w for w in words if w).casefold(),
+        ministry=(get("ministry") or "").strip(), slug=slug, private=private,
     )
 
 
