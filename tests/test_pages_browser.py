@@ -166,7 +166,7 @@ def test_a_filter_in_the_url_changes_what_is_shown(server, open_page, artifacts)
     w.page.get_by_label("Ministerie", exact=True).select_option(label=JENV)
     w.page.get_by_label("Toon", exact=True).select_option(value="all")
     with w.page.expect_navigation():
-        w.page.get_by_role("button", name="Toon").click()
+        w.page.get_by_role("button", name="Toepassen").click()
     assert "ministry=Justitie+en+Veiligheid" in w.page.url and "status=all" in w.page.url
     assert set(_bars(w.page)) == {3, 4, 9}
     assert w.page.get_by_label("Ministerie", exact=True).input_value() == JENV

@@ -45,7 +45,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 
 from . import feed_data, feeds
@@ -120,13 +120,14 @@ class WebApp:
         self._snap: Snapshot | None = None
         self._lock = asyncio.Lock()
         self._seen: dict[str, Entry] = {}  # the last entry served per feed, across snapshots
-        pages = Mount("", routes=[
+        pages = Router([
             Route("/", self.overview),
             Route("/promises/{promise_id:int}", self.promise),
             Route("/ministries/{slug}", self.ministry),
             Route("/feeds", self.feeds_page),
             Mount("/static", app=StaticFiles(packages=[("toezegging.pages", "static")])),
-        ], middleware=[Middleware(GZipMiddleware, minimum_size=800, compresslevel=6)])
+        ], redirect_slashes=False)
+        pages = Mount("", app=GZipMiddleware(pages, minimum_size=800, compresslevel=6))
         self.app = Starlette(
             routes=[Route("/feeds/{name}.ics", self.feed),
                     Route("/feeds/{token}/{name}.ics", self.feed),
@@ -134,6 +135,8 @@ class WebApp:
             middleware=[Middleware(Guard, max_bytes=config.server.max_request_bytes)],
             exception_handlers={HTTPException: _http_error},
         )
+        # No redirect from /feeds/ to /feeds: Starlette would build it from the Host header.
+        self.app.router.redirect_slashes = False
 
     async def __call__(self, scope, receive, send):
         await self.app(scope, receive, send)
