@@ -111,12 +111,7 @@ def bench_serve(n: int, seconds: float, connections: int) -> None:
         config = Path(tmp) / "toezegging.toml"
         config.write_text(f'[database]\nurl = "sqlite:///{db}"\n'
                           '[[feeds]]\nname = "alle"\n[[feeds]]\nname = "team"\nprivate = true\n')
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
-        proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, port = start_serve(config)
         try:
             for label, path in (("public", "/feeds/alle.ics"),
                                 ("private", f"/feeds/{token}/team.ics")):
@@ -127,21 +122,37 @@ def bench_serve(n: int, seconds: float, connections: int) -> None:
             proc.wait(10)
 
 
-def _load_one(port: int, label: str, path: str, seconds: float, connections: int, *,
-              first: bool, proc) -> None:
-    url = f"http://127.0.0.1:{port}{path}"
-    deadline = time.monotonic() + 30
+def start_serve(config: Path, *args: str) -> tuple[subprocess.Popen, int]:
+    """`toezegging serve` with `config` on a free port of 127.0.0.1 (not yet answering)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
+    proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port),
+                             *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, port
+
+
+def fetch(url: str, proc: subprocess.Popen, headers: dict | None = None):
+    """GET `url` once the server answers: (seconds the answer took, response headers, body)."""
+    deadline = time.monotonic() + 60
     while True:
         try:
             t = time.perf_counter()
-            with urllib.request.urlopen(url, timeout=30) as r:
-                etag, size = r.headers["ETag"], len(r.read())
-            took = time.perf_counter() - t
-            break
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                        timeout=60) as r:
+                body = r.read()
+            return time.perf_counter() - t, r.headers, body
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit("the server did not start") from None
             time.sleep(0.1)
+
+
+def _load_one(port: int, label: str, path: str, seconds: float, connections: int, *,
+              first: bool, proc) -> None:
+    took, headers, body = fetch(f"http://127.0.0.1:{port}{path}", proc)
+    etag, size = headers["ETag"], len(body)
     if first:
         print(f"serve: first GET of {size / 1e6:.1f} MB feed (build included) {took:.3f} s")
     counts = {"total": 0, "other": 0}

@@ -14,19 +14,15 @@
 
 import argparse
 import gzip
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from feeds import synthetic
+from feeds import fetch, start_serve, synthetic
 
 from toezegging.config import Config
 from toezegging.model import DeadlineChange
@@ -108,35 +104,15 @@ def bench_serve(n: int) -> None:
         store.dispose()
         config = Path(tmp) / "toezegging.toml"
         config.write_text(f'[database]\nurl = "sqlite:///{db}"\n')
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
-        proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port),
-                                 "--today", TODAY.isoformat()], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, port = start_serve(config, "--today", TODAY.isoformat())
         try:
             url = f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    t = time.perf_counter()
-                    with urllib.request.urlopen(url, timeout=60) as r:
-                        body = r.read()
-                    first = time.perf_counter() - t
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.1)
+            first, _, body = fetch(url, proc)
             print(f"serve GET / first (loads the register) {first:.3f} s, {len(body) / 1e3:,.0f} kB")
             times = []
             for _ in range(10):
-                request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-                t = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=60) as r:
-                    zipped = r.read()
-                times.append(time.perf_counter() - t)
+                took, _, zipped = fetch(url, proc, {"Accept-Encoding": "gzip"})
+                times.append(took)
             verdict = "OK" if min(times) < 1 and len(body) < 1_000_000 else "TOO SLOW OR TOO BIG"
             print(f"serve GET / again x10: best {min(times):.3f} s, median "
                   f"{statistics.median(times):.3f} s, {len(zipped) / 1e3:,.0f} kB gzip  [{verdict}]")

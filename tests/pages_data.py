@@ -15,6 +15,8 @@
 
 from datetime import UTC, date, datetime
 
+from served import FEEDS
+
 from toezegging.model import DeadlineChange, Promise
 
 TODAY = date(2026, 12, 1)
@@ -37,19 +39,7 @@ base_url = "{base_url}"
 [web]
 access = "{access}"
 page_size = {page_size}
-[[feeds]]
-name = "alle"
-title = "Alle toezeggingen"
-[[feeds]]
-name = "verlopen"
-title = "Verlopen"
-status = ["open"]
-overdue = true
-[[feeds]]
-name = "team"
-title = "Team"
-private = true
-"""
+""" + FEEDS
 
 
 def _moment(d: date) -> datetime:

@@ -10,6 +10,22 @@ import uvicorn
 
 from toezegging.web import WebApp, server_config
 
+# The feeds of the web tests' configs: all, the overdue ones, and a private one.
+FEEDS = """
+[[feeds]]
+name = "alle"
+title = "Alle toezeggingen"
+[[feeds]]
+name = "verlopen"
+title = "Verlopen"
+status = ["open"]
+overdue = true
+[[feeds]]
+name = "team"
+title = "Team"
+private = true
+"""
+
 
 class Served:
     """uvicorn running a WebApp in a thread, configured as `serve` configures it;

@@ -16,7 +16,7 @@ import feed_checks
 import pytest
 from click.testing import CliRunner
 from feed_checks import check_feed
-from served import Served
+from served import FEEDS, Served
 from sqlmodel import select
 
 from toezegging import feed_data, feeds
@@ -33,19 +33,7 @@ url = "{url}"
 base_url = "{base_url}"
 max_request_bytes = 4096
 {server}
-[[feeds]]
-name = "alle"
-title = "Alle toezeggingen"
-[[feeds]]
-name = "verlopen"
-title = "Verlopen"
-status = ["open"]
-overdue = true
-[[feeds]]
-name = "team"
-title = "Team"
-private = true
-"""
+""" + FEEDS
 
 
 def _promise(id: int, latest: date, **kw) -> Promise:

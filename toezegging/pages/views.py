@@ -203,17 +203,22 @@ class Pages:
         return change.changed_at.astimezone(self.zone).date()
 
     def draft(self, item: Item) -> str | None:
-        """The written questions a reminder about `item` would carry today (open only)."""
+        """The written questions a reminder about `item` would carry today (open only);
+        a template that cannot be rendered says why instead."""
         if not item.is_open:
             return None
         from .. import mail, reminders
 
         cfg = self.config
+        templates = cfg.templates_dir()
         kind = reminders.stage(item.p, self.today, cfg.reminders)
-        ctx = mail.context(item.p, item.changes, kind, self.today, cfg.mail.language,
-                           deadline=reminders.deadline_for(item.p, self.today),
-                           timezone=cfg.reminders.timezone)
-        return mail.draft_questions(ctx, cfg.mail.language).strip("\n")
+        try:
+            ctx = mail.context(item.p, item.changes, kind, self.today, cfg.mail.language,
+                               deadline=reminders.deadline_for(item.p, self.today),
+                               timezone=cfg.reminders.timezone, templates=templates)
+            return mail.draft_questions(ctx, cfg.mail.language, templates).strip("\n")
+        except mail.RenderError as e:
+            return str(e)
 
     def _history(self, item: Item) -> tuple[list[Lane], Axis]:
         """The promise's windows over time: the original, then one row per change."""
