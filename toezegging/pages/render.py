@@ -125,6 +125,11 @@ class Say:
         freq = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ", "")
         return self.t["recurring"].format(what=self.t["recurrence"].get(freq, rule))
 
+    def number(self, x: float) -> str:
+        """A number as the language writes it: 199.5 is '199,5' in Dutch."""
+        text = f"{x:.1f}".removesuffix(".0")
+        return text.replace(".", ",") if self.language == "nl" else text
+
     def moved(self, n: int) -> str:
         forms = self.t["moved"]
         return forms[min(n, 2)].format(n=n)

@@ -34,7 +34,7 @@ class Row:
     """One promise (or one state of a promise's history) on the timeline."""
 
     label: str
-    css: str  # open, soon, overdue, closed, waiting, past, now
+    css: str  # open, soon, overdue, closed, waiting, ended (closed, no date), past, now
     bar: Span
     detail: str = ""  # said to screen readers after the label: window, state, moves
     href: str = ""

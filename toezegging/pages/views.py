@@ -85,7 +85,7 @@ class Pages:
                    else "closed")
         else:
             start = scale.x(p.reference) if p.reference else 0.0
-            bar, css = Span(start, round(100 - start, 3)), "waiting"
+            bar, css = Span(start, round(100 - start, 3)), "waiting" if i.is_open else "ended"
         marks = []
         if i.overdue:
             marks.append(f"⚠ {t['overdue']}")
