@@ -308,10 +308,14 @@ def test_token_access_asks_once_then_keeps_a_cookie(site):
     status, _, body = s.get("/?token=" + "A" * 43)
     assert status == 403 and b"niet (meer) geldig" in body
     status, h, _ = s.get(f"/promises/1?token={token}&x=1")
-    assert status == 303 and h["location"] == "1?x=1"  # the token leaves the address
+    assert status == 303 and h["location"] == "./1?x=1"  # the token leaves the address
     cookie = h["set-cookie"]
     assert f"toezegging_token={token}" in cookie and "HttpOnly" in cookie
     assert "SameSite=lax" in cookie and "Path=/" in cookie
+    status, h, _ = s.get(f"/ministries/https:evil.example?token={token}")
+    assert status == 303 and h["location"] == "./https:evil.example"  # never another site
+    status, h, _ = s.get(f"/?token={token}")
+    assert status == 303 and h["location"] == "./"
     jar = {"Cookie": f"toezegging_token={token}"}
     page, h, html = _page(s, "/promises/1", jar)
     assert "staf@example.org" in html and "geheime notitie" in html  # private: owner, notes

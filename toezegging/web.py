@@ -284,7 +284,9 @@ class WebApp:
             if self._token_feed(given, snap) is None:
                 return self._message(request, snap, 403, "wrong")
             rest = request.url.remove_query_params("token").query
-            segment = request.url.path.rsplit("/", 1)[-1] or "./"
+            # Relative to this page, and always a path: "./" keeps a segment such as
+            # "https:evil.example" from reading as another site's address.
+            segment = "./" + request.url.path.rsplit("/", 1)[-1]
             response = RedirectResponse(segment + (f"?{rest}" if rest else ""), status_code=303)
             response.set_cookie(COOKIE, given, max_age=COOKIE_DAYS * 86400, path="/",
                                 httponly=True, samesite="lax",
