@@ -192,6 +192,7 @@ class Register:
         self.tags = sorted({t for i in self.items for t in (i.p.tags or ())}, key=str.casefold)
         self.owners = sorted({i.p.owner for i in self.items if i.p.owner}, key=str.casefold) \
             if private else []
+        self.memo: dict = {}  # what the pages derive once per register (feed counts)
 
     def _slug_for(self, name: str) -> str:
         base = slugify(name) or NO_MINISTRY_SLUG

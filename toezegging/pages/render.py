@@ -34,6 +34,12 @@ def asset(name: str) -> bytes:
 
 
 @cache
+def _version(name: str) -> str:
+    """A short hash of an asset, so a browser fetches it again when it changed."""
+    return hashlib.sha256(asset(name)).hexdigest()[:10]
+
+
+@cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("toezegging.pages", "templates"),
@@ -92,8 +98,7 @@ class Links:
         return f"{self._root}feeds/{name}.ics"
 
     def asset(self, name: str) -> str:
-        version = hashlib.sha256(asset(name)).hexdigest()[:10]
-        return f"{self._root}static/{name}?v={version}"
+        return f"{self._root}static/{name}?v={_version(name)}"
 
 
 class Say:

@@ -149,7 +149,8 @@ class Pages:
             return None
         links = self.links.at(1)
         lanes, axis = self._history(item)
-        in_feeds = [f for f in self.feed_links(links) if self._in_feed(item, f.name)]
+        in_feeds = [link for link, feed in zip(self.feed_links(links), self.feed_configs,
+                                               strict=True) if self._in_feed(item, feed)]
         return self._page("promise.html.j2", links,
                           self.t["promise"]["title"].format(id=promise_id), item=item, p=item.p,
                           lanes=lanes, axis=axis, draft=self.draft(item), in_feeds=in_feeds,
@@ -189,13 +190,15 @@ class Pages:
             path = f"feeds/{self.token}/{feed.name}.ics" if feed.private else f"feeds/{feed.name}.ics"
             url = f"{self.base_url}/{path}" if self.base_url else ""
             webcal = "webcal://" + url.split("://", 1)[1] if url else ""
-            count = sum(1 for i in self.reg.items if self._in_feed(i, feed.name))
+            key = ("feed count", feed.name)
+            if key not in self.reg.memo:  # counted once per register, not once per page
+                self.reg.memo[key] = sum(1 for i in self.reg.items if self._in_feed(i, feed))
+            count = self.reg.memo[key]
             file = links.feed_file(feed.name) if not feed.private else links._root + path
             out.append(FeedLink(feed.name, title, desc, count, file, url, webcal, feed.private))
         return out
 
-    def _in_feed(self, item: Item, name: str) -> bool:
-        feed = next(f for f in self.feed_configs if f.name == name)
+    def _in_feed(self, item: Item, feed) -> bool:
         return item.windowed and feed_core.matches(item.p, feed, self.today)
 
     def changed_on(self, change) -> date:
