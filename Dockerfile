@@ -49,5 +49,5 @@ USER toezegging
 EXPOSE 8000
 
 ENTRYPOINT ["toezegging"]
-# The feed server by default; `scheduler` (or any other command) as the container's arguments.
+# The web server (pages and feeds) by default; `scheduler` (or any other command) as the container's arguments.
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -5,9 +5,11 @@
 1. Builds the "alle" feed over N synthetic promises (no database: feeds.build is pure),
    best and median of 5 runs, plain and with the window events and alarms.
    Target: under 1 s for 10,000.
-2. Starts `toezegging serve` (one uvicorn process) on 127.0.0.1 over a temporary SQLite
-   database holding the same promises, and asks for the feed with If-None-Match from
-   a small keep-alive load client for a bounded time. Target: at least 1,000 req/s.
+2. Starts `toezegging serve` (one uvicorn process running the Starlette app that also
+   serves the pages) on 127.0.0.1 over a temporary SQLite database holding the same
+   promises, and asks for a public feed, then a private one (token checked on every
+   request), with If-None-Match from a small keep-alive load client for a bounded time.
+   Target: at least 1,000 answers of 304 per second each.
 """
 
 import argparse
@@ -24,7 +26,7 @@ import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from toezegging import feeds
+from toezegging import feed_data, feeds
 from toezegging.config import FeedConfig
 from toezegging.model import Promise
 
@@ -104,50 +106,72 @@ def bench_serve(n: int, seconds: float, connections: int) -> None:
         ps, _ = synthetic(n)
         with store.session() as s:
             s.add_all(ps)
+            token = feed_data.rotate_token(s, "team", datetime(2026, 1, 1, tzinfo=UTC))
         store.dispose()
         config = Path(tmp) / "toezegging.toml"
-        config.write_text(f'[database]\nurl = "sqlite:///{db}"\n')
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
-        proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        config.write_text(f'[database]\nurl = "sqlite:///{db}"\n'
+                          '[[feeds]]\nname = "alle"\n[[feeds]]\nname = "team"\nprivate = true\n')
+        proc, port = start_serve(config)
         try:
-            url = f"http://127.0.0.1:{port}/feeds/alle.ics"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    t = time.perf_counter()
-                    with urllib.request.urlopen(url, timeout=30) as r:
-                        etag, size = r.headers["ETag"], len(r.read())
-                    first = time.perf_counter() - t
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise SystemExit("the server did not start") from None
-                    time.sleep(0.1)
-            print(f"serve: first GET of {size / 1e6:.1f} MB feed (build included) {first:.3f} s")
-            counts = {"total": 0, "other": 0}
-            limit = int(seconds * 20_000)
-
-            async def load():
-                stop_at = time.perf_counter() + seconds
-                await asyncio.gather(*(_client(port, "/feeds/alle.ics", etag, stop_at, limit,
-                                               counts) for _ in range(connections)))
-
-            t = time.perf_counter()
-            asyncio.run(load())
-            elapsed = time.perf_counter() - t
-            rate = counts["total"] / elapsed
-            verdict = "OK" if rate >= 1000 and not counts["other"] else "TOO SLOW (target ≥ 1000/s)"
-            print(f"serve 304: {counts['total']} requests over {connections} keep-alive "
-                  f"connections in {elapsed:.2f} s = {rate:,.0f} req/s "
-                  f"({counts['other']} not 304; one server process, client on the same host, "
-                  f"{os.cpu_count()} CPUs)  [{verdict}]")
+            for label, path in (("public", "/feeds/alle.ics"),
+                                ("private", f"/feeds/{token}/team.ics")):
+                _load_one(port, label, path, seconds, connections, first=label == "public",
+                          proc=proc)
         finally:
             proc.terminate()
             proc.wait(10)
+
+
+def start_serve(config: Path, *args: str) -> tuple[subprocess.Popen, int]:
+    """`toezegging serve` with `config` on a free port of 127.0.0.1 (not yet answering)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
+    proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port),
+                             *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, port
+
+
+def fetch(url: str, proc: subprocess.Popen, headers: dict | None = None):
+    """GET `url` once the server answers: (seconds the answer took, response headers, body)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            t = time.perf_counter()
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
+                                        timeout=60) as r:
+                body = r.read()
+            return time.perf_counter() - t, r.headers, body
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.1)
+
+
+def _load_one(port: int, label: str, path: str, seconds: float, connections: int, *,
+              first: bool, proc) -> None:
+    took, headers, body = fetch(f"http://127.0.0.1:{port}{path}", proc)
+    etag, size = headers["ETag"], len(body)
+    if first:
+        print(f"serve: first GET of {size / 1e6:.1f} MB feed (build included) {took:.3f} s")
+    counts = {"total": 0, "other": 0}
+    limit = int(seconds * 20_000)
+
+    async def load():
+        stop_at = time.perf_counter() + seconds
+        await asyncio.gather(*(_client(port, path, etag, stop_at, limit, counts)
+                               for _ in range(connections)))
+
+    t = time.perf_counter()
+    asyncio.run(load())
+    elapsed = time.perf_counter() - t
+    rate = counts["total"] / elapsed
+    verdict = "OK" if rate >= 1000 and not counts["other"] else "TOO SLOW (target ≥ 1000/s)"
+    print(f"serve 304 {label:7}: {counts['total']} requests over {connections} keep-alive "
+          f"connections in {elapsed:.2f} s = {rate:,.0f} req/s "
+          f"({counts['other']} not 304; one server process, client on the same host, "
+          f"{os.cpu_count()} CPUs)  [{verdict}]")
 
 
 def main() -> None:

@@ -105,3 +105,10 @@ def server():
     s = SmtpServer("plain").start()
     yield s
     s.stop()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say where the browser tests wrote their screenshots."""
+    folder = getattr(config, "toezegging_artifacts", None)
+    if folder is not None:
+        terminalreporter.write_line(f"browser screenshots: {folder}")

@@ -44,7 +44,7 @@ def test_the_example_documents_every_key():
 def test_the_example_gives_the_defaults_for_the_sections():
     cfg = parse_config(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE)
     default = Config()
-    for section in ("database", "mail", "reminders", "server"):
+    for section in ("database", "mail", "reminders", "server", "web"):
         assert getattr(cfg, section) == getattr(default, section), section
 
 

@@ -4,8 +4,12 @@ config names another database, so that touching the user's files would show."""
 import email
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from email import policy
 from pathlib import Path
 
@@ -141,10 +145,46 @@ def test_an_empty_folder_is_used(tmp_path):
 
 
 def test_the_demo_is_the_same_on_any_day(tmp_path):
-    """The demo lives at its own fixed moment: feeds and mails do not depend on today."""
+    """The demo lives at its own fixed moment: feeds, mails and pages do not depend on today."""
     runs = []
     for day in ("2026-11-25", "2031-03-01"):
         with freeze_time(f"{day} 15:00:00"):
             report = demo_core.run(tmp_path / day)
-        runs.append({**_files(report.folder / "feeds"), **_files(report.folder / "mail")})
+        runs.append({**_files(report.folder / "feeds"), **_files(report.folder / "mail"),
+                     **_files(report.folder / "site")})
     assert runs[0] == runs[1]
+
+
+def test_demo_ends_with_the_overview_served_from_its_register(demo_run):
+    tmp, env, home, before, r = demo_run
+    lines = r.stdout.rstrip().splitlines()
+    assert "then open http://127.0.0.1:8000/" in lines[-1]
+    command = "toezegging --config toezegging-demo/toezegging.toml serve --today 2026-12-01"
+    assert command in lines[-2]
+    assert (tmp / "toezegging-demo" / "site" / "index.html").is_file()
+    env = {k: v for k, v in env.items() if k != "TOEZEGGING_DATABASE_URL"}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "toezegging", *command.split()[1:],
+                             "--port", str(port)], env=env, cwd=tmp,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as resp:
+                    served = resp.read().decode()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    on_disk = (tmp / "toezegging-demo" / "site" / "index.html").read_text(encoding="utf-8")
+    for page in (served, on_disk):
+        counts = re.findall(r'<span class="n">(\d+)</span>', page)[:5]
+        assert counts == ["12", "6", "5", "0", "1"]  # open, overdue, due soon, waiting, moved
+        assert "Stand van 1 december 2026" in page

@@ -1,7 +1,7 @@
 """Installed the way users install it: the sdist and wheel built with `python -m build`, the
 wheel installed into a fresh virtualenv (not editable) with the Dockerfile's own install
 line, and the whole job run in an empty folder: demo, a reminder through a real SMTP
-server, draft, feeds build, doctor, and serve with one GET.
+server, draft, feeds build, doctor, and serve with a feed, the overview and its CSS.
 
 These tests build and install, which takes a minute or two, so they run when
 TOEZEGGING_TEST_INSTALL=1 or CI=true (`.ci/run` sets the first); `pytest` alone skips them.
@@ -159,10 +159,14 @@ to = ["staf@example.org"]
                          cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         body = _get(f"http://127.0.0.1:{port}/feeds/alle.ics")
+        page = _get(f"http://127.0.0.1:{port}/")  # the pages' templates and assets are in the wheel
+        css = _get(f"http://127.0.0.1:{port}/static/style.css")
     finally:
         p.terminate()
         p.wait(timeout=30)
     assert body.startswith(b"BEGIN:VCALENDAR") and b"De Kamer ontvangt" in body
+    assert b'<figure class="timeline"' in page and b"De Kamer ontvangt" in page
+    assert b".timeline" in css
 
 
 def _get(url: str, seconds: float = 60.0) -> bytes:

@@ -1,4 +1,5 @@
-"""Serving feeds: real HTTP against uvicorn on 127.0.0.1 (a free port per test)."""
+"""Serving feeds (and the server's limits): real HTTP against uvicorn on 127.0.0.1 (a free
+port per test). The pages are tested in test_pages*.py."""
 
 import gzip
 import http.client
@@ -7,22 +8,20 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import feed_checks
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from feed_checks import check_feed
+from served import FEEDS, Served
 from sqlmodel import select
 
 from toezegging import feed_data, feeds
 from toezegging.config import parse_config
 from toezegging.model import Promise
-from toezegging.web import FeedApp
 
 icaljs = feed_checks.icaljs  # the session fixture, made visible to this module
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -33,19 +32,8 @@ url = "{url}"
 [server]
 base_url = "{base_url}"
 max_request_bytes = 4096
-[[feeds]]
-name = "alle"
-title = "Alle toezeggingen"
-[[feeds]]
-name = "verlopen"
-title = "Verlopen"
-status = ["open"]
-overdue = true
-[[feeds]]
-name = "team"
-title = "Team"
-private = true
-"""
+{server}
+""" + FEEDS
 
 
 def _promise(id: int, latest: date, **kw) -> Promise:
@@ -56,48 +44,14 @@ def _promise(id: int, latest: date, **kw) -> Promise:
                    updated_at=datetime(2026, 6, 2, 8, tzinfo=UTC), **kw)
 
 
-class Served:
-    """uvicorn running a FeedApp in a thread; `get` makes one real HTTP request."""
-
-    def __init__(self, config, store, clock):
-        self.config, self.store = config, store
-        self.app = FeedApp(config, store, clock=clock, recheck=0)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(
-            self.app, lifespan="on", log_level="warning", server_header=False,
-            h11_max_incomplete_event_size=config.server.max_request_bytes + 4096))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
-                                       daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
-
-    def get(self, path: str, headers: dict | None = None, method: str = "GET", body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
-
-    def stop(self):
-        self.server.should_exit = True
-        self.thread.join(10)
-
-
 @pytest.fixture
 def serve(store, tmp_path):
     """Start a server on `store` with the given config options; stopped after the test."""
     running = []
     clock = {"now": NOW}
 
-    def start(language="nl", base_url=""):
-        text = CONFIG.format(language=language, url=store.url, base_url=base_url)
+    def start(language="nl", base_url="", server=""):
+        text = CONFIG.format(language=language, url=store.url, base_url=base_url, server=server)
         path = tmp_path / "toezegging.toml"
         path.write_text(text)
         config = parse_config(text, path)
@@ -233,21 +187,21 @@ def test_private_feeds_need_their_token(serve, tmp_path, icaljs):
     assert s.get(f"/feeds/{new}/team.ics")[0] == 200
 
 
-def test_the_index_page_lists_public_feeds_with_links(serve):
+def test_the_feeds_page_lists_public_feeds_with_links(serve):
     s = serve()
-    status, h, body = s.get("/", {"Host": "agenda.example.org:8080"})
+    status, h, body = s.get("/feeds", {"Host": "agenda.example.org:8080"})
     page = body.decode()
     assert status == 200 and h["content-type"] == "text/html; charset=utf-8"
     assert "webcal://agenda.example.org:8080/feeds/alle.ics" in page
     assert "http://agenda.example.org:8080/feeds/verlopen.ics" in page
-    assert "team" not in page and "Abonneer" in page
-    _, _, body = s.get("/", {"Host": '"><script>x</script>'})
+    assert "/team.ics" not in page and "Abonneer" in page
+    _, _, body = s.get("/feeds", {"Host": '"><script>x</script>'})
     assert b"<script>" not in body and f"127.0.0.1:{s.port}/feeds/alle.ics".encode() in body
 
 
-def test_the_index_page_uses_base_url_and_language(serve):
+def test_the_feeds_page_uses_base_url_and_language(serve):
     s = serve(language="en", base_url="https://feeds.example.org/")
-    _, _, body = s.get("/", {"Host": "elsewhere"})
+    _, _, body = s.get("/feeds", {"Host": "elsewhere"})
     page = body.decode()
     assert "https://feeds.example.org/feeds/alle.ics" in page
     assert "webcal://feeds.example.org/feeds/alle.ics" in page
@@ -302,7 +256,7 @@ def test_the_serve_command_serves(store, tmp_path):
     with store.session() as s:
         s.add(_promise(1, date(2026, 12, 31)))
     config = tmp_path / "toezegging.toml"
-    config.write_text(CONFIG.format(language="nl", url=store.url, base_url=""))
+    config.write_text(CONFIG.format(language="nl", url=store.url, base_url="", server=""))
     port = _free_port()
     env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
     proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
@@ -324,3 +278,83 @@ def test_the_serve_command_serves(store, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# ----------------------------------------------------------------------------- connection limits
+
+LIMITS = "header_timeout = 0.6\nkeep_alive_timeout = 0.4\nmax_connections = 3"
+
+
+def _until_closed(sock: socket.socket, limit: float = 5.0) -> tuple[float, bytes]:
+    """Read until the server closes `sock`: (seconds it took, bytes received)."""
+    sock.settimeout(limit)
+    start, data = time.monotonic(), b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except TimeoutError:
+        pytest.fail(f"the server still held the connection after {limit} s")
+    except ConnectionResetError:
+        pass
+    return time.monotonic() - start, data
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_header_timeout(serve):
+    s = serve(server=LIMITS)
+    with socket.create_connection(("127.0.0.1", s.port)) as sock:
+        took, data = _until_closed(sock)
+    assert data == b"" and 0.5 <= took < 2.0
+
+
+def test_a_half_sent_request_is_closed_even_while_it_trickles(serve):
+    s = serve(server=LIMITS)
+    with socket.create_connection(("127.0.0.1", s.port)) as sock:
+        start = time.monotonic()
+        sock.sendall(b"GET /feeds/alle.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        for i in range(4):  # a header line every 0.15 s: the deadline is for the whole head
+            time.sleep(0.15)
+            sock.sendall(f"X-Slow-{i}: 1\r\n".encode())
+        _, data = _until_closed(sock)
+        took = time.monotonic() - start
+    assert data == b"" and 0.5 <= took < 2.0
+
+
+def test_an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not(serve):
+    s = serve(server=LIMITS)
+    with socket.create_connection(("127.0.0.1", s.port)) as sock:
+        request = b"GET /feeds/alle.ics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        sock.settimeout(5)
+        for _ in range(3):  # requests 0.3 s apart keep it open past both timeouts
+            sock.sendall(request)
+            head = sock.recv(65536)
+            assert head.startswith(b"HTTP/1.1 200 "), head[:40]
+            while len(head) < 1000:  # the rest of the (small) feed
+                head += sock.recv(65536)
+            time.sleep(0.3)
+        took, rest = _until_closed(sock)
+    assert b"HTTP/1.1" not in rest and took < 1.5
+
+
+def test_requests_beyond_the_connection_limit_are_answered_503(serve):
+    s = serve(server=LIMITS.replace("header_timeout = 0.6", "header_timeout = 5"))
+    held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(3)]
+    try:
+        time.sleep(0.2)
+        assert s.get("/feeds/alle.ics")[0] == 503
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.3)
+    assert s.get("/feeds/alle.ics")[0] == 200
+
+
+@pytest.mark.parametrize("line, message", [
+    ("header_timeout = 0", "server.header_timeout = 0.0 is out of range; give a number from 0.1 to 3600"),
+    ("keep_alive_timeout = -1", "server.keep_alive_timeout = -1.0 is out of range"),
+    ("max_connections = 0", "server.max_connections = 0 is out of range"),
+])
+def test_server_limits_out_of_range_are_refused(line, message):
+    from toezegging.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_config(f"[server]\n{line}\n")

@@ -108,6 +108,23 @@ class ServerConfig:
     # The public address people subscribe to, e.g. "https://toezegging.example.org".
     base_url: str = ""
     max_request_bytes: int = 8192
+    # Seconds a client has to send a request's headers, counted from connecting or from
+    # the previous answer; a half-sent or never-sent request is then closed.
+    header_timeout: float = 10.0
+    # Seconds an idle keep-alive connection stays open after an answer.
+    keep_alive_timeout: float = 5.0
+    # Connections held at once; requests beyond this are answered 503.
+    max_connections: int = 100
+
+
+@dataclass
+class WebConfig:
+    # "public": the pages show what the public feeds show, to anyone. "token": every page
+    # needs the token of a private feed (given once as ?token=..., then kept in a cookie)
+    # and shows what that feed shows.
+    access: str = "public"
+    # Promises per page of the overview's timeline and table.
+    page_size: int = 200
 
 
 @dataclass
@@ -187,6 +204,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     feeds: list[FeedConfig] = field(
         default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
     )
@@ -295,6 +313,7 @@ def _validate(cfg: Config) -> None:
         "mail.language": (cfg.mail.language, ("nl", "en")),
         "mail.transport": (cfg.mail.transport, ("smtp", "file")),
         "mail.security": (cfg.mail.security, ("tls", "starttls", "none")),
+        "web.access": (cfg.web.access, ("public", "token")),
     }
     for key, (value, allowed) in choices.items():
         if value not in allowed:
@@ -319,6 +338,7 @@ def _validate(cfg: Config) -> None:
     if r.undated_event_weeks < 0:
         raise ConfigError(f"reminders.undated_event_weeks = {r.undated_event_weeks} must be "
                           "weeks ≥ 0 (0: never name the events still without a date).")
+    _validate_web(cfg)
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
@@ -351,6 +371,19 @@ def _validate_sync(tk: TkSyncConfig) -> None:
     if tk.timeout <= 0 or tk.retries < 1 or tk.backoff < 0:
         raise ConfigError("sync.tk.timeout must be above 0, sync.tk.retries at least 1 and "
                           "sync.tk.backoff at least 0.")
+
+
+def _validate_web(cfg: Config) -> None:
+    """The ranges of the server's and the pages' numbers."""
+    ranges = {
+        "server.header_timeout": (cfg.server.header_timeout, 0.1, 3600),
+        "server.keep_alive_timeout": (cfg.server.keep_alive_timeout, 0.1, 3600),
+        "server.max_connections": (cfg.server.max_connections, 1, 100_000),
+        "web.page_size": (cfg.web.page_size, 10, 1000),
+    }
+    for key, (value, low, high) in ranges.items():
+        if not low <= value <= high:
+            raise ConfigError(f"{key} = {value} is out of range; give a number from {low} to {high}.")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:

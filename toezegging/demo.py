@@ -3,7 +3,8 @@
 In a fresh folder it writes its own config (SQLite in the folder, mail to `.eml` files
 in the folder), finds the promises in a cabinet letter shipped with the package, adds
 a few by hand (`data/demo/promises.toml`: one long overdue, one fulfilled, one
-postponed twice), builds the feeds and runs one reminder tick.
+postponed twice), builds the feeds, runs one reminder tick and writes the register's
+pages as a static site (`site/`); `serve --today` shows the same pages live.
 
 The demo lives at a fixed moment, `MOMENT`, chosen against the windows: on 1 December
 2026 at 08:00 the promises "voor de zomer" of the letter are overdue and those "voor
@@ -82,6 +83,8 @@ class Report:
     feeds: list[tuple[Path, int]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
     tick_summary: str = ""
+    site: Path | None = None  # the static site's overview page
+    url: str = ""  # where `serve` shows the overview
 
 
 def _data(name: str):
@@ -174,6 +177,21 @@ def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]
     return written
 
 
+def build_site(store, config, out: Path, today: date) -> Path:
+    """The register's pages as a static site in `out`; returns its overview page."""
+    from . import feed_data
+    from .pages.site import files
+
+    with store.session() as s:
+        promises, counts = feed_data.load_promises(s)
+        changes = feed_data.load_changes(s)
+    for rel, data in files(promises, counts, changes, config, today=today).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return out / "index.html"
+
+
 def read_mails(folder: Path) -> list[Mail]:
     out = []
     parser = BytesHeaderParser(policy=default_policy)
@@ -210,7 +228,9 @@ def run(folder: Path | str, *, force: bool = False) -> Report:
             report.by_hand = add_by_hand(s, entries)
         report.feeds = build_feeds(store, config, config.feeds_dir(), MOMENT.date())
         report.tick_summary = tick(store, config, MOMENT).summary()
+        report.site = build_site(store, config, folder / "site", MOMENT.date())
     finally:
         store.dispose()
     report.mails = read_mails(config.resolve(config.mail.folder))
+    report.url = f"http://{config.server.host}:{config.server.port}/"
     return report

@@ -1,5 +1,5 @@
-"""What feeds read from the store: promises, postponement counts, a cheap change
-marker, and the hashed tokens of private feeds.
+"""What feeds and pages read from the store: promises, postponement counts, history
+rows, a cheap change marker, and the hashed tokens of private feeds.
 
 Tokens are 32 random bytes (URL-safe base64); only their SHA-256 is stored, and a
 given token is compared with `hmac.compare_digest`. A slow password hash buys
@@ -30,6 +30,16 @@ def load_promises(session: Session) -> tuple[list[Promise], dict[int, int]]:
         ).all()
     )
     return promises, counts
+
+
+def load_changes(session: Session) -> dict[int, list[DeadlineChange]]:
+    """Every history row (all kinds), by promise id, oldest first: the pages' history."""
+    out: dict[int, list[DeadlineChange]] = {}
+    stmt = select(DeadlineChange).order_by(DeadlineChange.promise_id, DeadlineChange.changed_at,
+                                           DeadlineChange.id)
+    for change in session.exec(stmt):
+        out.setdefault(change.promise_id, []).append(change)
+    return out
 
 
 def data_version(session: Session) -> tuple:

@@ -9,6 +9,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/promises.py` | add, list, show, edit, done, postpone, withdraw, lapse, import, export |
 | `cli/events.py`   | events, event (date, link, set)                                 |
 | `cli/feeds.py`    | feeds (build, token), serve                                     |
+| `cli/site.py`     | site (build)                                                    |
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
 | `cli/calendar.py` | calendar                                                        |
@@ -46,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("extract", "extract"),
     "feeds": ("feeds", "feeds"),
     "serve": ("feeds", "serve"),
+    "site": ("site", "site"),
     "remind": ("remind", "remind"),
     "scheduler": ("remind", "scheduler"),
     "draft": ("remind", "draft"),

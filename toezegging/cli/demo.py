@@ -40,8 +40,9 @@ def demo(folder: Path, force: bool) -> None:
     """Show the whole job on a real cabinet letter, in a folder of its own.
 
     Finds the promises in a letter shipped with the package, adds a few by hand, builds
-    the calendar feeds and runs one reminder tick (mails as .eml files), all at a fixed
-    moment. Your own config and database are not read or touched.
+    the calendar feeds, runs one reminder tick (mails as .eml files) and writes the
+    register's pages, all at a fixed moment; it ends with the address of the overview.
+    Your own config and database are not read or touched.
     """
     from ..demo import LETTER_DATE, run
 
@@ -81,8 +82,10 @@ def demo(folder: Path, force: bool) -> None:
     click.echo(f"  {base} show {r.by_hand[-1].id}")
     if first_overdue is not None:
         click.echo(f"  {base} draft {first_overdue}")
-    click.echo(f"  {base} serve")
-    click.echo("      and subscribe a calendar to http://127.0.0.1:8000/feeds/alle.ics")
+    click.echo("\nSee it in a browser: the overview shows what is overdue and what is due next.")
+    click.echo(f"  from disk:   {_shown(r.site)}")
+    click.echo(f"  served:      {base} serve --today {r.moment.date().isoformat()}")
+    click.echo(f"               then open {r.url}  (calendars: {r.url}feeds)")
     if os.environ.get("TOEZEGGING_DATABASE_URL"):
         click.echo("\nNote: TOEZEGGING_DATABASE_URL is set and wins over --config; run the "
                    "commands above with `env -u TOEZEGGING_DATABASE_URL` to see the demo.",

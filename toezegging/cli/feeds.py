@@ -1,4 +1,4 @@
-"""`toezegging feeds build|token` and `toezegging serve`."""
+"""`toezegging feeds build|token` and `toezegging serve` (pages and feeds over HTTP)."""
 
 import contextlib
 import json
@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInput, NotFound
+from .promises import DATE
 
 
 def _feed(config, name: str):
@@ -140,28 +141,39 @@ def token(ctx, name: str) -> None:
               "(127.0.0.1).")
 @click.option("--port", default=None, type=click.IntRange(0, 65535),
               help="Port to listen on. Default: [server] port (8000).")
+@click.option("--today", type=DATE, default=None,
+              help="Show the register as on this day (a demo, a look back). Default: today.")
 @click.pass_obj
-def serve(ctx, host: str | None, port: int | None) -> None:
-    """Serve the feeds over HTTP until interrupted (Ctrl-C)."""
+def serve(ctx, host: str | None, port: int | None, today) -> None:
+    """Serve the register's pages and calendar feeds over HTTP until interrupted (Ctrl-C).
+
+    Pages: the overview at /, one page per promise and per ministry, and /feeds with a
+    subscribe button per feed. Who may see them is set by [web] access.
+    """
+    from .. import feed_data
     from ..store import open_store
     from ..web import run
 
     config = ctx.config
     host = host or config.server.host
     port = config.server.port if port is None else port
-    from .. import feed_data
-
     store = open_store(config)
     with store.session() as s:
         tokens = feed_data.token_hashes(s)
     public = [f.name for f in config.feeds if not f.private]
-    click.echo(f"Serving feeds {', '.join(public) or '(none public)'} on http://{host}:{port}/",
-               err=True)
+    shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(f"Serving the register on {shown} (the overview; feeds: "
+               f"{', '.join(public) or 'none public'})", err=True)
+    if today is not None:
+        click.echo(f"Showing the register as on {today.isoformat()}.", err=True)
+    if config.web.access == "token":
+        click.echo("The pages need the token of a private feed: open "
+                   f"{shown}?token=TOKEN (see `toezegging feeds token NAME`).", err=True)
     for f in config.feeds:
         if f.private and f.name not in tokens:
             click.echo(f"Private feed {f.name!r} has no token yet, so nobody can read it; "
                        f"run: toezegging feeds token {f.name}", err=True)
     try:
-        run(config, store, host, port)
+        run(config, store, host, port, today=today)
     finally:
         store.dispose()
