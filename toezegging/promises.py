@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from .errors import InvalidInput, UnreadableDeadline
 from .model import DeadlineChange, Promise, Status
-from .store import find_by_number, get_promise
+from .store import check_storable, find_by_number, get_promise
 
 # Shown when a phrase cannot be read and the engine gave no examples of its own.
 EXAMPLES = (
@@ -92,7 +92,7 @@ def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -
     """Read `phrase` at `reference`; `UnreadableDeadline` (with examples) when it can't."""
     from .deadline import parse
 
-    phrase = (phrase or "").strip()
+    phrase = check_storable((phrase or "").strip(), "the deadline")
     if not phrase:
         raise InvalidInput("the deadline is empty; give the time phrase as said, "
                            "e.g. --deadline 'voor de zomer'.")
@@ -105,15 +105,16 @@ def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -
     return from_window(phrase, reference, w, open_ended=open_ended, due=due)
 
 
-def _clean(v: str | None) -> str | None:
-    v = (v or "").strip()
+def _clean(v: str | None, what: str) -> str | None:
+    """`v` without surrounding white space (None when nothing is left); refused if unstorable."""
+    v = check_storable((v or "").strip(), what)
     return v or None
 
 
 def clean_tags(tags) -> list[str]:
     out: list[str] = []
     for t in tags or ():
-        for part in str(t).split(","):
+        for part in check_storable(str(t), "a tag").split(","):
             part = part.strip().lower()
             if part and part not in out:
                 out.append(part)
@@ -130,7 +131,7 @@ def check_fields(fields: dict) -> dict:
         if key in ("reference", "status"):
             out[key] = value
             continue
-        value = _clean(value)
+        value = _clean(value, key)
         if key == "text" and value is None:
             raise InvalidInput("the promise's text is empty; give what was promised.")
         if key == "number" and value is not None:
@@ -216,7 +217,7 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
         promise_id=p.id, changed_at=now, reference=today,
         old_deadline=p.deadline_now(), new_deadline=r.phrase,
         old_earliest=p.earliest, old_latest=p.latest,
-        new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason),
+        new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason, "the reason"),
     )
     apply_reading(p, r)
     p.current_deadline = r.phrase
@@ -238,7 +239,7 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
     p.status = status.value
     p.closed_on = today if status.closed else None
     if status in (Status.FULFILLED, Status.PARTLY):
-        p.fulfilled_by = _clean(letter) or p.fulfilled_by
+        p.fulfilled_by = _clean(letter, "the letter") or p.fulfilled_by
     elif status is Status.OPEN:
         pass
     p.revision += 1

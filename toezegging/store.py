@@ -25,6 +25,7 @@ For other modules:
 """
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,40 @@ from .errors import ConfigError, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
+# What no store keeps: NUL (PostgreSQL refuses it, SQLite would keep it) and lone surrogates
+# (halves of a UTF-16 pair, which are no characters and cannot be written as UTF-8).
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable(value: str) -> str | None:
+    """Why `value` cannot be stored (a NUL or a lone surrogate in it), or None when it can."""
+    m = UNSTORABLE.search(value)
+    if m is None:
+        return None
+    if m.group() == "\x00":
+        return "holds a NUL character (U+0000), which cannot be stored; remove it"
+    return (f"holds U+{ord(m.group()):04X}, half of a surrogate pair and no character "
+            "(text that was not valid UTF-8?); remove it, or save the text as UTF-8")
+
+
+def check_storable(value, what: str):
+    """`value` (text, or a list of texts) unchanged; `InvalidInput` naming `what` if unstorable."""
+    for v in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(v, str) and (why := unstorable(v)):
+            raise InvalidInput(f"{what} {why}.")
+    return value
+
+
+def _refuse_unstorable(session: Session, _context, _instances) -> None:
+    """The last guard before a write: no text with NUL or a lone surrogate reaches a store."""
+    for obj in (*session.new, *session.dirty):
+        table = getattr(obj, "__tablename__", None)
+        if table is None:
+            continue
+        for column in obj.__table__.columns:
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str | list):
+                check_storable(value, f"the {column.key} of the {table.replace('_', ' ')}")
 
 
 class Store:
@@ -51,6 +86,7 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends cleanly and rolls back otherwise."""
         with Session(self.engine, expire_on_commit=False) as s:
+            event.listen(s, "before_flush", _refuse_unstorable)
             try:
                 yield s
                 s.commit()

@@ -415,19 +415,33 @@ def export(ctx: Context, fmt):
     click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
+def _read_input(path: str) -> bytes:
+    """The bytes of FILE, or of standard input for '-'; an unreadable file is the user's to fix."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        from ..transfer import FORMATS
+
+        raise InvalidInput(f"cannot read {path}: {e.strerror}; {FORMATS}.") from None
+
+
 @click.command("import")
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
 @click.pass_obj
 def import_(ctx: Context, file, skip_bad):
     """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
 
-    Running it again adds nothing: rows are matched on the register number.
+    FILE may be '-' for standard input. Running it again adds nothing: rows are matched on
+    the register number.
     """
     from ..transfer import check_rows, read_rows, write_rows
 
-    name = getattr(file, "name", "") or ""
-    rows = read_rows(file.read(), name if isinstance(name, str) else "")
+    name = "" if file == "-" else file
+    rows = read_rows(_read_input(file), name)
     show = sys.stderr.isatty() and len(rows) > 1
     with _progress(show, len(rows), "Reading ") as tick:
         result, incoming = check_rows(rows, ctx.now, skip_bad=skip_bad, progress=tick)
@@ -435,7 +449,7 @@ def import_(ctx: Context, file, skip_bad):
         write_rows(s, result, incoming, ctx.now, progress=tick)
     for row, why in result.skipped:
         click.echo(f"skipped row {row}: {why}", err=True)
-    click.echo(f"Imported {name if isinstance(name, str) else 'input'}: {result.summary()}.")
+    click.echo(f"Imported {name or 'standard input'}: {result.summary()}.")
 
 
 @contextmanager

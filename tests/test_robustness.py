@@ -1,0 +1,157 @@
+"""Hostile and broken input gets a clear message, never a traceback, and writes nothing
+(issue 13: NUL, lone surrogates, huge numbers, deep JSON, odd CSV, empty files)."""
+
+import json
+
+import pytest
+from conftest import CliRun
+from sqlmodel import select
+
+from toezegging.errors import InvalidInput
+
+
+def listed(cli: CliRun) -> list[dict]:
+    return json.loads(cli("list", "--json", "--status", "all").stdout)
+
+
+def refused(cli: CliRun, *args: str, input: str | None = None) -> str:
+    """Run a command that must be refused: exit 1, a message, no traceback."""
+    r = cli(*args, input=input, expect=1)
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.output.startswith("Error: "), r.output
+    return r.output
+
+
+OWN = {"text": "Brief over de pilots", "deadline": "voor eind 2026", "reference": "2026-06-01"}
+
+
+# ----------------------------------------------------------------------------- import files
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty; import reads our own export (JSON or CSV"),
+        (b"  \n\n", "is empty; import reads our own export"),
+        (b"\xff\xfe\x00P\x00K", "is not UTF-8 text (byte 1); import reads our own export"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'[{"text": "a", "revision": ' + b"9" * 5000 + b"}]", "cannot be read"),
+    ],
+    ids=["empty", "blank", "binary", "deep", "long-integer"],
+)
+def test_an_empty_or_unreadable_file_names_the_formats(toezegging_cli, tmp_path, content, message):
+    f = tmp_path / "in.json"
+    f.write_bytes(content)
+    assert message in refused(toezegging_cli, "import", str(f))
+    assert listed(toezegging_cli) == []
+
+
+def test_a_file_that_cannot_be_opened_exits_1(toezegging_cli, tmp_path):
+    out = refused(toezegging_cli, "import", str(tmp_path / "missing.json"))
+    assert "cannot read" in out and "No such file" in out and "import reads our own export" in out
+    out = refused(toezegging_cli, "import", str(tmp_path))
+    assert "Is a directory" in out
+
+
+def test_an_empty_register_exports_a_csv_that_imports(toezegging_cli, tmp_path):
+    f = tmp_path / "empty.csv"
+    f.write_text(toezegging_cli("export", "--format", "csv").stdout, encoding="utf-8")
+    assert f.read_text(encoding="utf-8").startswith("id,number,text,")
+    assert "0 added" in toezegging_cli("import", str(f)).output
+
+
+def test_a_csv_row_longer_than_its_header_is_reported_wherever_it_is(toezegging_cli, tmp_path):
+    f = tmp_path / "in.csv"
+    f.write_text("text,deadline,reference\n"
+                 "Brief,voor eind 2026,2026-06-01\n"
+                 "Plan, met komma,voor de zomer,2026-06-01\n"
+                 "Nota,voor eind 2026,2026-06-01\n", encoding="utf-8")
+    out = refused(toezegging_cli, "import", str(f))
+    assert "row 2: has 4 cells, more than the 3 columns of the header" in out
+    assert listed(toezegging_cli) == []
+    r = toezegging_cli("import", "--skip-bad", str(f))
+    assert "2 added" in r.output and "skipped row 2: has 4 cells" in r.output
+    assert [p["text"] for p in listed(toezegging_cli)] == ["Brief", "Nota"]
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_imports(toezegging_cli, database_factory,
+                                                              tmp_path):
+    toezegging_cli("add", "Lange brief", "--deadline", "voor eind 2026", "--yes",
+                   "--notes", "x" * 200_000)
+    f = tmp_path / "export.csv"
+    f.write_text(toezegging_cli("export", "--format", "csv").stdout, encoding="utf-8")
+    other = CliRun(database_factory(), tmp_path)
+    assert "1 added" in other("import", str(f)).output
+    assert len(listed(other)[0]["notes"]) == 200_000
+
+
+# ----------------------------------------------------------------------------- NUL, surrogates
+
+FIELDS = ("--by", "--function", "--ministry", "--to", "--fraction", "--source", "--kamerstuk",
+          "--notes", "--tag")
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800", "\udcff"], ids=["nul", "surrogate", "escaped-byte"])
+@pytest.mark.parametrize("where", ["text", "deadline", *FIELDS])
+def test_add_refuses_unstorable_text_in_every_field(toezegging_cli, where, bad):
+    text, deadline, extra = "Brief over de pilots", "voor eind 2026", []
+    if where == "text":
+        text = f"Brief{bad} over de pilots"
+    elif where == "deadline":
+        deadline = f"voor eind 2026{bad}"
+    else:
+        extra = [where, f"a{bad}b"]
+    out = refused(toezegging_cli, "add", text, "--deadline", deadline, "--yes", *extra)
+    assert "NUL character (U+0000)" in out if bad == "\x00" else "surrogate" in out
+    assert listed(toezegging_cli) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("postpone", "1", "voor de zomer van 2027", "--reason", "juni\x00"),
+        ("postpone", "1", "voor de zomer\x00 van 2027"),
+        ("done", "1", "--letter", "Kamerstuk\x00 1"),
+        ("edit", "1", "--notes", "zie\x00brief"),
+        ("edit", "1", "--text", "\ud800"),
+    ],
+    ids=["reason", "phrase", "letter", "notes", "text"],
+)
+def test_changes_refuse_unstorable_text(toezegging_cli, args):
+    toezegging_cli("add", "Brief", "--deadline", "voor eind 2026", "--yes")
+    before = listed(toezegging_cli)
+    refused(toezegging_cli, *args)
+    assert listed(toezegging_cli) == before
+
+
+def test_import_reports_the_row_with_a_nul_also_with_skip_bad(toezegging_cli, tmp_path):
+    rows = [OWN, {**OWN, "text": "Plan", "notes": "a\x00b"},
+            {**OWN, "text": "Nota", "history": [{"new_deadline": "x", "reference": "2026-06-02",
+                                                 "reason": "\ud800"}]},
+            {**OWN, "text": "Brief\x00"}, {**OWN, "text": "Laatste"}]
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(rows), encoding="utf-8")  # NUL and the surrogate as \u escapes
+    out = refused(toezegging_cli, "import", str(f))
+    assert "3 malformed row(s), nothing imported" in out
+    assert "row 2: notes holds a NUL character (U+0000)" in out
+    assert "row 3: history[1].reason holds U+D800" in out
+    assert "row 4: text holds a NUL character" in out
+    assert listed(toezegging_cli) == []
+    r = toezegging_cli("import", "--skip-bad", str(f))
+    assert "2 added" in r.output and "3 bad rows skipped" in r.output
+    assert "skipped row 2: notes holds a NUL character" in r.output
+    assert [p["text"] for p in listed(toezegging_cli)] == ["Brief over de pilots", "Laatste"]
+
+
+def test_no_write_can_store_unstorable_text(store):
+    """The store's own guard, for any code path that skips the input checks."""
+    from datetime import UTC, date, datetime
+
+    from toezegging.model import Promise
+
+    now = datetime(2026, 6, 10, tzinfo=UTC)
+    for bad in ("a\x00", "\udc80"):
+        with pytest.raises(InvalidInput, match="the notes of the promise holds"), store.session() as s:
+            s.add(Promise(text="Brief", deadline="voor eind 2026", reference=date(2026, 6, 1),
+                          notes=bad, created_at=now, updated_at=now))
+    with store.session() as s:
+        assert s.exec(select(Promise)).all() == []
