@@ -47,3 +47,7 @@ class DeliveryError(ToezeggingError):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+class Conflict(ToezeggingError):
+    """Another change to the same record was saved first; nothing was written."""

@@ -185,6 +185,14 @@ def apply_reading(p: Promise, r: Reading) -> None:
     )
 
 
+def touch(p: Promise, now: datetime) -> None:
+    """Mark a change subscribers should see: a new revision (the feed's SEQUENCE, and the
+    optimistic lock checked when it is written) and the update time, which never goes back
+    (another process with a slightly earlier clock may have changed it just before)."""
+    p.revision += 1
+    p.updated_at = max(p.updated_at, now) if p.updated_at else now
+
+
 def check_number_free(session: Session, number: str | None, own_id: int | None = None) -> None:
     if number:
         other = find_by_number(session, number)
@@ -221,8 +229,7 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
     )
     apply_reading(p, r)
     p.current_deadline = r.phrase
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(change)
     session.add(p)
     session.flush()
@@ -242,8 +249,7 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
         p.fulfilled_by = _clean(letter, "the letter") or p.fulfilled_by
     elif status is Status.OPEN:
         pass
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(p)
     session.flush()
     return p
@@ -286,8 +292,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
         p.closed_on = (p.closed_on or today) if status.closed else None
     for key, value in changes.items():
         setattr(p, key, value)
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(p)
     session.flush()
     return p

@@ -21,26 +21,33 @@ For other modules:
   others. `due_within_days=N` keeps promises with `today <= latest <= today + N`.
   `search` looks for a piece of text in the text, deadline, people, source and notes.
   `today` is required with `overdue` or `due_within_days` (time is a parameter).
-- `history(session, promise_id) -> list[DeadlineChange]`, oldest first.
+- `history(session, promise_id) -> list[DeadlineChange]`, in the order they were stored
+  (by id, not by `changed_at`: two processes' clocks need not agree with the order in
+  which their changes were committed, and the chain of changes follows the commits).
+- `Store.write(change)`: run `change(session)` in a transaction, rerun when another
+  process changed the same promise first (see `model.PROMISE_REVISION`).
 """
 
 import json
+import random
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from . import model  # noqa: F401  (registers the tables)
-from .errors import ConfigError, InvalidInput, NotFound
+from .errors import ConfigError, Conflict, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
+T = TypeVar("T")
 # What no store keeps: NUL (PostgreSQL refuses it, SQLite would keep it) and lone surrogates
 # (halves of a UTF-16 pair, which are no characters and cannot be written as UTF-8).
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -77,22 +84,70 @@ def _refuse_unstorable(session: Session, _context, _instances) -> None:
                 check_storable(value, f"the {column.key} of the {table.replace('_', ' ')}")
 
 
+CHANGED_MEANWHILE = (
+    "the promise was changed by someone else at the same moment, after this command read it; "
+    "nothing was written. Run the command again to apply it to the promise as it is now."
+)
+
+
 class Store:
     def __init__(self, url: str, busy_timeout: float = 30.0):
         self.url = url
+        self.busy_timeout = busy_timeout
         self.engine = make_engine(url, busy_timeout)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits when the block ends cleanly and rolls back otherwise."""
+        """A session that commits when the block ends cleanly and rolls back otherwise.
+
+        A change to a promise that another process changed since it was read (the revision
+        check of `model.PROMISE_REVISION` failed), or a unique value (a register number)
+        stored by another process meanwhile, raises `Conflict`, with nothing written.
+        """
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
         with Session(self.engine, expire_on_commit=False) as s:
             event.listen(s, "before_flush", _refuse_unstorable)
             try:
                 yield s
                 s.commit()
+            except StaleDataError:
+                s.rollback()
+                raise Conflict(CHANGED_MEANWHILE) from None
+            except IntegrityError as e:
+                s.rollback()
+                if not _unique_violation(e):
+                    raise
+                what = "register number" if "number" in str(e.orig) else "record"
+                raise Conflict(
+                    f"another program stored the same {what} at the same moment; nothing was "
+                    "written. Run the command again."
+                ) from None
             except BaseException:
                 s.rollback()
                 raise
+
+    def write(self, change: Callable[[Session], T], attempts: int = 12) -> T:
+        """Run `change(session)` in a transaction and commit; its result.
+
+        When another process wins a race, the whole change runs again on fresh data: it
+        changed the same promise first (`Conflict`), or stored the same unique value (a
+        register number) between our check and our write. The rerun checks again, so the
+        loser of a race on a register number gets the plain "already promise N", and ten
+        postponements at once become a history of ten, each starting where the last ended.
+        """
+        for attempt in range(attempts):
+            try:
+                with self.session() as s:
+                    return change(s)
+            except Conflict:
+                pass
+            time.sleep(random.uniform(0.005, 0.02) * 2 ** min(attempt, 5))
+        raise Conflict(
+            f"the promise kept being changed by others while this command tried {attempts} "
+            "times; nothing was written. Run it again."
+        )
 
     def create_schema(self) -> None:
         """Bring the schema up to the newest migration (creates it in an empty database)."""
@@ -152,11 +207,27 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
             "sqlite:///... or postgresql+psycopg://..."
         )
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError:
         raise ConfigError(
             "PostgreSQL needs the psycopg driver: pip install 'toezegging[postgres]'."
         ) from None
+
+    @event.listens_for(engine, "connect")
+    def _pg_lock_timeout(dbapi_conn, _record):
+        # busy_timeout means on PostgreSQL what it means on SQLite: how long a write waits
+        # for a lock another session holds before it gives up with a clear message.
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
+        dbapi_conn.commit()
+
+    return engine
+
+
+def _unique_violation(e: Exception) -> bool:
+    """Whether a database error is a unique constraint refusing a second equal value."""
+    orig = getattr(e, "orig", e)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 # ----------------------------------------------------------------------------- migrations
@@ -230,7 +301,7 @@ def history(session: Session, promise_id: int) -> list[DeadlineChange]:
     stmt = (
         select(DeadlineChange)
         .where(DeadlineChange.promise_id == promise_id)
-        .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+        .order_by(DeadlineChange.id)
     )
     return list(session.exec(stmt))
 
@@ -245,7 +316,7 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
         stmt = (
             select(DeadlineChange)
             .where(DeadlineChange.promise_id.in_(ids[start:start + 500]))
-            .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+            .order_by(DeadlineChange.id)
         )
         for ch in session.exec(stmt):
             out[ch.promise_id].append(ch)
@@ -341,6 +412,46 @@ def fix_sequences(session: Session) -> None:
             "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
             "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
         ))
+
+
+# ----------------------------------------------------------------------------- failures
+
+RESTORE_HINT = "Restore it from a backup or an export: see 'Restoring a register' in the README."
+# (SQLite's words or PostgreSQL's SQLSTATE, what the user reads); the first that matches wins.
+FAILURES = (
+    (("database is locked", "database table is locked", "55P03"),
+     "the database is busy: another program held a lock on it for longer than [database] "
+     "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config."),
+    (("database or disk is full", "53100"),
+     "the disk that holds the database is full; nothing was written. Free some space and "
+     "run the command again."),
+    (("attempt to write a readonly database", "25006"),
+     "the database is read-only for this user; nothing was written. Commands that only "
+     "read (list, show, export, draft, outbox) still work; to change the register, make the "
+     "database file and its folder writable."),
+    (("database disk image is malformed", "file is not a database"),
+     f"the database is damaged ({{cause}}); nothing was written. {RESTORE_HINT}"),
+    (("disk I/O error",),
+     "the database could not be read or written (disk I/O error); nothing was written. "
+     "Check the disk and the file's permissions."),
+)
+
+
+def describe_failure(e: BaseException) -> str | None:
+    """A clear message for a database failure that is not a bug (a lock held too long, a full
+    disk, a read-only or damaged file, a lost connection), or None for anything else."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if not isinstance(e, DBAPIError):
+        return None
+    orig = getattr(e, "orig", None)
+    words = f"{orig} {getattr(orig, 'sqlstate', '') or ''}"
+    for keys, message in FAILURES:
+        if any(k in words for k in keys):
+            return message.format(cause=_first_line(e))
+    if isinstance(e, OperationalError):  # the database went away, refused us, ...
+        return f"the database failed: {_first_line(e)}; nothing was written. Try again."
+    return None
 
 
 def _first_line(e: Exception) -> str:

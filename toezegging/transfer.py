@@ -29,6 +29,7 @@ from .promises import (
     from_window,
     promise_to_dict,
     read_deadline,
+    touch,
 )
 from .store import find_by_number, fix_sequences, histories, unstorable
 
@@ -516,8 +517,7 @@ def _update_from_register(old: Promise, new: Promise, now: datetime) -> bool:
             setattr(old, key, getattr(new, key))
             changed = True
     if changed:
-        old.revision += 1
-        old.updated_at = now
+        touch(old, now)
     return changed
 
 

@@ -68,6 +68,16 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except ToezeggingError as e:
             raise UserError(e.message) from None
+        except Exception as e:
+            # A database failure that is no bug (busy, disk full, read-only, damaged, gone)
+            # gets a message too; the store only is imported when a command used it.
+            if "toezegging.store" not in sys.modules:
+                raise
+            from ..store import describe_failure
+
+            if (message := describe_failure(e)) is None:
+                raise
+            raise UserError(message) from None
 
     @staticmethod
     def _load(name: str) -> click.Command | None:

@@ -52,8 +52,25 @@ def _session(ctx: Context):
         store.dispose()
 
 
+def _write(ctx: Context, change):
+    """Run `change(session)` in one transaction and return what it returns. When another
+    process changed the same promise first, the change runs again on the new state (see
+    `Store.write`), so print only after this returns."""
+    from ..store import open_store
+
+    store = open_store(ctx.config)
+    try:
+        return store.write(change)
+    finally:
+        store.dispose()
+
+
+def _json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
 def _dump(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    click.echo(_json(obj))
 
 
 def _as_dict(session, p, ctx: Context) -> dict:
@@ -110,11 +127,9 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
              f"({h['new_latest'] or 'no date'}){why}")
 
 
-def _show_after(session, p, ctx: Context, as_json: bool, message: str) -> None:
-    if as_json:
-        _dump(_as_dict(session, p, ctx))
-    else:
-        click.echo(message)
+def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
+    """What a change prints: the promise as JSON, or `message`."""
+    return _json(_as_dict(session, p, ctx)) if as_json else message
 
 
 # ----------------------------------------------------------------------------- add
@@ -199,9 +214,11 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     _print_promise({"history": []}, p, ctx.today, err=as_json)
     if not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
-    with _session(ctx) as s:
+    def store(s):
         add_promise(s, p)
-        _show_after(s, p, ctx, as_json, f"Added promise {p.id}.")
+        return _after(s, p, ctx, as_json, f"Added promise {p.id}.")
+
+    click.echo(_write(ctx, store))
 
 
 # ----------------------------------------------------------------------------- list, show
@@ -316,22 +333,26 @@ def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json)
     from ..promises import postpone as do_postpone
     from ..store import get_promise
 
-    with _session(ctx) as s:
+    def change(s):
         c = do_postpone(s, promise_id, phrase, today=ctx.today, now=ctx.now, reason=reason,
                         open_ended=open_ended, due=due)
         p = get_promise(s, c.promise_id)
-        _show_after(s, p, ctx, as_json,
-                    f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
-                    f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
+        return _after(s, p, ctx, as_json,
+                      f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
+                      f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
+
+    click.echo(_write(ctx, change))
 
 
 def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json: bool):
     from ..promises import set_status
 
-    with _session(ctx) as s:
+    def change(s):
         p = set_status(s, promise_id, status, today=ctx.today, now=ctx.now, letter=letter)
         extra = f" ({p.fulfilled_by})" if p.fulfilled_by and status.value != "open" else ""
-        _show_after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+        return _after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+
+    click.echo(_write(ctx, change))
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
@@ -394,10 +415,11 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
     changes = {k: v for k, v in options.items() if v is not None}
     if tags or no_tags:
         changes["tags"] = [] if no_tags else list(tags)
-    with _session(ctx) as s:
-        p = do_edit(s, promise_id, changes, today=ctx.today, now=ctx.now)
-        _show_after(s, p, ctx, as_json,
-                    f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+    def change(s):
+        p = do_edit(s, promise_id, dict(changes), today=ctx.today, now=ctx.now)
+        return _after(s, p, ctx, as_json, f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+
+    click.echo(_write(ctx, change))
 
 
 # ----------------------------------------------------------------------------- import, export
