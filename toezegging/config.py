@@ -28,6 +28,11 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_database_url() -> str:
+    """SQLite in the user's data directory: the one database whose folder is created."""
+    return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
+
+
 def default_config_path() -> Path:
     from platformdirs import user_config_dir
 
@@ -144,7 +149,7 @@ class Config:
                 return f"sqlite:///{self.resolve(path)}{sep}{query}"
         if url:
             return url
-        return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
+        return default_database_url()
 
     def resolve(self, p: str) -> Path:
         path = Path(p).expanduser()

@@ -10,6 +10,13 @@ For other modules:
 
 - `open_store(config) -> Store`: the store a command uses (URL and busy timeout from
   the config, schema up to date). `with store.session() as s:` commits on success.
+- `open_store(config, read_only=True)` for commands that only read: a SQLite file this
+  user cannot write still opens (read-only). Before a SQLite file is used, its folder must
+  exist (only the default one is created), a zero-length file is refused and
+  `PRAGMA quick_check` must pass; a schema this version did not make, or a newer one, is
+  refused naming the cause (`database.py` holds these checks and the failure messages).
+- Text with NUL or a lone surrogate never reaches a store (`check_storable`, and a
+  before-flush guard on every session).
 - `get_promise(session, id) -> Promise`: raises `errors.NotFound` with a helpful message.
 - `query_promises(session, *, status=None, ministry=None, tag=None, owner=None,
   overdue=None, today=None, due_within_days=None, search=None) -> list[Promise]`:
@@ -43,6 +50,17 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from . import model  # noqa: F401  (registers the tables)
+from .database import (
+    READ_ONLY,
+    RESTORE_HINT,
+    cannot_open,
+    cannot_write,
+    check_sqlite_file,
+    read_only_engine,
+    safe_url,
+    sqlite_path,
+    unique_violation,
+)
 from .errors import ConfigError, Conflict, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
@@ -91,10 +109,11 @@ CHANGED_MEANWHILE = (
 
 
 class Store:
-    def __init__(self, url: str, busy_timeout: float = 30.0):
+    def __init__(self, url: str, busy_timeout: float = 30.0, read_only: bool = False):
         self.url = url
         self.busy_timeout = busy_timeout
-        self.engine = make_engine(url, busy_timeout)
+        self.read_only = read_only
+        self.engine = make_engine(url, busy_timeout, read_only)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -117,7 +136,7 @@ class Store:
                 raise Conflict(CHANGED_MEANWHILE) from None
             except IntegrityError as e:
                 s.rollback()
-                if not _unique_violation(e):
+                if not unique_violation(e):
                     raise
                 what = "register number" if "number" in str(e.orig) else "record"
                 raise Conflict(
@@ -153,6 +172,20 @@ class Store:
         """Bring the schema up to the newest migration (creates it in an empty database)."""
         upgrade_schema(self.engine)
 
+    def check(self) -> None:
+        """`ConfigError` when a SQLite file is damaged (`PRAGMA quick_check`); a quick
+        look at every page, run when a command starts."""
+        if self.dialect != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            where = sqlite_path(self.url) or safe_url(self.url)
+            raise ConfigError(
+                f"the database {where} is damaged (PRAGMA quick_check: {problems[0]}); "
+                f"nothing was written. {RESTORE_HINT}"
+            )
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -161,35 +194,72 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(config) -> Store:
-    """The store a command uses: URL and busy timeout from `config`, schema up to date."""
-    store = Store(config.database_url(), config.database.busy_timeout)
+def open_store(config, *, read_only: bool = False) -> Store:
+    """The store a command uses: URL and busy timeout from `config`, schema up to date.
+
+    `read_only=True` is for commands that only read: a SQLite file this user cannot write
+    (or on a read-only disk) is then opened read-only instead of refused. A SQLite file is
+    checked first (its folder exists, unless it is the default one, which is created; it
+    is not a zero-length leftover; `PRAGMA quick_check` finds it sound).
+    """
+    from .config import default_database_url
+
+    url = config.database_url()
+    default = url == default_database_url()
+    path = sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path, default)
+    store = Store(url, config.database.busy_timeout)
     try:
         store.create_schema()
+        store.check()
     except ConfigError:
         store.dispose()
         raise
-    except Exception as e:  # a database that cannot be reached is the user's to fix
+    except Exception as e:
         store.dispose()
-        raise ConfigError(
-            f"cannot open the database {_safe_url(store.url)}: {_first_line(e)}. "
-            "Check [database] url in the config or TOEZEGGING_DATABASE_URL."
-        ) from None
+        if path is not None and path.exists() and cannot_write(e, path):
+            if read_only:
+                return _open_read_only(url, path, config.database.busy_timeout)
+            raise ConfigError(READ_ONLY.replace('the database', f'the database {path}', 1)) from None
+        raise cannot_open(url, e) from None
     return store
 
 
-def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+def _open_read_only(url: str, path: Path, busy_timeout: float) -> Store:
+    store = Store(url, busy_timeout, read_only=True)
+    try:
+        store.check()
+        current, head = current_revision(store.engine), head_revision()
+        _check_revision(store.engine, current)
+        if current != head:
+            raise ConfigError(
+                f"the database {path} is read-only and was made by an older version of "
+                f"toezegging (revision {current}; this version needs {head}). Upgrading it "
+                "needs write access once: make the file and its folder writable and run any "
+                "command."
+            )
+    except ConfigError:
+        store.dispose()
+        raise
+    except Exception as e:
+        store.dispose()
+        raise cannot_open(url, e) from None
+    return store
+
+
+def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -> Engine:
     try:
         u = make_url(url)
     except Exception:
         raise ConfigError(
-            f"database URL {url!r} is not valid; use sqlite:///path/to/toezegging.db "
+            f"database URL {safe_url(url)!r} is not valid; use sqlite:///path/to/toezegging.db "
             "or postgresql+psycopg://user@host/dbname."
         ) from None
     backend = u.get_backend_name()
+    if backend == "sqlite" and read_only:
+        return read_only_engine(Path(u.database).expanduser(), busy_timeout)
     if backend == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
@@ -203,7 +273,7 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         return engine
     if backend != "postgresql":
         raise ConfigError(
-            f"database URL {_safe_url(url)!r} names {backend!r}; toezegging runs on "
+            f"database URL {safe_url(url)!r} names {backend!r}; toezegging runs on "
             "sqlite:///... or postgresql+psycopg://..."
         )
     try:
@@ -222,12 +292,6 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         dbapi_conn.commit()
 
     return engine
-
-
-def _unique_violation(e: Exception) -> bool:
-    """Whether a database error is a unique constraint refusing a second equal value."""
-    orig = getattr(e, "orig", e)
-    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 # ----------------------------------------------------------------------------- migrations
@@ -255,6 +319,36 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _check_revision(engine: Engine, current: str | None) -> None:
+    """`ConfigError` for a schema this version cannot bring up to date: one made by a newer
+    version of toezegging, or tables without Alembic's record of their revision."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+    from sqlalchemy import inspect
+
+    where = safe_url(engine.url.render_as_string(hide_password=False))
+    if current is not None:
+        try:
+            ScriptDirectory.from_config(_alembic_config()).get_revision(current)
+            return
+        except CommandError:
+            raise ConfigError(
+                f"the database {where} was made by a newer version of toezegging (revision "
+                f"{current}); this version knows revisions up to {head_revision()}. Upgrade "
+                "toezegging (pip install -U toezegging) to use it."
+            ) from None
+    with engine.connect() as conn:
+        tables = sorted(inspect(conn).get_table_names())
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
+        raise ConfigError(
+            f"the database {where} holds tables ({shown}) but no alembic_version, the record "
+            "of its schema's revision: it was not made by toezegging, or that record was "
+            "removed. Point [database] url (or TOEZEGGING_DATABASE_URL) at a new database, "
+            f"or restore the register. {RESTORE_HINT}"
+        )
+
+
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` (nothing to do when already there)."""
     from alembic import command
@@ -262,8 +356,10 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
     head = head_revision() if revision == "head" else revision
     for attempt in range(6):
-        if current_revision(engine) == head:
+        current = current_revision(engine)
+        if current == head:
             return
+        _check_revision(engine, current)
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -412,54 +508,3 @@ def fix_sequences(session: Session) -> None:
             "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
             "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
         ))
-
-
-# ----------------------------------------------------------------------------- failures
-
-RESTORE_HINT = "Restore it from a backup or an export: see 'Restoring a register' in the README."
-# (SQLite's words or PostgreSQL's SQLSTATE, what the user reads); the first that matches wins.
-FAILURES = (
-    (("database is locked", "database table is locked", "55P03"),
-     "the database is busy: another program held a lock on it for longer than [database] "
-     "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config."),
-    (("database or disk is full", "53100"),
-     "the disk that holds the database is full; nothing was written. Free some space and "
-     "run the command again."),
-    (("attempt to write a readonly database", "25006"),
-     "the database is read-only for this user; nothing was written. Commands that only "
-     "read (list, show, export, draft, outbox) still work; to change the register, make the "
-     "database file and its folder writable."),
-    (("database disk image is malformed", "file is not a database"),
-     f"the database is damaged ({{cause}}); nothing was written. {RESTORE_HINT}"),
-    (("disk I/O error",),
-     "the database could not be read or written (disk I/O error); nothing was written. "
-     "Check the disk and the file's permissions."),
-)
-
-
-def describe_failure(e: BaseException) -> str | None:
-    """A clear message for a database failure that is not a bug (a lock held too long, a full
-    disk, a read-only or damaged file, a lost connection), or None for anything else."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    if not isinstance(e, DBAPIError):
-        return None
-    orig = getattr(e, "orig", None)
-    words = f"{orig} {getattr(orig, 'sqlstate', '') or ''}"
-    for keys, message in FAILURES:
-        if any(k in words for k in keys):
-            return message.format(cause=_first_line(e))
-    if isinstance(e, OperationalError):  # the database went away, refused us, ...
-        return f"the database failed: {_first_line(e)}; nothing was written. Try again."
-    return None
-
-
-def _first_line(e: Exception) -> str:
-    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0]
-
-
-def _safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(unreadable URL)"

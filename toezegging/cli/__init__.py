@@ -73,9 +73,13 @@ class LazyGroup(click.Group):
             # gets a message too; the store only is imported when a command used it.
             if "toezegging.store" not in sys.modules:
                 raise
-            from ..store import describe_failure
+            from ..database import describe_failure, sqlite_path
 
-            if (message := describe_failure(e)) is None:
+            try:
+                path = sqlite_path(ctx.obj.config.database_url())
+            except Exception:
+                path = None
+            if (message := describe_failure(e, path=path)) is None:
                 raise
             raise UserError(message) from None
 

@@ -41,10 +41,12 @@ def _interactive() -> bool:
 
 
 @contextmanager
-def _session(ctx: Context):
+def _session(ctx: Context, read_only: bool = False):
+    """A session on the configured store; `read_only` for a command that only reads (it
+    then also works on a database this user may not write)."""
     from ..store import open_store
 
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=read_only)
     try:
         with store.session() as s:
             yield s
@@ -207,7 +209,7 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
                   due=due, fields={**fields, "tags": list(tags)})
     p = prepare(draft, today=ctx.today, now=ctx.now)
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         from ..promises import check_number_free
 
         check_number_free(s, p.number)
@@ -249,7 +251,7 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         found = query_promises(
             s, status=status, ministry=ministry, tag=tag, owner=owner,
             overdue=True if overdue else None, today=ctx.today,
@@ -309,7 +311,7 @@ def show(ctx: Context, promise_id, as_json):
     """Show one promise with its deadline history."""
     from ..store import get_promise
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         p = get_promise(s, promise_id)
         d = _as_dict(s, p, ctx)
     if as_json:
@@ -432,7 +434,7 @@ def export(ctx: Context, fmt):
     """Write every promise, with its history, to standard output (JSON or CSV)."""
     from ..transfer import export_records, to_csv, to_json
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         records = export_records(s, ctx.today)
     click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 

@@ -99,7 +99,7 @@ def draft(ctx, promise_id, kind):
     from ..store import get_promise, history, open_store
 
     config = ctx.config
-    store = open_store(config)
+    store = open_store(config, read_only=True)
     try:
         with store.session() as s:
             p = get_promise(s, promise_id)
@@ -132,7 +132,7 @@ def outbox(ctx, states, limit, as_json):
 
     chosen = None if "all" in states else list(states or STATES[:4])
     tz = ZoneInfo(ctx.config.reminders.timezone)
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=True)
     try:
         rows = listing(store, chosen, limit)
     finally:
