@@ -101,7 +101,8 @@ def test_add_refuses_unstorable_text_in_every_field(toezegging_cli, where, bad):
     else:
         extra = [where, f"a{bad}b"]
     out = refused(toezegging_cli, "add", text, "--deadline", deadline, "--yes", *extra)
-    assert "NUL character (U+0000)" in out if bad == "\x00" else "surrogate" in out
+    # (a lone surrogate in argv is how Python passes bytes that are not UTF-8)
+    assert ("NUL character (U+0000)" if bad == "\x00" else "an argument is not UTF-8 text") in out
     assert listed(toezegging_cli) == []
 
 
@@ -155,3 +156,63 @@ def test_no_write_can_store_unstorable_text(store):
                           notes=bad, created_at=now, updated_at=now))
     with store.session() as s:
         assert s.exec(select(Promise)).all() == []
+
+
+# ----------------------------------------------------------------------------- numbers, shapes
+
+BIG = "9" * 25  # far over 64 bits
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("show", BIG), ("postpone", BIG, "voor eind 2027"), ("done", BIG), ("edit", BIG, "--notes", "x"),
+     ("show", "--", "-" + BIG), ("show", "2147483648")],
+    ids=["show", "postpone", "done", "edit", "negative", "int32"],
+)
+def test_an_id_over_64_bits_is_no_promise(toezegging_cli, args):
+    assert "no promise with id" in refused(toezegging_cli, *args)
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("revision", 2**70, "row 1: revision must be a whole number from 0 to 2147483647"),
+        ("revision", -1, "row 1: revision must be a whole number from 0 to 2147483647"),
+        ("id", 2**64, "row 1: id must be a whole number from 1 to 2147483647"),
+        ("id", 0, "row 1: id must be a whole number from 1 to 2147483647"),
+        ("history", [{"new_deadline": "x", "reference": "2026-06-02", "reason": {"a": 1}}],
+         "row 1: history[1].reason must be text, got {'a': 1}"),
+        ("history", [{"new_deadline": ["x"], "reference": "2026-06-02"}],
+         "row 1: history[1].new_deadline must be text"),
+        ("history", [{"new_deadline": "x", "reference": "2026-06-02", "old_deadline": 5}],
+         "row 1: history[1].old_deadline must be text"),
+    ],
+    ids=["revision", "negative-revision", "id", "zero-id", "reason-object", "deadline-list",
+         "old-deadline-number"],
+)
+def test_import_refuses_out_of_range_numbers_and_wrong_shapes(toezegging_cli, tmp_path, field,
+                                                              value, message):
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps([{**OWN, field: value}]), encoding="utf-8")
+    assert message in refused(toezegging_cli, "import", str(f))
+    assert listed(toezegging_cli) == []
+
+
+def test_arguments_that_are_not_utf8_are_refused(toezegging_cli):
+    # On a UTF-8 system Python turns bytes that are not UTF-8 in argv into lone surrogates.
+    out = refused(toezegging_cli, "list", "--search", "caf\udce9")
+    assert "an argument is not UTF-8 text" in out and "caf\\xe9" in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("list", "--due-within", BIG + "d"), "at most 36500 days"),
+        (("outbox", "--limit", BIG), "is not in the range 1<=x<=1000000"),
+        (("scheduler", "--interval", "1e300"), "is not in the range 0.1<=x<=86400"),
+    ],
+    ids=["due-within", "limit", "interval"],
+)
+def test_numeric_options_have_a_range(toezegging_cli, args, message):
+    r = toezegging_cli(*args, expect=None)
+    assert r.exit_code in (1, 2) and message in r.output and "Traceback" not in r.output

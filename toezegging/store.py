@@ -65,6 +65,8 @@ from .errors import ConfigError, Conflict, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
+# The largest id or revision: the columns are INTEGER, 32 bits on PostgreSQL.
+MAX_INT = 2**31 - 1
 T = TypeVar("T")
 # What no store keeps: NUL (PostgreSQL refuses it, SQLite would keep it) and lone surrogates
 # (halves of a UTF-16 pair, which are no characters and cannot be written as UTF-8).
@@ -386,7 +388,7 @@ def get_promise(session: Session, promise_id: int | str) -> Promise:
             f"'{promise_id}' is not a promise id; ids are numbers, "
             "see `toezegging list --status all`."
         ) from None
-    p = session.get(Promise, pid)
+    p = session.get(Promise, pid) if 1 <= pid <= MAX_INT else None
     if p is None:
         raise NotFound(f"no promise with id {pid}; see `toezegging list --status all` for the ids.")
     return p

@@ -31,7 +31,7 @@ from .promises import (
     read_deadline,
     touch,
 )
-from .store import find_by_number, fix_sequences, histories, unstorable
+from .store import MAX_INT, find_by_number, fix_sequences, histories, unstorable
 
 # The Tweede Kamer's status words (and the ones its older records use).
 TK_STATUS = {
@@ -266,17 +266,23 @@ def own_row(row: dict, now: datetime) -> Incoming:
         apply_reading(p, read_deadline(phrase, reference))
     p.status = _status(row.get("status")).value
     p.closed_on = _date(row.get("closed_on"), "closed_on")
-    try:
-        p.revision = int(row.get("revision") or 0)
-    except (TypeError, ValueError):
-        raise BadRow(f"revision must be a number, got {row.get('revision')!r}") from None
+    p.revision = _whole(row.get("revision") or 0, "revision", 0)
     keep_id = None
     if row.get("id") not in (None, ""):
-        try:
-            keep_id = int(row["id"])
-        except (TypeError, ValueError):
-            raise BadRow(f"id must be a number, got {row['id']!r}") from None
+        keep_id = _whole(row["id"], "id", 1)
     return Incoming(p, _history(row.get("history"), now), keep_id)
+
+
+def _whole(v, what: str, lowest: int) -> int:
+    """A whole number that fits the store's INTEGER columns."""
+    try:
+        n = int(v) if not isinstance(v, bool | float) else None
+    except (TypeError, ValueError):
+        n = None
+    if n is None or not lowest <= n <= MAX_INT:
+        shown = v if len(repr(v)) <= 40 else f"{repr(v)[:37]}..."
+        raise BadRow(f"{what} must be a whole number from {lowest} to {MAX_INT}, got {shown!r}")
+    return n
 
 
 def _tags(v) -> list[str]:
@@ -304,6 +310,9 @@ def _history(v, now: datetime) -> list[DeadlineChange]:
         where = f"history[{i}]"
         if not c.get("new_deadline") or not c.get("reference"):
             raise BadRow(f"{where} needs new_deadline and reference")
+        for key in ("new_deadline", "old_deadline", "reason"):
+            if c.get(key) is not None and not isinstance(c[key], str):
+                raise BadRow(f"{where}.{key} must be text, got {c[key]!r}")
         out.append(DeadlineChange(
             promise_id=0, changed_at=_moment(c.get("changed_at"), f"{where}.changed_at", now),
             reference=_date(c["reference"], f"{where}.reference"),

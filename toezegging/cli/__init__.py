@@ -57,6 +57,20 @@ class UserError(click.ClickException):
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when it is asked for."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bytes in argv that are not UTF-8 reach Python as lone surrogates; no store or
+        # terminal takes them, so refuse them here, showing the argument as bytes.
+        for arg in args:
+            if any("\ud800" <= c <= "\udfff" for c in arg):
+                shown = arg.encode("utf-8", "surrogateescape" if all(
+                    "\udc80" <= c <= "\udcff" for c in arg if "\ud800" <= c <= "\udfff"
+                ) else "backslashreplace").decode("utf-8", "backslashreplace")
+                raise UserError(
+                    f"an argument is not UTF-8 text: '{shown}'. Set the terminal and the "
+                    "shell to UTF-8 (e.g. LANG=nl_NL.UTF-8) and type it again."
+                )
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if self._load(name) is not None]
 

@@ -17,6 +17,7 @@ from ..model import STATUS_NL, Status
 from .context import Context
 
 STATUS_CHOICES = [s.value for s in Status]
+MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
 
 
 class DateType(click.ParamType):
@@ -228,10 +229,12 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
 def _days(value: str | None) -> int | None:
     if value is None:
         return None
-    m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
-    if not m:
-        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w.")
-    return int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+    m = re.fullmatch(r"\s*(\d{1,6})\s*([dw]?)\s*", value.lower())
+    days = int(m.group(1)) * (7 if m.group(2) == "w" else 1) if m else None
+    if days is None or days > MAX_DAYS:
+        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w "
+                           f"(at most {MAX_DAYS} days).")
+    return days
 
 
 @click.command("list")

@@ -61,7 +61,7 @@ def remind(ctx, now_text, dry_run, as_json):
 
 
 @click.command()
-@click.option("--interval", type=click.FloatRange(min=0.1), metavar="SECONDS",
+@click.option("--interval", type=click.FloatRange(min=0.1, max=86_400), metavar="SECONDS",
               help="Seconds between ticks (default: reminders.tick_minutes).")
 @click.pass_obj
 def scheduler(ctx, interval):
@@ -122,7 +122,8 @@ def _jsonable(v):
 @click.command()
 @click.option("--state", "states", multiple=True, type=click.Choice(STATES + ("all",)),
               help="Only these states (repeatable). Default: pending, sending, sent, failed.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=None,
+              help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_obj
 def outbox(ctx, states, limit, as_json):
