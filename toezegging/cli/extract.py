@@ -1,7 +1,6 @@
 """`toezegging extract FILE`: propose the promises in a letter or report, and add the
 ones the user accepts (or all with --yes) to the register."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import click
 
 from ..errors import InvalidInput, UnreadableDeadline
 from .context import Context
+from .format import json_text, plain
 from .promises import DATE, window_text
 
 
@@ -32,16 +32,16 @@ class _Progress:
 
 
 def _show(i: int, n: int, p) -> None:
-    a, b = p.span
-    marked = click.style(p.sentence[a:b], bold=True, underline=True)
-    sentence = p.sentence[:a] + marked + p.sentence[b:]
+    a, b = p.span  # the letter's text is not ours: plain text, only our marking styled
+    marked = click.style(plain(p.sentence[a:b]), bold=True, underline=True)
+    sentence = plain(p.sentence[:a]) + marked + plain(p.sentence[b:])
     click.echo(f"\n[{i}/{n}] {sentence}")
     hedge = ", hedged" if p.hedged else ""
-    click.echo(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})")
+    click.echo(plain(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})"))
     who = p.by or "?"
     if p.function and p.function != p.by:
         who += f" ({p.function})"
-    click.echo(f"      by: {who}; ministry: {p.ministry or '?'}")
+    click.echo(plain(f"      by: {who}; ministry: {p.ministry or '?'}"))
 
 
 def _draft(p, ref, fields: dict):
@@ -143,7 +143,7 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
         skipped = len(proposals) - len(fresh)
 
         if as_json and not yes:
-            click.echo(json.dumps([p.to_dict() for p in fresh], ensure_ascii=False, indent=2))
+            click.echo(json_text([p.to_dict() for p in fresh]))
             return
         if skipped and not as_json:
             click.echo(f"{skipped} already in the register, left out.", err=True)
@@ -161,7 +161,7 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
                 try:
                     accepted.append(_prepare(ctx, p, draft))
                 except UnreadableDeadline as e:
-                    click.echo(f"Left out: {e.message} ({p.sentence[:60]})", err=True)
+                    click.echo(plain(f"Left out: {e.message} ({p.sentence[:60]})"), err=True)
                 continue
             _show(i, len(fresh), p)
             choice = click.prompt(
@@ -176,10 +176,9 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, owner, tags, source, ev
 
         added = [add_promise(session, promise) for promise in accepted]
         if as_json:
-            click.echo(json.dumps([_as_dict(session, a, ctx) for a in added],
-                                  ensure_ascii=False, indent=2))
+            click.echo(json_text([_as_dict(session, a, ctx) for a in added]))
             return
         for a in added:
-            click.echo(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}")
+            click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))
         if not added:
             click.echo("Nothing added.")

@@ -4,7 +4,6 @@ Each command reads its options, opens the store, calls `toezegging.promises` or
 `toezegging.transfer`, and prints. The clock comes from the `Context` (read once).
 """
 
-import json
 import re
 import sys
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import click
 from ..errors import InvalidInput, UnreadableDeadline
 from ..model import STATUS_NL, Status
 from .context import Context
+from .format import json_text, plain
 
 STATUS_CHOICES = [s.value for s in Status]
 MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
@@ -68,12 +68,8 @@ def _write(ctx: Context, change):
         store.dispose()
 
 
-def _json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
-
-
 def _dump(obj) -> None:
-    click.echo(_json(obj))
+    click.echo(json_text(obj))
 
 
 def _as_dict(session, p, ctx: Context) -> dict:
@@ -100,7 +96,7 @@ def _status_label(p, today: date) -> str:
 
 
 def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
-    echo = lambda s="": click.echo(s, err=err)  # noqa: E731
+    echo = lambda s="": click.echo(plain(s), err=err)  # noqa: E731  (each line quotes stored text)
     title = f"Promise {p.id}" if p.id else "Promise"
     if p.number:
         title += f" ({p.number})"
@@ -131,8 +127,9 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
 
 
 def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
-    """What a change prints: the promise as JSON, or `message`."""
-    return _json(_as_dict(session, p, ctx)) if as_json else message
+    """What a change prints: the promise as JSON, or `message` (as plain text: it quotes
+    stored text)."""
+    return json_text(_as_dict(session, p, ctx)) if as_json else plain(message)
 
 
 # ----------------------------------------------------------------------------- add
@@ -274,6 +271,7 @@ def _cut(s: str, n: int) -> str:
 def _table(found, changes, today: date) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=sys.stdout, highlight=False)
     if not found:
@@ -286,10 +284,10 @@ def _table(found, changes, today: date) -> None:
         n_moves = sum(1 for c in changes[p.id] if c.is_move)
         moved = f", {n_moves}x moved" if n_moves else ""
         row = [str(p.id), p.latest.isoformat() if p.latest else "—",
-               _cut(p.deadline_now(), 30 if wide else 22),
-               ("overdue" if p.is_overdue(today) else p.status) + moved, p.text]
+               _cut(plain(p.deadline_now()), 30 if wide else 22),
+               ("overdue" if p.is_overdue(today) else p.status) + moved, plain(p.text)]
         if wide:
-            row.append(_cut(p.by or p.ministry or "", 22))
+            row.append(_cut(plain(p.by or p.ministry), 22))
         rows.append(row)
     # Cut the text to what the terminal leaves, so no other column is squeezed.
     used = sum(max(len(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
@@ -299,9 +297,9 @@ def _table(found, changes, today: date) -> None:
         table.add_column(name, justify="right" if name == "ID" else "left", no_wrap=True)
     for row in rows:
         row[4] = _cut(row[4], room)
-        if row[3].startswith("overdue"):
-            row[3] = f"[red]{row[3]}[/red]"
-        table.add_row(*row)
+        # Text cells, never markup: a stored '[/]' or '[bold]' is shown as it is.
+        table.add_row(*(Text(cell, style="red" if i == 3 and cell.startswith("overdue") else "")
+                        for i, cell in enumerate(row)))
     console.print(table)
     console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
 
@@ -435,11 +433,12 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
 @click.pass_obj
 def export(ctx: Context, fmt):
     """Write every promise, with its history, to standard output (JSON or CSV)."""
-    from ..transfer import export_records, to_csv, to_json
+    from ..transfer import export_records, to_csv
 
     with _session(ctx, read_only=True) as s:
         records = export_records(s, ctx.today)
-    click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
+    # JSON with the terminal's controls escaped (it reads back the same); CSV as it is.
+    click.echo(json_text(records) + "\n" if fmt == "json" else to_csv(records), nl=False)
 
 
 def _read_input(path: str) -> bytes:
@@ -475,8 +474,8 @@ def import_(ctx: Context, file, skip_bad):
     with _session(ctx) as s, _progress(show, len(incoming), "Storing ") as tick:
         write_rows(s, result, incoming, ctx.now, progress=tick)
     for row, why in result.skipped:
-        click.echo(f"skipped row {row}: {why}", err=True)
-    click.echo(f"Imported {name or 'standard input'}: {result.summary()}.")
+        click.echo(plain(f"skipped row {row}: {why}"), err=True)
+    click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
 
 
 @contextmanager

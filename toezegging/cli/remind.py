@@ -1,6 +1,5 @@
 """Commands: remind (one tick), scheduler (the daemon), draft (the questions), outbox."""
 
-import json
 import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -8,6 +7,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from ..errors import InvalidInput
+from .format import json_text, plain, plain_lines
 
 STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
@@ -50,13 +50,14 @@ def remind(ctx, now_text, dry_run, as_json):
     finally:
         store.dispose()
     if as_json:
-        click.echo(json.dumps(dict(now=now.isoformat(), dry_run=dry_run, quiet=report.quiet,
-                                   queued=report.inserted, sent=report.sent, retry=report.retry,
-                                   failed=report.failed, cancelled=report.cancelled,
-                                   no_recipient=report.no_recipient, lines=report.lines)))
+        click.echo(json_text(dict(now=now.isoformat(), dry_run=dry_run, quiet=report.quiet,
+                                  queued=report.inserted, sent=report.sent, retry=report.retry,
+                                  failed=report.failed, cancelled=report.cancelled,
+                                  no_recipient=report.no_recipient, lines=report.lines),
+                             indent=None))
         return
     for line in report.lines:
-        click.echo(line)
+        click.echo(plain(line))
     click.echo(("(dry run) " if dry_run else "") + report.summary())
 
 
@@ -79,7 +80,7 @@ def scheduler(ctx, interval):
     def job():
         report = tick(store, config, datetime.now(tz))  # the daemon's clock, read per tick
         for line in report.lines:
-            log.info("%s", line)
+            log.info("%s", plain(line))
         log.info("%s", report.summary())
 
     try:
@@ -110,7 +111,7 @@ def draft(ctx, promise_id, kind):
     c = mail.context(p, changes, kind, ctx.today, config.mail.language,
                      deadline=reminders.deadline_for(p, ctx.today),
                      timezone=config.reminders.timezone)
-    click.echo(mail.draft_questions(c, config.mail.language).rstrip("\n"))
+    click.echo(plain_lines(mail.draft_questions(c, config.mail.language).rstrip("\n")))
 
 
 def _jsonable(v):
@@ -143,7 +144,7 @@ def outbox(ctx, states, limit, as_json):
     for r in rows:
         m = r._mapping
         if as_json:
-            click.echo(json.dumps({k: _jsonable(m[k]) for k in keys}, ensure_ascii=False))
+            click.echo(json_text({k: _jsonable(m[k]) for k in keys}, indent=None))
             continue
         when = (m["sent_at"] or m["next_attempt_at"]).astimezone(tz)
         text = m["text"] if len(m["text"]) <= 50 else m["text"][:49] + "…"
@@ -151,6 +152,6 @@ def outbox(ctx, states, limit, as_json):
                 f"{m['state']:<9} {when:%Y-%m-%d %H:%M} {m['recipient']}  {text}")
         if m["error"] and m["state"] != "sent":
             line += f"  [{m['error']}]"
-        click.echo(line)
+        click.echo(plain(line))  # the text, recipient and server's answer are not ours
     if not rows and not as_json:
         click.echo("The outbox is empty.", err=True)
