@@ -127,3 +127,19 @@ def test_an_invalid_config_stops_the_command_and_writes_nothing(tmp_path):
     assert not (tmp_path / "x.db").exists()
     r = _run(["list"], {"TOEZEGGING_CONFIG": str(tmp_path / "none.toml")})
     assert r.exit_code == 1 and "does not exist" in r.output
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["victim,attacker@evil.example", "a;b@evil.example", "Bcc:x@evil.example",
+     "Staf <a@x.nl>, b@y.nl", '"Staf, Jan" <staf@example.org>', "group: a@x.nl;",
+     "a@x.nl\nBcc: y@z.nl", "staf"],
+)
+def test_every_mail_to_entry_is_one_address(entry):
+    with pytest.raises(ConfigError, match=r"mail.to\[1\] = .* is not an e-mail address"):
+        parse_config(f"[mail]\nto = [\"staf@example.org\", {json.dumps(entry)}]\n")
+
+
+def test_a_mail_to_entry_may_carry_a_name():
+    cfg = parse_config('[mail]\nto = ["Staf <staf@example.org>", "jan@example.org"]\n')
+    assert cfg.mail.to == ["Staf <staf@example.org>", "jan@example.org"]

@@ -216,3 +216,30 @@ def test_arguments_that_are_not_utf8_are_refused(toezegging_cli):
 def test_numeric_options_have_a_range(toezegging_cli, args, message):
     r = toezegging_cli(*args, expect=None)
     assert r.exit_code in (1, 2) and message in r.output and "Traceback" not in r.output
+
+
+# ----------------------------------------------------------------------------- addresses
+
+HOSTILE_ADDRESSES = [
+    "victim,attacker@evil.example", "a;b@evil.example", "Bcc:x@evil.example",
+    "x@evil.example;", "Staf <staf@example.org>", "a@x.nl, b@y.nl", "group: a@x.nl;",
+    "a@x.nl (comment)", '"a"@x.nl', "a@x.nl\nBcc: y@z.nl", "x@[127.0.0.1]", "a@localhost",
+]
+
+
+@pytest.mark.parametrize("owner", HOSTILE_ADDRESSES)
+def test_an_owner_is_exactly_one_address(toezegging_cli, tmp_path, owner):
+    out = refused(toezegging_cli, "add", "Brief", "--deadline", "voor eind 2026", "--yes",
+                  "--owner", owner)
+    assert "is not an e-mail address: give exactly one" in out
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps([{**OWN, "owner": owner}]), encoding="utf-8")
+    assert "row 1: the owner" in refused(toezegging_cli, "import", str(f))
+    assert listed(toezegging_cli) == []
+
+
+@pytest.mark.parametrize("owner", ["staf@example.org", "Jan.de-Vries+tz@minjenv.nl",
+                                   "anne@überweisung.de"])
+def test_a_plain_owner_address_is_taken(toezegging_cli, owner):
+    toezegging_cli("add", "Brief", "--deadline", "voor eind 2026", "--yes", "--owner", owner)
+    assert listed(toezegging_cli)[0]["owner"] == owner

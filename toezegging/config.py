@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .address import one_address
 from .errors import ConfigError
 
 APP_NAME = "toezegging"
@@ -225,6 +226,11 @@ def _validate(cfg: Config) -> None:
     for key, (value, allowed) in choices.items():
         if value not in allowed:
             raise ConfigError(f"{key} = {value!r} is not one of {', '.join(allowed)}.")
+    for i, entry in enumerate(cfg.mail.to):
+        try:
+            one_address(entry, f"mail.to[{i}] =", with_name=True)
+        except ValueError as e:
+            raise ConfigError(f"{e} Each entry of mail.to is one recipient.") from None
     try:
         ZoneInfo(cfg.reminders.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from .address import one_address
 from .errors import InvalidInput, UnreadableDeadline
 from .model import DeadlineChange, Promise, Status
 from .store import check_storable, find_by_number, get_promise
@@ -22,7 +23,6 @@ EXAMPLES = (
     "binnen drie maanden", "uiterlijk 1 maart 2027", "na het zomerreces",
 )
 NUMBER_RE = re.compile(r"^TZ\d{6}-\d{1,5}$")
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # What `edit` may change (the deadline phrase is kept as typed; use postpone).
 EDITABLE = (
     "text", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "url",
@@ -140,8 +140,11 @@ def check_fields(fields: dict) -> dict:
                 raise InvalidInput(
                     f"'{value}' is not a register number; they look like TZ202412-116."
                 )
-        if key == "owner" and value is not None and not EMAIL_RE.match(value):
-            raise InvalidInput(f"--owner '{value}' is not an e-mail address (name@example.org).")
+        if key == "owner" and value is not None:
+            try:
+                value = one_address(value, "the owner")
+            except ValueError as e:
+                raise InvalidInput(str(e)) from None
         if key == "url" and value is not None and not re.match(r"^https?://\S+$", value):
             raise InvalidInput(f"--url '{value}' is not a web address (https://...).")
         out[key] = value
