@@ -216,6 +216,45 @@ def _build(cls, table: dict, where: str):
     return cls(**kwargs)
 
 
+# The range of every number in the config: (lowest, highest, unit). A new numeric key gets
+# its line here (tests/test_config.py tries every number far out of range). [[feeds]]
+# entries are "feeds.KEY"; a list of numbers is checked item by item.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "database.busy_timeout": (0.01, 3600, "seconds"),
+    "mail.port": (1, 65535, ""),
+    "mail.timeout": (0.1, 600, "seconds"),
+    "reminders.days_before": (0, 3650, "days"),
+    "reminders.overdue_every_days": (1, 3650, "days"),
+    "reminders.send_hour": (0, 23, "an hour of the day"),
+    "reminders.quiet_hours": (0, 23, "hours of the day"),
+    "reminders.tick_minutes": (1, 1440, "minutes"),
+    "reminders.lease_seconds": (1, 86400, "seconds"),
+    "reminders.max_attempts": (1, 100, ""),
+    "reminders.retry_base_seconds": (1, 86400, "seconds"),
+    "server.port": (0, 65535, ""),  # 0: any free port
+    "server.max_request_bytes": (1024, 1 << 20, "bytes"),
+    "feeds.alarm_days": (0, 365, "days"),
+}
+
+
+def _check_ranges(cfg: Config) -> None:
+    """`ConfigError` naming the key, its value and the allowed range for a number outside
+    `RANGES` (NaN and infinity are outside every range)."""
+    for key, (low, high, unit) in RANGES.items():
+        section, name = key.split(".")
+        holders = ([(f"feeds[{i}]", f) for i, f in enumerate(cfg.feeds)] if section == "feeds"
+                   else [(section, getattr(cfg, section))])
+        for where, holder in holders:
+            value = getattr(holder, name)
+            items = value if isinstance(value, list) else [value]
+            if all(v is None or low <= v <= high for v in items):
+                continue
+            whole = "whole number" if isinstance(items[0], int) else "number"
+            what = f"{whole}s" if isinstance(value, list) else f"a {whole}"
+            span = f"from {low:g} to {high:g}" + (f" ({unit})" if unit else "")
+            raise ConfigError(f"{where}.{name} = {value!r} is out of range: give {what} {span}.")
+
+
 def _validate(cfg: Config) -> None:
     choices = {
         "language": (cfg.language, ("nl", "en")),
@@ -238,15 +277,9 @@ def _validate(cfg: Config) -> None:
             f"reminders.timezone = {cfg.reminders.timezone!r} is not a known time zone; "
             "use an IANA name such as 'Europe/Amsterdam'."
         ) from None
-    r = cfg.reminders
-    if not 0 <= r.send_hour <= 23:
-        raise ConfigError(f"reminders.send_hour = {r.send_hour} must be an hour from 0 to 23.")
-    if len(r.quiet_hours) not in (0, 2) or any(not 0 <= h <= 23 for h in r.quiet_hours):
+    _check_ranges(cfg)
+    if len(cfg.reminders.quiet_hours) not in (0, 2):
         raise ConfigError("reminders.quiet_hours must be [start, end] hours from 0 to 23, or [].")
-    if any(d < 0 for d in r.days_before) or r.overdue_every_days < 1:
-        raise ConfigError(
-            "reminders.days_before must be days ≥ 0 and reminders.overdue_every_days at least 1."
-        )
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
