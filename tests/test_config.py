@@ -60,10 +60,12 @@ def test_the_example_gives_the_defaults_for_the_sections():
         ('[[feeds]]\nname = "a"\nstauts = ["open"]', "Did you mean 'status'?"),
         ('[server]\nport = "80"', "server.port must be int"),
         ("[database\n", "is not valid TOML"),
+        ("language = " + "[" * 100_000 + "]" * 100_000, "nests arrays or tables too deeply"),
         ('language = "fr"', "language = 'fr' is not one of nl, en"),
         ('[reminders]\ntimezone = "Mars/Olympus"', "not a known time zone"),
     ],
-    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "language", "zone"],
+    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "deep", "language",
+         "zone"],
 )
 def test_bad_config_is_refused(text, message):
     with pytest.raises(ConfigError) as e:

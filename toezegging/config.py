@@ -301,6 +301,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{where} is not valid TOML: {e}. Fix the line it names.") from None
+    except RecursionError:
+        raise ConfigError(f"{where} nests arrays or tables too deeply to be a config.") from None
     cfg = _build(Config, data, "")
     cfg.path = path
     _validate(cfg)
