@@ -12,6 +12,16 @@
 # otherwise); the database is /data/toezegging/toezegging.db unless [database] url or
 # TOEZEGGING_DATABASE_URL says otherwise. A bind mount instead of the named volume must
 # be writable by uid 10001 (the image's user).
+FROM python:3.11-slim AS build
+# Build the wheel, as `pip install .`, pipx and tests/test_install.py get it: the card's
+# data folders (calendars/, mail_templates/) are put inside the package by the build.
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY toezegging ./toezegging
+COPY calendars ./calendars
+COPY mail_templates ./mail_templates
+RUN pip install --no-cache-dir build && python -m build --wheel --outdir /dist .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,12 +29,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-WORKDIR /src
-COPY pyproject.toml README.md ./
-COPY toezegging ./toezegging
-COPY calendars ./calendars
-COPY mail_templates ./mail_templates
-RUN pip install ".[postgres]" && rm -rf /src
+COPY --from=build /dist /dist
+# The install line tests/test_install.py runs against the wheel it builds (kept equal).
+RUN pip install "$(ls /dist/toezegging-*.whl)[postgres]" && rm -rf /dist
 
 RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin toezegging \
     && mkdir -p /data/toezegging \

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, update  # noqa: E402
 
-from toezegging import outbox  # noqa: E402
+from toezegging import delivery, outbox  # noqa: E402
 from toezegging.config import Config  # noqa: E402
 from toezegging.model import DeadlineChange, Promise, Reminder  # noqa: E402
 from toezegging.store import Store  # noqa: E402
@@ -79,20 +79,20 @@ def main() -> None:
     now = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
     t0 = time.perf_counter()
-    r = outbox.tick(store, config, now, dry_run=True)
+    r = delivery.tick(store, config, now, dry_run=True)
     print(f"dry-run tick, empty outbox:    {time.perf_counter() - t0:6.3f} s "
           f"({r.inserted:,} reminders due)")
 
     # The first real tick queues everything; mark them sent so only the queueing is timed.
     t0 = time.perf_counter()
-    r = outbox.tick(store, config, now, transport=Drop(), dry_run=True)
+    r = delivery.tick(store, config, now, transport=Drop(), dry_run=True)
     dues = r.inserted
     from toezegging import reminders
 
     with store.engine.connect() as conn:
         cands = outbox.candidates(conn, now.date(), config.reminders)
     due = reminders.due(cands, now, config.reminders)
-    owners = {c.id: outbox.recipient_for(c.owner, config.mail) for c in cands}
+    owners = {c.id: outbox.recipients_for(c.owner, config.mail) for c in cands}
     outbox.insert_due(store, due, owners, now)
     with store.engine.begin() as conn:
         conn.execute(update(Reminder.__table__).values(state="sent", sent_at=now))
@@ -101,7 +101,7 @@ def main() -> None:
     for label, moment in (("steady tick, an hour later:", now + timedelta(hours=1)),
                           ("steady tick, the next day:  ", now + timedelta(days=1))):
         t0 = time.perf_counter()
-        r = outbox.tick(store, config, moment, transport=Drop())
+        r = delivery.tick(store, config, moment, transport=Drop())
         took = time.perf_counter() - t0
         print(f"{label}   {took:6.3f} s ({r.inserted:,} queued, {r.sent:,} sent)")
     store.dispose()

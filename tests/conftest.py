@@ -95,3 +95,13 @@ class CliRun:
 def toezegging_cli(database_url, tmp_path):
     """`toezegging_cli("list", "--json")`: the CLI on the `database_url` database."""
     return CliRun(database_url, tmp_path)
+
+
+@pytest.fixture
+def server():
+    """A plain SMTP server on 127.0.0.1 that records what it accepts (aiosmtpd)."""
+    from reminder_helpers import SmtpServer
+
+    s = SmtpServer("plain").start()
+    yield s
+    s.stop()

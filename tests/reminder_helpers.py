@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -16,6 +17,12 @@ from toezegging.config import Config, parse_config
 from toezegging.model import DeadlineChange, Promise
 
 USER, PASSWORD = "griffie", "geheim-wachtwoord"
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(y, m, d, hour=9, minute=0) -> datetime:
+    """A moment in Amsterdam."""
+    return datetime(y, m, d, hour, minute, tzinfo=AMS)
 
 
 def free_port() -> int:
@@ -47,8 +54,19 @@ class Recorder:
 
     received: list[Received] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # popped one per DATA; "" = accept
+    # address -> replies popped one per RCPT TO of that address ("" = accept)
+    rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
     on_data: object = None  # called with the mail before the 250 reply
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            queue = self.rcpt_replies.get(address) or []
+            reply = queue.pop(0) if queue else ""
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -123,7 +141,8 @@ def make_tls(tmp_path: Path) -> Tls:
 
 
 def config_text(db: Path, *, port: int = 25, security: str = "none", transport: str = "smtp",
-                username: str = "", folder: str = "mail", to: str = "staf@example.org",
+                username: str = "", folder: str = "mail",
+                to: str | list[str] = "staf@example.org",
                 extra: str = "", reminders: dict | None = None, language: str = "nl") -> str:
     rules = dict(timezone="Europe/Amsterdam", send_hour=8, quiet_hours=[22, 7],
                  lease_seconds=300, retry_base_seconds=60)
@@ -141,7 +160,7 @@ security = "{security}"
 username = "{username}"
 password_env = "TOEZEGGING_TEST_SMTP_PASSWORD"
 from = "Toezeggingen <toezegging@example.org>"
-to = ["{to}"]
+to = {json.dumps(to if isinstance(to, list) else [to])}
 folder = "{folder}"
 timeout = 5
 language = "{language}"
@@ -200,3 +219,19 @@ def close(store, pid: int, status: str = "fulfilled") -> None:
         p = s.get(Promise, pid)
         p.status = status
         s.add(p)
+
+
+def kill_while_sending(server, start) -> int:
+    """Start a sender with `start()` (a Popen) and kill it (SIGKILL) the moment the server
+    has its first mail, before the 250 reply; returns the sender's exit status."""
+    victim = {}
+
+    def kill(_mail):
+        if "proc" in victim:
+            victim.pop("proc").kill()
+
+    server.handler.on_data = kill
+    victim["proc"] = p = start()
+    p.communicate(timeout=60)
+    server.handler.on_data = None
+    return p.returncode

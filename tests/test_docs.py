@@ -107,7 +107,8 @@ def test_bash_completion_script_and_completions():
 def test_the_dockerfile_runs_serve_and_scheduler():
     lines = [ln.strip() for ln in (ROOT / "Dockerfile").read_text().splitlines()]
     instructions = [ln for ln in lines if ln and not ln.startswith("#")]
-    assert instructions[0] == "FROM python:3.11-slim"
+    stages = [ln for ln in instructions if ln.startswith("FROM ")]
+    assert stages == ["FROM python:3.11-slim AS build", "FROM python:3.11-slim"]
     users = [ln.split()[1] for ln in instructions if ln.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
     assert any(ln.startswith("VOLUME ") and "/data" in ln for ln in instructions)
@@ -137,3 +138,12 @@ def test_the_systemd_units(unit, command):
 ])
 def test_the_readme_documents_running_it(needle):
     assert any(needle in b for b in _code_blocks(README)), f"README.md shows no {needle!r}"
+
+
+def test_the_dockerfile_installs_the_wheel_as_the_install_test_does():
+    """tests/test_install.py runs this very line against the wheel it builds."""
+    from test_install import dockerfile_install_line
+
+    line = dockerfile_install_line()
+    assert re.fullmatch(r'pip install "\$\(ls /dist/toezegging-\*\.whl\)\[postgres\]"', line), line
+    assert "COPY --from=build /dist /dist" in (ROOT / "Dockerfile").read_text(encoding="utf-8")

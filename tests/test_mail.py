@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from reminder_helpers import PASSWORD, USER, SmtpServer, add_promise, make_config, make_tls
 
-from toezegging import mail, outbox
+from toezegging import delivery, mail, outbox
 from toezegging.config import MailConfig
 
 GOLDEN = Path(__file__).parent / "golden_mail"
@@ -144,13 +144,13 @@ def test_headers_from_data_are_cleaned_and_html_only_is_escaped():
     assert "Brief over &lt;b&gt; Bcc: x@evil.example&lt;/b&gt; &amp; meer" in html
 
 
-def test_strict_undefined():
-    from jinja2 import UndefinedError
-
+def test_strict_undefined_is_a_render_error_that_names_the_template():
     c = mail.context(sample_promise(), [], "due", date(2026, 12, 31), "nl")
     del c["member"]
-    with pytest.raises(UndefinedError):
+    named = r"the mail template nl/\w+\.txt\.j2, line \d+ .*'member' is undefined"
+    with pytest.raises(mail.RenderError, match=named) as e:
         mail.render(c, "nl")
+    assert e.value.permanent
 
 
 # ----------------------------------------------------------------------------- SMTP
@@ -190,12 +190,12 @@ def test_tick_delivers_through_smtp(store, tmp_path, tls, server_factory, mode):
     config = make_config(tmp_path, port=server.port, security=security,
                          username="" if mode == "plain" else USER)
     _two_promises(store)
-    report = outbox.tick(store, config, at(2026, 12, 31, 8, 5))
+    report = delivery.tick(store, config, at(2026, 12, 31, 8, 5))
     assert (report.sent, report.failed, report.retry) == (2, 0, 0)
     assert sorted(server.handler.keys()) == [("eigenaar@example.org", "due", "1"),
                                               ("staf@example.org", "approaching", "2")]
     assert server.handler.received[0].mail_from == "toezegging@example.org"
-    outbox.tick(store, config, at(2026, 12, 31, 9, 5))
+    delivery.tick(store, config, at(2026, 12, 31, 9, 5))
     assert len(server.handler.received) == 2
 
 
@@ -203,11 +203,12 @@ def test_starttls_never_falls_back_to_plain(store, tmp_path, tls, server_factory
     server = server_factory("plain")
     config = make_config(tmp_path, port=server.port, security="starttls", username=USER)
     add_promise(store)
-    report = outbox.tick(store, config, at(2026, 12, 31, 9))
-    assert report.sent == 0 and report.retry == 1
+    report = delivery.tick(store, config, at(2026, 12, 31, 9))
+    assert (report.sent, report.retry, report.waiting) == (0, 0, 1)
     assert server.handler.received == []
     (row,) = outbox.listing(store)
     assert row.state == "pending" and "does not offer STARTTLS" in row.error
+    assert row.attempts == 0  # the server's doing, not the message's
 
 
 def test_password_comes_from_the_environment_only(store, tmp_path, tls, server_factory,
@@ -216,8 +217,8 @@ def test_password_comes_from_the_environment_only(store, tmp_path, tls, server_f
     monkeypatch.delenv("TOEZEGGING_TEST_SMTP_PASSWORD")
     config = make_config(tmp_path, port=server.port, security="starttls", username=USER)
     add_promise(store)
-    report = outbox.tick(store, config, at(2026, 12, 31, 9))
-    assert report.retry == 1 and server.handler.received == []
+    report = delivery.tick(store, config, at(2026, 12, 31, 9))
+    assert report.waiting == 1 and server.handler.received == []
     assert "TOEZEGGING_TEST_SMTP_PASSWORD" in outbox.listing(store)[0].error
 
 
@@ -227,14 +228,17 @@ def test_server_down_for_a_tick_then_back(store, tmp_path, server_factory):
     port = free_port()
     config = make_config(tmp_path, port=port)
     _two_promises(store)
-    first = outbox.tick(store, config, at(2026, 12, 31, 9))  # nobody listening
-    assert (first.sent, first.retry) == (0, 1)  # stops at the first connection failure
+    first = delivery.tick(store, config, at(2026, 12, 31, 9))  # nobody listening
+    assert (first.sent, first.retry, first.waiting) == (0, 0, 2)  # stops at the first failure
     server = server_factory("plain", port=port)
-    assert outbox.tick(store, config, at(2026, 12, 31, 9, 0)).sent == 1  # the untried one
-    assert outbox.tick(store, config, at(2026, 12, 31, 9, 1)).sent == 1  # after the backoff
+    # Ticks back off on the connection (60 s after one failure), then send everything.
+    assert delivery.tick(store, config, at(2026, 12, 31, 9, 0)).waiting == 2
+    back = delivery.tick(store, config, at(2026, 12, 31, 9, 1))
+    assert (back.sent, back.waiting, back.server_down_since) == (2, 0, None)
+    assert outbox.server_state(store) is None
     assert sorted(server.handler.keys()) == [("eigenaar@example.org", "due", "1"),
                                               ("staf@example.org", "approaching", "2")]
-    outbox.tick(store, config, at(2026, 12, 31, 10))
+    delivery.tick(store, config, at(2026, 12, 31, 10))
     assert len(server.handler.received) == 2
 
 
@@ -243,10 +247,10 @@ def test_451_is_retried_with_the_same_message_id(store, tmp_path, server_factory
     server.handler.replies = ["451 4.3.0 Probeer het later nog eens"]
     config = make_config(tmp_path, port=server.port)
     add_promise(store)
-    assert outbox.tick(store, config, at(2026, 12, 31, 9)).retry == 1
+    assert delivery.tick(store, config, at(2026, 12, 31, 9)).retry == 1
     (row,) = outbox.listing(store)
     assert row.state == "pending" and row.error.startswith("451")
-    assert outbox.tick(store, config, at(2026, 12, 31, 9, 1)).sent == 1
+    assert delivery.tick(store, config, at(2026, 12, 31, 9, 1)).sent == 1
     assert server.handler.keys() == [("staf@example.org", "due", "1")]
     assert server.handler.message_ids() == [row.message_id]
 
@@ -256,9 +260,9 @@ def test_550_fails_permanently_and_is_logged(store, tmp_path, server_factory, ca
     server.handler.replies = ["550 5.1.1 Onbekende ontvanger"]
     config = make_config(tmp_path, port=server.port)
     add_promise(store)
-    assert outbox.tick(store, config, at(2026, 12, 31, 9)).failed == 1
+    assert delivery.tick(store, config, at(2026, 12, 31, 9)).failed == 1
     assert "550 5.1.1 Onbekende ontvanger" in caplog.text
-    outbox.tick(store, config, at(2026, 12, 31, 12))
+    delivery.tick(store, config, at(2026, 12, 31, 12))
     assert server.handler.received == []
     assert outbox.listing(store)[0].state == "failed"
 
@@ -266,7 +270,7 @@ def test_550_fails_permanently_and_is_logged(store, tmp_path, server_factory, ca
 def test_file_transport_writes_eml_files(store, tmp_path):
     config = make_config(tmp_path, transport="file", folder="uit")
     add_promise(store)
-    outbox.tick(store, config, at(2026, 12, 31, 9))
+    delivery.tick(store, config, at(2026, 12, 31, 9))
     (eml,) = (tmp_path / "uit").iterdir()
     m = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert eml.name == "toezegging.1.1.due.20261231_example.org.eml"
@@ -304,14 +308,14 @@ def test_digest_is_one_mail_per_recipient(store, tmp_path, server_factory):
     add_promise(store, owner="a@example.org", ministry="Financiën")
     add_promise(store, owner="a@example.org", latest=date(2027, 1, 7))
     add_promise(store, owner="b@example.org")
-    report = outbox.tick(store, config, at(2026, 12, 31, 9))
+    report = delivery.tick(store, config, at(2026, 12, 31, 9))
     assert report.sent == 3
     got = sorted((r.rcpt_tos, r.msg["X-Toezegging-Kind"], r.msg["X-Toezegging-Promise"])
                  for r in server.handler.received)
     assert got == [(["a@example.org"], "digest", "1 2"), (["b@example.org"], "digest", "3")]
     ids = {r.message_id for r in outbox.listing(store)}
     assert len(ids) == 2 and all(i.startswith("<toezegging.digest.20261231.") for i in ids)
-    outbox.tick(store, config, at(2026, 12, 31, 12))
+    delivery.tick(store, config, at(2026, 12, 31, 12))
     assert len(server.handler.received) == 2
 
 

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from reminder_helpers import add_promise, close, make_config, postpone
+from sqlalchemy import literal
 from sqlmodel import select
 
-from toezegging import outbox, reminders
+from toezegging import delivery, outbox, reminders
 from toezegging.config import RemindersConfig
 from toezegging.errors import DeliveryError
 from toezegging.model import Reminder
@@ -108,8 +109,9 @@ def test_quiet_hours(hours, hour, quiet):
 def test_is_scheduled_follows_the_current_window():
     p = P()
     assert reminders.is_scheduled(p, "approaching", date(2026, 12, 24), RULES)
-    assert reminders.is_scheduled(p, "overdue", date(2027, 1, 28), RULES)
-    assert not reminders.is_scheduled(p, "overdue", date(2027, 1, 27), RULES)
+    assert reminders.is_scheduled(p, "overdue", date(2027, 1, 14), RULES)
+    assert reminders.is_scheduled(p, "overdue", date(2027, 2, 11), RULES)  # 14 + 28 days
+    assert not reminders.is_scheduled(p, "overdue", date(2027, 1, 28), RULES)
     moved = P(latest=date(2027, 6, 30))
     assert not reminders.is_scheduled(moved, "approaching", date(2026, 12, 24), RULES)
     assert not reminders.is_scheduled(P(status="lapsed"), "due", date(2026, 12, 31), RULES)
@@ -147,8 +149,8 @@ def test_insert_is_unique_per_promise_kind_and_day(store, tmp_path):
     assert outbox.insert_due(store, [d], {1: "x@example.org"}, at(2026, 12, 1)) == 0
     assert rows(store) == [(1, "approaching", date(2026, 12, 1), "pending")]
     t = Collect()
-    outbox.tick(store, config, at(2026, 12, 1, 9), transport=t)
-    outbox.tick(store, config, at(2026, 12, 1, 10), transport=t)
+    delivery.tick(store, config, at(2026, 12, 1, 9), transport=t)
+    delivery.tick(store, config, at(2026, 12, 1, 10), transport=t)
     assert [(to, k) for to, k, _ in t.sent] == [(["x@example.org"], "approaching")]
 
 
@@ -172,13 +174,13 @@ def test_temporary_failures_back_off_then_fail(store, tmp_path):
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")] * 3)
     now = at(2026, 12, 31, 9)
-    r1 = outbox.tick(store, config, now, transport=t)
+    r1 = delivery.tick(store, config, now, transport=t)
     assert (r1.retry, r1.sent) == (1, 0)
-    assert outbox.tick(store, config, now + timedelta(seconds=59), transport=t).retry == 0
-    assert outbox.tick(store, config, now + timedelta(seconds=60), transport=t).retry == 1
+    assert delivery.tick(store, config, now + timedelta(seconds=59), transport=t).retry == 0
+    assert delivery.tick(store, config, now + timedelta(seconds=60), transport=t).retry == 1
     # second retry waits 120 s; the third attempt is the last one
-    assert outbox.tick(store, config, now + timedelta(seconds=179), transport=t).retry == 0
-    r4 = outbox.tick(store, config, now + timedelta(seconds=180), transport=t)
+    assert delivery.tick(store, config, now + timedelta(seconds=179), transport=t).retry == 0
+    r4 = delivery.tick(store, config, now + timedelta(seconds=180), transport=t)
     assert r4.failed == 1
     assert rows(store) == [(1, "due", date(2026, 12, 31), "failed")]
     assert t.sent == []
@@ -188,10 +190,10 @@ def test_postponed_between_ticks_cancels_and_sends_the_new_one(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")])
-    outbox.tick(store, config, at(2026, 12, 24, 9), transport=t)  # approaching: 451, pending
+    delivery.tick(store, config, at(2026, 12, 24, 9), transport=t)  # approaching: 451, pending
     postpone(store, 1, at(2026, 12, 27, 15), "voor de zomer van 2027", date(2027, 7, 2),
              new_earliest=date(2026, 12, 27), reason="Mag ik er de zomer van maken?")
-    report = outbox.tick(store, config, at(2026, 12, 28, 9), transport=t)
+    report = delivery.tick(store, config, at(2026, 12, 28, 9), transport=t)
     assert report.cancelled == 1
     assert [(k) for _, k, _ in t.sent] == ["postponed"]
     assert rows(store) == [
@@ -199,7 +201,7 @@ def test_postponed_between_ticks_cancels_and_sends_the_new_one(store, tmp_path):
         (1, "postponed", date(2026, 12, 27), "sent"),
     ]
     # and the new window runs its own course
-    outbox.tick(store, config, at(2027, 6, 2, 9), transport=t)
+    delivery.tick(store, config, at(2027, 6, 2, 9), transport=t)
     assert [k for _, k, _ in t.sent] == ["postponed", "approaching"]
 
 
@@ -207,9 +209,9 @@ def test_closing_a_promise_cancels_its_pending_reminder(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")])
-    outbox.tick(store, config, at(2027, 1, 14, 9), transport=t)
+    delivery.tick(store, config, at(2027, 1, 14, 9), transport=t)
     close(store, 1)
-    report = outbox.tick(store, config, at(2027, 1, 15, 9), transport=t)
+    report = delivery.tick(store, config, at(2027, 1, 15, 9), transport=t)
     assert report.cancelled == 1 and t.sent == []
     assert rows(store) == [(1, "overdue", date(2027, 1, 14), "cancelled")]
 
@@ -219,14 +221,14 @@ def test_recipient_is_the_owner_else_the_configured_default(store, tmp_path):
     add_promise(store, owner="eigenaar@example.org")
     add_promise(store)
     t = Collect()
-    outbox.tick(store, config, at(2026, 12, 31, 9), transport=t)
+    delivery.tick(store, config, at(2026, 12, 31, 9), transport=t)
     assert sorted(to for to, _, _ in t.sent) == [["eigenaar@example.org"], ["staf@example.org"]]
 
 
 def test_dry_run_writes_nothing(store, tmp_path):
     config = make_config(tmp_path)
     add_promise(store)
-    report = outbox.tick(store, config, at(2026, 12, 31, 9), dry_run=True)
+    report = delivery.tick(store, config, at(2026, 12, 31, 9), dry_run=True)
     assert report.inserted == 1 and rows(store) == []
     assert report.lines == ["queue   #1 due 2026-12-31 to staf@example.org"]
 
@@ -238,3 +240,39 @@ def test_the_tick_filters_in_sql(store, tmp_path):
     with store.engine.connect() as conn:
         ids = [c.id for c in outbox.candidates(conn, date(2026, 12, 1), RULES)]
     assert ids == [2]
+
+
+# ----------------------------------------------------------------------------- slowing down
+
+def test_overdue_mails_slow_down_to_the_maximum_gap():
+    rules = RemindersConfig(overdue_every_days=14, overdue_max_every_days=90)
+    assert reminders.overdue_offsets(rules) == ([14, 42, 98, 188], 90)
+    p = P(latest=date(2026, 12, 31))
+    sent = []
+    day = date(2027, 1, 1)
+    while day <= date(2029, 1, 1):
+        for kind, due_on in kinds(p, at(day.year, day.month, day.day), rules):
+            if kind == "overdue" and due_on not in sent:
+                sent.append(due_on)
+        day += timedelta(days=1)
+    gaps = [(b - a).days for a, b in zip([p.latest, *sent], sent, strict=False)]
+    assert gaps[:5] == [14, 28, 56, 90, 90]
+    assert set(gaps[3:]) == {90}
+    # two years overdue: 10 mails, not 52
+    assert len(sent) == 10
+
+
+@pytest.mark.parametrize("days_late", [0, 13, 14, 15, 41, 42, 97, 98, 187, 188, 277, 278, 700])
+def test_the_sql_filter_agrees_with_the_rule(store, days_late):
+    rules = RemindersConfig(overdue_every_days=14, overdue_max_every_days=90)
+    add_promise(store, latest=date(2026, 12, 31), earliest=date(2026, 6, 10))
+    today = date(2026, 12, 31) + timedelta(days=days_late)
+    newest = reminders.overdue_day(days_late, rules)
+    with store.engine.connect() as conn:
+        got = conn.execute(select(outbox._overdue_offset(literal(days_late), rules))).scalar_one()
+        ids = [c.id for c in outbox.candidates(conn, today, rules)]
+    assert got == (newest if newest is not None else 0)
+    if newest:
+        assert reminders.is_scheduled(P(), "overdue", date(2026, 12, 31) + timedelta(days=newest),
+                                      rules)
+        assert ids == [1]  # nothing recorded yet: the newest overdue mail is to be sent

@@ -7,28 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-from reminder_helpers import SmtpServer, add_promise, make_config, postpone
+from reminder_helpers import AMS, add_promise, at, kill_while_sending, make_config, postpone
 
-from toezegging import outbox
+from toezegging import delivery, outbox
 from toezegging.store import Store
-
-AMS = ZoneInfo("Europe/Amsterdam")
-
-
-def at(y, m, d, hour=9, minute=0) -> datetime:
-    return datetime(y, m, d, hour, minute, tzinfo=AMS)
-
-
-@pytest.fixture
-def server():
-    s = SmtpServer("plain").start()
-    yield s
-    s.stop()
 
 
 @pytest.fixture
@@ -83,16 +70,10 @@ def test_a_process_killed_while_sending(tmp_path, db, server):
     make_config(tmp_path, port=server.port)
     for _ in range(3):
         add_promise(db)
-    victim = {}
-
-    def kill_first(_mail):  # the server has the mail; the client dies before the 250
-        if "proc" in victim:
-            victim.pop("proc").kill()
-
-    server.handler.on_data = kill_first
-    victim["proc"] = p = cli(tmp_path, "remind", "--now", "2026-12-31T09:00")
-    p.communicate(timeout=60)
-    assert p.returncode == -signal.SIGKILL
+    # the server has the mail; the client dies before the 250
+    status = kill_while_sending(server, lambda: cli(tmp_path, "remind", "--now",
+                                                    "2026-12-31T09:00"))
+    assert status == -signal.SIGKILL
     assert len(server.handler.received) == 1
     first_id = server.handler.message_ids()[0]
     # within the lease: the others go, the one being sent is left alone
@@ -110,31 +91,32 @@ def test_a_process_killed_while_sending(tmp_path, db, server):
 
 def test_down_for_a_week_catches_up_once(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
-    add_promise(db)  # approaching 1 Dec and 24 Dec, due 31 Dec, overdue every 14 days
-    add_promise(db, latest=date(2026, 11, 1), earliest=date(2026, 6, 10))  # overdue
+    add_promise(db)  # approaching 1 Dec and 24 Dec, due 31 Dec
+    # overdue 14, 42 and 98 days after 15 Nov: 29 Nov, 27 Dec, 21 Feb
+    add_promise(db, latest=date(2026, 11, 15), earliest=date(2026, 6, 10))
     # the first run catches up too: the newest reminder of each, once
     for t in ticks(at(2026, 12, 20, 0), at(2026, 12, 22, 0), timedelta(hours=1)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert sorted(server.handler.keys()) == [("staf@example.org", "approaching", "1"),
                                               ("staf@example.org", "overdue", "2")]
     # down from 22 December to 2 January: missed 24 Dec, 27 Dec and 31 Dec
     for t in ticks(at(2027, 1, 2, 0), at(2027, 1, 3, 0), timedelta(hours=1)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert sorted(server.handler.keys()[2:]) == [("staf@example.org", "due", "1"),
                                                   ("staf@example.org", "overdue", "2")]
     rows = sorted((r.promise_id, r.kind, r.due_on) for r in outbox.listing(db))
     assert rows == [(1, "approaching", date(2026, 12, 1)), (1, "due", date(2026, 12, 31)),
-                    (2, "overdue", date(2026, 12, 13)), (2, "overdue", date(2026, 12, 27))]
+                    (2, "overdue", date(2026, 11, 29)), (2, "overdue", date(2026, 12, 27))]
 
 
 def test_first_run_and_restart_send_each_reminder_once(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     for t in ticks(at(2026, 12, 1, 0), at(2026, 12, 2, 0), timedelta(minutes=30)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     # down for a week; the 24 December reminder is still ahead, so nothing is missed
     for t in ticks(at(2026, 12, 9, 0), at(2026, 12, 25, 0), timedelta(hours=6)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert server.handler.keys() == [("staf@example.org", "approaching", "1")] * 2
     assert [r.due_on for r in outbox.listing(db)] == [date(2026, 12, 24), date(2026, 12, 1)]
 
@@ -143,11 +125,11 @@ def test_deadline_postponed_between_ticks(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     server.handler.replies = ["451 4.7.0 Even geduld"]
-    outbox.tick(db, config, at(2026, 12, 24, 9))  # approaching: deferred
+    delivery.tick(db, config, at(2026, 12, 24, 9))  # approaching: deferred
     postpone(db, 1, at(2026, 12, 27, 14), "voor de zomer van 2027", date(2027, 7, 2),
              new_earliest=date(2026, 12, 27))
     for t in ticks(at(2026, 12, 27, 15), at(2027, 1, 20, 0), timedelta(hours=4)):
-        outbox.tick(db, config, t)
+        delivery.tick(db, config, t)
     assert server.handler.keys() == [("staf@example.org", "postponed", "1")]
     states = sorted((r.kind, r.due_on, r.state) for r in outbox.listing(db))
     assert states == [("approaching", date(2026, 12, 24), "cancelled"),
@@ -158,13 +140,13 @@ def test_autumn_dst_night(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port, reminders=dict(send_hour=2, quiet_hours=[]))
     add_promise(db, latest=date(2026, 10, 25), earliest=date(2026, 6, 10))  # due that day
     add_promise(db, latest=date(2026, 10, 11), earliest=date(2026, 6, 10))  # overdue that day
-    outbox.tick(db, config, at(2026, 10, 24, 12))  # the day before: earlier reminders go
+    delivery.tick(db, config, at(2026, 10, 24, 12))  # the day before: earlier reminders go
     server.handler.received.clear()
     sent_at = []
     # every 5 minutes through the night the clocks go from 03:00 CEST back to 02:00 CET
     for t in ticks(datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
                    datetime(2026, 10, 25, 4, 0, tzinfo=UTC), timedelta(minutes=5)):
-        if outbox.tick(db, config, t).sent:
+        if delivery.tick(db, config, t).sent:
             sent_at.append(t)
     assert sorted(server.handler.keys()) == [("staf@example.org", "due", "1"),
                                               ("staf@example.org", "overdue", "2")]
@@ -176,11 +158,11 @@ def test_quiet_hours_hold_retries(tmp_path, db, server):
     config = make_config(tmp_path, port=server.port)
     add_promise(db)
     server.handler.replies = ["451 4.3.0 later"]
-    outbox.tick(db, config, at(2026, 12, 31, 21, 59))
+    delivery.tick(db, config, at(2026, 12, 31, 21, 59))
     for t in ticks(at(2026, 12, 31, 22, 0), at(2027, 1, 1, 6, 55), timedelta(minutes=5)):
-        assert outbox.tick(db, config, t).quiet
+        assert delivery.tick(db, config, t).quiet
     assert server.handler.received == []
-    outbox.tick(db, config, at(2027, 1, 1, 7, 0))
+    delivery.tick(db, config, at(2027, 1, 1, 7, 0))
     assert server.handler.keys() == [("staf@example.org", "due", "1")]
 
 
@@ -195,33 +177,132 @@ def _wait(cond, seconds=20.0):
     return False
 
 
+class Watched:
+    """A daemon in a subprocess whose log lines (stderr) are read as they come."""
+
+    def __init__(self, tmp_path, *args, env=None):
+        cmd = [sys.executable, "-m", "toezegging", "--config",
+               str(tmp_path / "toezegging.toml"), *args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                                     **(env or {})})
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str, count: int = 1, seconds: float = 60.0) -> bool:
+        return _wait(lambda: sum(text in line for line in self.lines) >= count, seconds)
+
+    def stop(self, sig=signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._reader.join(timeout=5)
+        return self.proc.returncode
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+
 def test_scheduler_daemon_ticks_and_stops_cleanly_on_sigterm(tmp_path, db, server):
     make_config(tmp_path, port=server.port, reminders=dict(send_hour=0, quiet_hours=[]))
     today = datetime.now(AMS).date()
     add_promise(db, latest=today, earliest=today - timedelta(days=30),
                 reference=today - timedelta(days=60))
-    p = cli(tmp_path, "scheduler", "--interval", "0.5")
+    d = Watched(tmp_path, "scheduler", "--interval", "0.5")
     try:
+        assert d.wait_for("scheduler started"), d.log
         assert _wait(lambda: len(server.handler.received) == 1)
-        time.sleep(1.5)  # a few more ticks: nothing new
-        p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=20)
+        assert d.wait_for(" 0 sent,", count=2), d.log  # more ticks: nothing new
     finally:
-        if p.poll() is None:
-            p.kill()
-    assert p.returncode == 0, err
-    assert "scheduler stopped" in err and "Traceback" not in err
+        code = d.stop()
+    assert code == 0, d.log
+    assert "scheduler stopped" in d.log and "Traceback" not in d.log
     # a restart (or a second daemon) sends nothing again: the database is the truth
-    p2 = cli(tmp_path, "scheduler", "--interval", "0.5")
+    d2 = Watched(tmp_path, "scheduler", "--interval", "0.5")
     try:
-        time.sleep(2.5)
-        p2.send_signal(signal.SIGINT)
-        p2.communicate(timeout=20)
+        assert d2.wait_for("scheduler started"), d2.log
+        assert d2.wait_for(" 0 sent,", count=2), d2.log
     finally:
-        if p2.poll() is None:
-            p2.kill()
-    assert p2.returncode == 0
+        code = d2.stop(signal.SIGINT)
+    assert code == 0
     assert server.handler.keys() == [("staf@example.org", "due", "1")]
+
+
+def test_scheduler_logs_an_error_on_every_tick_while_mail_is_failing(tmp_path, db):
+    from reminder_helpers import free_port
+
+    make_config(tmp_path, port=free_port(),
+                reminders=dict(send_hour=0, quiet_hours=[], retry_base_seconds=1,
+                               reconnect_max_seconds=1))
+    today = datetime.now(AMS).date()
+    add_promise(db, latest=today, earliest=today - timedelta(days=30),
+                reference=today - timedelta(days=60))
+    d = Watched(tmp_path, "scheduler", "--interval", "0.5")
+    try:
+        assert _wait(lambda: len(_summaries(d)) >= 3), d.log
+    finally:
+        assert d.stop() == 0
+    # every tick's summary is an ERROR while the server does not answer
+    assert all(" ERROR " in line for line in _summaries(d)) and "Traceback" not in d.log
+    (row,) = outbox.listing(db)
+    assert row.state == "pending" and row.attempts == 0
+
+
+def _summaries(d: "Watched") -> list[str]:
+    return [line for line in d.lines if "has not answered since" in line]
+
+
+def test_scheduler_waits_for_a_database_that_cannot_be_reached(tmp_path):
+    pytest.importorskip("psycopg")
+    from reminder_helpers import free_port
+
+    make_config(tmp_path, transport="file")
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/toezegging"
+    d = Watched(tmp_path, "scheduler", "--interval", "0.5",
+                env={"TOEZEGGING_DATABASE_URL": url})
+    try:
+        assert d.wait_for("Trying again in", count=2), d.log
+        assert d.proc.poll() is None, "the scheduler must keep waiting, not exit"
+    finally:
+        code = d.stop()
+    assert code == 0 and "Traceback" not in d.log
+    assert all("cannot open the database" in line for line in d.lines if "Trying again" in line)
+
+
+def test_scheduler_skips_a_tick_with_one_line_while_the_database_is_locked(tmp_path, db, server):
+    import sqlite3
+
+    make_config(tmp_path, port=server.port, reminders=dict(send_hour=0, quiet_hours=[]))
+    path = tmp_path / "toezegging.toml"
+    path.write_text(path.read_text().replace("[database]\n", "[database]\nbusy_timeout = 0.2\n",
+                                             1), encoding="utf-8")
+    today = datetime.now(AMS).date()
+    add_promise(db, latest=today, earliest=today - timedelta(days=30),
+                reference=today - timedelta(days=60))
+    con = sqlite3.connect(tmp_path / "toezegging.db", isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")  # another program holds the database: no tick can write
+    d = Watched(tmp_path, "scheduler", "--interval", "0.5")
+    try:
+        try:
+            assert d.wait_for("tick skipped: the database cannot be reached", count=2), d.log
+        finally:
+            con.execute("COMMIT")
+            con.close()
+        assert _wait(lambda: len(server.handler.received) == 1), d.log
+    finally:
+        assert d.stop() == 0
+    assert "Traceback" not in d.log
+    assert all("database is locked" in line for line in d.lines if "tick skipped" in line)
 
 
 # ----------------------------------------------------------------------------- the CLI

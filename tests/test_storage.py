@@ -46,7 +46,9 @@ def test_a_register_whose_version_table_was_dropped(toezegging_cli, database_url
     with Store(database_url).engine.begin() as conn:
         conn.execute(text("DROP TABLE alembic_version"))
     out = refused(toezegging_cli, "list")
-    assert "no alembic_version" in out and "deadline_change, feed_token, promise, reminder" in out
+    assert "no alembic_version" in out
+    tables = out.split("holds tables (", 1)[1].split(")", 1)[0].split(", ")
+    assert {"deadline_change", "promise", "reminder"} <= set(tables)
 
 
 def test_a_database_of_a_newer_version_names_its_revision(toezegging_cli, database_url):

@@ -73,6 +73,8 @@ class RemindersConfig:
     days_before: list[int] = field(default_factory=lambda: [30, 7])
     on_deadline: bool = True
     overdue_every_days: int = 14
+    # The gap between overdue mails doubles (14, 28, 56 ...) up to this many days.
+    overdue_max_every_days: int = 90
     send_hour: int = 8
     quiet_hours: list[int] = field(default_factory=lambda: [22, 7])  # [start, end) hours
     timezone: str = "Europe/Amsterdam"
@@ -81,6 +83,9 @@ class RemindersConfig:
     lease_seconds: int = 300
     max_attempts: int = 8
     retry_base_seconds: int = 60
+    # While the mail server cannot be reached, ticks wait before trying it again: from
+    # retry_base_seconds, doubling, to at most this long. No reminder is lost meanwhile.
+    reconnect_max_seconds: int = 1800
 
 
 @dataclass
@@ -109,6 +114,30 @@ class ServerConfig:
     max_request_bytes: int = 8192
 
 
+@dataclass
+class PathsConfig:
+    # A folder whose files replace the shipped mail templates of the same name
+    # (e.g. nl/mail.txt.j2, words.toml); names it lacks fall back to the shipped ones.
+    templates: str = ""
+    # Where `toezegging feeds build` writes the feeds when --out is not given.
+    feeds: str = ""
+
+
+@dataclass
+class MemberConfig:
+    # The member of parliament the drafted questions are for (unless a promise names
+    # another), and their party: "Vragen van het lid Name (Fraction) ...".
+    name: str = ""
+    fraction: str = ""
+
+
+@dataclass
+class CalendarConfig:
+    # TOML files with recess and budget dates in the shipped schema (calendars/*.toml);
+    # a date given there wins over the shipped data and over an estimate.
+    extra: list[str] = field(default_factory=list)
+
+
 DEFAULT_FEEDS = [
     FeedConfig(name="alle", title="Alle toezeggingen",
                description="Alle toezeggingen in het register"),
@@ -126,6 +155,9 @@ class Config:
     mail: MailConfig = field(default_factory=MailConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     server: ServerConfig = field(default_factory=ServerConfig)
+    member: MemberConfig = field(default_factory=MemberConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     feeds: list[FeedConfig] = field(
         default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
     )
@@ -151,6 +183,18 @@ class Config:
         if url:
             return url
         return default_database_url()
+
+    def templates_dir(self) -> str | None:
+        """`[paths] templates` resolved (relative to the config file), or None."""
+        return str(self.resolve(self.paths.templates)) if self.paths.templates.strip() else None
+
+    def feeds_dir(self) -> Path | None:
+        """`[paths] feeds` resolved (relative to the config file), or None."""
+        return self.resolve(self.paths.feeds) if self.paths.feeds.strip() else None
+
+    def calendar_files(self) -> list[Path]:
+        """`[calendar] extra`, resolved relative to the config file."""
+        return [self.resolve(f) for f in self.calendar.extra]
 
     def resolve(self, p: str) -> Path:
         path = Path(p).expanduser()
@@ -225,12 +269,14 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "mail.timeout": (0.1, 600, "seconds"),
     "reminders.days_before": (0, 3650, "days"),
     "reminders.overdue_every_days": (1, 3650, "days"),
+    "reminders.overdue_max_every_days": (1, 3650, "days"),
     "reminders.send_hour": (0, 23, "an hour of the day"),
     "reminders.quiet_hours": (0, 23, "hours of the day"),
     "reminders.tick_minutes": (1, 1440, "minutes"),
     "reminders.lease_seconds": (1, 86400, "seconds"),
     "reminders.max_attempts": (1, 100, ""),
     "reminders.retry_base_seconds": (1, 86400, "seconds"),
+    "reminders.reconnect_max_seconds": (1, 86400, "seconds"),
     "server.port": (0, 65535, ""),  # 0: any free port
     "server.max_request_bytes": (1024, 1 << 20, "bytes"),
     "feeds.alarm_days": (0, 365, "days"),

@@ -16,20 +16,26 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
-from .errors import ConfigError
+from .errors import ConfigError, StoreUnreachable
 
 # ----------------------------------------------------------------------------- files
 
 def cannot_open(url: str, e: Exception) -> ConfigError:
-    """The message for a database that cannot be opened (a failure of the user's to fix)."""
+    """The error for a database that cannot be opened: `StoreUnreachable` when waiting may
+    help (a server that does not answer, a lock held past busy_timeout; the scheduler waits
+    for it), else `ConfigError` (a damaged, read-only or foreign database is the user's)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     path = sqlite_path(url)
-    message = describe_failure(e, generic=False, path=path)
-    if message is None:
+    found = _failure(e, path)
+    if found is None:
         message = (f"cannot open the database {safe_url(url)}: {first_line(e)}. "
                    "Check [database] url in the config or TOEZEGGING_DATABASE_URL.")
+        transient = isinstance(e, OperationalError | InterfaceError)
     else:
+        message, transient = found
         message = message.replace("the database", f"the database {path or safe_url(url)}", 1)
-    return ConfigError(scrub(message, url))
+    return (StoreUnreachable if transient else ConfigError)(scrub(message, url))
 
 
 def cannot_write(e: Exception, path: Path) -> bool:
@@ -119,6 +125,8 @@ def unique_violation(e: Exception) -> bool:
 # ----------------------------------------------------------------------------- failures
 
 RESTORE_HINT = "Restore it from a backup or an export: see 'Restoring a register' in the README."
+BUSY = ("the database is busy: another program held a lock on it for longer than [database] "
+        "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config.")
 READ_ONLY = (
     "the database is read-only for this user (or on a read-only disk); nothing was written. "
     "Commands that only read (list, show, export, draft, outbox, feeds build, serve) still "
@@ -127,8 +135,7 @@ READ_ONLY = (
 # (SQLite's words or PostgreSQL's SQLSTATE, what the user reads); the first that matches wins.
 FAILURES = (
     (("database is locked", "database table is locked", "55P03"),
-     "the database is busy: another program held a lock on it for longer than [database] "
-     "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config."),
+     BUSY),
     (("database or disk is full", "53100"),
      "the disk that holds the database is full; nothing was written. Free some space and "
      "run the command again."),
@@ -147,7 +154,19 @@ def describe_failure(e: BaseException, generic: bool = True,
     disk, a read-only or damaged file, and with `generic` any other failure of the database
     itself, such as a lost connection), or None for anything else. `path`, the SQLite file,
     tells a full disk from other I/O errors (SQLite cannot always tell them apart)."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
+    from sqlalchemy.exc import OperationalError
+
+    found = _failure(e, path)
+    if found is not None:
+        return found[0]
+    if generic and isinstance(e, OperationalError):  # the database went away, refused us, ...
+        return f"the database failed: {first_line(e)}; nothing was written. Try again."
+    return None
+
+
+def _failure(e: BaseException, path: Path | None) -> tuple[str, bool] | None:
+    """(message, whether waiting may help) for a failure in `FAILURES`, else None."""
+    from sqlalchemy.exc import DBAPIError
 
     if not isinstance(e, DBAPIError):
         return None
@@ -161,9 +180,7 @@ def describe_failure(e: BaseException, generic: bool = True,
             pass
     for keys, message in FAILURES:
         if any(k in words for k in keys):
-            return message.format(cause=first_line(e))
-    if generic and isinstance(e, OperationalError):  # the database went away, refused us, ...
-        return f"the database failed: {first_line(e)}; nothing was written. Try again."
+            return message.format(cause=first_line(e)), message is BUSY
     return None
 
 

@@ -57,6 +57,9 @@ timezone = "{TIMEZONE}"
 [server]
 host = "127.0.0.1"
 port = 8000
+
+[paths]
+feeds = "feeds"
 """
 
 
@@ -187,7 +190,7 @@ def read_mails(folder: Path) -> list[Mail]:
 def run(folder: Path | str, *, force: bool = False) -> Report:
     """Make the demo in `folder` (see the module's docstring); returns what it did."""
     from .config import parse_config
-    from .outbox import tick
+    from .delivery import tick
     from .store import Store
 
     folder = Path(folder).expanduser().absolute()
@@ -207,7 +210,7 @@ def run(folder: Path | str, *, force: bool = False) -> Report:
         with store.session() as s:
             report.from_letter = add_from_letter(s, letter.read_text(encoding="utf-8"))
             report.by_hand = add_by_hand(s, entries)
-        report.feeds = build_feeds(store, config, folder / "feeds", MOMENT.date())
+        report.feeds = build_feeds(store, config, config.feeds_dir(), MOMENT.date())
         report.tick_summary = tick(store, config, MOMENT).summary()
     finally:
         store.dispose()

@@ -33,6 +33,10 @@ class ConfigError(ToezeggingError):
     """The configuration file is missing, malformed or holds an unknown key."""
 
 
+class StoreUnreachable(ConfigError):
+    """The database server could not be reached (or the file stayed locked) when opening it."""
+
+
 class NotFound(ToezeggingError):
     """A promise (or other record) that does not exist."""
 
@@ -51,3 +55,12 @@ class DeliveryError(ToezeggingError):
 
 class Conflict(ToezeggingError):
     """Another change to the same record was saved first; nothing was written."""
+
+
+class DatabaseUnavailable(ToezeggingError):
+    """The database could not be reached, or stayed locked, while working."""
+
+    def __init__(self, detail: str):
+        super().__init__(f"the database cannot be reached: {detail}. Nothing was lost: what was "
+                         "not recorded is done again on the next run.")
+        self.detail = detail

@@ -1,7 +1,8 @@
 """Reminder mails: rendering `mail_templates/` and delivering over SMTP or to files.
 
 The only module that imports jinja2 and smtplib. Templates use `StrictUndefined`;
-autoescape is on for the HTML part only (`*.html.j2`). Mails are built with
+the HTML part is rendered with every value escaped (macros and kind templates included),
+the text part and subject without. Mails are built with
 `EmailMessage.set_content`/`add_alternative`, never by parsing rendered text, and
 every header value that comes from data is cleaned of CR/LF and runs of white space.
 The mail is deterministic for a given row and moment (Message-ID and MIME boundaries
@@ -10,9 +11,12 @@ derived from the row), so golden files can hold it.
 
 import hashlib
 import os
+import re
 import smtplib
 import ssl
 import tomllib
+import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy
@@ -23,15 +27,31 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 
 from .errors import ConfigError, DeliveryError
-
-KIND_TITLES = ("opens", "approaching", "due", "overdue", "postponed")
 
 
 class ConnectionFailed(DeliveryError):
     """The mail server could not be reached or refused the session: no use trying more now."""
+
+
+class PartlyRefused(DeliveryError):
+    """Some recipients of one message were refused; `accepted` took it."""
+
+    def __init__(self, message: str, permanent: bool, accepted: list[str]):
+        super().__init__(message, permanent)
+        self.accepted = accepted
 
 
 def clean_header(value: str) -> str:
@@ -41,20 +61,58 @@ def clean_header(value: str) -> str:
 
 # ----------------------------------------------------------------------------- rendering
 
-@lru_cache(maxsize=1)
-def _words() -> dict:
+class RenderError(DeliveryError):
+    """A mail template is missing or broken: no retry helps until it is fixed."""
+
+    def __init__(self, message: str):
+        super().__init__(message, permanent=True)
+
+
+def _shipped_words() -> dict:
     text = resources.files("toezegging.mail_templates").joinpath("words.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 
-@lru_cache(maxsize=4)
-def _environment(language: str) -> Environment:
-    words = _words()[language]
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+@lru_cache(maxsize=8)
+def _words(templates: str | None = None) -> dict:
+    """words.toml, with the keys of an override folder's words.toml put over the shipped ones."""
+    words = _shipped_words()
+    if templates:
+        path = Path(templates) / "words.toml"
+        if path.is_file():
+            try:
+                words = _merge(words, tomllib.loads(path.read_text("utf-8")))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+                raise RenderError(f"cannot read {path}: {e}. Fix it or remove it from "
+                                  "the templates folder ([paths] templates).") from None
+    return words
+
+
+def _loader(templates: str | None) -> BaseLoader:
+    """The shipped templates, with those of the same name in `templates` (a folder) first."""
+    shipped = PackageLoader("toezegging.mail_templates", ".")
+    if not templates:
+        return shipped
+    return ChoiceLoader([FileSystemLoader(templates), shipped])
+
+
+@lru_cache(maxsize=16)
+def _environment(language: str, templates: str | None = None, html: bool = False) -> Environment:
+    """The templates of one language. The HTML part is rendered in an environment that
+    escapes everything (the shared `_promise.j2` macros and the kind templates included),
+    the text part and the subject in one that escapes nothing: what decides is the part
+    being made, not a file's name, so no field reaches the HTML part as markup."""
+    words = _words(templates)[language]
     env = Environment(
-        loader=PackageLoader("toezegging.mail_templates", "."),
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
-                                     disabled_extensions=("txt", "txt.j2", "j2"),
-                                     default_for_string=False, default=False),
+        loader=_loader(templates),
+        autoescape=html,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -71,6 +129,42 @@ def _environment(language: str) -> Environment:
     return env
 
 
+def templates_folder(path) -> str | None:
+    """The override folder as the cache key of the environments (None: shipped only)."""
+    return str(path) if path else None
+
+
+def _template_frame(e: Exception) -> str | None:
+    """'nl/due.j2, line 3': the innermost template of a rendering error (jinja2 puts the
+    template files in the traceback), or None."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(".j2")]
+    if not frames:
+        return None
+    f = frames[-1]
+    path = Path(f.filename)
+    return f"{path.parent.name}/{path.name}, line {f.lineno}"
+
+
+@contextmanager
+def _guard(name: str, templates: str | None):
+    """Turns what loading or rendering a template can raise into a `RenderError` naming it."""
+    try:
+        yield
+    except TemplateNotFound as e:
+        where = f" or in {templates}" if templates else ""
+        raise RenderError(f"the mail template {e.name} is not in the installed package{where} "
+                          f"(needed for {name}); reinstall toezegging or restore the file.") from None
+    except TemplateSyntaxError as e:
+        raise RenderError(f"the mail template {e.filename or e.name or name} has an error on line "
+                          f"{e.lineno}: {e.message}. Fix the template.") from None
+    except TemplateError as e:
+        where = _template_frame(e) or name
+        raise RenderError(f"the mail template {where} cannot be rendered: {e}. "
+                          "Fix the template.") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RenderError(f"cannot read the mail template {name}: {e}.") from None
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = clean_header(text)
     if len(text) <= limit:
@@ -80,20 +174,23 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def context(promise, history: list, kind: str, due_on: date, language: str, *,
-            deadline: date | None = None, timezone: str = "Europe/Amsterdam") -> dict:
+            deadline: date | None = None, timezone: str = "Europe/Amsterdam",
+            templates: str | None = None, today: date | None = None, member=None) -> dict:
     """Everything a template may use, as plain values (StrictUndefined catches the rest).
 
-    `deadline` is the `latest` this reminder is about (a recurring promise's occurrence).
+    `deadline` is the `latest` this reminder is about (a recurring promise's occurrence);
+    `today` the day the mail goes out (default `due_on`), so a late mail speaks of a
+    deadline that has passed in the past tense. `member` is the config's `[member]`: the
+    member of parliament the drafts are for, unless the promise names another.
+    `templates` is the override folder (`[paths] templates`), for its words.
     """
-    words = _words()[language]
+    from . import recurrence
+    from .model import formal_source
+
+    words = _words(templates)[language]
     tz = ZoneInfo(timezone)
     history = moves(history)
-    if promise.function:
-        addressee = promise.function
-    elif promise.ministry:
-        addressee = f"{words['minister_of']} {promise.ministry}"
-    else:
-        addressee = words["minister_unknown"]
+    member_name, member_fraction = _member(promise, member, words)
     changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
                     old_deadline=c.old_deadline, new_deadline=c.new_deadline,
                     old_latest=c.old_latest, new_latest=c.new_latest,
@@ -101,6 +198,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
     return dict(
         kind=kind,
         due_on=due_on,
+        today=today or due_on,
         deadline=deadline or promise.latest or due_on,
         p=dict(id=promise.id, text=clean_header(promise.text), short=_short(promise.text),
                deadline=promise.deadline, current_deadline=_current_deadline(promise, history),
@@ -108,16 +206,48 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
                explanation=promise.explanation or "", hedged=promise.hedged,
                by=promise.by or "", function=promise.function or "",
                ministry=promise.ministry or "", to=promise.to or "",
-               fraction=promise.fraction or "", source=promise.source or "",
+               fraction=promise.fraction or "", source=formal_source(promise.source),
                kamerstuk=promise.kamerstuk or "", url=promise.url or "",
+               link=web_link(promise.url),
                number=promise.number or "", status=promise.status,
-               recurrence=promise.recurrence or ""),
-        member=promise.to or words["member_unknown"],
-        fraction=promise.fraction or words["fraction_unknown"],
-        addressee=addressee,
+               recurrence=promise.recurrence or "",
+               recurrence_words=recurrence.describe(promise.recurrence, language)),
+        member=member_name,
+        fraction=member_fraction,
+        addressee=addressee(promise.function, promise.ministry, words),
         history=changes,
         last_change=changes[-1] if changes else None,
     )
+
+
+def addressee(function: str | None, ministry: str | None, words: dict) -> str:
+    """Whom the drafted questions are addressed to: the function ("minister van X en de
+    minister van Y" for two signers), else the minister of the ministry."""
+    if function:
+        roles = "|".join(re.escape(r) for r in words["roles"])
+        joiner = words["and_the"].split()[0]
+        return re.sub(rf"\s+{re.escape(joiner)}\s+(?=(?:{roles})\b)", f" {words['and_the']} ",
+                      function.strip())
+    if ministry:
+        return f"{words['minister_of']} {ministry}"
+    return words["minister_unknown"]
+
+
+def _member(promise, member, words: dict) -> tuple[str, str]:
+    """The member the drafts are for: the promise's own, else the configured one."""
+    own_name = (promise.to or "").strip()
+    name = (getattr(member, "name", "") or "").strip()
+    fraction = (getattr(member, "fraction", "") or "").strip()
+    if own_name and own_name.casefold() != name.casefold():
+        return own_name, promise.fraction or words["fraction_unknown"]
+    return (own_name or name or words["member_unknown"],
+            promise.fraction or fraction or words["fraction_unknown"])
+
+
+def web_link(url: str | None) -> str:
+    """A URL that may become a link in the HTML part: http(s) only (no javascript: or data:)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) and " " not in url else ""
 
 
 def moves(history: list) -> list:
@@ -139,18 +269,26 @@ class Rendered:
     html: str
 
 
-def render(ctx: dict, language: str) -> Rendered:
-    env = _environment(language)
+def _render(language: str, templates: str | None, name: str, ctx: dict, *,
+            module: bool = False):
+    with _guard(name, templates):
+        html = name.endswith(".html.j2")
+        template = _environment(language, templates, html).get_template(name)
+        return template.make_module(ctx) if module else template.render(ctx)
+
+
+def render(ctx: dict, language: str, templates: str | None = None) -> Rendered:
+    """Subject, text and HTML of a reminder; a `RenderError` when a template fails."""
     kind = ctx["kind"]
-    text = env.get_template(f"{language}/mail.txt.j2").render(ctx)
-    html = env.get_template(f"{language}/mail.html.j2").render(ctx)
-    subject = env.get_template(f"{language}/{kind}.j2").make_module(ctx).subject
+    text = _render(language, templates, f"{language}/mail.txt.j2", ctx)
+    html = _render(language, templates, f"{language}/mail.html.j2", ctx)
+    subject = _render(language, templates, f"{language}/{kind}.j2", ctx, module=True).subject
     return Rendered(clean_header(subject), text, html)
 
 
-def draft_questions(ctx: dict, language: str) -> str:
+def draft_questions(ctx: dict, language: str, templates: str | None = None) -> str:
     """The written questions alone, in the Tweede Kamer's form, ready to paste."""
-    return _environment(language).get_template(f"{language}/draft.txt.j2").render(ctx)
+    return _render(language, templates, f"{language}/draft.txt.j2", ctx)
 
 
 # ----------------------------------------------------------------------------- the message
@@ -205,11 +343,14 @@ def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: st
 
 def compose(promise, history: list, kind: str, due_on: date, *, to: str, message_id: str,
             now: datetime, mail_config, deadline: date | None = None,
-            timezone: str = "Europe/Amsterdam") -> EmailMessage:
-    """The reminder mail of one outbox row."""
+            timezone: str = "Europe/Amsterdam", templates: str | None = None,
+            member=None) -> EmailMessage:
+    """The reminder mail of one outbox row, worded for `now`, the moment it goes out."""
     lang = mail_config.language
-    ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
-    rendered = render(ctx, lang)
+    ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
+                  templates=templates, today=now.astimezone(ZoneInfo(timezone)).date(),
+                  member=member)
+    rendered = render(ctx, lang, templates)
     ics = promise_ics(promise, len(moves(history)), lang, due_on)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
@@ -218,7 +359,8 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
 
 
 def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
-                   today: date, timezone: str = "Europe/Amsterdam") -> EmailMessage:
+                   today: date, timezone: str = "Europe/Amsterdam",
+                   templates: str | None = None, member=None) -> EmailMessage:
     """One mail for many reminders, grouped by ministry (the griffie's "rappel").
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples.
@@ -227,16 +369,16 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
     groups: dict[str, list] = {}
     promises, postponements = [], {}
     for promise, history, kind, due_on, deadline in entries:
-        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone)
+        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
+                      templates=templates, today=today, member=member)
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))
     ordered = [(m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
                for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))]
     ctx = dict(today=today, count=len(entries), groups=ordered)
-    env = _environment(lang)
-    module = env.get_template(f"{lang}/digest.txt.j2").make_module(ctx)
-    html = env.get_template(f"{lang}/digest.html.j2").render(ctx)
+    module = _render(lang, templates, f"{lang}/digest.txt.j2", ctx, module=True)
+    html = _render(lang, templates, f"{lang}/digest.html.j2", ctx)
     rendered = Rendered(clean_header(module.subject), str(module), html)
     ics = None
     if any(p.latest is not None for p in promises):
@@ -335,12 +477,21 @@ class SmtpTransport:
             raise ConnectionFailed(f"cannot reach the mail server {self._where()}: {e}") from None
         return smtp
 
+    def check(self) -> None:
+        """Connect, greet, secure and log in as configured, then leave: no mail is sent.
+        Raises `ConnectionFailed` saying what went wrong."""
+        smtp = self._connect()
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
     def send(self, msg: EmailMessage, to: list[str]) -> None:
         if self.smtp is None:
             self.smtp = self._connect()
         envelope_from = parseaddr(self.cfg.from_)[1]
         try:
-            self.smtp.send_message(msg, from_addr=envelope_from, to_addrs=to)
+            refused = self.smtp.send_message(msg, from_addr=envelope_from, to_addrs=to)
         except smtplib.SMTPRecipientsRefused as e:
             codes = [code for code, _ in e.recipients.values()]
             self._reset()
@@ -350,11 +501,24 @@ class SmtpTransport:
             self._reset()
             text = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) \
                 else str(e.smtp_error)
+            if e.smtp_code == 421:  # the server closes the session: its doing, not the message's
+                self._drop()
+                raise ConnectionFailed(f"the mail server {self._where()} closed the session: "
+                                       f"{e.smtp_code} {text}") from None
             raise DeliveryError(f"{e.smtp_code} {text}", permanent=500 <= e.smtp_code < 600) \
                 from None
-        except (smtplib.SMTPException, OSError) as e:
+        except (smtplib.SMTPServerDisconnected, OSError) as e:
+            # The session broke: the server's doing, not the message's.
+            self._drop()
+            raise ConnectionFailed(f"the mail server {self._where()} broke off: {e}") from None
+        except smtplib.SMTPException as e:
             self._drop()
             raise DeliveryError(f"mail server {self._where()}: {e}") from None
+        if refused:  # some recipients were refused, the others took it
+            codes = [code for code, _ in refused.values()]
+            raise PartlyRefused(f"recipients refused: {_codes(refused)}",
+                                permanent=all(c >= 500 for c in codes),
+                                accepted=[a for a in to if a not in refused])
 
     def _reset(self) -> None:
         try:

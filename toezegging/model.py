@@ -5,6 +5,7 @@ Moments are stored in UTC (`datetime` with tzinfo=UTC when read back through `ut
 dates are plain dates. "Overdue" is never stored: it is derived from `latest`.
 """
 
+import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -36,6 +37,18 @@ class UTCDateTime(TypeDecorator):
 
 def utc_now_column(**kw) -> Column:
     return Column(UTCDateTime(), **kw)
+
+
+# A source that is only a file's name ("ocw.pdf", "brief-2026-06-10.docx"): never shown
+# in formal text (mails, drafted questions, feeds).
+_FILE_NAME = re.compile(r"^[^/\\]*\.(?:pdf|txt|docx?|odt|rtf|html?|eml|md)$|^\S*[/\\]",
+                        re.IGNORECASE)
+
+
+def formal_source(source: str | None) -> str:
+    """The source as formal text may name it: "" for nothing or a bare file name."""
+    source = (source or "").strip()
+    return "" if _FILE_NAME.match(source) else source
 
 
 class Status(StrEnum):
@@ -175,11 +188,13 @@ class ReminderState(StrEnum):
 
 
 class Reminder(SQLModel, table=True):
-    """The outbox: one row per (promise, kind, due date), never two."""
+    """The outbox: one row per (promise, kind, due date, recipient), never two. One row is
+    one delivery: a recipient refused by the server fails or waits alone."""
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("promise_id", "kind", "due_on", name="uq_reminder_promise_kind_due"),
+        UniqueConstraint("promise_id", "kind", "due_on", "recipient",
+                         name="uq_reminder_promise_kind_due_recipient"),
         Index("ix_reminder_state_next", "state", "next_attempt_at"),
     )
 
@@ -187,7 +202,7 @@ class Reminder(SQLModel, table=True):
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
     kind: str  # opens, approaching, due, overdue, postponed
     due_on: date  # the day the rule says it is due (part of the identity)
-    recipient: str = ""
+    recipient: str = ""  # one address (part of the identity)
     state: str = Field(default=ReminderState.PENDING.value)
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=utc_now_column(nullable=False))
@@ -197,6 +212,25 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    # The digest this row went out in (its Message-ID), fixed when the digest is first
+    # claimed: a retry sends exactly that set again, under the same Message-ID.
+    digest_id: str | None = Field(default=None, index=True)
+
+
+class MailServerState(SQLModel, table=True):
+    """Whether the mail server answers: one row (id 1) while it does not.
+
+    An unreachable server is not a message's fault: it uses up no attempts. The tick
+    backs off on the connection instead (`next_try_at`) and sends everything once the
+    server answers again, however long it was down."""
+
+    __tablename__ = "mail_server_state"
+
+    id: int = Field(default=1, primary_key=True)
+    failures: int = 0
+    down_since: datetime = Field(sa_column=utc_now_column(nullable=False))
+    next_try_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False))
 
 
 class FeedToken(SQLModel, table=True):

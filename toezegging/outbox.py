@@ -1,41 +1,46 @@
-"""The reminder outbox: one row per (promise, kind, due date), and the tick that works it.
+"""The reminder outbox as data: one row per (promise, kind, due date, recipient).
 
-A tick (1) cancels pending rows whose promise was closed or whose deadline moved,
-(2) asks the database for the open promises that may have something due (filtered in
-SQL, with the newest reminder already recorded for each) and inserts what `reminders.due`
-says, (3) claims rows one at a time with a conditional UPDATE under a short lease, sends
-each with a Message-ID fixed by the row, and records the result. Temporary failures go
-back to pending with exponential backoff; permanent ones are marked failed and logged.
+The queries the tick (`delivery.py`) and the `outbox` command ask: which open promises
+may have something due (filtered in SQL), inserting due rows, claiming a row under a
+lease with a conditional UPDATE, recording what happened to it, listing and
+re-queueing failures, and the mail server's state while it does not answer.
 
-Every step is a short transaction of its own, so two ticks at once (two processes, two
-hosts on PostgreSQL) share the work without sending a reminder twice. The one duplicate
-SMTP cannot rule out (the server took the mail, the process died before recording it)
-goes out again after the lease with the same Message-ID.
+Every function is a short transaction of its own, so two ticks at once (two processes,
+two hosts on PostgreSQL) share the work without sending a reminder twice.
+
+States (`ReminderState`): pending → sending (claimed under a lease) → sent, or back to
+pending with a backoff (a temporary answer about the message), or failed (a permanent
+answer, the attempts used up, or a mail that cannot be rendered); cancelled when the
+promise closed or its deadline moved. An unreachable server is nobody's answer: the row
+goes back to pending without using an attempt (see `MailServerState`).
 """
 
-import logging
 import os
 import socket
-import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, and_, func, literal, or_, select, update
+from sqlalchemy import Date, Integer, and_, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from . import reminders
-from .errors import DeliveryError
-from .model import ChangeKind, DeadlineChange, Promise, Reminder, ReminderState
+from .model import (
+    ChangeKind,
+    DeadlineChange,
+    MailServerState,
+    Promise,
+    Reminder,
+    ReminderState,
+)
 
-log = logging.getLogger("toezegging.reminders")
-
-R = Reminder.__table__
-P = Promise.__table__
-D = DeadlineChange.__table__
+reminder_t = Reminder.__table__
+promise_t = Promise.__table__
+change_t = DeadlineChange.__table__
+server_t = MailServerState.__table__
 PENDING, SENDING, SENT, FAILED, CANCELLED = (s.value for s in ReminderState)
 
 
@@ -55,38 +60,21 @@ class PromiseRow:
     last_kind: str | None = None
 
 
-@dataclass
-class TickReport:
-    now: datetime
-    cancelled: int = 0
-    inserted: int = 0
-    no_recipient: int = 0
-    sent: int = 0
-    retry: int = 0
-    failed: int = 0
-    quiet: bool = False
-    lines: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        if self.quiet:
-            return f"{self.now.isoformat()}: quiet hours, nothing sent ({self.inserted} queued)"
-        return (f"{self.now.isoformat()}: {self.inserted} queued, {self.sent} sent, "
-                f"{self.retry} to retry, {self.failed} failed, {self.cancelled} cancelled")
-
-
 # ----------------------------------------------------------------------------- reading
 
 def _changed_on():
     """The moment of the promise's newest postponement (corrections and events are no move)."""
-    return (select(func.max(D.c.changed_at))
-            .where(D.c.promise_id == P.c.id, D.c.kind == ChangeKind.POSTPONEMENT.value)
-            .correlate(P).scalar_subquery())
+    return (select(func.max(change_t.c.changed_at))
+            .where(change_t.c.promise_id == promise_t.c.id,
+                   change_t.c.kind == ChangeKind.POSTPONEMENT.value)
+            .correlate(promise_t).scalar_subquery())
 
 
 def _newest_reminder(col):
-    return (select(col).where(R.c.promise_id == P.c.id, R.c.state != CANCELLED)
-            .order_by(R.c.due_on.desc(), R.c.id.desc()).limit(1)
-            .correlate(P).scalar_subquery())
+    return (select(col).where(reminder_t.c.promise_id == promise_t.c.id,
+                              reminder_t.c.state != CANCELLED)
+            .order_by(reminder_t.c.due_on.desc(), reminder_t.c.id.desc()).limit(1)
+            .correlate(promise_t).scalar_subquery())
 
 
 def _local_date(moment, tz: ZoneInfo) -> date | None:
@@ -99,10 +87,11 @@ def _local_date(moment, tz: ZoneInfo) -> date | None:
 
 
 def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
-    stmt = select(P.c.id, P.c.reference, P.c.earliest, P.c.latest, P.c.recurrence,
-                  P.c.status, P.c.owner, _changed_on().label("changed_at"),
-                  _newest_reminder(R.c.due_on).label("last_due"),
-                  _newest_reminder(R.c.kind).label("last_kind")).where(where)
+    p = promise_t.c
+    stmt = select(p.id, p.reference, p.earliest, p.latest, p.recurrence, p.status, p.owner,
+                  _changed_on().label("changed_at"),
+                  _newest_reminder(reminder_t.c.due_on).label("last_due"),
+                  _newest_reminder(reminder_t.c.kind).label("last_kind")).where(where)
     out = []
     for row in conn.execute(stmt):
         last_due = row.last_due
@@ -134,9 +123,22 @@ def _day_number_default(element, compiler, **kw):
 
 def _recorded_since(day) -> object:
     """A reminder (not cancelled) of this promise on or after `day` (a day number)."""
-    return (select(R.c.id).where(R.c.promise_id == P.c.id, R.c.state != CANCELLED,
-                                 day_number(R.c.due_on) >= day)
-            .correlate(P).exists())
+    r = reminder_t.c
+    return (select(r.id).where(r.promise_id == promise_t.c.id, r.state != CANCELLED,
+                               day_number(r.due_on) >= day)
+            .correlate(promise_t).exists())
+
+
+def _overdue_offset(days_late, rules):
+    """`reminders.overdue_day` in SQL: the newest overdue mail's offset after `latest`."""
+    offsets, ceiling = reminders.overdue_offsets(rules)
+    last = offsets[-1]
+    steady = last + (days_late - last) // ceiling * ceiling
+    # Before the first overdue mail the newest event is the deadline itself (offset 0).
+    bounds = [0, *offsets]
+    whens = [(days_late < after, before) for before, after in zip(bounds, bounds[1:],
+                                                                  strict=False)]
+    return case(*whens, else_=steady)
 
 
 def candidates(conn, today: date, rules) -> list[PromiseRow]:
@@ -146,119 +148,193 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
     already in the outbox (an overdue promise whose current repetition is recorded, a
     window that opened and was announced). What is left is decided by `reminders.due`.
     """
+    p = promise_t.c
     tz = ZoneInfo(rules.timezone)
     reach = today + timedelta(days=max(rules.days_before, default=0))
-    every = rules.overdue_every_days
-    has_change = (select(D.c.id)
-                  .where(D.c.promise_id == P.c.id, D.c.kind == ChangeKind.POSTPONEMENT.value)
-                  .exists())
+    has_move = (select(change_t.c.id)
+                .where(change_t.c.promise_id == p.id,
+                       change_t.c.kind == ChangeKind.POSTPONEMENT.value)
+                .exists())
     today_n = day_number(literal(today, Date()))
-    current_overdue = today_n - (today_n - day_number(P.c.latest)) % every
-    where = and_(P.c.status == reminders.OPEN, P.c.deleted_at.is_(None), or_(
-        has_change,
-        and_(P.c.recurrence.is_not(None), P.c.latest.is_not(None)),
-        and_(P.c.latest >= today, P.c.latest <= reach),
-        and_(P.c.latest > reach, P.c.earliest > P.c.reference, P.c.earliest <= today,
-             ~_recorded_since(day_number(P.c.earliest))),
-        and_(P.c.latest < today, P.c.recurrence.is_(None),
+    current_overdue = day_number(p.latest) + _overdue_offset(today_n - day_number(p.latest), rules)
+    where = and_(p.status == reminders.OPEN, p.deleted_at.is_(None), or_(
+        has_move,
+        and_(p.recurrence.is_not(None), p.latest.is_not(None)),
+        and_(p.latest >= today, p.latest <= reach),
+        and_(p.latest > reach, p.earliest > p.reference, p.earliest <= today,
+             ~_recorded_since(day_number(p.earliest))),
+        and_(p.latest < today, p.recurrence.is_(None),
              ~_recorded_since(current_overdue)),
     ))
     return _promise_rows(conn, where, tz)
+
+
+def recipients_for(owner: str | None, mail_config) -> list[str]:
+    """Who gets a promise's reminders: its owner, else the configured `mail.to`."""
+    if owner and owner.strip():
+        return [owner.strip()]
+    return [a.strip() for a in mail_config.to if a.strip()]
+
+
+def load(store, rid: int):
+    with store.engine.connect() as conn:
+        return conn.execute(select(reminder_t).where(reminder_t.c.id == rid)).one()
+
+
+def listing(store, states: list[str] | None = None, limit: int | None = None) -> list:
+    r = reminder_t.c
+    stmt = (select(reminder_t, promise_t.c.text, promise_t.c.ministry)
+            .select_from(reminder_t.join(promise_t, r.promise_id == promise_t.c.id))
+            .order_by(r.due_on.desc(), r.id.desc()))
+    if states:
+        stmt = stmt.where(r.state.in_(states))
+    if limit:
+        stmt = stmt.limit(limit)
+    with store.engine.connect() as conn:
+        return list(conn.execute(stmt))
+
+
+def count_by_state(store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(reminder_t.c.state, func.count())
+                            .group_by(reminder_t.c.state)).all()
+    return {state: n for state, n in rows}
+
+
+def _ready(now: datetime):
+    r = reminder_t.c
+    return or_(and_(r.state == PENDING, r.next_attempt_at <= now),
+               and_(r.state == SENDING, r.lease_until < now))
+
+
+def ready_ids(store, now: datetime, limit: int = 500) -> list[int]:
+    r = reminder_t.c
+    with store.engine.connect() as conn:
+        stmt = (select(r.id).where(_ready(now)).order_by(r.next_attempt_at, r.id).limit(limit))
+        return list(conn.scalars(stmt))
+
+
+def count_ready(store, now: datetime) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).where(_ready(now))).scalar_one()
 
 
 # ----------------------------------------------------------------------------- writing
 
 def _insert(conn):
     mod = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return mod.insert(R)
+    return mod.insert(reminder_t)
 
 
-def recipient_for(owner: str | None, mail_config) -> str:
-    return owner.strip() if owner and owner.strip() else ", ".join(mail_config.to)
-
-
-def cancel_stale(store, now: datetime, rules, dry_run: bool = False) -> list[tuple]:
-    """Cancel pending rows of closed promises and of deadlines that moved."""
+def stale_rows(store, rules, dry_run: bool = False) -> list[tuple]:
+    """Cancel pending rows of closed or removed promises and of deadlines that moved."""
+    r, p = reminder_t.c, promise_t.c
     tz = ZoneInfo(rules.timezone)
     with store.engine.begin() as conn:
-        stmt = (select(R.c.id, R.c.kind, R.c.due_on, P.c.id.label("pid"), P.c.reference,
-                       P.c.earliest, P.c.latest, P.c.recurrence, P.c.status, P.c.owner,
-                       P.c.deleted_at, _changed_on().label("changed_at"))
-                .select_from(R.join(P, R.c.promise_id == P.c.id))
-                .where(R.c.state == PENDING))
+        stmt = (select(r.id, r.kind, r.due_on, p.id.label("pid"), p.reference,
+                       p.earliest, p.latest, p.recurrence, p.status, p.owner,
+                       p.deleted_at, _changed_on().label("changed_at"))
+                .select_from(reminder_t.join(promise_t, r.promise_id == p.id))
+                .where(r.state == PENDING))
         stale = []
-        for r in conn.execute(stmt):
-            p = PromiseRow(r.pid, r.reference, r.earliest, r.latest, r.recurrence, r.status,
-                           r.owner, _local_date(r.changed_at, tz))
-            if r.deleted_at is not None:
-                stale.append((r.id, r.pid, r.kind, r.due_on, "promise removed"))
-            elif not reminders.is_scheduled(p, r.kind, r.due_on, rules):
-                reason = "promise closed" if p.status != reminders.OPEN else "deadline moved"
-                stale.append((r.id, r.pid, r.kind, r.due_on, reason))
+        for row in conn.execute(stmt):
+            pr = PromiseRow(row.pid, row.reference, row.earliest, row.latest, row.recurrence,
+                            row.status, row.owner, _local_date(row.changed_at, tz))
+            if row.deleted_at is not None:
+                stale.append((row.id, row.pid, row.kind, row.due_on, "promise removed"))
+            elif not reminders.is_scheduled(pr, row.kind, row.due_on, rules):
+                reason = "promise closed" if pr.status != reminders.OPEN else "deadline moved"
+                stale.append((row.id, row.pid, row.kind, row.due_on, reason))
         if not dry_run:
             for rid, _pid, _kind, _due, reason in stale:
-                conn.execute(update(R).where(R.c.id == rid, R.c.state == PENDING)
+                conn.execute(update(reminder_t).where(r.id == rid, r.state == PENDING)
                              .values(state=CANCELLED, error=reason))
     return stale
 
 
-def insert_due(store, dues: list, recipients: dict[int, str], now: datetime) -> int:
-    """Insert the due rows (a row that exists already stays as it is) and cancel the
-    older pending rows of the same promises, which the new one supersedes."""
+def insert_due(store, dues: list, recipients: dict[int, list[str] | str], now: datetime) -> int:
+    """Insert a row per due reminder and recipient (a row that exists already stays as it
+    is) and cancel the older pending rows of the same promises, which the new ones supersede."""
     if not dues:
         return 0
-    rows = [dict(promise_id=d.promise_id, kind=d.kind, due_on=d.due_on,
-                 recipient=recipients[d.promise_id], state=PENDING, attempts=0,
-                 next_attempt_at=d.send_at, message_id="", created_at=now) for d in dues]
+    r = reminder_t.c
+    rows = []
+    for d in dues:
+        to = recipients[d.promise_id]
+        for address in [to] if isinstance(to, str) else to:
+            rows.append(dict(promise_id=d.promise_id, kind=d.kind, due_on=d.due_on,
+                             recipient=address, state=PENDING, attempts=0,
+                             next_attempt_at=d.send_at, message_id="", created_at=now))
     newest = {d.promise_id: reminders.Event.of(d.kind, d.due_on) for d in dues}
     inserted = 0
     with store.engine.begin() as conn:
-        pending = conn.execute(select(R.c.id, R.c.promise_id, R.c.kind, R.c.due_on)
-                               .where(R.c.state == PENDING)).all()
-        older = [r.id for r in pending if r.promise_id in newest
-                 and reminders.Event.of(r.kind, r.due_on) < newest[r.promise_id]]
+        pending = conn.execute(select(r.id, r.promise_id, r.kind, r.due_on)
+                               .where(r.state == PENDING)).all()
+        older = [row.id for row in pending if row.promise_id in newest
+                 and reminders.Event.of(row.kind, row.due_on) < newest[row.promise_id]]
         for start in range(0, len(rows), 5000):
-            stmt = _insert(conn).on_conflict_do_nothing().returning(R.c.id)
+            stmt = _insert(conn).on_conflict_do_nothing().returning(r.id)
             inserted += len(conn.execute(stmt, rows[start:start + 5000]).all())
         for start in range(0, len(older), 500):
-            conn.execute(update(R).where(R.c.id.in_(older[start:start + 500]),
-                                         R.c.state == PENDING)
+            conn.execute(update(reminder_t).where(r.id.in_(older[start:start + 500]),
+                                                  r.state == PENDING)
                          .values(state=CANCELLED, error="superseded by a newer reminder"))
     return inserted
 
 
 def claim(store, rid: int, now: datetime, lease_seconds: int, token: str) -> bool:
-    """Take row `rid` for sending if it is ready and nobody holds it: True if we got it."""
+    """Take row `rid` for sending if it is ready and nobody holds it: True if we got it.
+
+    Claiming uses no attempt: only an answer of the server about the message does."""
+    r = reminder_t.c
     with store.engine.begin() as conn:
         res = conn.execute(
-            update(R).where(R.c.id == rid, or_(
-                and_(R.c.state == PENDING, R.c.next_attempt_at <= now),
-                and_(R.c.state == SENDING, R.c.lease_until < now)))
-            .values(state=SENDING, claimed_by=token, attempts=R.c.attempts + 1,
+            update(reminder_t).where(r.id == rid, _ready(now))
+            .values(state=SENDING, claimed_by=token,
                     lease_until=now + timedelta(seconds=lease_seconds)))
         return res.rowcount == 1
 
 
-def ready_ids(store, now: datetime, limit: int = 500) -> list[int]:
-    with store.engine.connect() as conn:
-        stmt = (select(R.c.id).where(or_(
-            and_(R.c.state == PENDING, R.c.next_attempt_at <= now),
-            and_(R.c.state == SENDING, R.c.lease_until < now)))
-            .order_by(R.c.next_attempt_at, R.c.id).limit(limit))
-        return list(conn.scalars(stmt))
-
-
-def _finish(store, rid: int, token: str, **values) -> None:
+def claim_digest(store, digest_id: str, now: datetime, lease_seconds: int, token: str) -> list:
+    """Take every row of one digest, or none: a digest goes out whole, as first claimed."""
+    r = reminder_t.c
     with store.engine.begin() as conn:
-        conn.execute(update(R).where(R.c.id == rid, R.c.claimed_by == token,
-                                     R.c.state == SENDING)
-                     .values(lease_until=None, **values))
+        open_rows = conn.execute(select(func.count()).where(
+            r.digest_id == digest_id, r.state.in_((PENDING, SENDING)))).scalar_one()
+        res = conn.execute(
+            update(reminder_t).where(r.digest_id == digest_id, _ready(now))
+            .values(state=SENDING, claimed_by=token,
+                    lease_until=now + timedelta(seconds=lease_seconds)))
+        if res.rowcount != open_rows:  # part of it is held by another sender: leave it
+            conn.rollback()
+            return []
+        return list(conn.execute(select(reminder_t).where(
+            r.digest_id == digest_id, r.claimed_by == token, r.state == SENDING)
+            .order_by(r.id)))
+
+
+def fix_digest(store, ids: list[int], digest_id: str, token: str) -> None:
+    """Record the set of a new digest (its Message-ID) on its rows, before it is sent."""
+    r = reminder_t.c
+    with store.engine.begin() as conn:
+        conn.execute(update(reminder_t)
+                     .where(r.id.in_(ids), r.claimed_by == token, r.state == SENDING)
+                     .values(digest_id=digest_id, message_id=digest_id))
 
 
 def mark_message_id(store, rid: int, message_id: str) -> None:
+    r = reminder_t.c
     with store.engine.begin() as conn:
-        conn.execute(update(R).where(R.c.id == rid, R.c.message_id == "")
+        conn.execute(update(reminder_t).where(r.id == rid, r.message_id == "")
                      .values(message_id=message_id))
+
+
+def _finish(store, rid: int, token: str, **values) -> None:
+    r = reminder_t.c
+    with store.engine.begin() as conn:
+        conn.execute(update(reminder_t).where(r.id == rid, r.claimed_by == token,
+                                              r.state == SENDING)
+                     .values(lease_until=None, **values))
 
 
 def record_sent(store, rid: int, token: str, now: datetime) -> None:
@@ -267,199 +343,83 @@ def record_sent(store, rid: int, token: str, now: datetime) -> None:
 
 def record_failure(store, row, token: str, now: datetime, error: str, permanent: bool,
                    rules) -> str:
-    """Back to pending with backoff, or failed: returns the new state."""
-    if permanent or row.attempts >= rules.max_attempts:
-        log.error("reminder %s (promise %s, %s %s) failed: %s", row.id, row.promise_id,
-                  row.kind, row.due_on, error)
-        _finish(store, row.id, token, state=FAILED, error=error)
+    """An answer about the message: one attempt used; back to pending with backoff, or
+    failed (permanent, or the attempts used up). Returns the new state."""
+    attempts = row.attempts + 1
+    if permanent or attempts >= rules.max_attempts:
+        _finish(store, row.id, token, state=FAILED, error=error, attempts=attempts)
         return FAILED
-    delay = rules.retry_base_seconds * 2 ** max(row.attempts - 1, 0)
-    log.warning("reminder %s: %s; retry in %s s", row.id, error, delay)
-    _finish(store, row.id, token, state=PENDING, error=error,
+    delay = rules.retry_base_seconds * 2 ** (attempts - 1)
+    _finish(store, row.id, token, state=PENDING, error=error, attempts=attempts,
             next_attempt_at=now + timedelta(seconds=delay))
     return PENDING
 
 
-def load(store, rid: int):
-    with store.engine.connect() as conn:
-        return conn.execute(select(R).where(R.c.id == rid)).one()
+def record_waiting(store, row, token: str, error: str, *, delay_seconds: float = 0,
+                   now: datetime | None = None) -> None:
+    """Back to pending without using an attempt: the server could not be reached."""
+    values = dict(state=PENDING, error=f"waiting: {error}")
+    if delay_seconds and now is not None:
+        values["next_attempt_at"] = now + timedelta(seconds=delay_seconds)
+    _finish(store, row.id, token, **values)
 
 
-def listing(store, states: list[str] | None = None, limit: int | None = None) -> list:
-    stmt = (select(R, P.c.text, P.c.ministry).select_from(R.join(P, R.c.promise_id == P.c.id))
-            .order_by(R.c.due_on.desc(), R.c.id.desc()))
-    if states:
-        stmt = stmt.where(R.c.state.in_(states))
-    if limit:
-        stmt = stmt.limit(limit)
+def retry_failed(store, ids: list[int] | None, now: datetime) -> list[int]:
+    """Queue failed rows again (all of them, or these ids): attempts start afresh. A row of a
+    digest leaves it, and goes out in the next digest."""
+    r = reminder_t.c
+    where = [r.state == FAILED]
+    if ids:
+        where.append(r.id.in_(ids))
+    with store.engine.begin() as conn:
+        chosen = list(conn.scalars(select(r.id).where(*where).order_by(r.id)))
+        for start in range(0, len(chosen), 500):
+            part = chosen[start:start + 500]
+            conn.execute(update(reminder_t).where(r.id.in_(part), r.state == FAILED)
+                         .values(state=PENDING, attempts=0, next_attempt_at=now,
+                                 lease_until=None, claimed_by=None, digest_id=None, error=None,
+                                 message_id=case((r.digest_id.is_not(None), ""),
+                                                 else_=r.message_id)))
+    return chosen
+
+
+def states_of(store, ids: list[int]) -> dict[int, str]:
+    r = reminder_t.c
     with store.engine.connect() as conn:
-        return list(conn.execute(stmt))
+        return dict(conn.execute(select(r.id, r.state).where(r.id.in_(ids))).all())
 
 
 def new_token() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-# ----------------------------------------------------------------------------- the tick
+# ----------------------------------------------------------------------------- the server
 
-def tick(store, config, now: datetime, transport=None, dry_run: bool = False,
-         token: str | None = None) -> TickReport:
-    """One pass: cancel what moved, queue what is due, send what is ready."""
-    rules = config.reminders
-    report = TickReport(now)
-    stale = cancel_stale(store, now, rules, dry_run)
-    report.cancelled = len(stale)
-    for _rid, pid, kind, due_on, reason in stale:
-        report.lines.append(f"cancel  #{pid} {kind} {due_on}: {reason}")
+def server_state(store) -> MailServerState | None:
+    """The mail server's state while it does not answer (None: it answered last time)."""
     with store.engine.connect() as conn:
-        cands = candidates(conn, reminders.local_today(now, rules), rules)
-    owners = {c.id: c.owner for c in cands}
-    dues, recips = [], {}
-    for d in reminders.due(cands, now, rules):
-        to = recipient_for(owners[d.promise_id], config.mail)
-        if not to:
-            report.no_recipient += 1
-            log.warning("promise %s: %s reminder due but no owner and no mail.to",
-                        d.promise_id, d.kind)
-            continue
-        recips[d.promise_id] = to
-        dues.append(d)
-        report.lines.append(f"queue   #{d.promise_id} {d.kind} {d.due_on} to {to}")
-    if dry_run:
-        report.inserted = len(dues)
-        return report
-    report.inserted = insert_due(store, dues, recips, now)
-    if reminders.in_quiet_hours(now, rules):
-        report.quiet = True
-        return report
-    own = transport is None
-    if own:
-        from . import mail
-
-        transport = mail.transport_for(config)
-    try:
-        _send_ready(store, config, now, transport, token or new_token(), report)
-    finally:
-        if own:
-            transport.close()
-    return report
+        row = conn.execute(select(server_t).where(server_t.c.id == 1)).first()
+    return MailServerState(**row._mapping) if row else None
 
 
-def _compose(store, config, row):
-    from . import mail
-    from .store import get_promise, history
-
-    with store.session() as s:
-        promise = get_promise(s, row.promise_id)
-        changes = history(s, row.promise_id)
-    return mail.compose(promise, changes, row.kind, row.due_on, to=row.recipient,
-                        message_id=row.message_id, now=row.now, mail_config=config.mail,
-                        deadline=reminders.deadline_for(promise, row.due_on),
-                        timezone=config.reminders.timezone)
-
-
-def _send_ready(store, config, now: datetime, transport, token: str, report: TickReport):
-    from . import mail
-
-    rules = config.reminders
-    if rules.digest:
-        return _send_digests(store, config, now, transport, token, report)
-    tried: set[int] = set()
-    # Leases run from `now`, the tick's moment: stop claiming well before they could
-    # expire while this tick is still sending (the rest goes out next tick).
-    stop_at = time.monotonic() + rules.lease_seconds / 2
-    while ids := [i for i in ready_ids(store, now) if i not in tried]:
-        for rid in ids:
-            tried.add(rid)
-            if time.monotonic() > stop_at:
-                report.lines.append("the tick ran long; the rest waits for the next tick")
-                return
-            if not claim(store, rid, now, rules.lease_seconds, token):
-                continue
-            row = load(store, rid)
-            message_id = row.message_id or mail.message_id_for(
-                row.id, row.promise_id, row.kind, row.due_on, config.mail.from_)
-            if not row.message_id:
-                mark_message_id(store, rid, message_id)
-            job = _Row(row, message_id, now)
-            try:
-                msg = _compose(store, config, job)
-                transport.send(msg, mail.recipients(row.recipient))
-            except mail.ConnectionFailed as e:
-                record_failure(store, row, token, now, str(e), False, rules)
-                report.retry += 1
-                report.lines.append(f"retry   #{row.promise_id} {row.kind} {row.due_on}: {e}")
-                return  # the server is unreachable: leave the rest for the next tick
-            except DeliveryError as e:
-                state = record_failure(store, row, token, now, str(e), e.permanent, rules)
-                if state == FAILED:
-                    report.failed += 1
-                else:
-                    report.retry += 1
-                report.lines.append(f"{state:<7} #{row.promise_id} {row.kind} {row.due_on}: {e}")
-            else:
-                record_sent(store, rid, token, now)
-                report.sent += 1
-                report.lines.append(f"sent    #{row.promise_id} {row.kind} {row.due_on} "
-                                    f"to {row.recipient} {message_id}")
+def server_down(store, now: datetime, error: str, base_seconds: float,
+                max_seconds: float) -> MailServerState:
+    """Note that the server could not be reached; the next try backs off (doubling, capped)."""
+    with store.engine.begin() as conn:
+        row = conn.execute(select(server_t).where(server_t.c.id == 1)).first()
+        failures = (row.failures if row else 0) + 1
+        wait = min(base_seconds * 2 ** (failures - 1), max_seconds)
+        values = dict(failures=failures, next_try_at=now + timedelta(seconds=wait),
+                      last_error=error)
+        if row:
+            conn.execute(update(server_t).where(server_t.c.id == 1).values(**values))
+            down_since = row.down_since
+        else:
+            conn.execute(server_t.insert().values(id=1, down_since=now, **values))
+            down_since = now
+    return MailServerState(id=1, down_since=down_since, **values)
 
 
-def _send_digests(store, config, now: datetime, transport, token: str, report: TickReport):
-    """One mail per recipient with every reminder ready for them, grouped by ministry."""
-    from . import mail
-    from .store import get_promise, histories
-
-    rules = config.reminders
-    claimed = [load(store, rid) for rid in ready_ids(store, now, limit=5000)
-               if claim(store, rid, now, rules.lease_seconds, token)]
-    groups: dict[str, list] = {}
-    for row in claimed:
-        groups.setdefault(row.recipient, []).append(row)
-    today = reminders.local_today(now, rules)
-    pending = list(groups.items())
-    while pending:
-        to, rows = pending.pop(0)
-        ids = [r.id for r in rows]
-        message_id = mail.digest_message_id(ids, today, config.mail.from_)
-        with store.engine.begin() as conn:
-            conn.execute(update(R).where(R.c.id.in_(ids)).values(message_id=message_id))
-        label = f"digest to {to} ({len(rows)} reminders)"
-        try:
-            with store.session() as s:
-                changes = histories(s, [r.promise_id for r in rows])
-                entries = []
-                for r in rows:
-                    p = get_promise(s, r.promise_id)
-                    entries.append((p, changes.get(r.promise_id, []), r.kind, r.due_on,
-                                    reminders.deadline_for(p, r.due_on)))
-            msg = mail.compose_digest(entries, to=to, message_id=message_id, now=now,
-                                      mail_config=config.mail, today=today,
-                                      timezone=rules.timezone)
-            transport.send(msg, mail.recipients(to))
-        except DeliveryError as e:
-            stop = isinstance(e, mail.ConnectionFailed)
-            back = rows + [r for _, more in pending for r in more] if stop else rows
-            for r in back:
-                state = record_failure(store, r, token, now, str(e), e.permanent, rules)
-                report.failed += state == FAILED
-                report.retry += state == PENDING
-            report.lines.append(f"{'retry' if not e.permanent else 'failed':<7} {label}: {e}")
-            if stop:
-                return
-            continue
-        for r in rows:
-            record_sent(store, r.id, token, now)
-        report.sent += len(rows)
-        report.lines.append(f"sent    {label} {message_id}")
-
-
-@dataclass
-class _Row:
-    """An outbox row on its way out, with its Message-ID and the tick's moment."""
-
-    row: object
-    message_id: str
-    now: datetime
-
-    def __getattr__(self, name):
-        return getattr(self.row, name)
+def server_up(store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(delete(server_t).where(server_t.c.id == 1))

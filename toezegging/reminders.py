@@ -7,7 +7,9 @@ A promise has a schedule of reminder events, each a (kind, date):
 - `approaching`: N days before `latest`, for N in `days_before` (only when that day
   is not before the promise was made);
 - `due`: on `latest`;
-- `overdue`: every `overdue_every_days` after `latest`, while the promise is open;
+- `overdue`: while the promise is open, `overdue_every_days` after `latest`, then after
+  twice that many days, four times, ... (14, 28, 56 days between mails) until the gap
+  reaches `overdue_max_every_days`, which it keeps (see `overdue_offsets`);
 - `postponed`: on the day the deadline was last changed.
 
 A recurring promise (`recurrence`, an RRULE such as `FREQ=YEARLY`) repeats its window
@@ -79,6 +81,36 @@ def local_today(now: datetime, rules) -> date:
 
 # ----------------------------------------------------------------------------- schedule
 
+def overdue_offsets(rules) -> tuple[list[int], int]:
+    """The days after `latest` of the overdue mails while the gap still doubles, and the
+    gap that follows: ([14, 42, 98], 90) for a first gap of 14 and a maximum of 90."""
+    first = rules.overdue_every_days
+    ceiling = max(first, getattr(rules, "overdue_max_every_days", first))
+    offsets, gap, day = [], first, 0
+    while gap < ceiling:
+        day += gap
+        offsets.append(day)
+        gap *= 2
+    day += ceiling
+    offsets.append(day)
+    return offsets, ceiling
+
+
+def overdue_day(days_late: int, rules) -> int | None:
+    """The newest overdue mail's offset at `days_late` days past `latest` (None: none yet)."""
+    offsets, ceiling = overdue_offsets(rules)
+    if days_late < offsets[0]:
+        return None
+    for before, after in zip(offsets, offsets[1:], strict=False):
+        if days_late < after:
+            return before
+    return offsets[-1] + (days_late - offsets[-1]) // ceiling * ceiling
+
+
+def is_overdue_day(days_late: int, rules) -> bool:
+    return days_late > 0 and overdue_day(days_late, rules) == days_late
+
+
 def _window_events(earliest: date | None, latest: date, reference: date, rules) -> Iterator[Event]:
     if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
         yield Event.of("opens", earliest)
@@ -135,10 +167,9 @@ def events(p, until: date, rules) -> list[Event]:
     out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
                if e.due_on <= until)
     if p.latest < until:
-        every = rules.overdue_every_days
-        k = (until - p.latest).days // every
-        if k >= 1:
-            out.append(Event.of("overdue", p.latest + timedelta(days=k * every)))
+        offset = overdue_day((until - p.latest).days, rules)
+        if offset is not None:
+            out.append(Event.of("overdue", p.latest + timedelta(days=offset)))
     return sorted(out)
 
 
@@ -150,7 +181,7 @@ def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
         recurring = p.recurrence and _valid_rule(p.recurrence, p.latest)
         if p.latest is None or recurring or due_on <= p.latest:
             return False
-        return (due_on - p.latest).days % rules.overdue_every_days == 0
+        return is_overdue_day((due_on - p.latest).days, rules)
     return Event.of(kind, due_on) in events(p, due_on, rules)
 
 

@@ -2,7 +2,7 @@
 
 The only module that imports apscheduler. The job store is in memory and holds that
 one job; what is due lives in the database, so a restart, a crash, a second scheduler
-or a DST night changes nothing (see `outbox.tick`). SIGTERM and SIGINT stop it cleanly:
+or a DST night changes nothing (see `delivery.tick`). SIGTERM and SIGINT stop it cleanly:
 a tick under way finishes before the process exits.
 """
 
@@ -10,6 +10,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -32,17 +33,51 @@ def make_scheduler(job: Callable[[], None], interval_seconds: float, start: date
     return sched
 
 
-def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
-        stop: threading.Event | None = None) -> None:
-    """Run the tick every `interval_seconds` until SIGTERM/SIGINT (or `stop` is set)."""
+@contextmanager
+def stopping(stop: threading.Event | None = None):
+    """Yields an event that SIGTERM and SIGINT set while the block runs (the old handlers
+    come back after). One such block around start-up and running loses no signal."""
     stop = stop or threading.Event()
-    sched = make_scheduler(job, interval_seconds, start, timezone)
 
     def _on_signal(signum, _frame):
-        log.info("received %s, stopping after the current tick", signal.Signals(signum).name)
+        log.info("received %s, stopping", signal.Signals(signum).name)
         stop.set()
 
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def wait_for_store(config, logger: logging.Logger, stop: threading.Event, max_wait: float = 60.0):
+    """Open the store, waiting (one log line per try, backing off) while the database
+    cannot be reached. None when `stop` is set first. A wrong URL is not waited for."""
+    from .errors import StoreUnreachable
+    from .store import open_store
+
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            store = open_store(config)
+        except StoreUnreachable as e:
+            logger.error("%s Trying again in %.0f s.", e, delay)
+            if stop.wait(delay):
+                break
+            delay = min(delay * 2, max_wait)
+            continue
+        if stop.is_set():
+            store.dispose()
+            break
+        return store
+    return None
+
+
+def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
+        stop: threading.Event) -> None:
+    """Run the tick every `interval_seconds` until `stop` is set (see `stopping`)."""
+    sched = make_scheduler(job, interval_seconds, start, timezone)
     sched.start()
     log.info("scheduler started: a tick every %s s", interval_seconds)
     try:
@@ -50,6 +85,4 @@ def run(job: Callable[[], None], interval_seconds: float, start: datetime, timez
             pass
     finally:
         sched.shutdown(wait=True)
-        for s, h in old.items():
-            signal.signal(s, h)
         log.info("scheduler stopped")

@@ -10,6 +10,8 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/feeds.py`    | feeds (build, token), serve                                     |
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
+| `cli/calendar.py` | calendar                                                        |
+| `cli/doctor.py`   | doctor                                                          |
 | `cli/demo.py`     | demo                                                            |
 
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
@@ -45,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scheduler": ("remind", "scheduler"),
     "draft": ("remind", "draft"),
     "outbox": ("remind", "outbox"),
+    "calendar": ("calendar", "calendar"),
+    "doctor": ("doctor", "doctor"),
     "demo": ("demo", "demo"),
 }
 
@@ -131,7 +135,10 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point. User errors reach here as `UserError` (see `LazyGroup.invoke`)."""
     try:
-        cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
+        # Outside standalone mode click returns the status of `Exit` instead of exiting.
+        status = cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
+        if isinstance(status, int) and status:
+            sys.exit(status)
     except click.exceptions.Abort:
         click.echo("Aborted; nothing was written.", err=True)
         sys.exit(1)

@@ -11,9 +11,12 @@ class Context:
 
     @cached_property
     def config(self):
+        from .. import parliament
         from ..config import load_config
 
-        return load_config(self.config_path)
+        config = load_config(self.config_path)
+        parliament.use_extra(config.calendar_files())
+        return config
 
     @cached_property
     def now(self) -> datetime:

@@ -47,8 +47,9 @@ def feeds() -> None:
 
 
 @feeds.command()
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
-              help="Directory to write NAME.ics into (created if missing).")
+@click.option("--out", "out", type=click.Path(file_okay=False),
+              help="Directory to write NAME.ics into (created if missing). "
+                   "Default: [paths] feeds in the config.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per feed.")
 @click.pass_obj
 def build(ctx, out: str, as_json: bool) -> None:
@@ -61,7 +62,10 @@ def build(ctx, out: str, as_json: bool) -> None:
     from ..store import open_store
 
     config = ctx.config
-    out_dir = Path(out)
+    if out is None and config.feeds_dir() is None:
+        raise InvalidInput("say where to write the feeds: --out DIR, or [paths] feeds in the "
+                           "config.")
+    out_dir = Path(out) if out is not None else config.feeds_dir()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -1,5 +1,6 @@
 """Commands: remind (one tick), scheduler (the daemon), draft (the questions), outbox."""
 
+import json
 import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -29,17 +30,43 @@ def _moment(text: str | None, ctx) -> datetime:
 def _logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # One line per tick: the libraries' own chatter (each job run, each migration
+    # plugin) only when it is a warning.
+    for name in ("apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@click.command()
+# `remind` exit statuses beyond 0 (done), 1 (input refused) and 2 (usage), so that cron
+# tells the admin when mail is not going out (documented in the README and `--help`).
+EXIT_FAILED = 3  # a reminder failed in this run (refused for good, or its mail cannot be made)
+EXIT_WAITING = 4  # the mail server could not be reached: reminders wait for it
+
+
+def _report_dict(report, dry_run: bool) -> dict:
+    down = report.server_down_since
+    return dict(now=report.now.isoformat(), dry_run=dry_run, quiet=report.quiet,
+                queued=report.inserted, sent=report.sent, retry=report.retry,
+                failed=report.failed, waiting=report.waiting, cancelled=report.cancelled,
+                no_recipient=report.no_recipient,
+                server_down_since=down.isoformat() if down else None,
+                server_error=report.server_error or None, lines=report.lines)
+
+
+@click.command(epilog="Exit status: 0 done; 1 input refused; 3 a reminder failed "
+                      "(see `toezegging outbox --failed`); 4 the mail server could not be "
+                      "reached and reminders wait for it.")
 @click.option("--now", "now_text", metavar="ISO",
               help="Run as if it were this moment (a naive time is in reminders.timezone).")
 @click.option("--dry-run", is_flag=True, help="Show what is due; write and send nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the tick's report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the tick's report as one JSON object.")
 @click.pass_obj
 def remind(ctx, now_text, dry_run, as_json):
-    """Run one reminder tick: queue what is due and send it (for cron)."""
-    from ..outbox import tick
+    """Run one reminder tick: queue what is due and send it (for cron).
+
+    Exits with 3 when a reminder failed and with 4 when the mail server could not be
+    reached, so that cron mails the admin; nothing is lost either way.
+    """
+    from ..delivery import tick
     from ..store import open_store
 
     _logging(False)
@@ -50,15 +77,23 @@ def remind(ctx, now_text, dry_run, as_json):
     finally:
         store.dispose()
     if as_json:
-        click.echo(json_text(dict(now=now.isoformat(), dry_run=dry_run, quiet=report.quiet,
-                                  queued=report.inserted, sent=report.sent, retry=report.retry,
-                                  failed=report.failed, cancelled=report.cancelled,
-                                  no_recipient=report.no_recipient, lines=report.lines),
-                             indent=None))
-        return
-    for line in report.lines:
-        click.echo(plain(line))
-    click.echo(("(dry run) " if dry_run else "") + report.summary())
+        click.echo(json_text(_report_dict(report, dry_run), indent=None))
+    else:
+        for line in report.lines:
+            click.echo(plain(line))
+        click.echo(("(dry run) " if dry_run else "") + report.summary())
+    if report.failed:
+        click.echo(f"{report.failed} reminder(s) failed; see `toezegging outbox --failed`, fix "
+                   "the cause, then `toezegging outbox retry`.", err=True)
+        _exit(EXIT_FAILED)
+    if report.server_down_since:
+        click.echo(f"the mail server cannot be reached ({report.server_error}); "
+                   f"{report.waiting} reminder(s) wait and go out once it answers.", err=True)
+        _exit(EXIT_WAITING)
+
+
+def _exit(code: int) -> None:
+    raise click.exceptions.Exit(code)
 
 
 @click.command()
@@ -66,27 +101,38 @@ def remind(ctx, now_text, dry_run, as_json):
               help="Seconds between ticks (default: reminders.tick_minutes).")
 @click.pass_obj
 def scheduler(ctx, interval):
-    """Run the reminder daemon: a tick every few minutes until SIGTERM."""
+    """Run the reminder daemon: a tick every few minutes until SIGTERM.
+
+    Logs one line per tick (an ERROR while mail is failing or the database is away);
+    a database that cannot be reached at start is waited for.
+    """
     from .. import scheduler as daemon
-    from ..outbox import tick
-    from ..store import open_store
+    from ..delivery import tick
+    from ..errors import ToezeggingError
 
     _logging(True)
     config = ctx.config
     tz = ZoneInfo(config.reminders.timezone)
-    store = open_store(config)
     log = logging.getLogger("toezegging.scheduler")
 
     def job():
-        report = tick(store, config, datetime.now(tz))  # the daemon's clock, read per tick
+        try:
+            report = tick(store, config, datetime.now(tz))  # the daemon's clock, read per tick
+        except ToezeggingError as e:
+            log.error("tick skipped: %s", e)
+            return
         for line in report.lines:
             log.info("%s", plain(line))
-        log.info("%s", report.summary())
+        log.log(logging.ERROR if report.mail_failing else logging.INFO, "%s", report.summary())
 
-    try:
-        daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz)
-    finally:
-        store.dispose()
+    with daemon.stopping() as stop:
+        store = daemon.wait_for_store(config, log, stop)
+        if store is None:  # stopped before the database could be opened
+            return
+        try:
+            daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
+        finally:
+            store.dispose()
 
 
 @click.command()
@@ -108,10 +154,21 @@ def draft(ctx, promise_id, kind):
     finally:
         store.dispose()
     kind = kind or reminders.stage(p, ctx.today, config.reminders)
+    templates = config.templates_dir()
     c = mail.context(p, changes, kind, ctx.today, config.mail.language,
                      deadline=reminders.deadline_for(p, ctx.today),
-                     timezone=config.reminders.timezone)
-    click.echo(plain_lines(mail.draft_questions(c, config.mail.language).rstrip("\n")))
+                     timezone=config.reminders.timezone, templates=templates, today=ctx.today,
+                     member=config.member)
+    try:
+        text = mail.draft_questions(c, config.mail.language, templates)
+    except mail.RenderError as e:
+        raise InvalidInput(str(e)) from None
+    click.echo(plain_lines(text.rstrip("\n")))
+
+
+def _waiting(row) -> bool:
+    """A pending reminder held back because the mail server did not answer."""
+    return row.state == "pending" and (row.error or "").startswith("waiting: ")
 
 
 def _jsonable(v):
@@ -120,29 +177,46 @@ def _jsonable(v):
     return v
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--state", "states", multiple=True, type=click.Choice(STATES + ("all",)),
               help="Only these states (repeatable). Default: pending, sending, sent, failed.")
+@click.option("--failed", is_flag=True,
+              help="What is not going out: failed reminders, and those waiting for a mail "
+                   "server that does not answer, with their reasons.")
 @click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=None,
               help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-@click.pass_obj
-def outbox(ctx, states, limit, as_json):
-    """List reminders in the outbox: pending, sent and failed."""
-    from ..outbox import listing
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (a stream).")
+@click.pass_context
+def outbox(cctx, states, failed, limit, as_json):
+    """List reminders in the outbox: pending, sent and failed.
+
+    `toezegging outbox --failed` shows what did not go out and why;
+    `toezegging outbox retry [ID...]` queues failed reminders again once the cause is fixed.
+    """
+    if cctx.invoked_subcommand is not None:
+        return
+    from ..outbox import listing, server_state
     from ..store import open_store
 
+    ctx = cctx.obj
+    if failed:
+        states = ("failed", "pending")
     chosen = None if "all" in states else list(states or STATES[:4])
     tz = ZoneInfo(ctx.config.reminders.timezone)
     store = open_store(ctx.config, read_only=True)
     try:
-        rows = listing(store, chosen, limit)
+        rows = listing(store, chosen, None if failed else limit)
+        down = server_state(store)
     finally:
         store.dispose()
+    if failed:
+        rows = [r for r in rows if _waiting(r) or r.state == "failed"][:limit]
     keys = ("id", "promise_id", "kind", "due_on", "state", "recipient", "attempts",
             "next_attempt_at", "sent_at", "message_id", "error")
     for r in rows:
-        m = r._mapping
+        m = dict(r._mapping)
+        if _waiting(r):
+            m["state"] = "waiting"
         if as_json:
             click.echo(json_text({k: _jsonable(m[k]) for k in keys}, indent=None))
             continue
@@ -153,5 +227,46 @@ def outbox(ctx, states, limit, as_json):
         if m["error"] and m["state"] != "sent":
             line += f"  [{m['error']}]"
         click.echo(plain(line))  # the text, recipient and server's answer are not ours
-    if not rows and not as_json:
-        click.echo("The outbox is empty.", err=True)
+    if not as_json:
+        if down is not None:
+            click.echo(plain(f"The mail server has not answered since "
+                             f"{down.down_since.astimezone(tz):%Y-%m-%d %H:%M} ({down.last_error}); "
+                             f"next try at {down.next_try_at.astimezone(tz):%Y-%m-%d %H:%M}."),
+                       err=True)
+        if not rows:
+            click.echo("No failed reminders." if failed else "The outbox is empty.", err=True)
+        elif failed:
+            click.echo("Fix the cause, then queue them again: toezegging outbox retry [ID...]",
+                       err=True)
+
+
+@outbox.command("retry")
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=2**31 - 1))
+@click.option("--json", "as_json", is_flag=True, help="Print the queued ids as a JSON array.")
+@click.pass_obj
+def outbox_retry(ctx, ids, as_json):
+    """Queue failed reminders again (all of them, or those with these IDs).
+
+    Their attempts start afresh; the next `remind` or scheduler tick sends them.
+    """
+    from ..outbox import retry_failed, states_of
+    from ..store import open_store
+
+    store = open_store(ctx.config)
+    try:
+        if ids:
+            states = states_of(store, list(ids))
+            wrong = [f"{i} ({states[i]})" if i in states else f"{i} (no such reminder)"
+                     for i in ids if states.get(i) != "failed"]
+            if wrong:
+                raise InvalidInput(f"only failed reminders can be retried: {', '.join(wrong)}. "
+                                   "See `toezegging outbox --failed`.")
+        queued = retry_failed(store, list(ids) or None, ctx.now)
+    finally:
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps(queued))
+    elif queued:
+        click.echo(f"Queued {len(queued)} reminder(s) again: {', '.join(map(str, queued))}.")
+    else:
+        click.echo("No failed reminders to retry.")
