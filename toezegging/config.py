@@ -138,6 +138,38 @@ class CalendarConfig:
     extra: list[str] = field(default_factory=list)
 
 
+TK_ODATA_URL = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
+
+
+@dataclass
+class TkSyncConfig:
+    """`[sync.tk]`: following the Tweede Kamer's register of promises (`toezegging sync tk`)."""
+
+    # The scheduler runs the sync once a day, at `hour` (local time), when true.
+    enabled: bool = False
+    hour: int = 6
+    # The OData API's base address (a mirror, or a local server in tests).
+    url: str = TK_ODATA_URL
+    # Filters (each empty: no filter). Ministries by name or abbreviation; words found
+    # in the promise's text or the debate's subject (any of them); promises made on or
+    # after `since` (YYYY-MM-DD).
+    ministries: list[str] = field(default_factory=list)
+    match: list[str] = field(default_factory=list)
+    since: str = ""
+    # Tags put on each promise the sync adds.
+    tags: list[str] = field(default_factory=list)
+    # The HTTP client: seconds to wait for an answer, attempts per request, and the
+    # first pause before a retry (doubling each time; a Retry-After header wins).
+    timeout: float = 30.0
+    retries: int = 5
+    backoff: float = 2.0
+
+
+@dataclass
+class SyncConfig:
+    tk: TkSyncConfig = field(default_factory=TkSyncConfig)
+
+
 DEFAULT_FEEDS = [
     FeedConfig(name="alle", title="Alle toezeggingen",
                description="Alle toezeggingen in het register"),
@@ -158,6 +190,7 @@ class Config:
     member: MemberConfig = field(default_factory=MemberConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    sync: SyncConfig = field(default_factory=SyncConfig)
     feeds: list[FeedConfig] = field(
         default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
     )
@@ -280,6 +313,10 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "server.port": (0, 65535, ""),  # 0: any free port
     "server.max_request_bytes": (1024, 1 << 20, "bytes"),
     "feeds.alarm_days": (0, 365, "days"),
+    "sync.tk.hour": (0, 23, "an hour of the day"),
+    "sync.tk.timeout": (0.1, 600, "seconds"),
+    "sync.tk.retries": (1, 100, ""),
+    "sync.tk.backoff": (0, 3600, "seconds"),
 }
 
 
@@ -287,9 +324,14 @@ def _check_ranges(cfg: Config) -> None:
     """`ConfigError` naming the key, its value and the allowed range for a number outside
     `RANGES` (NaN and infinity are outside every range)."""
     for key, (low, high, unit) in RANGES.items():
-        section, name = key.split(".")
-        holders = ([(f"feeds[{i}]", f) for i, f in enumerate(cfg.feeds)] if section == "feeds"
-                   else [(section, getattr(cfg, section))])
+        *path, name = key.split(".")
+        if path == ["feeds"]:
+            holders = [(f"feeds[{i}]", f) for i, f in enumerate(cfg.feeds)]
+        else:
+            holder = cfg
+            for part in path:
+                holder = getattr(holder, part)
+            holders = [(".".join(path), holder)]
         for where, holder in holders:
             value = getattr(holder, name)
             items = value if isinstance(value, list) else [value]
@@ -326,6 +368,7 @@ def _validate(cfg: Config) -> None:
     _check_ranges(cfg)
     if len(cfg.reminders.quiet_hours) not in (0, 2):
         raise ConfigError("reminders.quiet_hours must be [start, end] hours from 0 to 23, or [].")
+    _validate_sync(cfg.sync.tk)
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
@@ -339,6 +382,20 @@ def _validate(cfg: Config) -> None:
             )
         if not f.title:
             f.title = f.name
+
+
+def _validate_sync(tk: TkSyncConfig) -> None:
+    from datetime import date
+
+    if not tk.url.startswith(("http://", "https://")):
+        raise ConfigError(f"sync.tk.url = {tk.url!r} is not a web address; the default is "
+                          f"{TK_ODATA_URL!r}.")
+    if tk.since:
+        try:
+            date.fromisoformat(tk.since)
+        except ValueError:
+            raise ConfigError(f"sync.tk.since = {tk.since!r} is not a date; write it as "
+                              "\"YYYY-MM-DD\", e.g. \"2025-01-01\".") from None
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:

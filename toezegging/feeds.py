@@ -29,6 +29,8 @@ from typing import Protocol
 
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
+from . import ministries
+
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
 # address never changes a UID (a changed UID is a new event to every client).
@@ -71,9 +73,11 @@ class PromiseLike(Protocol):
     created_at: datetime
     updated_at: datetime
     revision: int
+    deleted_at: datetime | None
 
 
 _FIELDS = tuple(PromiseLike.__annotations__)
+_OPTIONAL = frozenset({"deleted_at"})  # a promise-like object without it was never removed
 
 
 def plain(p: PromiseLike) -> SimpleNamespace:
@@ -84,7 +88,8 @@ def plain(p: PromiseLike) -> SimpleNamespace:
     loaded there is read the ordinary way.
     """
     d = getattr(p, "__dict__", {})
-    return SimpleNamespace(**{k: d[k] if k in d else getattr(p, k) for k in _FIELDS})
+    return SimpleNamespace(**{k: d[k] if k in d else getattr(p, k, None) if k in _OPTIONAL
+                              else getattr(p, k) for k in _FIELDS})
 
 
 @cache
@@ -112,11 +117,12 @@ def matches(p: PromiseLike, feed, today: date) -> bool:
     """Whether promise `p` belongs in `feed` (a `config.FeedConfig`) on `today`.
 
     Each filter that is set must hold (AND); within one filter any value may match (OR).
-    Text comparisons ignore case.
+    Text comparisons ignore case; `ministry` selects as `list --ministry` does
+    (`ministries.select`: abbreviation, name, former name or whole words of one).
     """
     if feed.status and p.status.casefold() not in _fold_set(feed.status):
         return False
-    if feed.ministry and (p.ministry or "").casefold() not in _fold_set(feed.ministry):
+    if feed.ministry and not ministries.select(feed.ministry).matches(p.ministry):
         return False
     if feed.tag and not _fold_set(p.tags or ()) & _fold_set(feed.tag):
         return False
@@ -171,12 +177,17 @@ def _recurrence(rule: str, w: dict) -> str:
     return w["recurrence"].get(freq, rule)
 
 
+def _status(p: PromiseLike) -> str:
+    """The status a feed shows: a removed promise is "removed" whatever its status was."""
+    return "removed" if p.deleted_at is not None else p.status
+
+
 def summary(p: PromiseLike, w: dict) -> str:
     text = short(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
-    if p.status != "open":
-        text = w["closed_prefix"].format(status=w["status"].get(p.status, p.status)) + text
+    if _status(p) != "open":
+        text = w["closed_prefix"].format(status=w["status"].get(_status(p), _status(p))) + text
     return text
 
 
@@ -209,7 +220,7 @@ def description(p: PromiseLike, postponements: int, w: dict) -> str:
         ("to", to),
         ("where", where),
         ("number", p.number),
-        ("status", w["status"].get(p.status, p.status)),
+        ("status", w["status"].get(_status(p), _status(p))),
         ("postponed", _postponed(postponements, w)),
         ("fulfilled_by", p.fulfilled_by),
         ("closed_on", p.closed_on and _day(p.closed_on, w)),
@@ -275,7 +286,9 @@ def _shared(p: PromiseLike, desc: str, categories: list[str]) -> list[bytes]:
         b"SEQUENCE:" + str(max(int(p.revision or 0), 0)).encode(),
         b"CREATED:" + _dt(_utc(p.created_at or p.updated_at)),
         b"LAST-MODIFIED:" + stamp,
-        b"STATUS:" + (b"CANCELLED" if p.status == "withdrawn"
+        # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
+        # higher SEQUENCE), so a subscribed calendar drops them.
+        b"STATUS:" + (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
                       else b"TENTATIVE" if p.hedged else b"CONFIRMED"),
         b"TRANSP:TRANSPARENT",
     ]
@@ -325,7 +338,7 @@ def events(p: PromiseLike, postponements: int, feed, w: dict,
             categories.append(c)
     shared = _shared(p, description(p, postponements, w), categories)
     alarm = None
-    if feed.alarm_days is not None and p.status == "open":
+    if feed.alarm_days is not None and _status(p) == "open":
         alarm = (feed.alarm_days, w["alarm"].format(summary=title))
     end = p.latest + timedelta(days=1)
     out = _event(f"toezegging-{p.id}@{domain}", p.latest, end, title, shared, alarm)

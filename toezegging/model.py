@@ -241,3 +241,41 @@ class FeedToken(SQLModel, table=True):
     feed: str = Field(primary_key=True)
     token_hash: str
     created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+
+
+# A history row of kind "status" for a removal records this as its new status (and a
+# restore as its old one): removal is no status of the Kamer's, but it is a change of one.
+REMOVED = "removed"
+
+
+class SyncState(SQLModel, table=True):
+    """Where an incremental sync stands: one row per source and set of filters.
+
+    `high_water` is the newest `GewijzigdOp` of the records already committed; it moves
+    only in the transaction that commits a page, so a sync stopped part-way resumes there.
+    """
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True)  # e.g. "tk" + the filters, see sync.tk.state_key
+    high_water: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+    last_run_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+    updated_at: datetime = Field(sa_column=utc_now_column(nullable=False))
+
+
+class SyncRecord(SQLModel, table=True):
+    """One record of an outside register followed by a promise, with the values the last
+    sync took from it (`base`): what the register changed since is theirs to apply, what
+    the user changed since is theirs to keep (a three-way merge)."""
+
+    __tablename__ = "sync_record"
+    __table_args__ = (UniqueConstraint("source", "register_id", name="uq_sync_record_source_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str  # "tk": the Tweede Kamer's Toezegging register
+    register_id: str  # the record's own Id (a GUID at the Kamer)
+    number: str | None = None
+    promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
+    modified: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+    base: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    synced_at: datetime = Field(sa_column=utc_now_column(nullable=False))

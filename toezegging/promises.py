@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from . import ministries
 from .address import one_address
 from .errors import InvalidInput, UnreadableDeadline
 from .model import DeadlineChange, Promise, Status
@@ -122,7 +123,11 @@ def clean_tags(tags) -> list[str]:
 
 
 def check_fields(fields: dict) -> dict:
-    """Normalise and check the free fields of a promise (number, owner, url, tags)."""
+    """Normalise and check the free fields of a promise (number, owner, url, tags, ministry).
+
+    Every way into the register (add, edit, import, extract, sync) passes here, so a
+    ministry is stored under its canonical name (`ministries.as_stored`).
+    """
     out = {}
     for key, value in fields.items():
         if key == "tags":
@@ -147,6 +152,8 @@ def check_fields(fields: dict) -> dict:
                 raise InvalidInput(str(e)) from None
         if key == "url" and value is not None and not re.match(r"^https?://\S+$", value):
             raise InvalidInput(f"--url '{value}' is not a web address (https://...).")
+        if key == "ministry":
+            value = ministries.as_stored(value)  # one name per ministry
         out[key] = value
     return out
 
@@ -352,5 +359,6 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
         "revision": p.revision,
         "created_at": _iso(p.created_at),
         "updated_at": _iso(p.updated_at),
+        "deleted_at": _iso(p.deleted_at),
         "history": [change_to_dict(c) for c in changes],
     }

@@ -22,8 +22,9 @@ For other modules:
   overdue=None, today=None, due_within_days=None, search=None) -> list[Promise]`:
   filters in SQL, sorted by `latest` (promises without a date, events, last), then id.
   `status`, `ministry`, `tag` and `owner` take one value or a list (any of them
-  matches); `status=None` or `"all"` means every status. `ministry` matches a part of
-  the name, case-insensitively; `tag` and `owner` match exactly (case-insensitively).
+  matches); `status=None` or `"all"` means every status. `ministry` selects by
+  `ministries.select`: an abbreviation, a name, a former name in any case, or whole
+  words of one ("onderwijs"); `tag` and `owner` match exactly (case-insensitively).
   `overdue=True` keeps open promises whose `latest` is before `today`; `False` the
   others. `due_within_days=N` keeps promises with `today <= latest <= today + N`.
   `search` looks for a piece of text in the text, deadline, people, source and notes.
@@ -49,7 +50,7 @@ from sqlalchemy import Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine, select
 
-from . import model  # noqa: F401  (registers the tables)
+from . import ministries, model  # noqa: F401  (model registers the tables)
 from .database import (
     READ_ONLY,
     RESTORE_HINT,
@@ -456,11 +457,14 @@ def query_promises(
                 + ", ".join(s.value for s in Status) + " or all."
             )
         stmt = stmt.where(Promise.status.in_(statuses))
-    if ministries := _values(ministry):
-        stmt = stmt.where(or_(*(
-            func.lower(Promise.ministry).like(f"%{_like_escape(m.lower())}%", escape="\\")
-            for m in ministries
-        )))
+    if chosen := ministries.select(_values(ministry)):
+        # One name per ministry: a value selects ministries (see `ministries`); what
+        # selects none is matched as a piece of the stored name.
+        clauses = [func.lower(Promise.ministry).in_(sorted(chosen.stored_forms))] \
+            if chosen.names else []
+        clauses += [func.lower(Promise.ministry).like(f"%{_like_escape(t)}%", escape="\\")
+                    for t in chosen.texts]
+        stmt = stmt.where(or_(*clauses))
     if owners := _values(owner):
         stmt = stmt.where(func.lower(Promise.owner).in_([o.lower() for o in owners]))
     if tags := _values(tag):

@@ -14,14 +14,18 @@ deadline + reference), so running it twice adds nothing.
 import csv
 import io
 import json
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from importlib import resources
 
 from sqlmodel import Session, select
 
+from . import ministries
 from .errors import InvalidInput, ToezeggingError
-from .model import ChangeKind, DeadlineChange, Promise, Status
+from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
 from .promises import (
     apply_reading,
     change_to_dict,
@@ -42,6 +46,7 @@ TK_STATUS = {
     "deels voldaan": Status.PARTLY,
     "deels afgedaan": Status.PARTLY,
     "vervallen": Status.LAPSED,
+    "niet nagekomen": Status.LAPSED,
     "ingetrokken": Status.WITHDRAWN,
 }
 FREE_FIELDS = ("number", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk",
@@ -228,6 +233,13 @@ class Incoming:
     history: list[DeadlineChange] = field(default_factory=list)
     keep_id: int | None = None
     register: bool = False  # from the Tweede Kamer: its status and text are the truth
+    # What else a record of the Kamer's register carries (`read_register`):
+    register_id: str | None = None  # its Id
+    modified: datetime | None = None  # GewijzigdOp
+    deleted: bool = False  # Verwijderd
+    subject: str | None = None  # the debate's subject (Activiteit.Onderwerp)
+    letter: str | None = None  # the letter(s) that fulfilled it (KamerbriefNakoming)
+    deadline_from: str | None = None  # "DatumNakoming", "Tekst", or None: none found
 
 
 def own_row(row: dict, now: datetime) -> Incoming:
@@ -266,6 +278,8 @@ def own_row(row: dict, now: datetime) -> Incoming:
         apply_reading(p, read_deadline(phrase, reference))
     p.status = _status(row.get("status")).value
     p.closed_on = _date(row.get("closed_on"), "closed_on")
+    if row.get("deleted_at"):  # a removed promise stays removed
+        p.deleted_at = _moment(row["deleted_at"], "deleted_at", now)
     p.revision = _whole(row.get("revision") or 0, "revision", 0)
     keep_id = None
     if row.get("id") not in (None, ""):
@@ -341,55 +355,144 @@ def _change_kind(v, where: str) -> str:
 def _opt_status(v, where: str) -> str | None:
     if v in (None, ""):
         return None
-    statuses = [s.value for s in Status]
+    statuses = [s.value for s in Status] + [REMOVED]
     if v not in statuses:
         raise BadRow(f"{where} must be one of {', '.join(statuses)}, got {v!r}")
     return v
 
 
 def register_row(row: dict, now: datetime) -> Incoming | None:
-    """A Tweede Kamer `Toezegging` record (None for one the register marks deleted)."""
+    """A Tweede Kamer `Toezegging` record for `import` (None for one the register marks deleted)."""
+    inc = read_register(row, now)
+    return None if inc.deleted else inc
+
+
+@cache
+def register_words() -> dict:
+    """The wording stored on promises from the Kamer's register (`data/register.toml`)."""
+    text = resources.files("toezegging").joinpath("data/register.toml").read_text("utf-8")
+    return tomllib.loads(text)["nl"]
+
+
+def read_register(row: dict, now: datetime) -> Incoming:
+    """A Tweede Kamer `Toezegging` record (the OData API's JSON, as `import` reads it too).
+
+    The day the promise was made is the debate's date when the record carries its
+    `Activiteit` (expanded), else `Aanmaakdatum`. The deadline is `DatumNakoming` when the
+    register gives one (not `0001-01-01`), else the time phrase found in `Tekst`; the
+    explanation says which. A record marked `Verwijderd` needs only its `Id` or `Nummer`.
+    """
     from .deadline import parse, search
 
-    if _bool(row.get("Verwijderd"), "Verwijderd"):
-        return None
+    words = register_words()
+    deleted = _bool(row.get("Verwijderd"), "Verwijderd")
+    register_id = _str(row, "Id")
     number, text = _str(row, "Nummer"), _str(row, "Tekst")
+    modified = _moment(row.get("GewijzigdOp"), "GewijzigdOp", now) if row.get("GewijzigdOp") \
+        else None
+    if deleted:
+        if not (number or register_id):
+            raise BadRow("a deleted record without Id or Nummer")
+        p = Promise(text=text or "", deadline="", reference=now.date(), created_at=now,
+                    updated_at=now, tags=[], number=(number or "").strip().upper() or None)
+        return Incoming(p, register=True, register_id=register_id, modified=modified,
+                        deleted=True)
     if not number or not number.strip():
         raise BadRow("Nummer is empty")
     if not text or not text.strip():
         raise BadRow("Tekst is empty")
-    reference = _date(row.get("Aanmaakdatum"), "Aanmaakdatum")
+    activity = _related(row.get("Activiteit"))
+    reference = _date(activity.get("Datum"), "Activiteit.Datum") or \
+        _date(row.get("Aanmaakdatum"), "Aanmaakdatum")
     if reference is None:
         raise BadRow("Aanmaakdatum is empty; the day of the promise is needed to read its deadline")
-    name = _str(row, "Naam") or " ".join(
-        x for x in (_str(row, "Voornaam"), _str(row, "Achternaam")) if x
-    )
-    activity = _str(row, "ActiviteitNummer")
+    status = _status(row.get("Status"))
+    letter = _letters(row.get("KamerbriefNakoming"), words)
     try:
         fields = check_fields({
-            "number": number, "by": name, "function": _str(row, "Functie"),
-            "ministry": _str(row, "Ministerie"),
-            "source": f"activiteit {activity}" if activity else None,
+            "number": number, "by": _person(row), "function": _str(row, "Functie"),
+            "ministry": ministries.from_register(_str(row, "Ministerie"), _str(row, "Functie")),
+            "source": _source(activity, _str(row, "ActiviteitNummer"), words),
+            "fulfilled_by": letter if status in (Status.FULFILLED, Status.PARTLY) else None,
         })
     except InvalidInput as e:
         raise BadRow(e.message) from None
     text = " ".join(text.split())
+    # tags given: a default_factory costs pydantic an inspect.signature per row
     p = Promise(text=text, deadline="", reference=reference, created_at=now, updated_at=now,
-                **fields)
+                tags=[], **fields)
     due = _date(row.get("DatumNakoming"), "DatumNakoming")
+    deadline_from = None
     if due is not None:
-        p.deadline = due.isoformat()
+        p.deadline, deadline_from = due.isoformat(), "DatumNakoming"
         apply_reading(p, from_window(p.deadline, reference, parse(p.deadline, reference)))
+        p.explanation = words["from_datum_nakoming"].format(explanation=p.explanation)
     elif (found := search(text, reference)) is not None:
-        p.deadline = found.text
+        p.deadline, deadline_from = found.text, "Tekst"
         w = found.window
         apply_reading(p, from_window(found.text, reference, w, open_ended=w.is_event))
+        p.explanation = words["from_text"].format(explanation=p.explanation)
     else:
         p.kind, p.open_ended = "event", True
-        p.explanation = "Geen termijn gevonden in de tekst van de toezegging."
-    status = _status(row.get("Status"))
+        p.explanation = words["no_deadline"]
     p.status = status.value
-    return Incoming(p, register=True)
+    if status.closed:
+        p.closed_on = (modified or now).date()
+    return Incoming(p, register=True, register_id=register_id, modified=modified,
+                    subject=_str(activity, "Onderwerp"), letter=letter,
+                    deadline_from=deadline_from)
+
+
+def _related(value) -> dict:
+    """An expanded navigation property: one entity, or the first of a collection."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else {}
+
+
+def _person(row: dict) -> str | None:
+    """'D.M. van Weel' from Initialen/Voornaam, Tussenvoegsel and Achternaam, or from Naam
+    ('Van Weel, D.M.' is turned round)."""
+    last = _str(row, "Achternaam")
+    if last and last.strip():
+        first = _str(row, "Initialen") or _str(row, "Voornaam")
+        return " ".join(x.strip() for x in (first, _str(row, "Tussenvoegsel"), last) if x and x.strip())
+    name = (_str(row, "Naam") or "").strip()
+    if name.count(",") == 1:
+        last, first = (x.strip() for x in name.split(","))
+        return f"{first} {last}" if first and last else (last or first or None)
+    return name or None
+
+
+def _source(activity: dict, number: str | None, words: dict) -> str | None:
+    """'Commissiedebat Zeden, 3 april 2025' from the expanded debate, else its number."""
+    from .deadline.explain import explainer
+
+    kind, subject = _str(activity, "Soort"), _str(activity, "Onderwerp")
+    day = _date(activity.get("Datum"), "Activiteit.Datum")
+    if kind or subject:
+        what = " ".join(x.strip() for x in (kind, subject) if x and x.strip())
+        if kind and subject and subject.strip().casefold().startswith(kind.strip().casefold()):
+            what = subject.strip()  # "Plenair debat" + "Plenair debat over ..." once
+        return words["source"].format(what=what, day=explainer("nl").date(day)) if day else what
+    return words["activity"].format(number=number) if number else None
+
+
+def _letters(value, words: dict) -> str | None:
+    """The letter(s) that fulfilled the promise: `KamerbriefNakoming` as text or documents."""
+    if isinstance(value, str):
+        return value.strip() or None
+    docs = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    out = []
+    for d in docs:
+        if not isinstance(d, dict):
+            continue
+        subject, number = _str(d, "Onderwerp") or _str(d, "Titel"), _str(d, "DocumentNummer")
+        if subject and number:
+            out.append(words["letter"].format(subject=subject.strip(), number=number.strip()))
+        elif subject or number:
+            out.append((subject or number).strip())
+    return "; ".join(out) or None
 
 
 def _check_storable(row: dict) -> None:

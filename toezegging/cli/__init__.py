@@ -13,6 +13,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | `cli/calendar.py` | calendar                                                        |
 | `cli/doctor.py`   | doctor                                                          |
 | `cli/demo.py`     | demo                                                            |
+| `cli/sync.py`     | sync (tk), stats                                                |
 
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
 """
@@ -50,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("calendar", "calendar"),
     "doctor": ("doctor", "doctor"),
     "demo": ("demo", "demo"),
+    "sync": ("sync", "sync"),
+    "stats": ("sync", "stats"),
 }
 
 

@@ -68,6 +68,10 @@ def _edit(ctx: Context, p, draft):
     draft.fields["ministry"] = (
         click.prompt("  ministry", default=draft.fields.get("ministry") or "") or None
     )
+    from .. import ministries
+
+    if note := ministries.unknown_note(draft.fields["ministry"]):
+        click.echo(f"  Warning: {note}", err=True)
     from ..promises import EventWithoutDate
 
     while True:

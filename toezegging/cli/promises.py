@@ -11,6 +11,7 @@ from datetime import date
 
 import click
 
+from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
 from ..model import STATUS_NL, Status
 from .context import Context
@@ -68,6 +69,11 @@ def _write(ctx: Context, change):
         store.dispose()
 
 
+def _warn(note: str | None) -> None:
+    if note:
+        click.echo(plain(f"Warning: {note}"), err=True)
+
+
 def _dump(obj) -> None:
     click.echo(json_text(obj))
 
@@ -102,8 +108,9 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
         title += f" ({p.number})"
     echo(f"{title}: {p.text}")
     echo(f"  deadline:   '{p.deadline}', said on {p.reference.isoformat()}")
+    moves = [h for h in d["history"] if h["kind"] == "postponement"]
     if p.current_deadline:
-        echo(f"  now:        '{p.current_deadline}' (postponed {len(d['history'])}x)")
+        echo(f"  now:        '{p.current_deadline}' (postponed {len(moves)}x)")
     echo(f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
          f"{', estimated' if p.estimated else ''}{', ' + p.recurrence if p.recurrence else ''})")
     echo(f"              {p.explanation}")
@@ -119,9 +126,15 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
             echo(f"  {label + ':':<11} {value}")
     if p.tags:
         echo(f"  tags:       {', '.join(p.tags)}")
-    for i, h in enumerate(d["history"], 1):
+    if getattr(p, "deleted_at", None):
+        echo(f"  removed:    {p.deleted_at.date().isoformat()} (left out of lists, reminders and feeds)")
+    for h in d["history"]:
         why = f" ({h['reason']})" if h["reason"] else ""
-        echo(f"  postponed {i}: {h['reference']}: '{h['old_deadline']}' "
+        if h["kind"] == "status":
+            echo(f"  status change: {h['reference']}: {h['old_status']} -> {h['new_status']}{why}")
+            continue
+        label = f"postponed {moves.index(h) + 1}" if h in moves else h["kind"]
+        echo(f"  {label}: {h['reference']}: '{h['old_deadline']}' "
              f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
              f"({h['new_latest'] or 'no date'}){why}")
 
@@ -206,6 +219,7 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
                   due=due, fields={**fields, "tags": list(tags)})
     p = prepare(draft, today=ctx.today, now=ctx.now)
+    _warn(ministries.unknown_note(p.ministry))
 
     with _session(ctx, read_only=True) as s:
         from ..promises import check_number_free
@@ -214,6 +228,7 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     _print_promise({"history": []}, p, ctx.today, err=as_json)
     if not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
+
     def store(s):
         add_promise(s, p)
         return _after(s, p, ctx, as_json, f"Added promise {p.id}.")
@@ -240,7 +255,8 @@ def _days(value: str | None) -> int | None:
               help="Which promises; 'all' for every status.")
 @click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
 @click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
-@click.option("--ministry", help="Only this ministry (part of the name).")
+@click.option("--ministry", help="Only this ministry: its abbreviation, name, former name "
+              "or whole words of one (e.g. OCW, onderwijs).")
 @click.option("--tag", help="Only promises with this tag.")
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
@@ -251,6 +267,8 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
 
+    if ministry:
+        _warn(ministries.filter_note(ministries.select(ministry)))
     with _session(ctx, read_only=True) as s:
         found = query_promises(
             s, status=status, ministry=ministry, tag=tag, owner=owner,
@@ -420,9 +438,13 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
         changes["tags"] = [] if no_tags else list(tags)
     def change(s):
         p = do_edit(s, promise_id, dict(changes), today=ctx.today, now=ctx.now)
-        return _after(s, p, ctx, as_json, f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+        note = ministries.unknown_note(p.ministry) if "ministry" in changes else None
+        return note, _after(s, p, ctx, as_json,
+                            f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
 
-    click.echo(_write(ctx, change))
+    note, out = _write(ctx, change)
+    _warn(note)
+    click.echo(out)
 
 
 # ----------------------------------------------------------------------------- import, export
@@ -475,6 +497,8 @@ def import_(ctx: Context, file, skip_bad):
         write_rows(s, result, incoming, ctx.now, progress=tick)
     for row, why in result.skipped:
         click.echo(plain(f"skipped row {row}: {why}"), err=True)
+    for ministry in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
+        _warn(ministries.unknown_note(ministry))
     click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
 
 

@@ -115,9 +115,14 @@ def scheduler(ctx, interval):
     tz = ZoneInfo(config.reminders.timezone)
     log = logging.getLogger("toezegging.scheduler")
 
+    paused: dict = {}  # after a failed sync, the moment to try again
+
     def job():
+        now = datetime.now(tz)  # the daemon's clock, read per tick
         try:
-            report = tick(store, config, datetime.now(tz))  # the daemon's clock, read per tick
+            if config.sync.tk.enabled:
+                _daily_sync(store, config, now, log, paused)
+            report = tick(store, config, now)
         except ToezeggingError as e:
             log.error("tick skipped: %s", e)
             return
@@ -133,6 +138,27 @@ def scheduler(ctx, interval):
             daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
         finally:
             store.dispose()
+
+
+def _daily_sync(store, config, now, log, paused: dict) -> None:
+    """`[sync.tk] enabled`: the sync with the Tweede Kamer's register, once a day; after a
+    failure it waits an hour before it tries again."""
+    from datetime import timedelta
+
+    from ..errors import ToezeggingError
+    from ..sync import tk as register
+
+    if paused.get("until") and now < paused["until"]:
+        return
+    try:
+        report = register.daily(store, config.sync.tk, now)
+    except ToezeggingError as e:
+        paused["until"] = now + timedelta(hours=1)
+        log.warning("sync tk failed (tried again in an hour): %s", e.message)
+        return
+    if report is not None:
+        n = report.counts()
+        log.info("sync tk: %s", ", ".join(f"{v} {k}" for k, v in n.items()))
 
 
 @click.command()

@@ -1,0 +1,165 @@
+"""Commands: `sync tk` (follow the Tweede Kamer's register of promises) and `stats`."""
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from .context import Context
+from .promises import DATE, _dump, _session
+
+
+@click.group()
+def sync() -> None:
+    """Follow an outside register of promises: `sync tk` for the Tweede Kamer's."""
+
+
+@sync.command("tk")
+@click.option("--url", help="The OData API's base address, for this run (default: [sync.tk] url).")
+@click.option("--ministry", "ministries", multiple=True,
+              help="Only this ministry: name or abbreviation (repeatable; replaces "
+                   "[sync.tk] ministries).")
+@click.option("--match", "words", multiple=True,
+              help="Only promises whose text or debate subject holds these words "
+                   "(repeatable, any of them; replaces [sync.tk] match).")
+@click.option("--since", type=DATE, help="Only promises made on or after this day.")
+@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--full", is_flag=True,
+              help="Read every record again, not only those changed since the last sync.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_obj
+def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json):
+    """Bring the Tweede Kamer's register of promises into the register.
+
+    New records become promises with their deadline read from the text (or the
+    register's date), status changes close or reopen them, deleted records leave lists,
+    reminders and feeds; your own changes are kept and conflicts reported. Only what
+    changed since the last sync is read, page by page; a sync that stops part-way
+    resumes where it stopped.
+
+        toezegging sync tk --ministry "Justitie en Veiligheid" --match "huiselijk geweld"
+    """
+    from .. import ministries as names
+    from ..store import open_store
+    from ..sync import client as http
+    from ..sync import tk as register
+
+    cfg = ctx.config.sync.tk
+    filters = register.Filters(
+        ministries=tuple(ministries or cfg.ministries), match=tuple(words or cfg.match),
+        since=since or (date.fromisoformat(cfg.since) if cfg.since else None),
+    )
+    if note := names.filter_note(names.select(filters.ministries)):
+        click.echo(f"Warning: {note}", err=True)
+    url = url or cfg.url
+    store = open_store(ctx.config)
+    bar = _Bar(sys.stderr.isatty() and not as_json)
+    try:
+        with http.JsonClient(timeout=cfg.timeout, retries=cfg.retries,
+                             backoff=cfg.backoff) as client:
+            report = register.run(store, client, url=url, filters=filters, now=ctx.now,
+                                  tags=list(tags) or list(cfg.tags),
+                                  dry_run=dry_run, full=full, progress=bar)
+    except http.SyncError as e:
+        bar.close()
+        done = getattr(e, "report", None)
+        if done is not None and done.pages and not dry_run:
+            _print(done, ctx, err=True)
+            e.message += (f" The {done.pages} page{'s' if done.pages != 1 else ''} before it "
+                          "were stored; the next sync resumes after them.")
+        raise
+    finally:
+        bar.close()
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    _print(report, ctx)
+
+
+class _Bar:
+    """A progress bar on stderr when it is a terminal (its length once the API says it)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.bar = enabled, None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total or 0, label="Reading the register",
+                                         file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _cut(text: str, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _print(report, ctx: Context, err: bool = False) -> None:
+    echo = lambda s="": click.echo(s, err=err)  # noqa: E731
+    for o in report.outcomes:
+        if o.kind in ("unchanged", "ignored") and not o.conflicts:
+            continue
+        head = f"{o.kind:<9} {o.number or '?':<13} {'#' + str(o.promise_id) if o.promise_id else '':<5}"
+        if o.kind == "new":
+            due = o.latest.isoformat() if o.latest else "no date"
+            echo(f"{head} {due:<10}  {_cut(o.deadline or '(none found)', 22):<22}  "
+                 f"{_cut(o.text, 40)}")
+        elif o.kind not in ("unchanged", "ignored"):
+            echo(f"{head} {_cut('; '.join(o.details), 100)}".rstrip())
+        for c in o.conflicts:
+            echo(f"{'conflict':<9} {o.number or '?':<13} {'#' + str(o.promise_id):<5} "
+                 f"{c.field}: the Kamer now has {_cut(repr(c.theirs), 40)}, you have "
+                 f"{_cut(repr(c.ours), 40)}; kept yours")
+    n = report.counts()
+    where = report.url.rstrip("/") + "/Toezegging"
+    echo(f"{'Dry run, nothing written: ' if report.dry_run else ''}"
+         f"{'Synced' if report.complete else 'Stopped'} {where} ({report.filters.describe()}): "
+         f"{report.pages} page{'s' if report.pages != 1 else ''}, {report.records} record"
+         f"{'s' if report.records != 1 else ''}.")
+    counts = ", ".join(f"{n[k]} {k}" for k in ("new", "updated", "closed", "reopened", "removed",
+                                                "restored", "conflicts", "unchanged")
+                       if n[k] or k in ("new", "updated", "closed", "removed", "conflicts"))
+    echo(f"  {counts}")
+    if report.unreadable:
+        listed = ", ".join(f"{o.number} (#{o.promise_id})" for o in report.unreadable)
+        echo(f"  no deadline read in {len(report.unreadable)}: {listed}; read their text "
+             "and give each a deadline by hand.")
+    for number, why in report.skipped:
+        echo(f"  skipped {number}: {why}")
+
+
+@click.command()
+@click.option("--register-only", is_flag=True,
+              help="Only the promises from the Tweede Kamer's register (with a number).")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.pass_obj
+def stats(ctx: Context, register_only, as_json):
+    """How the register's deadlines were read: windows, events, unreadable, and kinds."""
+    from ..stats import register_stats
+
+    with _session(ctx) as s:
+        st = register_stats(s, register_only=register_only)
+    if as_json:
+        _dump(st.to_dict())
+        return
+    what = "promises from the Tweede Kamer's register" if register_only else "promises"
+    click.echo(f"{st.promises} {what} (removed ones left out):")
+    for label, n, note in (("with a window", st.window, ""),
+                           ("events", st.event, "  waiting on an event without a date"),
+                           ("unreadable", st.unreadable, "  no deadline found in the text")):
+        click.echo(f"  {label:<14} {n:>6}  {st.share(n):6.1%}{note}")
+    if st.kinds:
+        click.echo("By kind (those with a window):")
+        for kind, n in st.kinds.items():
+            click.echo(f"  {kind:<14} {n:>6}  {n / st.window:6.1%}")
