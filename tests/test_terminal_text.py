@@ -131,3 +131,23 @@ def test_json_text_reads_back_exactly():
     out = json_text(obj)
     assert json.loads(out) == obj
     assert not any(c in out for c in "\x1b\x07\x9b\u2028\u202e\x7f")
+
+
+def test_sync_prints_the_registers_text_plainly(toezegging_cli):
+    """The Tweede Kamer's open data is outside text too."""
+    from odata_server import FakeOData, load
+
+    record = {**load("toezeggingen.json")[0],
+              "Tekst": f"De {OSC_TITLE}minister [b]stuurt[/b] [/] voor de zomer een brief."}
+    with FakeOData([record], page_size=4) as server:
+        folder = toezegging_cli.home / "config" / "toezegging"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "toezegging.toml").write_text(
+            f'[sync.tk]\nurl = "{server.url}"\nretries = 1\nbackoff = 0.0\n', encoding="utf-8")
+        toezegging_cli.today = "2025-07-20"
+        out = toezegging_cli("sync", "tk").stdout
+    assert "De minister [b]stuurt[/b] [/]" in out
+    _assert_plain(out.replace("\n", ""))
+    out = toezegging_cli("list").stdout
+    assert "De minister [b]stuurt" in out
+    _assert_plain(out.replace("\n", ""))
