@@ -129,8 +129,9 @@ BUSY = ("the database is busy: another program held a lock on it for longer than
         "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config.")
 READ_ONLY = (
     "the database is read-only for this user (or on a read-only disk); nothing was written. "
-    "Commands that only read (list, show, export, draft, outbox, feeds build, serve) still "
-    "work; to change the register, make the database file and its folder writable."
+    "Commands that only read (list, show, export, draft, outbox, stats, calendar, feeds "
+    "build, serve) still work; to change the register, make the database file and its "
+    "folder writable."
 )
 # (SQLite's words or PostgreSQL's SQLSTATE, what the user reads); the first that matches wins.
 FAILURES = (

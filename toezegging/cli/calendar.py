@@ -36,7 +36,7 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
     from .. import calendar_report, parliament
     from ..store import open_store, query_promises
 
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=True)
     try:
         with store.session() as s:
             promises = query_promises(s, status="open")
