@@ -20,7 +20,7 @@ def test_one_phrase_as_json_with_every_field():
     assert obj == {
         "phrase": "voor de zomer van 2026", "earliest": "2026-03-02", "latest": "2026-07-02",
         "kind": "recess", "recurrence": None, "hedged": False, "estimated": False,
-        "explanation": obj["explanation"],
+        "explanation": obj["explanation"], "anchor": None, "offset": None, "offset_mode": None,
     }
     assert "zomerreces" in obj["explanation"]
 

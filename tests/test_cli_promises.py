@@ -66,8 +66,9 @@ def test_add_asks_for_the_date_of_an_event_when_interactive(toezegging_cli, monk
     toezegging_cli("add", "Evaluatie", "--deadline", "na afloop van de pilot",
                    input="2026-11-01\ny\n")
     (p,) = listed(toezegging_cli)
-    assert (p["deadline"], p["latest"], p["kind"]) == (
-        "na afloop van de pilot", "2026-11-01", "event")
+    # the pilot ends on 1 November: "na" is the day after to three months later
+    assert (p["deadline"], p["earliest"], p["latest"], p["event_date"]) == (
+        "na afloop van de pilot", "2026-11-02", "2027-02-01", "2026-11-01")
 
 
 @pytest.mark.parametrize(
@@ -76,17 +77,15 @@ def test_add_asks_for_the_date_of_an_event_when_interactive(toezegging_cli, monk
         (["--deadline", "voor eind 2026"], "give the promise's text"),
         ([TEXT], "give the deadline"),
         ([TEXT, "--deadline", "xyzzy plugh"], "cannot read the deadline 'xyzzy plugh'"),
-        ([TEXT, "--deadline", "na afloop van de pilot"], "--open-ended"),
         ([TEXT, "--deadline", "voor eind 2026", "--date", "2026-06-11"], "in the future"),
         ([TEXT, "--deadline", "voor eind 2026", "--open-ended"], "only for a deadline tied"),
-        ([TEXT, "--deadline", "na afloop van de pilot", "--due", "2026-01-01"], "before the day"),
         ([TEXT, "--deadline", "voor eind 2026", "--owner", "staf"], "not an e-mail address"),
         ([TEXT, "--deadline", "voor eind 2026", "--number", "116"], "TZ202412-116"),
         ([TEXT, "--deadline", "voor eind 2026", "--url", "kamer.nl"], "not a web address"),
         (["   ", "--deadline", "voor eind 2026"], "text is empty"),
     ],
-    ids=["no-text", "no-deadline", "unreadable", "event", "future-date", "open-ended-date",
-         "due-before", "owner", "number", "url", "empty-text"],
+    ids=["no-text", "no-deadline", "unreadable", "future-date", "open-ended-date",
+         "owner", "number", "url", "empty-text"],
 )
 def test_add_refuses_bad_input_and_writes_nothing(toezegging_cli, args, message):
     r = toezegging_cli("add", *args, "--yes", expect=1)
@@ -100,11 +99,13 @@ def test_unreadable_deadline_gives_examples(toezegging_cli):
     assert "Phrases it does read include" in r.output
 
 
-def test_add_event_open_ended_or_with_a_due_date(toezegging_cli):
-    a = json.loads(add(toezegging_cli, "A", "na afloop van de pilot", "--open-ended").stdout)
-    assert (a["latest"], a["kind"], a["open_ended"]) == (None, "event", True)
+def test_add_event_waiting_or_with_the_date_of_its_event(toezegging_cli):
+    a = json.loads(add(toezegging_cli, "A", "na afloop van de pilot").stdout)
+    assert (a["latest"], a["kind"], a["open_ended"], a["waiting"]) == (None, "event", True, True)
+    assert (a["anchor"], a["offset"], a["offset_mode"]) == ("de pilot", None, "after")
     b = json.loads(add(toezegging_cli, "B", "na afloop van de pilot", "--due", "2026-12-01").stdout)
-    assert (b["earliest"], b["latest"], b["open_ended"]) == ("2026-06-10", "2026-12-01", False)
+    assert (b["earliest"], b["latest"], b["open_ended"]) == ("2026-12-02", "2027-03-01", False)
+    assert (b["event_date"], b["waiting"]) == ("2026-12-01", False)
     # sorted by deadline, the open-ended one last
     assert [p["text"] for p in listed(toezegging_cli)] == ["B", "A"]
 
@@ -195,7 +196,6 @@ def test_postpone_twice_keeps_the_history(register):
 
 def test_postpone_refuses_and_writes_nothing(register):
     register("postpone", "3", "xyzzy plugh", expect=1)
-    register("postpone", "3", "na afloop van de pilot", expect=1)
     register("postpone", "99", "voor eind 2026", expect=1)
     register("done", "3")
     r = register("postpone", "3", "voor eind 2026", expect=1)

@@ -6,6 +6,7 @@ import pytest
 
 from toezegging.deadline import parse
 from toezegging.deadline.lexicon import LANGUAGES, Lexicon, language
+from toezegging.errors import UnreadableDeadline
 
 
 def _examples():
@@ -17,10 +18,20 @@ def _examples():
 
 @pytest.mark.parametrize("code,rule,example", list(_examples()))
 def test_rule_example(code, rule, example):
+    """[phrase, ref, earliest, latest(, recurrence)], [phrase, ref, "event"(, anchor, offset,
+    offset_mode)] or [phrase, ref, "unreadable"]."""
     phrase, ref = example[0], date.fromisoformat(example[1])
+    if example[2] == "unreadable":
+        with pytest.raises(UnreadableDeadline):
+            parse(phrase, ref)
+        return
     w = parse(phrase, ref)
     if example[2] == "event":
         assert w.kind == "event" and w.earliest is None and w.latest is None, w
+        if len(example) > 3:
+            anchor, offset, mode = example[3:]
+            assert (w.anchor, w.offset, w.offset_mode) == (anchor, offset or None, mode), w
+            assert w.anchor in w.explanation
         return
     want = (date.fromisoformat(example[2]), date.fromisoformat(example[3]))
     assert (w.earliest, w.latest) == want, f"{rule}: {w.explanation}"

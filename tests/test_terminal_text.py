@@ -151,3 +151,14 @@ def test_sync_prints_the_registers_text_plainly(toezegging_cli):
     out = toezegging_cli("list").stdout
     assert "De minister [b]stuurt" in out
     _assert_plain(out.replace("\n", ""))
+
+
+def test_events_print_names_and_promises_plainly(toezegging_cli):
+    toezegging_cli("add", f"Evaluatie [/]{OSC_TITLE}", "--deadline", "na afloop van de pilot",
+                   "--open-ended", "--yes")
+    out = toezegging_cli("event", "link", "1", "--as", f"pilot [b]klaar[/b]{OSC_TITLE}").stdout
+    assert "pilot [b]klaar[/b]" in out
+    _assert_plain(out.replace("\n", ""))
+    out = toezegging_cli("events").stdout
+    assert "pilot [b]klaar[/b]" in out and "Evaluatie [/]" in out
+    _assert_plain(out.replace("\n", ""))

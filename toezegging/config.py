@@ -79,6 +79,8 @@ class RemindersConfig:
     quiet_hours: list[int] = field(default_factory=lambda: [22, 7])  # [start, end) hours
     timezone: str = "Europe/Amsterdam"
     digest: bool = False
+    # Name the events still without a date this many weeks after the promise (0: never).
+    undated_event_weeks: int = 8
     tick_minutes: int = 5
     lease_seconds: int = 300
     max_attempts: int = 8
@@ -310,6 +312,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "reminders.max_attempts": (1, 100, ""),
     "reminders.retry_base_seconds": (1, 86400, "seconds"),
     "reminders.reconnect_max_seconds": (1, 86400, "seconds"),
+    "reminders.undated_event_weeks": (0, 520, "weeks; 0: never name the undated events"),
     "server.port": (0, 65535, ""),  # 0: any free port
     "server.max_request_bytes": (1024, 1 << 20, "bytes"),
     "feeds.alarm_days": (0, 365, "days"),

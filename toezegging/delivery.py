@@ -115,7 +115,9 @@ def _tick(store, config, now, transport, dry_run, token) -> TickReport:
     try:
         if rules.digest:
             sender.send_digests()
-        else:
+        # The events still without a date: one weekly list per recipient, not a mail per
+        # promise (in a digest they are lines of the digest).
+        elif sender.send_digests(kinds=(outbox.UNDATED,)):
             sender.send_singles()
     finally:
         if own:
@@ -174,7 +176,8 @@ class _Sender:
         from . import mail
 
         tried: set[int] = set()
-        while ids := [i for i in outbox.ready_ids(self.store, self.now) if i not in tried]:
+        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(outbox.UNDATED,))
+                      if i not in tried]:
             for rid in ids:
                 tried.add(rid)
                 if time.monotonic() > self.stop_at:
@@ -208,17 +211,20 @@ class _Sender:
 
     # ------------------------------------------------------------------ digests
 
-    def send_digests(self) -> None:
-        """One mail per recipient with every reminder ready for them, grouped by ministry.
+    def send_digests(self, kinds=None) -> bool:
+        """One mail per recipient with every reminder ready for them, grouped by ministry;
+        with `kinds=("undated",)` the weekly list of events without a date. False when the
+        mail server could not be reached (the rest waits for the next tick).
 
         A digest's set of rows is fixed when it is first claimed (its `digest_id`, which is
         its Message-ID): a retry sends exactly that set again; newer rows wait for the next."""
         from . import mail
 
+        undated = kinds == (outbox.UNDATED,)
         today = reminders.local_today(self.now, self.rules)
         fresh: dict[str, list] = {}
         digests: dict[str, list] = {}
-        for rid in outbox.ready_ids(self.store, self.now, limit=5000):
+        for rid in outbox.ready_ids(self.store, self.now, limit=5000, kinds=kinds):
             row = outbox.load(self.store, rid)
             if row.digest_id:
                 if row.digest_id not in digests:
@@ -228,18 +234,23 @@ class _Sender:
                 fresh.setdefault(row.recipient, []).append(outbox.load(self.store, rid))
         for rows in fresh.values():
             digest_id = mail.digest_message_id([r.id for r in rows], today,
-                                               self.config.mail.from_)
+                                               self.config.mail.from_,
+                                               label=outbox.UNDATED if undated else "digest")
             outbox.fix_digest(self.store, [r.id for r in rows], digest_id, self.token)
             digests[digest_id] = rows
         for digest_id, rows in digests.items():
             if not rows:
                 continue
-            label = f"digest to {rows[0].recipient} ({len(rows)} reminders)"
-            if not self._deliver(rows, label, lambda rs=rows, d=digest_id: self._digest(rs, d),
+            label = (f"undated events to {rows[0].recipient} ({len(rows)} promises)" if undated
+                     else f"digest to {rows[0].recipient} ({len(rows)} reminders)")
+            undated_rows = all(r.kind == outbox.UNDATED for r in rows)
+            if not self._deliver(rows, label,
+                                 lambda rs=rows, d=digest_id, u=undated_rows: self._digest(rs, d, u),
                                  rows[0].recipient, digest_id):
-                return
+                return False
+        return True
 
-    def _digest(self, rows: list, digest_id: str):
+    def _digest(self, rows: list, digest_id: str, undated: bool = False):
         from . import mail
         from .store import get_promise, histories
 
@@ -250,7 +261,8 @@ class _Sender:
                 p = get_promise(s, r.promise_id)
                 entries.append((p, changes.get(r.promise_id, []), r.kind, r.due_on,
                                 reminders.deadline_for(p, r.due_on)))
-        return mail.compose_digest(entries, to=rows[0].recipient, message_id=digest_id,
+        compose = mail.compose_undated if undated else mail.compose_digest
+        return compose(entries, to=rows[0].recipient, message_id=digest_id,
                                    now=self.now, mail_config=self.config.mail,
                                    today=reminders.local_today(self.now, self.rules),
                                    timezone=self.rules.timezone,

@@ -211,7 +211,9 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
                link=web_link(promise.url),
                number=promise.number or "", status=promise.status,
                recurrence=promise.recurrence or "",
-               recurrence_words=recurrence.describe(promise.recurrence, language)),
+               recurrence_words=recurrence.describe(promise.recurrence, language),
+               event=getattr(promise, "event_name", None) or getattr(promise, "anchor", None)
+               or _current_deadline(promise, history)),
         member=member_name,
         fraction=member_fraction,
         addressee=addressee(promise.function, promise.ministry, words),
@@ -394,10 +396,43 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
                                 "X-Toezegging-Promise": " ".join(str(p.id) for p in promises)})
 
 
-def digest_message_id(reminder_ids: list[int], today: date, from_addr: str) -> str:
+def digest_message_id(reminder_ids: list[int], today: date, from_addr: str,
+                      label: str = "digest") -> str:
     """Fixed by the rows it carries: a retry of the same digest has the same Message-ID."""
     digest = hashlib.sha256(",".join(map(str, sorted(reminder_ids))).encode()).hexdigest()[:16]
-    return f"<toezegging.digest.{today:%Y%m%d}.{digest}@{_domain(from_addr)}>"
+    return f"<toezegging.{label}.{today:%Y%m%d}.{digest}@{_domain(from_addr)}>"
+
+
+def compose_undated(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
+                    today: date, timezone: str = "Europe/Amsterdam",
+                    templates: str | None = None, member=None) -> EmailMessage:
+    """The weekly list of events still without a date, and the promises waiting on each.
+
+    `entries` holds (promise, history, kind, due_on, deadline) tuples of kind "undated";
+    promises linked to one event (`event_name`) are listed under it together.
+    """
+    lang = mail_config.language
+    groups: dict[str, dict] = {}
+    for promise, history, kind, due_on, deadline in entries:
+        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
+                      templates=templates, today=today, member=member)
+        key = (promise.event_name or "").lower() or f"#{promise.id}"
+        g = groups.setdefault(key, dict(event=ctx["p"]["event"], since=promise.reference,
+                                        items=[]))
+        g["since"] = min(g["since"], promise.reference)
+        g["items"].append(ctx)
+    ordered = sorted(groups.values(), key=lambda g: (g["since"], g["event"].lower()))
+    for g in ordered:
+        g["weeks"] = (today - g["since"]).days // 7
+        g["items"].sort(key=lambda c: c["p"]["id"])
+    ctx = dict(today=today, count=len(entries), events=len(ordered), groups=ordered)
+    module = _render(lang, templates, f"{lang}/undated_list.txt.j2", ctx, module=True)
+    html = _render(lang, templates, f"{lang}/undated_list.html.j2", ctx)
+    rendered = Rendered(clean_header(module.subject), str(module), html)
+    ids = " ".join(str(c["p"]["id"]) for g in ordered for c in g["items"])
+    return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
+                         now=now, language=lang,
+                         extra={"X-Toezegging-Kind": "undated", "X-Toezegging-Promise": ids})
 
 
 # ----------------------------------------------------------------------------- transports

@@ -107,6 +107,16 @@ class Promise(SQLModel, table=True):
     estimated: bool = False
     explanation: str = ""
     open_ended: bool = False  # an event phrase stored without a date
+    # An event phrase ("binnen drie maanden na inwerkingtreding"): the event as written, the
+    # span counted from it (ISO 8601, "P3M") and how (spec "Event phrases"; see
+    # `deadline.on_event`). `event_name` is the shared name of an event several promises wait
+    # on (`toezegging event link`); `event_date` the event's date once known, from which the
+    # window above was read.
+    anchor: str | None = None
+    offset: str | None = None
+    offset_mode: str | None = None
+    event_name: str | None = Field(default=None, index=True)
+    event_date: date | None = None
     # Who promised it.
     by: str | None = None  # bewindspersoon
     function: str | None = None  # e.g. "minister van Justitie en Veiligheid"
@@ -135,6 +145,11 @@ class Promise(SQLModel, table=True):
 
     def is_overdue(self, today: date) -> bool:
         return self.status == Status.OPEN and self.latest is not None and self.latest < today
+
+    def waits_on_event(self) -> bool:
+        """Open, with an event phrase whose event has no date yet (so no window, no reminders)."""
+        return (self.status == Status.OPEN and self.deleted_at is None and self.latest is None
+                and self.kind == "event")
 
     def deadline_now(self) -> str:
         """The phrase the current window was read from (the latest postponement's, if any)."""

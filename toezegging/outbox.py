@@ -42,6 +42,7 @@ promise_t = Promise.__table__
 change_t = DeadlineChange.__table__
 server_t = MailServerState.__table__
 PENDING, SENDING, SENT, FAILED, CANCELLED = (s.value for s in ReminderState)
+UNDATED = "undated"  # a weekly list of the events still without a date, one mail per recipient
 
 
 @dataclass(slots=True)
@@ -58,6 +59,7 @@ class PromiseRow:
     changed_on: date | None = None
     last_due: date | None = None
     last_kind: str | None = None
+    waiting: bool = False  # waits on an event without a date (kind "event", no window)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -89,7 +91,7 @@ def _local_date(moment, tz: ZoneInfo) -> date | None:
 def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
     p = promise_t.c
     stmt = select(p.id, p.reference, p.earliest, p.latest, p.recurrence, p.status, p.owner,
-                  _changed_on().label("changed_at"),
+                  p.kind, _changed_on().label("changed_at"),
                   _newest_reminder(reminder_t.c.due_on).label("last_due"),
                   _newest_reminder(reminder_t.c.kind).label("last_kind")).where(where)
     out = []
@@ -99,8 +101,13 @@ def _promise_rows(conn, where, tz: ZoneInfo) -> list[PromiseRow]:
             last_due = date.fromisoformat(last_due)
         out.append(PromiseRow(row.id, row.reference, row.earliest, row.latest, row.recurrence,
                               row.status, row.owner,
-                              _local_date(row.changed_at, tz), last_due, row.last_kind))
+                              _local_date(row.changed_at, tz), last_due, row.last_kind,
+                              _waits(row.latest, row.kind)))
     return out
+
+
+def _waits(latest, kind) -> bool:
+    return latest is None and kind == "event"
 
 
 class day_number(FunctionElement):
@@ -157,7 +164,7 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
                 .exists())
     today_n = day_number(literal(today, Date()))
     current_overdue = day_number(p.latest) + _overdue_offset(today_n - day_number(p.latest), rules)
-    where = and_(p.status == reminders.OPEN, p.deleted_at.is_(None), or_(
+    due_when = [
         has_move,
         and_(p.recurrence.is_not(None), p.latest.is_not(None)),
         and_(p.latest >= today, p.latest <= reach),
@@ -165,7 +172,14 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
              ~_recorded_since(day_number(p.earliest))),
         and_(p.latest < today, p.recurrence.is_(None),
              ~_recorded_since(current_overdue)),
-    ))
+    ]
+    if rules.undated_event_weeks > 0:
+        # Waiting on an event still without a date after N weeks: once a week, on Mondays.
+        monday = today - timedelta(days=today.weekday())
+        due_when.append(and_(p.latest.is_(None), p.kind == "event",
+                             p.reference <= today - timedelta(weeks=rules.undated_event_weeks),
+                             ~_recorded_since(day_number(literal(monday, Date())))))
+    where = and_(p.status == reminders.OPEN, p.deleted_at.is_(None), or_(*due_when))
     return _promise_rows(conn, where, tz)
 
 
@@ -207,10 +221,15 @@ def _ready(now: datetime):
                and_(r.state == SENDING, r.lease_until < now))
 
 
-def ready_ids(store, now: datetime, limit: int = 500) -> list[int]:
+def ready_ids(store, now: datetime, limit: int = 500, *, kinds=None, exclude=()) -> list[int]:
+    """Rows ready to send (of `kinds`, if given; never of `exclude`)."""
     r = reminder_t.c
+    stmt = select(r.id).where(_ready(now)).order_by(r.next_attempt_at, r.id).limit(limit)
+    if kinds:
+        stmt = stmt.where(r.kind.in_(kinds))
+    if exclude:
+        stmt = stmt.where(r.kind.not_in(exclude))
     with store.engine.connect() as conn:
-        stmt = (select(r.id).where(_ready(now)).order_by(r.next_attempt_at, r.id).limit(limit))
         return list(conn.scalars(stmt))
 
 
@@ -233,17 +252,19 @@ def stale_rows(store, rules, dry_run: bool = False) -> list[tuple]:
     with store.engine.begin() as conn:
         stmt = (select(r.id, r.kind, r.due_on, p.id.label("pid"), p.reference,
                        p.earliest, p.latest, p.recurrence, p.status, p.owner,
-                       p.deleted_at, _changed_on().label("changed_at"))
+                       p.kind.label("pkind"), p.deleted_at, _changed_on().label("changed_at"))
                 .select_from(reminder_t.join(promise_t, r.promise_id == p.id))
                 .where(r.state == PENDING))
         stale = []
         for row in conn.execute(stmt):
             pr = PromiseRow(row.pid, row.reference, row.earliest, row.latest, row.recurrence,
-                            row.status, row.owner, _local_date(row.changed_at, tz))
+                            row.status, row.owner, _local_date(row.changed_at, tz),
+                            waiting=_waits(row.latest, row.pkind))
             if row.deleted_at is not None:
                 stale.append((row.id, row.pid, row.kind, row.due_on, "promise removed"))
             elif not reminders.is_scheduled(pr, row.kind, row.due_on, rules):
-                reason = "promise closed" if pr.status != reminders.OPEN else "deadline moved"
+                reason = "promise closed" if pr.status != reminders.OPEN else (
+                    "event dated" if row.kind == UNDATED else "deadline moved")
                 stale.append((row.id, row.pid, row.kind, row.due_on, reason))
         if not dry_run:
             for rid, _pid, _kind, _due, reason in stale:

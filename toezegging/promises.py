@@ -32,12 +32,16 @@ EDITABLE = (
 
 
 class EventWithoutDate(InvalidInput):
-    """An event phrase ("na afloop van de pilot") given without --due or --open-ended."""
+    """Kept for callers that catch it; an event phrase is now stored waiting on its event."""
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A deadline phrase read at a reference date: what is stored on the promise."""
+    """A deadline phrase read at a reference date: what is stored on the promise.
+
+    An event phrase ("binnen drie maanden na inwerkingtreding") keeps its `anchor`, `offset`
+    and `offset_mode`; without `event_date` it has no window and waits on its event.
+    """
 
     phrase: str
     reference: date
@@ -49,6 +53,14 @@ class Reading:
     estimated: bool
     explanation: str
     open_ended: bool
+    anchor: str | None = None
+    offset: str | None = None
+    offset_mode: str | None = None
+    event_date: date | None = None
+
+    @property
+    def waits(self) -> bool:
+        return self.kind == "event" and self.latest is None
 
     def describe(self) -> str:
         if self.latest is None:
@@ -60,25 +72,14 @@ class Reading:
 
 
 def from_window(phrase: str, reference: date, w, *, open_ended=False, due=None) -> Reading:
-    """A `Reading` from a deadline `Window`; an event needs `open_ended` or a `due` date."""
+    """A `Reading` from a deadline `Window`. An event phrase waits on its event (no date);
+    `due` is the event's date, given at once: the window then follows from the phrase."""
     if w.is_event:
-        if not open_ended and due is None:
-            raise EventWithoutDate(
-                f"'{phrase}' ties the deadline to an event without a date "
-                f"({w.explanation}). Give --due YYYY-MM-DD for the day you expect it, "
-                "or --open-ended to keep the promise without a date."
-            )
         if due is not None:
-            if due < reference:
-                raise InvalidInput(
-                    f"--due {due.isoformat()} is before the day of the promise "
-                    f"({reference.isoformat()}); give a later date."
-                )
-            given = "datum opgegeven" if w.lang == "nl" else "date given"
-            return Reading(phrase, reference, reference, due, w.kind, None, w.hedged, False,
-                           f"{w.explanation} ({given}: {due.isoformat()})", False)
+            return on_event(phrase, reference, due, w.anchor, w.offset, w.offset_mode,
+                            w.lang, w.hedged)
         return Reading(phrase, reference, None, None, w.kind, None, w.hedged, False,
-                       w.explanation, True)
+                       w.explanation, True, w.anchor, w.offset, w.offset_mode)
     if open_ended or due is not None:
         flag = "--open-ended" if open_ended else "--due"
         raise InvalidInput(
@@ -87,6 +88,24 @@ def from_window(phrase: str, reference: date, w, *, open_ended=False, due=None) 
         )
     return Reading(phrase, reference, w.earliest, w.latest, w.kind, w.recurrence, w.hedged,
                    w.estimated, w.explanation, False)
+
+
+def on_event(phrase: str, reference: date, day: date, anchor, offset, mode, lang=None,
+             hedged=False) -> Reading:
+    """The reading of an event phrase once its event took place on `day` (spec rules)."""
+    from .deadline import on_event as window_on
+    from .deadline import read
+
+    if lang is None:
+        try:
+            expr = read(" ".join(phrase.split()))
+            lang, hedged = expr.lang, expr.hedged
+        except UnreadableDeadline:
+            lang = "nl"
+    w = window_on(phrase, reference, day, anchor=anchor, offset=offset, mode=mode, lang=lang,
+                  hedged=hedged)
+    return Reading(phrase, reference, w.earliest, w.latest, w.kind, None, w.hedged, False,
+                   w.explanation, False, anchor, offset, mode, day)
 
 
 def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -> Reading:
@@ -193,6 +212,7 @@ def apply_reading(p: Promise, r: Reading) -> None:
     p.hedged, p.estimated, p.explanation, p.open_ended = (
         r.hedged, r.estimated, r.explanation, r.open_ended
     )
+    p.anchor, p.offset, p.offset_mode, p.event_date = r.anchor, r.offset, r.offset_mode, r.event_date
 
 
 def touch(p: Promise, now: datetime) -> None:
@@ -239,6 +259,7 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
     )
     apply_reading(p, r)
     p.current_deadline = r.phrase
+    p.event_name = None  # a new phrase: it no longer waits on the event it was linked to
     touch(p, now)
     session.add(change)
     session.add(p)
@@ -292,8 +313,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
                 f"promise {p.id} has been postponed; its window now follows the postponement, "
                 "so the day it was made can no longer change."
             )
-        r = read_deadline(p.deadline, ref, open_ended=p.open_ended,
-                          due=p.latest if p.kind == "event" and p.latest else None)
+        r = read_deadline(p.deadline, ref, due=p.event_date)
         p.reference = ref
         apply_reading(p, r)
     if "status" in changes:
@@ -341,6 +361,12 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
         "estimated": p.estimated,
         "explanation": p.explanation,
         "open_ended": p.open_ended,
+        "anchor": p.anchor,
+        "offset": p.offset,
+        "offset_mode": p.offset_mode,
+        "event_name": p.event_name,
+        "event_date": _iso(p.event_date),
+        "waiting": p.waits_on_event(),
         "status": p.status,
         "overdue": p.is_overdue(today),
         "by": p.by,

@@ -10,7 +10,10 @@ A promise has a schedule of reminder events, each a (kind, date):
 - `overdue`: while the promise is open, `overdue_every_days` after `latest`, then after
   twice that many days, four times, ... (14, 28, 56 days between mails) until the gap
   reaches `overdue_max_every_days`, which it keeps (see `overdue_offsets`);
-- `postponed`: on the day the deadline was last changed.
+- `postponed`: on the day the deadline was last changed;
+- `undated`: for a promise that waits on an event without a date (no window yet), every
+  Monday from `undated_event_weeks` weeks after the promise was made, until the event has
+  a date (the outbox sends these as one weekly list per recipient, or in the digest).
 
 A recurring promise (`recurrence`, an RRULE such as `FREQ=YEARLY`) repeats its window
 from `latest` on; it rolls to its next occurrence instead of going overdue.
@@ -30,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-KINDS = ("opens", "approaching", "due", "overdue", "postponed")
+KINDS = ("opens", "approaching", "due", "overdue", "postponed", "undated")
 # Later stages win a tie on the same day.
 RANK = {k: i for i, k in enumerate(KINDS, start=1)}
 OPEN = "open"
@@ -149,6 +152,15 @@ def _occurrences(p, until: date, rules) -> Iterator[tuple[date | None, date]]:
             break
 
 
+def _first_undated(p, rules) -> date | None:
+    """The first Monday a waiting promise's event counts as undated (None: never)."""
+    weeks = getattr(rules, "undated_event_weeks", 0)
+    if weeks <= 0 or p.latest is not None or not getattr(p, "waiting", False):
+        return None
+    d = p.reference + timedelta(weeks=weeks)
+    return d + timedelta(days=(7 - d.weekday()) % 7)
+
+
 def events(p, until: date, rules) -> list[Event]:
     """The events of promise `p` with a date up to and including `until`, oldest first."""
     out: list[Event] = []
@@ -158,6 +170,9 @@ def events(p, until: date, rules) -> list[Event]:
     if changed_on is not None and changed_on <= until:
         out.append(Event.of("postponed", changed_on))
     if p.latest is None:
+        first = _first_undated(p, rules)
+        if first is not None and first <= until:
+            out.append(Event.of("undated", until - timedelta(days=(until - first).days % 7)))
         return sorted(out)
     if p.recurrence and _valid_rule(p.recurrence, p.latest):
         for earliest, latest in _occurrences(p, until, rules):
@@ -177,6 +192,9 @@ def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
     """Whether (kind, due_on) still belongs to the schedule of `p` (not moved, not closed)."""
     if p.status != OPEN or kind not in RANK:
         return False
+    if kind == "undated":
+        first = _first_undated(p, rules)
+        return first is not None and due_on >= first and (due_on - first).days % 7 == 0
     if kind == "overdue":
         recurring = p.recurrence and _valid_rule(p.recurrence, p.latest)
         if p.latest is None or recurring or due_on <= p.latest:
@@ -223,6 +241,9 @@ def stage(p, today: date, rules) -> str:
         if p.latest == today:
             return "due"
     evs = events(p, today, rules)
+    if getattr(p, "latest", None) is None and getattr(p, "kind", None) == "event" \
+            and p.status == OPEN:
+        return "undated"  # waits on an event: ask when it will be
     return evs[-1].kind if evs else "approaching"
 
 

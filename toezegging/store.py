@@ -28,6 +28,7 @@ For other modules:
   `overdue=True` keeps open promises whose `latest` is before `today`; `False` the
   others. `due_within_days=N` keeps promises with `today <= latest <= today + N`.
   `search` looks for a piece of text in the text, deadline, people, source and notes.
+  `waiting=True` keeps the promises that wait on an event without a date (no window yet).
   `today` is required with `overdue` or `due_within_days` (time is a parameter).
 - `history(session, promise_id) -> list[DeadlineChange]`, in the order they were stored
   (by id, not by `changed_at`: two processes' clocks need not agree with the order in
@@ -445,6 +446,7 @@ def query_promises(
     today: date | None = None,
     due_within_days: int | None = None,
     search: str | None = None,
+    waiting: bool | None = None,
 ) -> list[Promise]:
     """Promises matching every filter given, by deadline (see the module docstring)."""
     stmt = select(Promise).where(Promise.deleted_at.is_(None))
@@ -487,6 +489,8 @@ def query_promises(
         stmt = stmt.where(
             Promise.latest >= today, Promise.latest <= today + timedelta(days=due_within_days)
         )
+    if waiting:
+        stmt = stmt.where(Promise.latest.is_(None), Promise.kind == "event")
     if search and search.strip():
         pattern = f"%{_like_escape(search.strip().lower())}%"
         columns = (

@@ -272,6 +272,9 @@ def own_row(row: dict, now: datetime) -> Incoming:
         p.estimated = _bool(row.get("estimated"), "estimated")
         p.explanation = _str(row, "explanation") or ""
         p.open_ended = _bool(row.get("open_ended"), "open_ended")
+        p.anchor, p.offset, p.offset_mode, p.event_name = (
+            _str(row, k) or None for k in ("anchor", "offset", "offset_mode", "event_name"))
+        p.event_date = _date(row.get("event_date"), "event_date")
         if p.earliest and p.latest and p.earliest > p.latest:
             raise BadRow(f"earliest {p.earliest} is after latest {p.latest}")
     else:  # a plain spreadsheet row: read the phrase now

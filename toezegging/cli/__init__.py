@@ -7,6 +7,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 |-------------------|-----------------------------------------------------------------|
 | `cli/parse.py`    | parse                                                           |
 | `cli/promises.py` | add, list, show, edit, done, postpone, withdraw, lapse, import, export |
+| `cli/events.py`   | events, event (date, link, set)                                 |
 | `cli/feeds.py`    | feeds (build, token), serve                                     |
 | `cli/remind.py`   | remind, scheduler, draft, outbox                                |
 | `cli/extract.py`  | extract                                                         |
@@ -41,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lapse": ("promises", "lapse"),
     "import": ("promises", "import_"),
     "export": ("promises", "export"),
+    "events": ("events", "events"),
+    "event": ("events", "event"),
     "extract": ("extract", "extract"),
     "feeds": ("feeds", "feeds"),
     "serve": ("feeds", "serve"),

@@ -40,20 +40,24 @@ def _answer(line: str, ref: date, find: bool) -> dict:
             msg = e.message
         return {"phrase": phrase, "earliest": None, "latest": None, "kind": None,
                 "recurrence": None, "hedged": False, "estimated": False, "explanation": None,
-                "error": msg, "examples": list(EXAMPLES)}
+                "anchor": None, "offset": None, "offset_mode": None, "error": msg, "examples": list(EXAMPLES)}
 
 
 def _human(obj: dict) -> str:
     if "error" in obj:
         return f"{obj['phrase']}: {obj['error']}"
+    span = f"  [{obj['span']}]" if "span" in obj else ""
     if obj["kind"] == "event":
-        return f"{obj['phrase']}: no date (an event)\n  {obj['explanation']}"
+        counted = ""
+        if obj["anchor"]:
+            counted = f"; waits on '{obj['anchor']}'"
+            counted += f" ({obj['offset_mode']}" + (f" {obj['offset']})" if obj["offset"] else ")")
+        return f"{obj['phrase']}: no date (an event{counted}){span}\n  {obj['explanation']}"
     head = f"{obj['earliest']} .. {obj['latest']}  ({obj['kind']}"
     head += f", {obj['recurrence']}" if obj["recurrence"] else ""
     head += ", hedged" if obj["hedged"] else ""
     head += ", estimated" if obj["estimated"] else ""
     head += ")"
-    span = f"  [{obj['span']}]" if "span" in obj else ""
     return f"{head}{span}\n  {obj['explanation']}"
 
 

@@ -88,6 +88,8 @@ def _as_dict(session, p, ctx: Context) -> dict:
 def window_text(p) -> str:
     """A promise's (or proposal's) window in one line: a day, a range, or no date."""
     if p.latest is None:
+        if getattr(p, "anchor", None):
+            return f"no date yet: waits on '{p.anchor}'"
         return "open-ended (no date)"
     if p.earliest in (None, p.latest):
         return p.latest.isoformat()
@@ -128,10 +130,17 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
         echo(f"  tags:       {', '.join(p.tags)}")
     if getattr(p, "deleted_at", None):
         echo(f"  removed:    {p.deleted_at.date().isoformat()} (left out of lists, reminders and feeds)")
+    if getattr(p, "event_name", None) or getattr(p, "event_date", None):
+        echo(f"  event:      {p.event_name or p.anchor or ''}"
+             + (f", on {p.event_date.isoformat()}" if p.event_date else ", no date yet"))
     for h in d["history"]:
         why = f" ({h['reason']})" if h["reason"] else ""
         if h["kind"] == "status":
             echo(f"  status change: {h['reference']}: {h['old_status']} -> {h['new_status']}{why}")
+            continue
+        if h["kind"] == "event":  # the event got its date: not a postponement
+            echo(f"  event dated: {h['reference']}: '{h['new_deadline']}' -> "
+                 f"{h['new_earliest']} .. {h['new_latest']}{why}")
             continue
         label = f"postponed {moves.index(h) + 1}" if h in moves else h["kind"]
         echo(f"  {label}: {h['reference']}: '{h['old_deadline']}' "
@@ -164,21 +173,20 @@ def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
 @click.option("--owner", help="E-mail address that gets the reminders.")
 @click.option("--notes", help="Free notes.")
-@click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
-@click.option("--due", type=DATE, help="The date to hold an event deadline to.")
+@click.option("--open-ended", is_flag=True,
+              help="Keep an event deadline without a date (the default for an event phrase).")
+@click.option("--due", type=DATE,
+              help="The date of the event an event phrase waits on, if known already.")
 @click.option("--yes", "-y", is_flag=True, help="Store without asking to confirm.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stored promise as JSON.")
 @click.pass_obj
 def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_json, **fields):
-    """Add a promise: shows how its deadline is read, and asks before storing it."""
-    from ..promises import (
-        Draft,
-        EventWithoutDate,
-        add_promise,
-        check_reference,
-        prepare,
-        read_deadline,
-    )
+    """Add a promise: shows how its deadline is read, and asks before storing it.
+
+    A deadline tied to an event without a date ("binnen drie maanden na inwerkingtreding")
+    is stored waiting on its event; give the event's date later with `toezegging event`.
+    """
+    from ..promises import Draft, add_promise, check_reference, prepare, read_deadline
 
     interactive = _interactive()
     guided = interactive and not text
@@ -194,23 +202,20 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     check_reference(reference, ctx.today)
     while True:  # read the deadline now, so a wrong reading is caught on the spot
         try:
-            read_deadline(deadline, reference, open_ended=open_ended, due=due)
+            reading = read_deadline(deadline, reference, open_ended=open_ended, due=due)
             break
-        except EventWithoutDate as e:
-            if not interactive:
-                raise
-            click.echo(e.message, err=True)
-            answer = click.prompt("Expected date (YYYY-MM-DD), or Enter to keep it open-ended",
-                                  default="", show_default=False, type=str)
-            if answer:
-                open_ended, due = False, DATE.convert(answer, None, None)
-            else:
-                open_ended, due = True, None
         except UnreadableDeadline as e:
             if not interactive:
                 raise
             click.echo(f"Error: {e.message}", err=True)
             deadline = click.prompt("Deadline, as said")
+    if reading.waits and interactive and not yes:
+        click.echo(f"'{deadline}' waits on an event without a date: {reading.explanation}",
+                   err=True)
+        answer = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
+                              default="", show_default=False, type=str, err=True)
+        if answer:
+            due = DATE.convert(answer, None, None)
     if guided:
         for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
             if not fields.get(key):
@@ -231,7 +236,12 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
 
     def store(s):
         add_promise(s, p)
-        return _after(s, p, ctx, as_json, f"Added promise {p.id}.")
+        message = f"Added promise {p.id}."
+        if p.waits_on_event():
+            message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
+                        f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
+                        "(or link it to a shared event with `toezegging event link`).")
+        return _after(s, p, ctx, as_json, message)
 
     click.echo(_write(ctx, store))
 
@@ -260,9 +270,11 @@ def _days(value: str | None) -> int | None:
 @click.option("--tag", help="Only promises with this tag.")
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
+@click.option("--waiting", is_flag=True, help="Only promises that wait on an event without a date.")
 @click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
 @click.pass_obj
-def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, as_json):
+def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, waiting,
+          as_json):
     """List promises by deadline (open ones unless --status says otherwise)."""
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
@@ -273,7 +285,7 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
         found = query_promises(
             s, status=status, ministry=ministry, tag=tag, owner=owner,
             overdue=True if overdue else None, today=ctx.today,
-            due_within_days=_days(due_within), search=search,
+            due_within_days=_days(due_within), search=search, waiting=waiting or None,
         )
         changes = histories(s, [p.id for p in found])
         if as_json:
@@ -301,7 +313,8 @@ def _table(found, changes, today: date) -> None:
     for p in found:
         n_moves = sum(1 for c in changes[p.id] if c.is_move)
         moved = f", {n_moves}x moved" if n_moves else ""
-        row = [str(p.id), p.latest.isoformat() if p.latest else "—",
+        due = p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "—")
+        row = [str(p.id), due,
                _cut(plain(p.deadline_now()), 30 if wide else 22),
                ("overdue" if p.is_overdue(today) else p.status) + moved, plain(p.text)]
         if wide:

@@ -163,7 +163,8 @@ def _daily_sync(store, config, now, log, paused: dict) -> None:
 
 @click.command()
 @click.argument("promise_id")
-@click.option("--kind", type=click.Choice(("opens", "approaching", "due", "overdue", "postponed")),
+@click.option("--kind", type=click.Choice(("opens", "approaching", "due", "overdue", "postponed",
+                                          "undated")),
               help="Which mail's questions (default: what fits the promise today).")
 @click.pass_obj
 def draft(ctx, promise_id, kind):

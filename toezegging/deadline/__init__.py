@@ -12,12 +12,17 @@ Two steps, each testable alone (../shared/spec/deadlines.md is the contract):
    arithmetic and ../parliament.py for recesses and budget moments; explain.py words it).
 
 `search(sentence, ref)` finds the time phrase inside a sentence (search.py).
+
+An event phrase ("binnen twee maanden na inwerkingtreding") gets no window but keeps its
+`anchor`, `offset` and `offset_mode`; `on_event(...)` gives the window once the event has
+a date (event.py).
 """
 
 from datetime import date
 from functools import lru_cache
 
 from ..errors import UnreadableDeadline
+from .event import on_event
 from .expr import Expression
 from .grammar import Unreadable
 from .grammar import read as _read_tokens
@@ -25,7 +30,7 @@ from .lexicon import lexicon
 from .resolve import CALENDAR_ERRORS, Window, resolve
 from .search import Found, search
 
-__all__ = ["EXAMPLES", "Expression", "Found", "Window", "parse", "read", "search"]
+__all__ = ["EXAMPLES", "Expression", "Found", "Window", "on_event", "parse", "read", "search"]
 
 # Named in the error for a phrase the engine cannot read.
 EXAMPLES = ("voor de zomer van 2026", "eind 2026", "in het eerste kwartaal van 2027",
@@ -41,7 +46,7 @@ def read(phrase: str) -> Expression:
         raise UnreadableDeadline(phrase.strip()[:80], EXAMPLES)
     tokens, lang = lexicon().lex(phrase)
     try:
-        return _read_tokens(tokens, lang)
+        return _read_tokens(tokens, lang, phrase)
     except Unreadable:
         raise UnreadableDeadline(phrase.strip(), EXAMPLES) from None
 

@@ -129,6 +129,8 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     rule "starts_after": the first whose "voor"-day comes after ref (for "voor");
     "not_ended": the first that has not ended on ref (every other modifier).
     """
+    if p.kind == "weekday":
+        return _weekday(p, ref)
     if p.year is None and p.year_rel is not None:
         p = replace(p, year=ref.year + YEAR_REL[p.year_rel], year_rel=None)
     if p.kind == "recess" and p.name == "any" and p.year is not None:
@@ -157,6 +159,17 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
     if rule == "starts_after":
         return next(o for o in cands if o.boundary > ref)
     return next(o for o in cands if o.end >= ref)
+
+
+def _weekday(p: Period, ref: date) -> Occurrence:
+    """"komende maandag": the first such day after `ref` ("deze": from `ref` on; "afgelopen":
+    the last one before it)."""
+    ahead = (p.n - ref.weekday()) % 7
+    if p.rel == "last":
+        d = ref - timedelta(days=(ref.weekday() - p.n) % 7 or 7)
+    else:
+        d = ref + timedelta(days=ahead or (0 if p.rel == "this" else 7))
+    return Occurrence(d, d, p)
 
 
 def _crosses_new_year(p: Period) -> bool:

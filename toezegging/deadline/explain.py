@@ -41,6 +41,32 @@ class Explainer:
         singular, plural = self.w["unit"][unit]
         return f"{n} {singular if n == 1 else plural}"
 
+    def undated(self, phrase: str, link) -> str:
+        """An event without a date: what the window will be once it has one."""
+        key = link.mode + ("" if link.offset is not None or link.mode not in ("after", "before")
+                           else "_bare")
+        fmt = {"phrase": phrase.strip(), "anchor": link.anchor}
+        if link.offset is not None:
+            fmt["span"] = self.span(link.offset)
+        return self.t["undated"][key].format(**fmt) + "."
+
+    def dated(self, phrase: str, anchor: str | None, mode: str, offset: Span | None, day: date,
+              earliest: date, latest: date, ref: date, passed: bool, hedged: bool) -> str:
+        """The window of an event phrase once its event has a date."""
+        key = mode + ("" if offset is not None or mode not in ("after", "before") else "_bare")
+        if anchor is None:
+            key = "unknown"
+        fmt = {"phrase": phrase.strip(), "anchor": anchor or "", "date": self.date(day),
+               "earliest": self.date(earliest), "latest": self.date(latest)}
+        if offset is not None:
+            fmt["span"] = self.span(offset)
+        text = self.t["dated"][key].format(**fmt)
+        if hedged:
+            text += self.t["hedged"]
+        if passed:
+            text += self.t["passed"].format(ref=self.date(ref))
+        return text + "."
+
     def period(self, res) -> str:
         occ = res.occ
         if occ is None:
@@ -61,7 +87,7 @@ class Explainer:
         k = p.kind
         year = occ.start.year
         fmt = {"year": year, "start": self.date(occ.start), "end": self.date(occ.end)}
-        if k == "day":
+        if k in ("day", "weekday"):
             return self.p["day"].format(date=self.date(occ.start))
         if k in ("week", "weekof"):
             return self.p["week"].format(week=occ.start.isocalendar()[1], **fmt)

@@ -8,7 +8,10 @@ phrase makes several.
 `Reading(mod="before", anchor=Period("recess", name="zomer"))`.
 """
 
+import re
 from dataclasses import dataclass
+
+_ISO = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
 
 
 @dataclass(slots=True)
@@ -27,9 +30,20 @@ class Span:
 
     @classmethod
     def iso(cls, text: str) -> "Span":
-        """`P3M`, `P6W`, `P2Y`, `P10D`."""
-        n, unit = int(text[1:-1]), text[-1]
-        return cls.of(n, {"D": "day", "W": "week", "M": "month", "Y": "year"}[unit])
+        """An ISO 8601 duration of dates: `P3M`, `P6W`, `P2Y`, `P10D`, `P1Y6M`."""
+        m = _ISO.fullmatch(text.strip().upper())
+        if not m or not any(m.groups()):
+            raise ValueError(f"not an ISO 8601 duration of days, weeks, months or years: {text!r}")
+        y, mo, w, d = (int(g) if g else 0 for g in m.groups())
+        return cls(months=12 * y + mo, days=7 * w + d)
+
+    def to_iso(self) -> str:
+        """`P2Y`, `P18M`, `P6W`, `P10D`, `P1M15D`; the shortest of the usual forms."""
+        months = (f"{self.months // 12}Y" if self.months % 12 == 0 else f"{self.months}M") \
+            if self.months else ""
+        days = (f"{self.days // 7}W" if self.days % 7 == 0 and not months else f"{self.days}D") \
+            if self.days else ""
+        return "P" + (months + days or "0D")
 
 
 @dataclass(slots=True)
@@ -71,11 +85,28 @@ Anchor = Period | Part | Range
 
 
 @dataclass(slots=True)
+class Link:
+    """A deadline hung on an event without a date ("binnen twee maanden na inwerkingtreding").
+
+    `anchor` is the event as written; `mode` how the window follows once the event has a
+    date D (see ../shared/spec/deadlines.md, "Event phrases"): "within" [D, D + offset];
+    "after" [D + offset, D + offset], or without an offset the `na` rule [D + 1 day,
+    D + 3 months]; "before" [ref, D - offset] (or D - 1 day); "by" [ref, D]; "at" and
+    "from" [D, D]; "around" [D - 7 days, D + 7 days].
+    """
+
+    anchor: str
+    mode: str
+    offset: "Span | None" = None
+
+
+@dataclass(slots=True)
 class Reading:
     """One clause's meaning. Exactly one of anchor, span or vague is set, or none (event).
 
     mod: None, "in", "before", "after", "from", "around"; `by` stacks on top ("uiterlijk").
     span_kind: "within" or "over", with `span` (lower) and `span_hi` (upper, for ranges).
+    An event reading may carry a `link`: the event it hangs on and how it counts from it.
     """
 
     anchor: Anchor | None = None
@@ -86,6 +117,7 @@ class Reading:
     span_hi: Span | None = None
     vague: Span | None = None
     event: bool = False
+    link: Link | None = None
 
     @property
     def explicit(self) -> bool:

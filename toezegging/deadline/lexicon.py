@@ -6,13 +6,18 @@ canonical tokens, and everything after the lexer works on the tokens alone.
 | token              | meaning                                               |
 |--------------------|-------------------------------------------------------|
 | BEFORE, BY, AFTER, FROM, AROUND, IN | the modifiers of the spec            |
+| UNTIL, THROUGH     | "tot" / "t/m": before or by a period, or joining a range |
 | PART:begin/mid/end | first, middle, last third of a period                |
 | THIS, NEXT, LAST   | which occurrence of a period                          |
 | WITHIN, OVER, COMING | spans from the reference date                       |
 | RANGE, BETWEEN, AND | ranges ("2 à 3", "tussen 2 en 3")                    |
 | VAGUE:<ISO span>   | a vague phrase and the span it stands for             |
 | RECUR:<span>:<RRULE> | a recurrence and its first occurrence's span        |
-| HEDGE, FILLER, SEP, EVENT | hedges, words without date, clause separators, event cues |
+| HEDGE, FILLER, SEP | hedges, words without date, clause separators         |
+| EVENT:<mode>       | an event cue ("zodra", "tegelijk met"); mode after, at or if |
+| OF                 | links a span to the event it counts from ("within a month of") |
+| EVERY              | "elk", "every": a recurrence of the period or unit after it |
+| ANAPHOR            | points back into the text ("daaropvolgende"): no time phrase |
 | UNIT:<unit>[:pl]   | day, week, month, quarter, halfyear, year             |
 | HALF               | the noun "half" of a year ("de tweede helft")         |
 | MONTH:n, WEEKDAY:n, ORD:n, NUM:n | months, weekdays (Monday = 0), ordinals, numbers |

@@ -8,14 +8,19 @@ from .explain import explainer
 from .expr import Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
-KIND = {"weekof": "week"}  # the result's kind, where a period's own kind is finer
+KIND = {"weekof": "week", "weekday": "day"}  # the result's kind, where a period's own is finer
 # A date the calendar cannot hold (30 February, week 53 of a short year, year 9999).
 CALENDAR_ERRORS = (StopIteration, IndexError, ValueError, OverflowError)
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """What a deadline phrase means: `earliest .. latest` (inclusive), or an event."""
+    """What a deadline phrase means: `earliest .. latest` (inclusive), or an event.
+
+    An event that a span counts from ("binnen twee maanden na inwerkingtreding") keeps
+    `anchor` (the event as written), `offset` (ISO 8601, "P2M") and `offset_mode` (how the
+    window follows once the event has a date: see `expr.Link`); else they are None.
+    """
 
     earliest: date | None
     latest: date | None
@@ -25,6 +30,9 @@ class Window:
     estimated: bool = False
     explanation: str = ""
     lang: str = "nl"
+    anchor: str | None = None
+    offset: str | None = None
+    offset_mode: str | None = None
 
     @property
     def is_event(self) -> bool:
@@ -39,6 +47,9 @@ class Window:
             "hedged": self.hedged,
             "estimated": self.estimated,
             "explanation": self.explanation,
+            "anchor": self.anchor,
+            "offset": self.offset,
+            "offset_mode": self.offset_mode,
         }
 
 
@@ -66,6 +77,11 @@ def resolve(expr: Expression, ref: date, phrase: str) -> Window:
     elif explicit:
         results = [_reading(r, ref) for r in explicit]
         chosen = max(results, key=lambda x: x.latest)  # ties: the first said
+    elif (link := next((r.link for r in expr.readings if r.link is not None), None)) is not None:
+        # A span counted from an event without a date: no window until the event has one.
+        return Window(None, None, "event", expr.recurrence, expr.hedged, False,
+                      ex.undated(phrase, link), expr.lang, link.anchor,
+                      link.offset.to_iso() if link.offset is not None else None, link.mode)
     elif any(r.vague for r in expr.readings):
         v = next(r.vague for r in expr.readings if r.vague)
         chosen = _Result(ref, add(ref, v), "vague", False, "vague", span=v)

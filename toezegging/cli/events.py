@@ -1,0 +1,140 @@
+"""Commands: events (the events without a date), event (date, link, set).
+
+Each command reads its options, opens the store, calls `toezegging.events` and prints.
+"""
+
+import click
+
+from .context import Context
+from .format import plain
+from .promises import DATE, _as_dict, _dump, _session, window_text
+
+
+def _echo(text: str) -> None:
+    """A line for the terminal: event names and promises are stored text, shown plainly."""
+    click.echo(plain(text))
+
+
+def _cut(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@click.pass_obj
+def events(ctx: Context, as_json):
+    """List the events without a date, with the promises that wait on each."""
+    from ..events import open_events
+
+    with _session(ctx, read_only=True) as s:
+        found = open_events(s)
+    if as_json:
+        _dump([e.to_dict(ctx.today) for e in found])
+        return
+    if not found:
+        _echo("No promise waits on an event.")
+        return
+    for e in found:
+        name = e.name or f"'{e.label}' (#{e.promises[0].id})"
+        weeks = e.weeks_waiting(ctx.today)
+        _echo(f"{name}: no date, waiting since {e.since.isoformat()} "
+                   f"({weeks} week{'s' if weeks != 1 else ''})")
+        for p in e.promises:
+            _echo(f"  #{p.id:<4} {_cut(p.deadline_now(), 40):<40}  {_cut(p.text, 50)}")
+    n = sum(len(e.promises) for e in found)
+    _echo(f"{len(found)} event{'s' if len(found) != 1 else ''} without a date, "
+               f"{n} promise{'s' if n != 1 else ''} waiting. Give a date with "
+               "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`.")
+
+
+class EventGroup(click.Group):
+    """`toezegging event ID --on DATE` is short for `toezegging event date ID --on DATE`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["date", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=EventGroup)
+def event():
+    """Give events their dates: `event ID --on DATE`, `event link`, `event set`.
+
+    \b
+    Examples:
+      toezegging event 3 --on 2027-01-01
+      toezegging event link 3 7 --as "inwerkingtreding Wet X"
+      toezegging event set "inwerkingtreding Wet X" 2027-01-01
+    """
+
+
+def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
+    """The promises a dating gave their windows (or that it changed nothing)."""
+    from ..store import get_promise
+
+    promises = [get_promise(s, c.promise_id) for c in changes]
+    if as_json:
+        _dump([_as_dict(s, p, ctx) for p in promises])
+        return
+    if not promises:
+        _echo(f"{what} is already on {day.isoformat()}; nothing changed.")
+        return
+    n = len(promises)
+    _echo(f"{what} on {day.isoformat()}: {n} promise{'s' if n != 1 else ''} dated "
+               "(not a postponement).")
+    for p in promises:
+        _echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
+
+
+@event.command("date")
+@click.argument("promise_id", metavar="ID")
+@click.option("--on", "day", type=DATE, required=True, help="The day the event takes place.")
+@click.option("--json", "as_json", is_flag=True, help="Print the dated promises as JSON.")
+@click.pass_obj
+def date_(ctx: Context, promise_id, day, as_json):
+    """Give the event promise ID waits on its date (all its promises, if it is linked)."""
+    from ..events import date_promise_event
+
+    with _session(ctx) as s:
+        changes = date_promise_event(s, promise_id, day, today=ctx.today, now=ctx.now)
+        _report(ctx, s, changes, as_json, f"The event of promise {promise_id}", day)
+
+
+@event.command("link")
+@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True)
+@click.option("--as", "name", required=True, metavar="NAME",
+              help="The event's name, e.g. 'inwerkingtreding Wet X'.")
+@click.option("--json", "as_json", is_flag=True, help="Print the linked promises as JSON.")
+@click.pass_obj
+def link(ctx: Context, promise_ids, name, as_json):
+    """Link the promises ID... to one shared event NAME, so one date dates them all."""
+    from ..events import link as do_link
+
+    with _session(ctx) as s:
+        promises, changes = do_link(s, list(promise_ids), name, today=ctx.today, now=ctx.now)
+        if as_json:
+            _dump([_as_dict(s, p, ctx) for p in promises])
+            return
+        name = promises[0].event_name
+        ids = ", ".join(str(p.id) for p in promises)
+        _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
+                   f"'{name}'.")
+        if changes:
+            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is",
+                    promises[0].event_date)
+        else:
+            _echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
+
+
+@event.command("set")
+@click.argument("name")
+@click.argument("day", metavar="DATE", type=DATE)
+@click.option("--json", "as_json", is_flag=True, help="Print the dated promises as JSON.")
+@click.pass_obj
+def set_(ctx: Context, name, day, as_json):
+    """Give the shared event NAME its DATE: every promise linked to it gets its window."""
+    from ..events import set_event
+
+    with _session(ctx) as s:
+        changes = set_event(s, name, day, today=ctx.today, now=ctx.now)
+        _report(ctx, s, changes, as_json, f"Event '{name}'", day)
