@@ -2,7 +2,9 @@
 
 import dataclasses
 import json
+import os
 import tomllib
+import types
 import typing
 from pathlib import Path
 
@@ -58,10 +60,12 @@ def test_the_example_gives_the_defaults_for_the_sections():
         ('[[feeds]]\nname = "a"\nstauts = ["open"]', "Did you mean 'status'?"),
         ('[server]\nport = "80"', "server.port must be int"),
         ("[database\n", "is not valid TOML"),
+        ("language = " + "[" * 100_000 + "]" * 100_000, "nests arrays or tables too deeply"),
         ('language = "fr"', "language = 'fr' is not one of nl, en"),
         ('[reminders]\ntimezone = "Mars/Olympus"', "not a known time zone"),
     ],
-    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "language", "zone"],
+    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "deep", "language",
+         "zone"],
 )
 def test_bad_config_is_refused(text, message):
     with pytest.raises(ConfigError) as e:
@@ -127,3 +131,108 @@ def test_an_invalid_config_stops_the_command_and_writes_nothing(tmp_path):
     assert not (tmp_path / "x.db").exists()
     r = _run(["list"], {"TOEZEGGING_CONFIG": str(tmp_path / "none.toml")})
     assert r.exit_code == 1 and "does not exist" in r.output
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["victim,attacker@evil.example", "a;b@evil.example", "Bcc:x@evil.example",
+     "Staf <a@x.nl>, b@y.nl", '"Staf, Jan" <staf@example.org>', "group: a@x.nl;",
+     "a@x.nl\nBcc: y@z.nl", "staf"],
+)
+def test_every_mail_to_entry_is_one_address(entry):
+    with pytest.raises(ConfigError, match=r"mail.to\[1\] = .* is not an e-mail address"):
+        parse_config(f"[mail]\nto = [\"staf@example.org\", {json.dumps(entry)}]\n")
+
+
+def test_a_mail_to_entry_may_carry_a_name():
+    cfg = parse_config('[mail]\nto = ["Staf <staf@example.org>", "jan@example.org"]\n')
+    assert cfg.mail.to == ["Staf <staf@example.org>", "jan@example.org"]
+
+
+def _numeric_keys(cls=Config, prefix: str = "") -> list[tuple[str, type, bool]]:
+    """Every number in the config, as (dotted key, int or float, whether it is a list of
+    them); the keys of a [[feeds]] entry as 'feeds.KEY'."""
+    out = []
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        if f.name == "path":
+            continue
+        key, tp = f"{prefix}{f.name.rstrip('_')}", hints[f.name]
+        inner = tp
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):  # X | None
+            inner = next(a for a in typing.get_args(tp) if a is not type(None))
+        is_list = typing.get_origin(inner) is list
+        if is_list:
+            inner = typing.get_args(inner)[0]
+        if dataclasses.is_dataclass(inner):
+            out += _numeric_keys(inner, f"{key}.")
+        elif inner in (int, float):
+            out.append((key, inner, is_list))
+    return out
+
+
+def _toml(key: str, value: str) -> str:
+    *tables, name = key.split(".")
+    if tables == ["feeds"]:
+        return f'[[feeds]]\nname = "a"\n{name} = {value}\n'
+    return (f"[{'.'.join(tables)}]\n" if tables else "") + f"{name} = {value}\n"
+
+
+NUMERIC = _numeric_keys()
+HUGE = "1" + "0" * 30  # a TOML integer far over 64 bits
+
+
+def test_the_numeric_keys_are_found():
+    assert {("reminders.tick_minutes", int, False), ("mail.timeout", float, False),
+            ("server.port", int, False), ("reminders.days_before", int, True),
+            ("feeds.alarm_days", int, False)} <= set(NUMERIC)
+
+
+@pytest.mark.parametrize("key, tp, is_list", NUMERIC, ids=[k for k, _, _ in NUMERIC])
+@pytest.mark.parametrize("value", ["-1", f"-{HUGE}", HUGE, "nan", "inf"])
+def test_every_number_has_a_range(key, tp, is_list, value):
+    """Each numeric key, new ones too, refuses what no deployment means, naming the range."""
+    if tp is int and value in ("nan", "inf"):
+        return  # TOML's special floats are no int: the type check refuses them already
+    with pytest.raises(ConfigError) as e:
+        parse_config(_toml(key, f"[{value}]" if is_list else value))
+    message = str(e.value)
+    assert key.replace("feeds.", "feeds[0].") in message and " from " in message, message
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[reminders]\ntick_minutes = -1",
+         "reminders.tick_minutes = -1 is out of range: give a whole number from 1 to 1440 (minutes)."),
+        ("[reminders]\ntick_minutes = 0", "reminders.tick_minutes = 0 is out of range"),
+        ("[reminders]\nlease_seconds = 0", "reminders.lease_seconds = 0 is out of range"),
+        ("[mail]\ntimeout = -1",
+         "mail.timeout = -1.0 is out of range: give a number from 0.1 to 600 (seconds)."),
+        ("[server]\nport = 70000",
+         "server.port = 70000 is out of range: give a whole number from 0 to 65535."),
+        ("[reminders]\ndays_before = [30, -7]",
+         "reminders.days_before = [30, -7] is out of range: give whole numbers from 0 to 3650"),
+        ('[[feeds]]\nname = "a"\nalarm_days = 400', "feeds[0].alarm_days = 400 is out of range"),
+    ],
+)
+def test_a_number_out_of_range_names_the_range(text, message):
+    with pytest.raises(ConfigError) as e:
+        parse_config(text)
+    assert message in str(e.value)
+
+
+def test_a_bad_tick_stops_the_scheduler_at_once(tmp_path):
+    """It used to spin at full speed, grow to a gigabyte and ignore SIGTERM."""
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "t.toml"
+    cfg.write_text("[reminders]\ntick_minutes = -1\n", encoding="utf-8")
+    env = {**os.environ, "TOEZEGGING_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"}
+    try:
+        r = subprocess.run([sys.executable, "-m", "toezegging", "--config", str(cfg), "scheduler"],
+                           capture_output=True, text=True, timeout=60, env=env)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the scheduler ran on with tick_minutes = -1")
+    assert r.returncode == 1 and "reminders.tick_minutes = -1 is out of range" in r.stderr

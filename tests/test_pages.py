@@ -494,7 +494,7 @@ def test_the_scale_puts_days_on_percentages_and_ticks_fit():
 
 @pytest.mark.parametrize("text, message", [
     ('[web]\naccess = "secret"', "web.access = 'secret' is not one of public, token"),
-    ("[web]\npage_size = 5", "web.page_size = 5 is out of range; give a number from 10 to 1000"),
+    ("[web]\npage_size = 5", "web.page_size = 5 is out of range: give a whole number from 10 to 1000"),
 ])
 def test_web_config_is_checked(text, message):
     with pytest.raises(ConfigError, match=re.escape(message)):

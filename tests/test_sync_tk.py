@@ -435,7 +435,7 @@ def test_a_progress_bar_on_a_terminal_only(server, tmp_path, tty):
 @pytest.mark.parametrize(("text", "message"), [
     ('[sync.tk]\nsince = "1 mei"', "sync.tk.since = '1 mei' is not a date"),
     ('[sync.tk]\nurl = "gegevensmagazijn"', "sync.tk.url = 'gegevensmagazijn' is not a web address"),
-    ('[sync.tk]\nhour = 25', "sync.tk.hour = 25 must be an hour"),
+    ('[sync.tk]\nhour = 25', "sync.tk.hour = 25 is out of range: give a whole number from 0 to 23"),
     ('[sync.tk]\nministeries = ["OCW"]', "Did you mean 'ministries'?"),
 ], ids=["since", "url", "hour", "key"])
 def test_a_bad_sync_section_is_refused(text, message):

@@ -349,7 +349,7 @@ def test_requests_beyond_the_connection_limit_are_answered_503(serve):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("header_timeout = 0", "server.header_timeout = 0.0 is out of range; give a number from 0.1 to 3600"),
+    ("header_timeout = 0", "server.header_timeout = 0.0 is out of range: give a number from 0.1 to 3600"),
     ("keep_alive_timeout = -1", "server.keep_alive_timeout = -1.0 is out of range"),
     ("max_connections = 0", "server.max_connections = 0 is out of range"),
 ])

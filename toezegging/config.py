@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .address import one_address
 from .errors import ConfigError
 
 APP_NAME = "toezegging"
@@ -26,6 +27,11 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data directory: the one database whose folder is created."""
+    return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
 
 
 def default_config_path() -> Path:
@@ -229,7 +235,7 @@ class Config:
                 return f"sqlite:///{self.resolve(path)}{sep}{query}"
         if url:
             return url
-        return f"sqlite:///{default_data_dir() / 'toezegging.db'}"
+        return default_database_url()
 
     def templates_dir(self) -> str | None:
         """`[paths] templates` resolved (relative to the config file), or None."""
@@ -307,6 +313,61 @@ def _build(cls, table: dict, where: str):
     return cls(**kwargs)
 
 
+# The range of every number in the config: (lowest, highest, unit). A new numeric key gets
+# its line here (tests/test_config.py tries every number far out of range). [[feeds]]
+# entries are "feeds.KEY"; a list of numbers is checked item by item.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "database.busy_timeout": (0.01, 3600, "seconds"),
+    "mail.port": (1, 65535, ""),
+    "mail.timeout": (0.1, 600, "seconds"),
+    "reminders.days_before": (0, 3650, "days"),
+    "reminders.overdue_every_days": (1, 3650, "days"),
+    "reminders.overdue_max_every_days": (1, 3650, "days"),
+    "reminders.send_hour": (0, 23, "an hour of the day"),
+    "reminders.quiet_hours": (0, 23, "hours of the day"),
+    "reminders.tick_minutes": (1, 1440, "minutes"),
+    "reminders.lease_seconds": (1, 86400, "seconds"),
+    "reminders.max_attempts": (1, 100, ""),
+    "reminders.retry_base_seconds": (1, 86400, "seconds"),
+    "reminders.reconnect_max_seconds": (1, 86400, "seconds"),
+    "reminders.undated_event_weeks": (0, 520, "weeks; 0: never name the undated events"),
+    "server.port": (0, 65535, ""),  # 0: any free port
+    "server.max_request_bytes": (1024, 1 << 20, "bytes"),
+    "server.header_timeout": (0.1, 3600, "seconds"),
+    "server.keep_alive_timeout": (0.1, 3600, "seconds"),
+    "server.max_connections": (1, 100_000, ""),
+    "web.page_size": (10, 1000, "promises a page"),
+    "feeds.alarm_days": (0, 365, "days"),
+    "sync.tk.hour": (0, 23, "an hour of the day"),
+    "sync.tk.timeout": (0.1, 600, "seconds"),
+    "sync.tk.retries": (1, 100, ""),
+    "sync.tk.backoff": (0, 3600, "seconds"),
+}
+
+
+def _check_ranges(cfg: Config) -> None:
+    """`ConfigError` naming the key, its value and the allowed range for a number outside
+    `RANGES` (NaN and infinity are outside every range)."""
+    for key, (low, high, unit) in RANGES.items():
+        *path, name = key.split(".")
+        if path == ["feeds"]:
+            holders = [(f"feeds[{i}]", f) for i, f in enumerate(cfg.feeds)]
+        else:
+            holder = cfg
+            for part in path:
+                holder = getattr(holder, part)
+            holders = [(".".join(path), holder)]
+        for where, holder in holders:
+            value = getattr(holder, name)
+            items = value if isinstance(value, list) else [value]
+            if all(v is None or low <= v <= high for v in items):
+                continue
+            whole = "whole number" if isinstance(items[0], int) else "number"
+            what = f"{whole}s" if isinstance(value, list) else f"a {whole}"
+            span = f"from {low:g} to {high:g}" + (f" ({unit})" if unit else "")
+            raise ConfigError(f"{where}.{name} = {value!r} is out of range: give {what} {span}.")
+
+
 def _validate(cfg: Config) -> None:
     choices = {
         "language": (cfg.language, ("nl", "en")),
@@ -318,6 +379,11 @@ def _validate(cfg: Config) -> None:
     for key, (value, allowed) in choices.items():
         if value not in allowed:
             raise ConfigError(f"{key} = {value!r} is not one of {', '.join(allowed)}.")
+    for i, entry in enumerate(cfg.mail.to):
+        try:
+            one_address(entry, f"mail.to[{i}] =", with_name=True)
+        except ValueError as e:
+            raise ConfigError(f"{e} Each entry of mail.to is one recipient.") from None
     try:
         ZoneInfo(cfg.reminders.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -325,20 +391,10 @@ def _validate(cfg: Config) -> None:
             f"reminders.timezone = {cfg.reminders.timezone!r} is not a known time zone; "
             "use an IANA name such as 'Europe/Amsterdam'."
         ) from None
-    r = cfg.reminders
-    if not 0 <= r.send_hour <= 23:
-        raise ConfigError(f"reminders.send_hour = {r.send_hour} must be an hour from 0 to 23.")
-    if len(r.quiet_hours) not in (0, 2) or any(not 0 <= h <= 23 for h in r.quiet_hours):
+    _check_ranges(cfg)
+    if len(cfg.reminders.quiet_hours) not in (0, 2):
         raise ConfigError("reminders.quiet_hours must be [start, end] hours from 0 to 23, or [].")
-    if any(d < 0 for d in r.days_before) or r.overdue_every_days < 1:
-        raise ConfigError(
-            "reminders.days_before must be days ≥ 0 and reminders.overdue_every_days at least 1."
-        )
     _validate_sync(cfg.sync.tk)
-    if r.undated_event_weeks < 0:
-        raise ConfigError(f"reminders.undated_event_weeks = {r.undated_event_weeks} must be "
-                          "weeks ≥ 0 (0: never name the events still without a date).")
-    _validate_web(cfg)
     names = [f.name for f in cfg.feeds]
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
@@ -366,24 +422,6 @@ def _validate_sync(tk: TkSyncConfig) -> None:
         except ValueError:
             raise ConfigError(f"sync.tk.since = {tk.since!r} is not a date; write it as "
                               "\"YYYY-MM-DD\", e.g. \"2025-01-01\".") from None
-    if not 0 <= tk.hour <= 23:
-        raise ConfigError(f"sync.tk.hour = {tk.hour} must be an hour from 0 to 23.")
-    if tk.timeout <= 0 or tk.retries < 1 or tk.backoff < 0:
-        raise ConfigError("sync.tk.timeout must be above 0, sync.tk.retries at least 1 and "
-                          "sync.tk.backoff at least 0.")
-
-
-def _validate_web(cfg: Config) -> None:
-    """The ranges of the server's and the pages' numbers."""
-    ranges = {
-        "server.header_timeout": (cfg.server.header_timeout, 0.1, 3600),
-        "server.keep_alive_timeout": (cfg.server.keep_alive_timeout, 0.1, 3600),
-        "server.max_connections": (cfg.server.max_connections, 1, 100_000),
-        "web.page_size": (cfg.web.page_size, 10, 1000),
-    }
-    for key, (value, low, high) in ranges.items():
-        if not low <= value <= high:
-            raise ConfigError(f"{key} = {value} is out of range; give a number from {low} to {high}.")
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:
@@ -392,6 +430,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{where} is not valid TOML: {e}. Fix the line it names.") from None
+    except RecursionError:
+        raise ConfigError(f"{where} nests arrays or tables too deeply to be a config.") from None
     cfg = _build(Config, data, "")
     cfg.path = path
     _validate(cfg)

@@ -82,8 +82,9 @@ def check_database(config) -> Check:
     """Reachable, and at the schema this version needs (looked at, not changed)."""
     from sqlalchemy.engine import make_url
 
+    from .database import safe_url as _safe_url
     from .errors import ConfigError
-    from .store import Store, _safe_url, current_revision, head_revision
+    from .store import Store, current_revision, head_revision
 
     url = config.database_url()
     shown = _safe_url(url)
@@ -175,7 +176,7 @@ def check_calendar(config, today: date) -> Check:
     from .store import open_store, query_promises
 
     try:
-        store = open_store(config)
+        store = open_store(config, read_only=True)
     except Exception as e:
         return Check("calendar", FAIL, f"the promises cannot be read: {_first_line(e)}",
                      "fix the database first")
@@ -208,9 +209,9 @@ def run_checks(config, today: date) -> list[Check]:
 
 
 def _first_line(e: Exception) -> str:
-    from .store import _first_line
+    from .database import first_line
 
-    return _first_line(e)
+    return first_line(e)
 
 
 def _writable(folder: Path) -> str:

@@ -53,6 +53,10 @@ class DeliveryError(ToezeggingError):
         self.permanent = permanent
 
 
+class Conflict(ToezeggingError):
+    """Another change to the same record was saved first; nothing was written."""
+
+
 class DatabaseUnavailable(ToezeggingError):
     """The database could not be reached, or stayed locked, while working."""
 

@@ -9,7 +9,7 @@ import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -74,12 +74,20 @@ STATUS_NL = {
 }
 
 
+# A promise's revision is also its optimistic lock: every UPDATE of a promise runs
+# "... WHERE revision = <the revision read>", so a change made on a stale read fails
+# (StaleDataError) instead of overwriting another process's change. The code raises the
+# revision itself (version_id_generator=False); `store.Store.write` retries a lost race.
+PROMISE_REVISION = Column("revision", Integer, nullable=False)
+
+
 class Promise(SQLModel, table=True):
     __tablename__ = "promise"
     __table_args__ = (
         Index("ix_promise_status_latest", "status", "latest"),
         Index("ix_promise_ministry", "ministry"),
     )
+    __mapper_args__ = {"version_id_col": PROMISE_REVISION, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -130,7 +138,7 @@ class Promise(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     updated_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     # Raised on every change a subscriber should see (deadline, status, text); the feed's SEQUENCE.
-    revision: int = 0
+    revision: int = Field(default=0, sa_column=PROMISE_REVISION)
     # A tombstone: set when the entry is removed (a mistaken entry, or deleted at the Kamer).
     # A removed promise leaves lists, reminders and feeds (as a cancellation); its history stays.
     deleted_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))

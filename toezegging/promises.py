@@ -13,9 +13,10 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from . import ministries
+from .address import one_address
 from .errors import InvalidInput, UnreadableDeadline
 from .model import DeadlineChange, Promise, Status
-from .store import find_by_number, get_promise
+from .store import check_storable, find_by_number, get_promise
 
 # Shown when a phrase cannot be read and the engine gave no examples of its own.
 EXAMPLES = (
@@ -23,7 +24,6 @@ EXAMPLES = (
     "binnen drie maanden", "uiterlijk 1 maart 2027", "na het zomerreces",
 )
 NUMBER_RE = re.compile(r"^TZ\d{6}-\d{1,5}$")
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # What `edit` may change (the deadline phrase is kept as typed; use postpone).
 EDITABLE = (
     "text", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "url",
@@ -112,7 +112,7 @@ def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -
     """Read `phrase` at `reference`; `UnreadableDeadline` (with examples) when it can't."""
     from .deadline import parse
 
-    phrase = (phrase or "").strip()
+    phrase = check_storable((phrase or "").strip(), "the deadline")
     if not phrase:
         raise InvalidInput("the deadline is empty; give the time phrase as said, "
                            "e.g. --deadline 'voor de zomer'.")
@@ -125,15 +125,16 @@ def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -
     return from_window(phrase, reference, w, open_ended=open_ended, due=due)
 
 
-def _clean(v: str | None) -> str | None:
-    v = (v or "").strip()
+def _clean(v: str | None, what: str) -> str | None:
+    """`v` without surrounding white space (None when nothing is left); refused if unstorable."""
+    v = check_storable((v or "").strip(), what)
     return v or None
 
 
 def clean_tags(tags) -> list[str]:
     out: list[str] = []
     for t in tags or ():
-        for part in str(t).split(","):
+        for part in check_storable(str(t), "a tag").split(","):
             part = part.strip().lower()
             if part and part not in out:
                 out.append(part)
@@ -154,7 +155,7 @@ def check_fields(fields: dict) -> dict:
         if key in ("reference", "status"):
             out[key] = value
             continue
-        value = _clean(value)
+        value = _clean(value, key)
         if key == "text" and value is None:
             raise InvalidInput("the promise's text is empty; give what was promised.")
         if key == "number" and value is not None:
@@ -163,8 +164,11 @@ def check_fields(fields: dict) -> dict:
                 raise InvalidInput(
                     f"'{value}' is not a register number; they look like TZ202412-116."
                 )
-        if key == "owner" and value is not None and not EMAIL_RE.match(value):
-            raise InvalidInput(f"--owner '{value}' is not an e-mail address (name@example.org).")
+        if key == "owner" and value is not None:
+            try:
+                value = one_address(value, "the owner")
+            except ValueError as e:
+                raise InvalidInput(str(e)) from None
         if key == "url" and value is not None and not re.match(r"^https?://\S+$", value):
             raise InvalidInput(f"--url '{value}' is not a web address (https://...).")
         if key == "ministry":
@@ -211,6 +215,14 @@ def apply_reading(p: Promise, r: Reading) -> None:
     p.anchor, p.offset, p.offset_mode, p.event_date = r.anchor, r.offset, r.offset_mode, r.event_date
 
 
+def touch(p: Promise, now: datetime) -> None:
+    """Mark a change subscribers should see: a new revision (the feed's SEQUENCE, and the
+    optimistic lock checked when it is written) and the update time, which never goes back
+    (another process with a slightly earlier clock may have changed it just before)."""
+    p.revision += 1
+    p.updated_at = max(p.updated_at, now) if p.updated_at else now
+
+
 def check_number_free(session: Session, number: str | None, own_id: int | None = None) -> None:
     if number:
         other = find_by_number(session, number)
@@ -243,13 +255,12 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
         promise_id=p.id, changed_at=now, reference=today,
         old_deadline=p.deadline_now(), new_deadline=r.phrase,
         old_earliest=p.earliest, old_latest=p.latest,
-        new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason),
+        new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason, "the reason"),
     )
     apply_reading(p, r)
     p.current_deadline = r.phrase
     p.event_name = None  # a new phrase: it no longer waits on the event it was linked to
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(change)
     session.add(p)
     session.flush()
@@ -266,11 +277,10 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
     p.status = status.value
     p.closed_on = today if status.closed else None
     if status in (Status.FULFILLED, Status.PARTLY):
-        p.fulfilled_by = _clean(letter) or p.fulfilled_by
+        p.fulfilled_by = _clean(letter, "the letter") or p.fulfilled_by
     elif status is Status.OPEN:
         pass
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(p)
     session.flush()
     return p
@@ -312,8 +322,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
         p.closed_on = (p.closed_on or today) if status.closed else None
     for key, value in changes.items():
         setattr(p, key, value)
-    p.revision += 1
-    p.updated_at = now
+    touch(p, now)
     session.add(p)
     session.flush()
     return p

@@ -10,6 +10,13 @@ For other modules:
 
 - `open_store(config) -> Store`: the store a command uses (URL and busy timeout from
   the config, schema up to date). `with store.session() as s:` commits on success.
+- `open_store(config, read_only=True)` for commands that only read: a SQLite file this
+  user cannot write still opens (read-only). Before a SQLite file is used, its folder must
+  exist (only the default one is created), a zero-length file is refused and
+  `PRAGMA quick_check` must pass; a schema this version did not make, or a newer one, is
+  refused naming the cause (`database.py` holds these checks and the failure messages).
+- Text with NUL or a lone surrogate never reaches a store (`check_storable`, and a
+  before-flush guard on every session).
 - `get_promise(session, id) -> Promise`: raises `errors.NotFound` with a helpful message.
 - `query_promises(session, *, status=None, ministry=None, tag=None, owner=None,
   overdue=None, today=None, due_within_days=None, search=None) -> list[Promise]`:
@@ -23,46 +30,165 @@ For other modules:
   `search` looks for a piece of text in the text, deadline, people, source and notes.
   `waiting=True` keeps the promises that wait on an event without a date (no window yet).
   `today` is required with `overdue` or `due_within_days` (time is a parameter).
-- `history(session, promise_id) -> list[DeadlineChange]`, oldest first.
+- `history(session, promise_id) -> list[DeadlineChange]`, in the order they were stored
+  (by id, not by `changed_at`: two processes' clocks need not agree with the order in
+  which their changes were committed, and the chain of changes follows the commits).
+- `Store.write(change)`: run `change(session)` in a transaction, rerun when another
+  process changed the same promise first (see `model.PROMISE_REVISION`).
 """
 
 import json
+import random
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine, select
 
 from . import ministries, model  # noqa: F401  (model registers the tables)
-from .errors import ConfigError, InvalidInput, NotFound, StoreUnreachable
+from .database import (
+    READ_ONLY,
+    RESTORE_HINT,
+    cannot_open,
+    cannot_write,
+    check_sqlite_file,
+    read_only_engine,
+    safe_url,
+    sqlite_path,
+    unique_violation,
+)
+from .errors import ConfigError, Conflict, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
+# The largest id or revision: the columns are INTEGER, 32 bits on PostgreSQL.
+MAX_INT = 2**31 - 1
+T = TypeVar("T")
+# What no store keeps: NUL (PostgreSQL refuses it, SQLite would keep it) and lone surrogates
+# (halves of a UTF-16 pair, which are no characters and cannot be written as UTF-8).
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def unstorable(value: str) -> str | None:
+    """Why `value` cannot be stored (a NUL or a lone surrogate in it), or None when it can."""
+    m = UNSTORABLE.search(value)
+    if m is None:
+        return None
+    if m.group() == "\x00":
+        return "holds a NUL character (U+0000), which cannot be stored; remove it"
+    return (f"holds U+{ord(m.group()):04X}, half of a surrogate pair and no character "
+            "(text that was not valid UTF-8?); remove it, or save the text as UTF-8")
+
+
+def check_storable(value, what: str):
+    """`value` (text, or a list of texts) unchanged; `InvalidInput` naming `what` if unstorable."""
+    for v in value if isinstance(value, list | tuple) else (value,):
+        if isinstance(v, str) and (why := unstorable(v)):
+            raise InvalidInput(f"{what} {why}.")
+    return value
+
+
+def _refuse_unstorable(session: Session, _context, _instances) -> None:
+    """The last guard before a write: no text with NUL or a lone surrogate reaches a store."""
+    for obj in (*session.new, *session.dirty):
+        table = getattr(obj, "__tablename__", None)
+        if table is None:
+            continue
+        for column in obj.__table__.columns:
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str | list):
+                check_storable(value, f"the {column.key} of the {table.replace('_', ' ')}")
+
+
+CHANGED_MEANWHILE = (
+    "the promise was changed by someone else at the same moment, after this command read it; "
+    "nothing was written. Run the command again to apply it to the promise as it is now."
+)
 
 
 class Store:
-    def __init__(self, url: str, busy_timeout: float = 30.0):
+    def __init__(self, url: str, busy_timeout: float = 30.0, read_only: bool = False):
         self.url = url
-        self.engine = make_engine(url, busy_timeout)
+        self.busy_timeout = busy_timeout
+        self.read_only = read_only
+        self.engine = make_engine(url, busy_timeout, read_only)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits when the block ends cleanly and rolls back otherwise."""
+        """A session that commits when the block ends cleanly and rolls back otherwise.
+
+        A change to a promise that another process changed since it was read (the revision
+        check of `model.PROMISE_REVISION` failed), or a unique value (a register number)
+        stored by another process meanwhile, raises `Conflict`, with nothing written.
+        """
+        from sqlalchemy.exc import IntegrityError
+        from sqlalchemy.orm.exc import StaleDataError
+
         with Session(self.engine, expire_on_commit=False) as s:
+            event.listen(s, "before_flush", _refuse_unstorable)
             try:
                 yield s
                 s.commit()
+            except StaleDataError:
+                s.rollback()
+                raise Conflict(CHANGED_MEANWHILE) from None
+            except IntegrityError as e:
+                s.rollback()
+                if not unique_violation(e):
+                    raise
+                what = "register number" if "number" in str(e.orig) else "record"
+                raise Conflict(
+                    f"another program stored the same {what} at the same moment; nothing was "
+                    "written. Run the command again."
+                ) from None
             except BaseException:
                 s.rollback()
                 raise
 
+    def write(self, change: Callable[[Session], T], attempts: int = 12) -> T:
+        """Run `change(session)` in a transaction and commit; its result.
+
+        When another process wins a race, the whole change runs again on fresh data: it
+        changed the same promise first (`Conflict`), or stored the same unique value (a
+        register number) between our check and our write. The rerun checks again, so the
+        loser of a race on a register number gets the plain "already promise N", and ten
+        postponements at once become a history of ten, each starting where the last ended.
+        """
+        for attempt in range(attempts):
+            try:
+                with self.session() as s:
+                    return change(s)
+            except Conflict:
+                pass
+            time.sleep(random.uniform(0.005, 0.02) * 2 ** min(attempt, 5))
+        raise Conflict(
+            f"the promise kept being changed by others while this command tried {attempts} "
+            "times; nothing was written. Run it again."
+        )
+
     def create_schema(self) -> None:
         """Bring the schema up to the newest migration (creates it in an empty database)."""
         upgrade_schema(self.engine)
+
+    def check(self) -> None:
+        """`ConfigError` when a SQLite file is damaged (`PRAGMA quick_check`); a quick
+        look at every page, run when a command starts."""
+        if self.dialect != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            where = sqlite_path(self.url) or safe_url(self.url)
+            raise ConfigError(
+                f"the database {where} is damaged (PRAGMA quick_check: {problems[0]}); "
+                f"nothing was written. {RESTORE_HINT}"
+            )
 
     @property
     def dialect(self) -> str:
@@ -72,38 +198,72 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(config) -> Store:
-    """The store a command uses: URL and busy timeout from `config`, schema up to date."""
-    store = Store(config.database_url(), config.database.busy_timeout)
+def open_store(config, *, read_only: bool = False) -> Store:
+    """The store a command uses: URL and busy timeout from `config`, schema up to date.
+
+    `read_only=True` is for commands that only read: a SQLite file this user cannot write
+    (or on a read-only disk) is then opened read-only instead of refused. A SQLite file is
+    checked first (its folder exists, unless it is the default one, which is created; it
+    is not a zero-length leftover; `PRAGMA quick_check` finds it sound).
+    """
+    from .config import default_database_url
+
+    url = config.database_url()
+    default = url == default_database_url()
+    path = sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path, default)
+    store = Store(url, config.database.busy_timeout)
     try:
         store.create_schema()
+        store.check()
     except ConfigError:
         store.dispose()
         raise
-    except Exception as e:  # a database that cannot be reached is the user's to fix
+    except Exception as e:
         store.dispose()
-        from sqlalchemy.exc import InterfaceError, OperationalError
-
-        error = StoreUnreachable if isinstance(e, OperationalError | InterfaceError) else ConfigError
-        raise error(
-            f"cannot open the database {_safe_url(store.url)}: {_first_line(e)}. "
-            "Check [database] url in the config or TOEZEGGING_DATABASE_URL."
-        ) from None
+        if path is not None and path.exists() and cannot_write(e, path):
+            if read_only:
+                return _open_read_only(url, path, config.database.busy_timeout)
+            raise ConfigError(READ_ONLY.replace('the database', f'the database {path}', 1)) from None
+        raise cannot_open(url, e) from None
     return store
 
 
-def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
+def _open_read_only(url: str, path: Path, busy_timeout: float) -> Store:
+    store = Store(url, busy_timeout, read_only=True)
+    try:
+        store.check()
+        current, head = current_revision(store.engine), head_revision()
+        _check_revision(store.engine, current)
+        if current != head:
+            raise ConfigError(
+                f"the database {path} is read-only and was made by an older version of "
+                f"toezegging (revision {current}; this version needs {head}). Upgrading it "
+                "needs write access once: make the file and its folder writable and run any "
+                "command."
+            )
+    except ConfigError:
+        store.dispose()
+        raise
+    except Exception as e:
+        store.dispose()
+        raise cannot_open(url, e) from None
+    return store
+
+
+def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -> Engine:
     try:
         u = make_url(url)
     except Exception:
         raise ConfigError(
-            f"database URL {url!r} is not valid; use sqlite:///path/to/toezegging.db "
+            f"database URL {safe_url(url)!r} is not valid; use sqlite:///path/to/toezegging.db "
             "or postgresql+psycopg://user@host/dbname."
         ) from None
     backend = u.get_backend_name()
+    if backend == "sqlite" and read_only:
+        return read_only_engine(Path(u.database).expanduser(), busy_timeout)
     if backend == "sqlite":
-        if u.database and u.database != ":memory:":
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
@@ -117,15 +277,25 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
         return engine
     if backend != "postgresql":
         raise ConfigError(
-            f"database URL {_safe_url(url)!r} names {backend!r}; toezegging runs on "
+            f"database URL {safe_url(url)!r} names {backend!r}; toezegging runs on "
             "sqlite:///... or postgresql+psycopg://..."
         )
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError:
         raise ConfigError(
             "PostgreSQL needs the psycopg driver: pip install 'toezegging[postgres]'."
         ) from None
+
+    @event.listens_for(engine, "connect")
+    def _pg_lock_timeout(dbapi_conn, _record):
+        # busy_timeout means on PostgreSQL what it means on SQLite: how long a write waits
+        # for a lock another session holds before it gives up with a clear message.
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
+        dbapi_conn.commit()
+
+    return engine
 
 
 # ----------------------------------------------------------------------------- migrations
@@ -153,6 +323,36 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _check_revision(engine: Engine, current: str | None) -> None:
+    """`ConfigError` for a schema this version cannot bring up to date: one made by a newer
+    version of toezegging, or tables without Alembic's record of their revision."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+    from sqlalchemy import inspect
+
+    where = safe_url(engine.url.render_as_string(hide_password=False))
+    if current is not None:
+        try:
+            ScriptDirectory.from_config(_alembic_config()).get_revision(current)
+            return
+        except CommandError:
+            raise ConfigError(
+                f"the database {where} was made by a newer version of toezegging (revision "
+                f"{current}); this version knows revisions up to {head_revision()}. Upgrade "
+                "toezegging (pip install -U toezegging) to use it."
+            ) from None
+    with engine.connect() as conn:
+        tables = sorted(inspect(conn).get_table_names())
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(tables[:8]) + (", ..." if len(tables) > 8 else "")
+        raise ConfigError(
+            f"the database {where} holds tables ({shown}) but no alembic_version, the record "
+            "of its schema's revision: it was not made by toezegging, or that record was "
+            "removed. Point [database] url (or TOEZEGGING_DATABASE_URL) at a new database, "
+            f"or restore the register. {RESTORE_HINT}"
+        )
+
+
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` (nothing to do when already there)."""
     from alembic import command
@@ -160,8 +360,10 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
     head = head_revision() if revision == "head" else revision
     for attempt in range(6):
-        if current_revision(engine) == head:
+        current = current_revision(engine)
+        if current == head:
             return
+        _check_revision(engine, current)
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -188,7 +390,7 @@ def get_promise(session: Session, promise_id: int | str) -> Promise:
             f"'{promise_id}' is not a promise id; ids are numbers, "
             "see `toezegging list --status all`."
         ) from None
-    p = session.get(Promise, pid)
+    p = session.get(Promise, pid) if 1 <= pid <= MAX_INT else None
     if p is None:
         raise NotFound(f"no promise with id {pid}; see `toezegging list --status all` for the ids.")
     return p
@@ -199,7 +401,7 @@ def history(session: Session, promise_id: int) -> list[DeadlineChange]:
     stmt = (
         select(DeadlineChange)
         .where(DeadlineChange.promise_id == promise_id)
-        .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+        .order_by(DeadlineChange.id)
     )
     return list(session.exec(stmt))
 
@@ -214,7 +416,7 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
         stmt = (
             select(DeadlineChange)
             .where(DeadlineChange.promise_id.in_(ids[start:start + 500]))
-            .order_by(DeadlineChange.changed_at, DeadlineChange.id)
+            .order_by(DeadlineChange.id)
         )
         for ch in session.exec(stmt):
             out[ch.promise_id].append(ch)
@@ -316,14 +518,3 @@ def fix_sequences(session: Session) -> None:
             "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
             "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
         ))
-
-
-def _first_line(e: Exception) -> str:
-    return (str(getattr(e, "orig", None) or e).strip().splitlines() or [type(e).__name__])[0]
-
-
-def _safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(unreadable URL)"

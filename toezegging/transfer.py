@@ -33,8 +33,9 @@ from .promises import (
     from_window,
     promise_to_dict,
     read_deadline,
+    touch,
 )
-from .store import find_by_number, fix_sequences, histories
+from .store import MAX_INT, find_by_number, fix_sequences, histories, unstorable
 
 # The Tweede Kamer's status words (and the ones its older records use).
 TK_STATUS = {
@@ -65,10 +66,15 @@ def to_json(records: list[dict]) -> str:
 
 
 def to_csv(records: list[dict]) -> str:
-    if not records:
-        return ""
+    if not records:  # the header alone: an empty register still exports a readable file
+        blank = Promise(text="", deadline="", reference=date.min)
+        records, columns = [], list(promise_to_dict(blank, [], date.min))
+    else:
+        columns = list(records[0])
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(records[0]), lineterminator="\n")
+    # CRLF ends a record (RFC 4180), so the writer quotes every text holding a CR or an LF;
+    # with "\n" alone it wrote a bare CR unquoted, and the file could not be read back.
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")
     w.writeheader()
     for r in records:
         w.writerow({k: _cell(v) for k, v in r.items()})
@@ -93,25 +99,34 @@ class BadRow(ToezeggingError):
     pass
 
 
+FORMATS = ("import reads our own export (JSON or CSV, as `toezegging export` writes it) "
+           "or the Tweede Kamer's Toezegging records (JSON)")
+
+
 def read_rows(data: bytes, name: str = "") -> list:
     """The records in an import file (JSON list, OData wrapper, JSON lines or CSV)."""
+    what = name or "the input"
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput(f"{name or 'the file'} is not UTF-8 text; save it as UTF-8.") from None
+    except UnicodeDecodeError as e:
+        raise InvalidInput(
+            f"{what} is not UTF-8 text (byte {e.start + 1}); {FORMATS}, saved as UTF-8."
+        ) from None
+    if not text.strip():
+        raise InvalidInput(f"{what} is empty; {FORMATS}.")
     stripped = text.lstrip()
     if name.lower().endswith(".csv") or not stripped.startswith(("[", "{")):
-        return _csv_rows(text)
+        return _csv_rows(text, what)
     try:
-        doc = json.loads(text)
+        doc = _json(text, what)
     except json.JSONDecodeError as e:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        try:  # JSON lines: one object per line
-            return [json.loads(ln) for ln in lines] if len(lines) > 1 else _raise(e)
+        # JSON lines: one object per line (split at LF only: a text may hold U+2028).
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        try:
+            return [_json(ln, what) for ln in lines] if len(lines) > 1 else _raise(e)
         except json.JSONDecodeError:
             raise InvalidInput(
-                f"{name or 'the file'} is not valid JSON ({e.msg} at line {e.lineno}); "
-                "import reads our own export (JSON or CSV) or Tweede Kamer Toezegging records."
+                f"{what} is not valid JSON ({e.msg} at line {e.lineno}); {FORMATS}."
             ) from None
     if isinstance(doc, dict) and isinstance(doc.get("value"), list):
         return doc["value"]
@@ -119,20 +134,38 @@ def read_rows(data: bytes, name: str = "") -> list:
         return [doc]
     if isinstance(doc, list):
         return doc
-    raise InvalidInput("the JSON holds no records; expected a list of promises.")
+    raise InvalidInput(f"the JSON in {what} holds no records; {FORMATS}.")
+
+
+def _json(text: str, what: str):
+    """`json.loads`, with the limits it can hit named instead of a traceback."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InvalidInput(
+            f"the JSON in {what} is nested too deeply to be a list of promises; {FORMATS}."
+        ) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise InvalidInput(f"the JSON in {what} cannot be read: {e}; {FORMATS}.") from None
 
 
 def _raise(e):
     raise e
 
 
-def _csv_rows(text: str) -> list[dict]:
+def _csv_rows(text: str, what: str) -> list[dict]:
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)  # Dutch spreadsheets write ';'
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
-    if rows and None in rows[0]:
-        raise InvalidInput("the CSV has rows longer than its header; check the separators.")
-    return rows
+    # A text may be as long as the file: lift the csv module's limit of 128 KiB per cell.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    # A row longer than the header keeps its extra cells under the key None (see `convert`).
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as e:
+        raise InvalidInput(f"line {reader.line_num} of {what} is not CSV ({e}); {FORMATS}.") from None
 
 
 # ----------------------------------------------------------------------------- one row
@@ -250,17 +283,23 @@ def own_row(row: dict, now: datetime) -> Incoming:
     p.closed_on = _date(row.get("closed_on"), "closed_on")
     if row.get("deleted_at"):  # a removed promise stays removed
         p.deleted_at = _moment(row["deleted_at"], "deleted_at", now)
-    try:
-        p.revision = int(row.get("revision") or 0)
-    except (TypeError, ValueError):
-        raise BadRow(f"revision must be a number, got {row.get('revision')!r}") from None
+    p.revision = _whole(row.get("revision") or 0, "revision", 0)
     keep_id = None
     if row.get("id") not in (None, ""):
-        try:
-            keep_id = int(row["id"])
-        except (TypeError, ValueError):
-            raise BadRow(f"id must be a number, got {row['id']!r}") from None
+        keep_id = _whole(row["id"], "id", 1)
     return Incoming(p, _history(row.get("history"), now), keep_id)
+
+
+def _whole(v, what: str, lowest: int) -> int:
+    """A whole number that fits the store's INTEGER columns."""
+    try:
+        n = int(v) if not isinstance(v, bool | float) else None
+    except (TypeError, ValueError):
+        n = None
+    if n is None or not lowest <= n <= MAX_INT:
+        shown = v if len(repr(v)) <= 40 else f"{repr(v)[:37]}..."
+        raise BadRow(f"{what} must be a whole number from {lowest} to {MAX_INT}, got {shown!r}")
+    return n
 
 
 def _tags(v) -> list[str]:
@@ -288,6 +327,9 @@ def _history(v, now: datetime) -> list[DeadlineChange]:
         where = f"history[{i}]"
         if not c.get("new_deadline") or not c.get("reference"):
             raise BadRow(f"{where} needs new_deadline and reference")
+        for key in ("new_deadline", "old_deadline", "reason"):
+            if c.get(key) is not None and not isinstance(c[key], str):
+                raise BadRow(f"{where}.{key} must be text, got {c[key]!r}")
         out.append(DeadlineChange(
             promise_id=0, changed_at=_moment(c.get("changed_at"), f"{where}.changed_at", now),
             reference=_date(c["reference"], f"{where}.reference"),
@@ -456,9 +498,32 @@ def _letters(value, words: dict) -> str | None:
     return "; ".join(out) or None
 
 
+def _check_storable(row: dict) -> None:
+    """Every text in the record, at any depth, is one a store can keep (no NUL, no lone
+    surrogate). Walked with a stack: a deeply nested record must not exhaust recursion."""
+    todo: list[tuple[str, object]] = [("", row)]
+    while todo:
+        where, v = todo.pop()
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if isinstance(k, str) and (why := unstorable(k)):
+                    raise BadRow(f"a field name {why}")
+                todo.append((f"{where}.{k}" if where else str(k), x))
+        elif isinstance(v, list):
+            todo.extend((f"{where}[{i}]", x) for i, x in enumerate(v, 1))
+        elif isinstance(v, str) and (why := unstorable(v)):
+            raise BadRow(f"{where} {why}")
+
+
 def convert(row, index: int, now: datetime) -> Incoming | None:
     if not isinstance(row, dict):
         raise BadRow(f"not a record (an object with fields), got {type(row).__name__}")
+    if None in row:  # a CSV row with more cells than its header has columns
+        raise BadRow(
+            f"has {len(row) - 1 + len(row[None])} cells, more than the {len(row) - 1} columns "
+            "of the header; check the separators and the quotes around texts"
+        )
+    _check_storable(row)
     if "Tekst" in row or "Nummer" in row:
         return register_row(row, now)
     if "text" in row or "deadline" in row:
@@ -567,8 +632,7 @@ def _update_from_register(old: Promise, new: Promise, now: datetime) -> bool:
             setattr(old, key, getattr(new, key))
             changed = True
     if changed:
-        old.revision += 1
-        old.updated_at = now
+        touch(old, now)
     return changed
 
 

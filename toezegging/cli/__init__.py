@@ -28,6 +28,7 @@ import click
 from .. import __version__
 from ..errors import ToezeggingError
 from .context import Context
+from .format import plain_lines
 
 # command name -> (module, attribute); the order is the order of `--help`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -69,6 +70,20 @@ class UserError(click.ClickException):
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when it is asked for."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bytes in argv that are not UTF-8 reach Python as lone surrogates; no store or
+        # terminal takes them, so refuse them here, showing the argument as bytes.
+        for arg in args:
+            if any("\ud800" <= c <= "\udfff" for c in arg):
+                shown = arg.encode("utf-8", "surrogateescape" if all(
+                    "\udc80" <= c <= "\udcff" for c in arg if "\ud800" <= c <= "\udfff"
+                ) else "backslashreplace").decode("utf-8", "backslashreplace")
+                raise UserError(
+                    f"an argument is not UTF-8 text: '{shown}'. Set the terminal and the "
+                    "shell to UTF-8 (e.g. LANG=nl_NL.UTF-8) and type it again."
+                )
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if self._load(name) is not None]
 
@@ -79,7 +94,21 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToezeggingError as e:
-            raise UserError(e.message) from None
+            raise UserError(plain_lines(e.message)) from None
+        except Exception as e:
+            # A database failure that is no bug (busy, disk full, read-only, damaged, gone)
+            # gets a message too; the store only is imported when a command used it.
+            if "toezegging.store" not in sys.modules:
+                raise
+            from ..database import describe_failure, sqlite_path
+
+            try:
+                path = sqlite_path(ctx.obj.config.database_url())
+            except Exception:
+                path = None
+            if (message := describe_failure(e, path=path)) is None:
+                raise
+            raise UserError(message) from None
 
     @staticmethod
     def _load(name: str) -> click.Command | None:

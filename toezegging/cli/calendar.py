@@ -1,10 +1,10 @@
 """`toezegging calendar`: the parliamentary dates the open promises rest on."""
 
-import json
 
 import click
 
 from .context import Context
+from .format import json_text, plain
 
 
 def _moment_dict(m) -> dict:
@@ -36,7 +36,7 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
     from .. import calendar_report, parliament
     from ..store import open_store, query_promises
 
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=True)
     try:
         with store.session() as s:
             promises = query_promises(s, status="open")
@@ -47,12 +47,12 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
         rep.years = sorted(set(years))
         rep.moments = {y: parliament.moments_of(y) for y in rep.years}
     if as_json:
-        click.echo(json.dumps(dict(
+        click.echo(json_text(dict(
             years={str(y): [_moment_dict(m) for m in rep.moments[y]] for y in rep.years},
             extra=[str(p) for p in ctx.config.calendar_files()],
             on_estimates=[dict(id=p.id, deadline=p.deadline_now(), latest=p.latest.isoformat(),
                                explanation=p.explanation) for p in rep.on_estimates],
-        ), ensure_ascii=False, indent=2))
+        )))
         return
     for y in rep.years:
         click.echo(f"{y}")
@@ -64,7 +64,7 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
         click.echo(f"\nWarning: {n} open promise{'s rest' if n != 1 else ' rests'} on an "
                    "estimated date:", err=True)
         for p in rep.on_estimates:
-            click.echo(f"  #{p.id} \"{p.deadline_now()}\" -> {p.latest.isoformat()}: "
-                       f"{p.explanation}", err=True)
+            click.echo(plain(f"  #{p.id} \"{p.deadline_now()}\" -> {p.latest.isoformat()}: "
+                             f"{p.explanation}"), err=True)
         click.echo("Once the Kamer publishes the dates, put them in a file named in "
                    "[calendar] extra (the schema of calendars/recesses.toml).", err=True)

@@ -6,7 +6,13 @@ Each command reads its options, opens the store, calls `toezegging.events` and p
 import click
 
 from .context import Context
+from .format import plain
 from .promises import DATE, _as_dict, _dump, _session, window_text
+
+
+def _echo(text: str) -> None:
+    """A line for the terminal: event names and promises are stored text, shown plainly."""
+    click.echo(plain(text))
 
 
 def _cut(s: str, n: int) -> str:
@@ -20,23 +26,23 @@ def events(ctx: Context, as_json):
     """List the events without a date, with the promises that wait on each."""
     from ..events import open_events
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         found = open_events(s)
     if as_json:
         _dump([e.to_dict(ctx.today) for e in found])
         return
     if not found:
-        click.echo("No promise waits on an event.")
+        _echo("No promise waits on an event.")
         return
     for e in found:
         name = e.name or f"'{e.label}' (#{e.promises[0].id})"
         weeks = e.weeks_waiting(ctx.today)
-        click.echo(f"{name}: no date, waiting since {e.since.isoformat()} "
+        _echo(f"{name}: no date, waiting since {e.since.isoformat()} "
                    f"({weeks} week{'s' if weeks != 1 else ''})")
         for p in e.promises:
-            click.echo(f"  #{p.id:<4} {_cut(p.deadline_now(), 40):<40}  {_cut(p.text, 50)}")
+            _echo(f"  #{p.id:<4} {_cut(p.deadline_now(), 40):<40}  {_cut(p.text, 50)}")
     n = sum(len(e.promises) for e in found)
-    click.echo(f"{len(found)} event{'s' if len(found) != 1 else ''} without a date, "
+    _echo(f"{len(found)} event{'s' if len(found) != 1 else ''} without a date, "
                f"{n} promise{'s' if n != 1 else ''} waiting. Give a date with "
                "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`.")
 
@@ -71,13 +77,13 @@ def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
         _dump([_as_dict(s, p, ctx) for p in promises])
         return
     if not promises:
-        click.echo(f"{what} is already on {day.isoformat()}; nothing changed.")
+        _echo(f"{what} is already on {day.isoformat()}; nothing changed.")
         return
     n = len(promises)
-    click.echo(f"{what} on {day.isoformat()}: {n} promise{'s' if n != 1 else ''} dated "
+    _echo(f"{what} on {day.isoformat()}: {n} promise{'s' if n != 1 else ''} dated "
                "(not a postponement).")
     for p in promises:
-        click.echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
+        _echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
 
 
 @event.command("date")
@@ -111,13 +117,13 @@ def link(ctx: Context, promise_ids, name, as_json):
             return
         name = promises[0].event_name
         ids = ", ".join(str(p.id) for p in promises)
-        click.echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
+        _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
                    f"'{name}'.")
         if changes:
             _report(ctx, s, changes, False, f"The event '{name}' (dated already) is",
                     promises[0].event_date)
         else:
-            click.echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
+            _echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
 
 
 @event.command("set")

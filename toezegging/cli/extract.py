@@ -2,7 +2,6 @@
 or in a debate report, and add the ones the user accepts (or all with --yes) to the
 register."""
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from ..errors import InvalidInput, UnreadableDeadline
 from .context import Context
+from .format import json_text, plain
 from .promises import DATE, window_text
 
 CHOICES = {"a": "a", "accept": "a", "y": "a", "yes": "a", "e": "e", "edit": "e",
@@ -36,17 +36,17 @@ class _Progress:
 
 
 def _show(i: int, n: int, p) -> None:
-    a, b = p.span
-    marked = click.style(p.sentence[a:b], bold=True, underline=True)
-    sentence = p.sentence[:a] + marked + p.sentence[b:]
+    a, b = p.span  # the letter's text is not ours: plain text, only our marking styled
+    marked = click.style(plain(p.sentence[a:b]), bold=True, underline=True)
+    sentence = plain(p.sentence[:a]) + marked + plain(p.sentence[b:])
     where = f" (answer {p.question})" if p.question else ""
-    click.echo(f"\n[{i}/{n}]{where} {sentence}")
+    click.echo(f"\n[{i}/{n}]{plain(where)} {sentence}")
     hedge = ", hedged" if p.hedged else ""
-    click.echo(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})")
+    click.echo(plain(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})"))
     who = p.by or "?"
     if p.function and p.function != p.by:
         who += f" ({p.function})"
-    click.echo(f"      by: {who}; ministry: {p.ministry or '?'}; confidence {p.confidence:.2f}")
+    click.echo(plain(f"      by: {who}; ministry: {p.ministry or '?'}; confidence {p.confidence:.2f}"))
 
 
 def _draft(p, ref, fields: dict):
@@ -173,7 +173,7 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, 
         skipped = len(proposals) - len(fresh)
 
         if as_json and not yes:
-            click.echo(json.dumps([p.to_dict() for p in fresh], ensure_ascii=False, indent=2))
+            click.echo(json_text([p.to_dict() for p in fresh]))
             return
         if skipped and not as_json:
             click.echo(f"{skipped} already in the register, left out.", err=True)
@@ -191,7 +191,7 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, 
                 try:
                     accepted.append(_prepare(ctx, p, draft))
                 except UnreadableDeadline as e:
-                    click.echo(f"Left out: {e.message} ({p.sentence[:60]})", err=True)
+                    click.echo(plain(f"Left out: {e.message} ({p.sentence[:60]})"), err=True)
                 continue
             _show(i, len(fresh), p)
             try:
@@ -207,11 +207,10 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, 
 
         added = [add_promise(session, promise) for promise in accepted]
         if as_json:
-            click.echo(json.dumps([_as_dict(session, a, ctx) for a in added],
-                                  ensure_ascii=False, indent=2))
+            click.echo(json_text([_as_dict(session, a, ctx) for a in added]))
             return
         for a in added:
-            click.echo(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}")
+            click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))
         if interrupted:
             click.echo(f"\nInterrupted: the {len(added)} promise(s) accepted before are stored; "
                        "the rest was not added.", err=True)

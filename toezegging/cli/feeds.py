@@ -71,7 +71,7 @@ def build(ctx, out: str, as_json: bool) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InvalidInput(f"cannot create the directory {out_dir}: {e.strerror}.") from None
-    store = open_store(config)
+    store = open_store(config, read_only=True)
     try:
         with store.session() as s:
             promises, counts = feed_data.load_promises(s)
@@ -157,7 +157,7 @@ def serve(ctx, host: str | None, port: int | None, today) -> None:
     config = ctx.config
     host = host or config.server.host
     port = config.server.port if port is None else port
-    store = open_store(config)
+    store = open_store(config, read_only=True)
     with store.session() as s:
         tokens = feed_data.token_hashes(s)
     public = [f.name for f in config.feeds if not f.private]

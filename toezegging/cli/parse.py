@@ -1,6 +1,5 @@
 """`toezegging parse`: read deadline phrases (or sentences, with --search) into windows."""
 
-import json
 import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -10,6 +9,7 @@ import click
 from ..deadline import EXAMPLES, search
 from ..deadline import parse as parse_phrase
 from ..errors import UnreadableDeadline
+from .format import json_text, plain_lines
 
 
 def _ref(value: str | None) -> date:
@@ -86,7 +86,7 @@ def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -
             continue
         obj = _answer(line, ref, find)
         failed |= "error" in obj
-        out.write((json.dumps(obj, ensure_ascii=False) if as_json else _human(obj)) + "\n")
+        out.write((json_text(obj, indent=None) if as_json else plain_lines(_human(obj))) + "\n")
     out.flush()
     if phrase is not None and failed and not as_json:
         sys.exit(1)

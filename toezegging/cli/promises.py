@@ -4,7 +4,6 @@ Each command reads its options, opens the store, calls `toezegging.promises` or
 `toezegging.transfer`, and prints. The clock comes from the `Context` (read once).
 """
 
-import json
 import re
 import sys
 from contextlib import contextmanager
@@ -16,8 +15,10 @@ from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
 from ..model import STATUS_NL, Status
 from .context import Context
+from .format import json_text, plain
 
 STATUS_CHOICES = [s.value for s in Status]
+MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
 
 
 class DateType(click.ParamType):
@@ -42,10 +43,12 @@ def _interactive() -> bool:
 
 
 @contextmanager
-def _session(ctx: Context):
+def _session(ctx: Context, read_only: bool = False):
+    """A session on the configured store; `read_only` for a command that only reads (it
+    then also works on a database this user may not write)."""
     from ..store import open_store
 
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=read_only)
     try:
         with store.session() as s:
             yield s
@@ -53,13 +56,26 @@ def _session(ctx: Context):
         store.dispose()
 
 
+def _write(ctx: Context, change):
+    """Run `change(session)` in one transaction and return what it returns. When another
+    process changed the same promise first, the change runs again on the new state (see
+    `Store.write`), so print only after this returns."""
+    from ..store import open_store
+
+    store = open_store(ctx.config)
+    try:
+        return store.write(change)
+    finally:
+        store.dispose()
+
+
 def _warn(note: str | None) -> None:
     if note:
-        click.echo(f"Warning: {note}", err=True)
+        click.echo(plain(f"Warning: {note}"), err=True)
 
 
 def _dump(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    click.echo(json_text(obj))
 
 
 def _as_dict(session, p, ctx: Context) -> dict:
@@ -88,7 +104,7 @@ def _status_label(p, today: date) -> str:
 
 
 def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
-    echo = lambda s="": click.echo(s, err=err)  # noqa: E731
+    echo = lambda s="": click.echo(plain(s), err=err)  # noqa: E731  (each line quotes stored text)
     title = f"Promise {p.id}" if p.id else "Promise"
     if p.number:
         title += f" ({p.number})"
@@ -132,11 +148,10 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
              f"({h['new_latest'] or 'no date'}){why}")
 
 
-def _show_after(session, p, ctx: Context, as_json: bool, message: str) -> None:
-    if as_json:
-        _dump(_as_dict(session, p, ctx))
-    else:
-        click.echo(message)
+def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
+    """What a change prints: the promise as JSON, or `message` (as plain text: it quotes
+    stored text)."""
+    return json_text(_as_dict(session, p, ctx)) if as_json else plain(message)
 
 
 # ----------------------------------------------------------------------------- add
@@ -211,21 +226,24 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     p = prepare(draft, today=ctx.today, now=ctx.now)
     _warn(ministries.unknown_note(p.ministry))
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         from ..promises import check_number_free
 
         check_number_free(s, p.number)
     _print_promise({"history": []}, p, ctx.today, err=as_json)
     if not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
-    with _session(ctx) as s:
+
+    def store(s):
         add_promise(s, p)
         message = f"Added promise {p.id}."
         if p.waits_on_event():
             message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
                         f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
                         "(or link it to a shared event with `toezegging event link`).")
-        _show_after(s, p, ctx, as_json, message)
+        return _after(s, p, ctx, as_json, message)
+
+    click.echo(_write(ctx, store))
 
 
 # ----------------------------------------------------------------------------- list, show
@@ -233,10 +251,12 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
 def _days(value: str | None) -> int | None:
     if value is None:
         return None
-    m = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
-    if not m:
-        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w.")
-    return int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+    m = re.fullmatch(r"\s*(\d{1,6})\s*([dw]?)\s*", value.lower())
+    days = int(m.group(1)) * (7 if m.group(2) == "w" else 1) if m else None
+    if days is None or days > MAX_DAYS:
+        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w "
+                           f"(at most {MAX_DAYS} days).")
+    return days
 
 
 @click.command("list")
@@ -261,7 +281,7 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
 
     if ministry:
         _warn(ministries.filter_note(ministries.select(ministry)))
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         found = query_promises(
             s, status=status, ministry=ministry, tag=tag, owner=owner,
             overdue=True if overdue else None, today=ctx.today,
@@ -281,6 +301,7 @@ def _cut(s: str, n: int) -> str:
 def _table(found, changes, today: date) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=sys.stdout, highlight=False)
     if not found:
@@ -294,10 +315,10 @@ def _table(found, changes, today: date) -> None:
         moved = f", {n_moves}x moved" if n_moves else ""
         due = p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "—")
         row = [str(p.id), due,
-               _cut(p.deadline_now(), 30 if wide else 22),
-               ("overdue" if p.is_overdue(today) else p.status) + moved, p.text]
+               _cut(plain(p.deadline_now()), 30 if wide else 22),
+               ("overdue" if p.is_overdue(today) else p.status) + moved, plain(p.text)]
         if wide:
-            row.append(_cut(p.by or p.ministry or "", 22))
+            row.append(_cut(plain(p.by or p.ministry), 22))
         rows.append(row)
     # Cut the text to what the terminal leaves, so no other column is squeezed.
     used = sum(max(len(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
@@ -307,9 +328,9 @@ def _table(found, changes, today: date) -> None:
         table.add_column(name, justify="right" if name == "ID" else "left", no_wrap=True)
     for row in rows:
         row[4] = _cut(row[4], room)
-        if row[3].startswith("overdue"):
-            row[3] = f"[red]{row[3]}[/red]"
-        table.add_row(*row)
+        # Text cells, never markup: a stored '[/]' or '[bold]' is shown as it is.
+        table.add_row(*(Text(cell, style="red" if i == 3 and cell.startswith("overdue") else "")
+                        for i, cell in enumerate(row)))
     console.print(table)
     console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
 
@@ -322,7 +343,7 @@ def show(ctx: Context, promise_id, as_json):
     """Show one promise with its deadline history."""
     from ..store import get_promise
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         p = get_promise(s, promise_id)
         d = _as_dict(s, p, ctx)
     if as_json:
@@ -346,22 +367,26 @@ def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json)
     from ..promises import postpone as do_postpone
     from ..store import get_promise
 
-    with _session(ctx) as s:
+    def change(s):
         c = do_postpone(s, promise_id, phrase, today=ctx.today, now=ctx.now, reason=reason,
                         open_ended=open_ended, due=due)
         p = get_promise(s, c.promise_id)
-        _show_after(s, p, ctx, as_json,
-                    f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
-                    f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
+        return _after(s, p, ctx, as_json,
+                      f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
+                      f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
+
+    click.echo(_write(ctx, change))
 
 
 def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json: bool):
     from ..promises import set_status
 
-    with _session(ctx) as s:
+    def change(s):
         p = set_status(s, promise_id, status, today=ctx.today, now=ctx.now, letter=letter)
         extra = f" ({p.fulfilled_by})" if p.fulfilled_by and status.value != "open" else ""
-        _show_after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+        return _after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+
+    click.echo(_write(ctx, change))
 
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
@@ -424,12 +449,15 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
     changes = {k: v for k, v in options.items() if v is not None}
     if tags or no_tags:
         changes["tags"] = [] if no_tags else list(tags)
-    with _session(ctx) as s:
-        p = do_edit(s, promise_id, changes, today=ctx.today, now=ctx.now)
-        if "ministry" in changes:
-            _warn(ministries.unknown_note(p.ministry))
-        _show_after(s, p, ctx, as_json,
-                    f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+    def change(s):
+        p = do_edit(s, promise_id, dict(changes), today=ctx.today, now=ctx.now)
+        note = ministries.unknown_note(p.ministry) if "ministry" in changes else None
+        return note, _after(s, p, ctx, as_json,
+                            f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+
+    note, out = _write(ctx, change)
+    _warn(note)
+    click.echo(out)
 
 
 # ----------------------------------------------------------------------------- import, export
@@ -440,36 +468,51 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
 @click.pass_obj
 def export(ctx: Context, fmt):
     """Write every promise, with its history, to standard output (JSON or CSV)."""
-    from ..transfer import export_records, to_csv, to_json
+    from ..transfer import export_records, to_csv
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         records = export_records(s, ctx.today)
-    click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
+    # JSON with the terminal's controls escaped (it reads back the same); CSV as it is.
+    click.echo(json_text(records) + "\n" if fmt == "json" else to_csv(records), nl=False)
+
+
+def _read_input(path: str) -> bytes:
+    """The bytes of FILE, or of standard input for '-'; an unreadable file is the user's to fix."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        from ..transfer import FORMATS
+
+        raise InvalidInput(f"cannot read {path}: {e.strerror}; {FORMATS}.") from None
 
 
 @click.command("import")
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
 @click.pass_obj
 def import_(ctx: Context, file, skip_bad):
     """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
 
-    Running it again adds nothing: rows are matched on the register number.
+    FILE may be '-' for standard input. Running it again adds nothing: rows are matched on
+    the register number.
     """
     from ..transfer import check_rows, read_rows, write_rows
 
-    name = getattr(file, "name", "") or ""
-    rows = read_rows(file.read(), name if isinstance(name, str) else "")
+    name = "" if file == "-" else file
+    rows = read_rows(_read_input(file), name)
     show = sys.stderr.isatty() and len(rows) > 1
     with _progress(show, len(rows), "Reading ") as tick:
         result, incoming = check_rows(rows, ctx.now, skip_bad=skip_bad, progress=tick)
     with _session(ctx) as s, _progress(show, len(incoming), "Storing ") as tick:
         write_rows(s, result, incoming, ctx.now, progress=tick)
     for row, why in result.skipped:
-        click.echo(f"skipped row {row}: {why}", err=True)
-    for name in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
-        _warn(ministries.unknown_note(name))
-    click.echo(f"Imported {name if isinstance(name, str) else 'input'}: {result.summary()}.")
+        click.echo(plain(f"skipped row {row}: {why}"), err=True)
+    for ministry in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
+        _warn(ministries.unknown_note(ministry))
+    click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from ..errors import InvalidInput
+from .format import json_text, plain, plain_lines
 
 STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
@@ -76,10 +77,10 @@ def remind(ctx, now_text, dry_run, as_json):
     finally:
         store.dispose()
     if as_json:
-        click.echo(json.dumps(_report_dict(report, dry_run)))
+        click.echo(json_text(_report_dict(report, dry_run), indent=None))
     else:
         for line in report.lines:
-            click.echo(line)
+            click.echo(plain(line))
         click.echo(("(dry run) " if dry_run else "") + report.summary())
     if report.failed:
         click.echo(f"{report.failed} reminder(s) failed; see `toezegging outbox --failed`, fix "
@@ -96,7 +97,7 @@ def _exit(code: int) -> None:
 
 
 @click.command()
-@click.option("--interval", type=click.FloatRange(min=0.1), metavar="SECONDS",
+@click.option("--interval", type=click.FloatRange(min=0.1, max=86_400), metavar="SECONDS",
               help="Seconds between ticks (default: reminders.tick_minutes).")
 @click.pass_obj
 def scheduler(ctx, interval):
@@ -126,7 +127,7 @@ def scheduler(ctx, interval):
             log.error("tick skipped: %s", e)
             return
         for line in report.lines:
-            log.info("%s", line)
+            log.info("%s", plain(line))
         log.log(logging.ERROR if report.mail_failing else logging.INFO, "%s", report.summary())
 
     with daemon.stopping() as stop:
@@ -172,7 +173,7 @@ def draft(ctx, promise_id, kind):
     from ..store import get_promise, history, open_store
 
     config = ctx.config
-    store = open_store(config)
+    store = open_store(config, read_only=True)
     try:
         with store.session() as s:
             p = get_promise(s, promise_id)
@@ -189,7 +190,7 @@ def draft(ctx, promise_id, kind):
         text = mail.draft_questions(c, config.mail.language, templates)
     except mail.RenderError as e:
         raise InvalidInput(str(e)) from None
-    click.echo(text.rstrip("\n"))
+    click.echo(plain_lines(text.rstrip("\n")))
 
 
 def _waiting(row) -> bool:
@@ -209,7 +210,8 @@ def _jsonable(v):
 @click.option("--failed", is_flag=True,
               help="What is not going out: failed reminders, and those waiting for a mail "
                    "server that does not answer, with their reasons.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=None,
+              help="At most this many.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (a stream).")
 @click.pass_context
 def outbox(cctx, states, failed, limit, as_json):
@@ -228,7 +230,7 @@ def outbox(cctx, states, failed, limit, as_json):
         states = ("failed", "pending")
     chosen = None if "all" in states else list(states or STATES[:4])
     tz = ZoneInfo(ctx.config.reminders.timezone)
-    store = open_store(ctx.config)
+    store = open_store(ctx.config, read_only=True)
     try:
         rows = listing(store, chosen, None if failed else limit)
         down = server_state(store)
@@ -243,7 +245,7 @@ def outbox(cctx, states, failed, limit, as_json):
         if _waiting(r):
             m["state"] = "waiting"
         if as_json:
-            click.echo(json.dumps({k: _jsonable(m[k]) for k in keys}, ensure_ascii=False))
+            click.echo(json_text({k: _jsonable(m[k]) for k in keys}, indent=None))
             continue
         when = (m["sent_at"] or m["next_attempt_at"]).astimezone(tz)
         text = m["text"] if len(m["text"]) <= 50 else m["text"][:49] + "…"
@@ -251,12 +253,13 @@ def outbox(cctx, states, failed, limit, as_json):
                 f"{m['state']:<9} {when:%Y-%m-%d %H:%M} {m['recipient']}  {text}")
         if m["error"] and m["state"] != "sent":
             line += f"  [{m['error']}]"
-        click.echo(line)
+        click.echo(plain(line))  # the text, recipient and server's answer are not ours
     if not as_json:
         if down is not None:
-            click.echo(f"The mail server has not answered since "
-                       f"{down.down_since.astimezone(tz):%Y-%m-%d %H:%M} ({down.last_error}); "
-                       f"next try at {down.next_try_at.astimezone(tz):%Y-%m-%d %H:%M}.", err=True)
+            click.echo(plain(f"The mail server has not answered since "
+                             f"{down.down_since.astimezone(tz):%Y-%m-%d %H:%M} ({down.last_error}); "
+                             f"next try at {down.next_try_at.astimezone(tz):%Y-%m-%d %H:%M}."),
+                       err=True)
         if not rows:
             click.echo("No failed reminders." if failed else "The outbox is empty.", err=True)
         elif failed:
@@ -265,7 +268,7 @@ def outbox(cctx, states, failed, limit, as_json):
 
 
 @outbox.command("retry")
-@click.argument("ids", nargs=-1, type=click.IntRange(min=1))
+@click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=2**31 - 1))
 @click.option("--json", "as_json", is_flag=True, help="Print the queued ids as a JSON array.")
 @click.pass_obj
 def outbox_retry(ctx, ids, as_json):

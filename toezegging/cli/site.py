@@ -60,7 +60,7 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     if base and not base.startswith(("http://", "https://")):
         raise InvalidInput(f"--base-url {base!r} must start with http:// or https://.")
     old = _old_files(folder)
-    store = open_store(config)
+    store = open_store(config, read_only=True)
     try:
         with store.session() as s:
             promises, counts = feed_data.load_promises(s)

@@ -1,12 +1,12 @@
 """Commands: `sync tk` (follow the Tweede Kamer's register of promises) and `stats`."""
 
-import json
 import sys
 from datetime import date
 
 import click
 
 from .context import Context
+from .format import json_text, plain
 from .promises import DATE, _dump, _session
 
 
@@ -52,7 +52,7 @@ def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json
         since=since or (date.fromisoformat(cfg.since) if cfg.since else None),
     )
     if note := names.filter_note(names.select(filters.ministries)):
-        click.echo(f"Warning: {note}", err=True)
+        click.echo(plain(f"Warning: {note}"), err=True)
     url = url or cfg.url
     store = open_store(ctx.config)
     bar = _Bar(sys.stderr.isatty() and not as_json)
@@ -74,7 +74,7 @@ def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json
         bar.close()
         store.dispose()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        click.echo(json_text(report.to_dict(), indent=None))
         return
     _print(report, ctx)
 
@@ -106,7 +106,7 @@ def _cut(text: str, n: int) -> str:
 
 
 def _print(report, ctx: Context, err: bool = False) -> None:
-    echo = lambda s="": click.echo(s, err=err)  # noqa: E731
+    echo = lambda s="": click.echo(plain(s), err=err)  # noqa: E731  (the register's text is not ours)
     for o in report.outcomes:
         if o.kind in ("unchanged", "ignored") and not o.conflicts:
             continue
@@ -148,7 +148,7 @@ def stats(ctx: Context, register_only, as_json):
     """How the register's deadlines were read: windows, events, unreadable, and kinds."""
     from ..stats import register_stats
 
-    with _session(ctx) as s:
+    with _session(ctx, read_only=True) as s:
         st = register_stats(s, register_only=register_only)
     if as_json:
         _dump(st.to_dict())
