@@ -97,9 +97,10 @@ def build_table(raw: dict) -> Table:
     read = raw["read"]
     prefixes = tuple(sorted((_fold(p) for p in read["prefixes"]), key=len, reverse=True))
     ministries = tuple(
-        Ministry(m["name"], *(tuple(m.get(k, ())) for k in
-                              ("abbreviations", "former", "short", "portfolios", "examples")),
-                 m.get("since"))
+        Ministry(m["name"], abbreviations=tuple(m.get("abbreviations", ())),
+                 former=tuple(m.get("former", ())), short=tuple(m.get("short", ())),
+                 portfolios=tuple(m.get("portfolios", ())), examples=tuple(m.get("examples", ())),
+                 since=m.get("since"))
         for m in raw["ministry"]
     )
     exact: dict[str, Ministry] = {}

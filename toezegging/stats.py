@@ -10,8 +10,8 @@ register filled by `sync tk` this measures the parser on the Kamer's own text.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import func, select
+from sqlmodel import Session, col
 
 from .model import Promise
 
@@ -34,15 +34,16 @@ class Stats:
 
 def register_stats(session: Session, *, register_only: bool = False) -> Stats:
     """The counts over the register (`register_only`: the Kamer's records, with a number)."""
-    unread = (Promise.deadline == "").label("unread")
-    dated = Promise.latest.is_not(None).label("dated")
-    stmt = (select(unread, Promise.kind, dated, Promise.open_ended, func.count(Promise.id))
-            .where(Promise.deleted_at.is_(None))
-            .group_by(unread, Promise.kind, dated, Promise.open_ended))
+    unread = (col(Promise.deadline) == "").label("unread")
+    dated = col(Promise.latest).is_not(None).label("dated")
+    stmt = (select(unread, col(Promise.kind), dated, col(Promise.open_ended),
+                   func.count(col(Promise.id)))
+            .where(col(Promise.deleted_at).is_(None))
+            .group_by(unread, col(Promise.kind), dated, col(Promise.open_ended)))
     if register_only:
-        stmt = stmt.where(Promise.number.is_not(None))
-    out, kinds = Stats(), Counter()
-    for is_unread, kind, has_dates, open_ended, n in session.exec(stmt):
+        stmt = stmt.where(col(Promise.number).is_not(None))
+    out, kinds = Stats(), Counter[str]()
+    for is_unread, kind, has_dates, open_ended, n in session.execute(stmt).tuples():
         out.promises += n
         if is_unread:
             out.unreadable += n

@@ -16,7 +16,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from ..model import Promise
 
 OPEN = "open"
 SOON_DAYS = 30
@@ -44,7 +48,7 @@ def slugify(name: str) -> str:
 class Item:
     """One promise with what the pages derive from it (on `today`)."""
 
-    p: object  # a model.Promise (or anything with its attributes)
+    p: "Promise"  # a model.Promise (or anything with its attributes)
     changes: list  # its history rows, oldest first
     moves: int  # postponements
     ghosts: list[tuple[date | None, date]]  # the windows before each postponement
