@@ -205,9 +205,15 @@ class PgCluster:
                   "-w", "stop")
 
 
+# How long the PostgreSQL server stays stopped: the issue's minute.
+PG_DOWN_SECONDS = 60
+
+
 @pytest.mark.skipif(_pg_bindir() is None or (os.geteuid() == 0 and shutil.which("runuser") is None),
                     reason="PostgreSQL's server programs are not installed here")
 def test_postgresql_stopped_right_after_the_server_took_the_mail(tmp_path, server):
+    """The database is stopped for a minute right after the mail server took the mail: the
+    row is still marked sent once it is back (within the lease), so nothing goes twice."""
     pytest.importorskip("psycopg")
     # A folder of its own under /tmp: the server's user cannot enter pytest's (mode 700).
     root = Path(tempfile.mkdtemp(prefix="toezegging-faults-"))
@@ -216,7 +222,8 @@ def test_postgresql_stopped_right_after_the_server_took_the_mail(tmp_path, serve
     db = Store(url)
     try:
         db.create_schema()
-        config = make_config(tmp_path, port=server.port, reminders=dict(lease_seconds=60))
+        config = make_config(tmp_path, port=server.port,
+                             reminders=dict(lease_seconds=2 * PG_DOWN_SECONDS))
         add_promise(db)
         restarted = threading.Event()
 
@@ -224,7 +231,7 @@ def test_postgresql_stopped_right_after_the_server_took_the_mail(tmp_path, serve
             cluster.stop()
 
             def later():
-                time.sleep(4)
+                time.sleep(PG_DOWN_SECONDS)
                 cluster.start()
                 restarted.set()
 
