@@ -207,8 +207,11 @@ def test_overdue_depends_on_the_given_today():
 
 def test_english_titles_and_words(tmp_path, icaljs):
     ps, counts = sample()
-    default = FeedConfig(name="alle", title="Alle toezeggingen",
-                         description="Alle toezeggingen in het register")
+    from toezegging.config import default_feeds, parse_config
+
+    default = default_feeds("en")[0]
+    assert parse_config('language = "en"').feeds[0] == default  # a config without [[feeds]]
+    assert parse_config("").feeds[0].title == "Alle toezeggingen"
     body = feeds.build(ps, counts, default, today=TODAY, language="en")
     cal = check_feed(body, tmp_path, icaljs)
     assert str(cal["X-WR-CALNAME"]) == "All promises"

@@ -205,7 +205,8 @@ def test_the_feeds_page_uses_base_url_and_language(serve):
     page = body.decode()
     assert "https://feeds.example.org/feeds/alle.ics" in page
     assert "webcal://feeds.example.org/feeds/alle.ics" in page
-    assert "elsewhere" not in page and "All promises" in page and "Subscribe" in page
+    # an English page; the feed keeps the title its config gives it
+    assert "elsewhere" not in page and "Alle toezeggingen" in page and "Subscribe" in page
 
 
 @pytest.mark.parametrize(

@@ -189,14 +189,13 @@ class SyncConfig:
     tk: TkSyncConfig = field(default_factory=TkSyncConfig)
 
 
-DEFAULT_FEEDS = [
-    FeedConfig(name="alle", title="Alle toezeggingen",
-               description="Alle toezeggingen in het register"),
-    FeedConfig(name="open", title="Openstaande toezeggingen", status=["open"],
-               description="Toezeggingen die nog niet zijn nagekomen"),
-    FeedConfig(name="verlopen", title="Verlopen toezeggingen", status=["open"], overdue=True,
-               description="Openstaande toezeggingen waarvan de termijn is verstreken"),
-]
+def default_feeds(language: str = "nl") -> list[FeedConfig]:
+    """The feeds of a config without [[feeds]], worded in `language` (data/default_feeds.toml)."""
+    from importlib import resources
+
+    text = resources.files("toezegging").joinpath("data", "default_feeds.toml").read_text("utf-8")
+    tables = tomllib.loads(text)
+    return [FeedConfig(**t) for t in tables.get(language, tables["nl"])]
 
 
 @dataclass
@@ -212,7 +211,7 @@ class Config:
     sync: SyncConfig = field(default_factory=SyncConfig)
     web: WebConfig = field(default_factory=WebConfig)
     feeds: list[FeedConfig] = field(
-        default_factory=lambda: [dataclasses.replace(f) for f in DEFAULT_FEEDS]
+        default_factory=default_feeds
     )
     # Where the config file was read from (None: defaults only); relative paths resolve here.
     path: Path | None = None
@@ -433,6 +432,8 @@ def parse_config(text: str, path: Path | None = None) -> Config:
     except RecursionError:
         raise ConfigError(f"{where} nests arrays or tables too deeply to be a config.") from None
     cfg = _build(Config, data, "")
+    if "feeds" not in data:  # the default feeds, in the config's language
+        cfg.feeds = default_feeds(cfg.language)
     cfg.path = path
     _validate(cfg)
     return cfg

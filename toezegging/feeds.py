@@ -349,18 +349,9 @@ def events(p: PromiseLike, postponements: int, feed, w: dict,
 
 
 def feed_title(feed, language: str) -> tuple[str, str]:
-    """The feed's name and description in `language` (the defaults are translated)."""
-    from .config import DEFAULT_FEEDS
-
-    title, desc = feed.title or feed.name, feed.description
-    default = next((f for f in DEFAULT_FEEDS if f.name == feed.name), None)
-    translated = words(language).get("default_feeds", {}).get(feed.name)
-    if translated and default:
-        if title == default.title:
-            title = translated["title"]
-        if desc == default.description:
-            desc = translated["description"]
-    return title, desc
+    """The feed's name and description (a config without [[feeds]] has its default feeds
+    worded in its language already: config.default_feeds)."""
+    return feed.title or feed.name, feed.description
 
 
 def calendar_head(feed, language: str, domain: str = UID_DOMAIN) -> bytes:

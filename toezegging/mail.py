@@ -383,15 +383,16 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
     html = _render(lang, templates, f"{lang}/digest.html.j2", ctx)
     rendered = Rendered(clean_header(module.subject), str(module), html)
     ics = None
+    name = _words(templates)[lang]["digest_file"]
     if any(p.latest is not None for p in promises):
         from . import feeds
         from .config import FeedConfig
 
         ics = feeds.build(promises, postponements,
-                          FeedConfig(name="rappel", title=rendered.subject), today=today,
+                          FeedConfig(name=name, title=rendered.subject), today=today,
                           language=lang)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
-                         now=now, language=lang, ics=ics, ics_name=f"rappel-{today}.ics",
+                         now=now, language=lang, ics=ics, ics_name=f"{name}-{today}.ics",
                          extra={"X-Toezegging-Kind": "digest",
                                 "X-Toezegging-Promise": " ".join(str(p.id) for p in promises)})
 
