@@ -112,7 +112,8 @@ def test_round_trip_through_icalendar():
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert list(events) == [
         "toezegging-6@toezegging.local", "toezegging-6-venster@toezegging.local",
-        "toezegging-3@toezegging.local", "toezegging-4@toezegging.local",
+        "toezegging-3@toezegging.local", "toezegging-3-reeks@toezegging.local",
+        "toezegging-4@toezegging.local",
         "toezegging-7@toezegging.local", "toezegging-7-venster@toezegging.local",
         "toezegging-1@toezegging.local",
         "toezegging-1-venster@toezegging.local", "toezegging-2@toezegging.local",
@@ -138,7 +139,14 @@ def test_round_trip_through_icalendar():
     assert alarm.decoded("TRIGGER") == timedelta(days=-7) and "nadert" in str(alarm["DESCRIPTION"])
     assert str(events["toezegging-4@toezegging.local"]["STATUS"]) == "CANCELLED"
     assert str(events["toezegging-2@toezegging.local"]["STATUS"]) == "TENTATIVE"
-    assert events["toezegging-3@toezegging.local"]["RRULE"].to_ical() == b"FREQ=YEARLY"
+    # A recurring promise: its current occurrence (overdue since 15 September) has no rule;
+    # the occurrences after it start a year later.
+    assert "RRULE" not in events["toezegging-3@toezegging.local"]
+    series = events["toezegging-3-reeks@toezegging.local"]
+    assert series["RRULE"].to_ical() == b"FREQ=YEARLY"
+    assert series.decoded("DTSTART") == date(2027, 9, 15)
+    assert "Herhaalt: elk jaar; eerstvolgende: 15 september 2027" in str(
+        events["toezegging-3@toezegging.local"]["DESCRIPTION"])
     assert str(events["toezegging-7@toezegging.local"]["SUMMARY"]).startswith("[Voldaan] ")
     window = events["toezegging-2-venster@toezegging.local"]
     assert window.decoded("DTSTART") == date(2027, 1, 1)
@@ -187,8 +195,10 @@ def test_filters(feed, ids, tmp_path, icaljs):
     assert [p.id for p in feeds.select(ps, feed, TODAY)] == ids
     body = feeds.build(ps, counts, feed, today=TODAY)
     cal = check_feed(body, tmp_path, icaljs)
-    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"toezegging-{i}@toezegging.local"
-                                                          for i in ids]
+    # The recurring promise 3: its current occurrence, then the occurrences after it.
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
+        uid for i in ids for uid in [f"toezegging-{i}@toezegging.local"]
+        + ([f"toezegging-{i}-reeks@toezegging.local"] if i == 3 else [])]
 
 
 def test_promises_without_a_window_are_left_out():
