@@ -256,6 +256,55 @@ def test_a_bad_url_or_rule_never_breaks_the_feed(tmp_path):
     assert b"URL:" not in body and b"RRULE" not in body
 
 
+def test_each_occurrence_of_a_recurring_promise_has_its_own_status(tmp_path, icaljs):
+    """Issue 12 (items 2 and 4): fulfilled occurrences, the current one and the series."""
+    from toezegging.model import DeadlineChange
+
+    p = promise(12, deadline="jaarlijks", recurrence="FREQ=YEARLY", reference=date(2024, 3, 1),
+                earliest=date(2026, 3, 1), latest=date(2027, 3, 1), source="ocw.pdf",
+                kamerstuk="31293-700", revision=3)
+    rows = [DeadlineChange(promise_id=12, kind="occurrence", changed_at=p.updated_at,
+                           reference=date(2025 + n, 3, 10), old_deadline="jaarlijks",
+                           new_deadline="jaarlijks", old_earliest=date(2024 + n, 3, 1),
+                           old_latest=date(2025 + n, 3, 1), new_earliest=date(2025 + n, 3, 1),
+                           new_latest=date(2026 + n, 3, 1), reason=f"Kamerstuk 31293-70{n}",
+                           old_status="open", new_status=status)
+            for n, status in enumerate(["fulfilled", "partly"])]
+
+    def events(**kw):
+        body = feeds.build([promise(12, **{**vars_of(p), **kw})], {}, FULL, today=TODAY,
+                           history={12: rows})
+        cal = check_feed(body, tmp_path, icaljs)
+        return body, {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+
+    body, ev = events()
+    assert list(ev) == ["toezegging-12-keer-1", "toezegging-12-keer-2", "toezegging-12",
+                        "toezegging-12-venster", "toezegging-12-reeks"]
+    assert str(ev["toezegging-12-keer-1"]["SUMMARY"]).startswith("[Voldaan] ")
+    assert str(ev["toezegging-12-keer-2"]["SUMMARY"]).startswith("[Deels voldaan] ")
+    assert str(ev["toezegging-12-keer-2"].decoded("DTSTART")) == "2026-03-01"
+    assert "Nagekomen met: Kamerstuk 31293-701" in str(ev["toezegging-12-keer-2"]["DESCRIPTION"])
+    for uid in ("toezegging-12", "toezegging-12-reeks"):
+        assert not str(ev[uid]["SUMMARY"]).startswith("[")
+    assert [uid for uid, e in ev.items() if "RRULE" in e] == ["toezegging-12-reeks"]
+    assert str(ev["toezegging-12-reeks"].decoded("DTSTART")) == "2028-03-01"
+    assert "Waar: Kamerstuk 31293-700" in str(ev["toezegging-12"]["DESCRIPTION"])
+    assert b"ocw.pdf" not in body and b"FREQ" not in body.split(b"RRULE:")[0]
+    # Withdrawn: every occurrence still to come is cancelled; the fulfilled ones stay.
+    _, ev = events(status="withdrawn", revision=4)
+    assert str(ev["toezegging-12-reeks"]["STATUS"]) == "CANCELLED"
+    assert not str(ev["toezegging-12-reeks"]["SUMMARY"]).startswith("[")
+    assert str(ev["toezegging-12-keer-1"]["STATUS"]) == "CONFIRMED"
+    # Removed: all of it is cancelled, under the same UIDs.
+    _, ev = events(deleted_at=datetime(2026, 11, 1, tzinfo=UTC), revision=5)
+    assert {str(e["STATUS"]) for e in ev.values()} == {"CANCELLED"}
+    assert {e.decoded("SEQUENCE") for e in ev.values()} == {5}
+
+
+def vars_of(p: Promise) -> dict:
+    return {k: getattr(p, k) for k in Promise.model_fields if k != "id"}
+
+
 # Text iCalendar can carry: anything but control characters (other than newline and tab).
 _TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t;,\\:\""),
                 max_size=400)
