@@ -85,6 +85,11 @@ def test_a_correction_after_a_postponement_corrects_the_postponement(cli):
     assert kinds(d) == ["postponement", "correction"]
     r = cli("edit", "1", "--deadline", "binnen twee maanden", expect=1)
     assert "nothing to correct" in r.output
+    # The same deadline given with other changes: those are made, and no correction.
+    out = cli("edit", "1", "--deadline", "binnen twee maanden", "--notes", "zie brief").stdout
+    assert "corrected" not in out
+    d = show(cli)
+    assert d["notes"] == "zie brief" and kinds(d) == ["postponement", "correction"]
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -43,6 +43,10 @@ class EventWithoutDate(InvalidInput):
     """Kept for callers that catch it; an event phrase is now stored waiting on its event."""
 
 
+class NothingToCorrect(InvalidInput):
+    """A correction that would leave the deadline as it is."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """A deadline phrase read at a reference date: what is stored on the promise.
@@ -347,7 +351,7 @@ def correct_deadline(session: Session, promise_id, phrase: str | None, *, today:
     r = _after_fulfilled(r, rows)
     if (r.phrase, r.reference, r.earliest, r.latest) == (
             old_phrase, reference if p.current_deadline else p.reference, p.earliest, p.latest):
-        raise InvalidInput(
+        raise NothingToCorrect(
             f"promise {p.id} already has the deadline '{old_phrase}' read at "
             f"{reference.isoformat()} ({r.describe()}); nothing to correct."
         )
@@ -370,7 +374,7 @@ def correct_deadline(session: Session, promise_id, phrase: str | None, *, today:
     return change
 
 
-def _after_fulfilled(r: "Reading", rows: list[DeadlineChange]) -> "Reading":
+def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
     """A recurring reading moved on past the occurrences already fulfilled."""
     done = [c.old_latest for c in rows if c.kind == ChangeKind.OCCURRENCE and c.old_latest]
     if not done or r.latest is None or not recurrence.valid(r.recurrence):
@@ -400,11 +404,9 @@ def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date
     from .deadline.explain import explainer
 
     lang = _language(phrase)
-    ex = explainer(lang)
-    w = recurrence._words().get(lang, recurrence._words()["nl"])
-    key = "next_occurrence" if earliest is not None and earliest != latest else "next_occurrence_by"
-    return w[key].format(phrase=phrase, rule=recurrence.describe(rule, lang), n=n,
-                         earliest=ex.date(earliest) if earliest else "", latest=ex.date(latest))
+    day = explainer(lang).date
+    return recurrence.explain(phrase, rule, n, day(earliest) if earliest not in (None, latest)
+                              else None, day(latest), lang)
 
 
 def _status_row(p: Promise, old: str, new: str, *, today: date, now: datetime,
@@ -579,7 +581,11 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
                 "so the day it was made can no longer change. To correct the postponement's "
                 f"phrase give it again: `toezegging edit {p.id} --deadline PHRASE --date DAY`."
             )
-        correct_deadline(session, p.id, phrase, today=today, now=now, said=said)
+        try:
+            correct_deadline(session, p.id, phrase, today=today, now=now, said=said)
+        except NothingToCorrect:
+            if not changes:
+                raise  # the deadline was all there was to change
     if "status" in changes:
         status = Status(changes.pop("status"))
         p.status = status.value
@@ -603,7 +609,7 @@ def _function_stale(p: Promise, changes: dict) -> bool:
     if "by" in changes and " ".join((by or "").split()).casefold() != \
             " ".join((p.by or "").split()).casefold():
         return True
-    if "ministry" in changes and changes["ministry"] != p.ministry:
+    if "ministry" in changes and changes["ministry"] not in (None, p.ministry):
         own = ministries.from_function(p.function)
         return own is None or own != changes["ministry"]
     return False

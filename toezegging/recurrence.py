@@ -17,6 +17,8 @@ promise.
 - `nominal(earliest, latest, history)`: the current occurrence's window as the rule set it,
   before any postponement of this occurrence (a postponement moves one occurrence, not
   the series); `fulfilled(history)` how many occurrences were fulfilled.
+- `remaining(rule, done)`: the rule of the occurrences after the first `done` (the feed's
+  series); `explain(...)` the explanation stored once `done` opened occurrence n.
 
 The one dateutil import. A simple rule (FREQ and INTERVAL only, the rules the deadline
 engine writes) steps by whole months or years and keeps to the month's end: 31 January
@@ -89,6 +91,16 @@ def in_words(rule: str | None, language: str = "nl", day: str | None = None) -> 
         return words
     w = _words().get(language, _words()["nl"])
     return w["upcoming"].format(rule=words, day=day)
+
+
+def explain(phrase: str, rule: str, n: int, earliest: str | None, latest: str,
+            language: str = "nl") -> str:
+    """The explanation stored on a recurring promise whose occurrence `n` is now its window
+    (`earliest` and `latest` written as the deadline engine writes dates)."""
+    w = _words().get(language, _words()["nl"])
+    key = "next_occurrence" if earliest else "next_occurrence_by"
+    return w[key].format(phrase=phrase, rule=describe(rule, language), n=n,
+                         earliest=earliest or "", latest=latest)
 
 
 # ----------------------------------------------------------------------------- occurrences

@@ -551,11 +551,12 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
 
     def change(s):
         p = get_promise(s, promise_id)
+        before = (p.deadline_now(), p.reference, p.earliest, p.latest)
         phrase, latest, function = p.deadline_now(), p.latest, p.function
         p = do_edit(s, promise_id, dict(changes), today=ctx.today, now=ctx.now)
         note = ministries.unknown_note(p.ministry) if "ministry" in changes else None
         lines = [f"Promise {p.id} updated ({', '.join(sorted(changes))})."]
-        if "deadline" in changes or "reference" in changes:
+        if (p.deadline_now(), p.reference, p.earliest, p.latest) != before:
             lines.append(f"Deadline corrected (not a postponement): '{phrase}' "
                          f"({latest or 'no date'}) -> '{p.deadline_now()}', now "
                          f"{window_text(p)}: {p.explanation}")
