@@ -112,7 +112,8 @@ def test_round_trip_through_icalendar():
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert list(events) == [
         "toezegging-6@toezegging.local", "toezegging-6-venster@toezegging.local",
-        "toezegging-3@toezegging.local", "toezegging-4@toezegging.local",
+        "toezegging-3@toezegging.local", "toezegging-3-reeks@toezegging.local",
+        "toezegging-4@toezegging.local",
         "toezegging-7@toezegging.local", "toezegging-7-venster@toezegging.local",
         "toezegging-1@toezegging.local",
         "toezegging-1-venster@toezegging.local", "toezegging-2@toezegging.local",
@@ -138,7 +139,14 @@ def test_round_trip_through_icalendar():
     assert alarm.decoded("TRIGGER") == timedelta(days=-7) and "nadert" in str(alarm["DESCRIPTION"])
     assert str(events["toezegging-4@toezegging.local"]["STATUS"]) == "CANCELLED"
     assert str(events["toezegging-2@toezegging.local"]["STATUS"]) == "TENTATIVE"
-    assert events["toezegging-3@toezegging.local"]["RRULE"].to_ical() == b"FREQ=YEARLY"
+    # A recurring promise: its current occurrence (overdue since 15 September) has no rule;
+    # the occurrences after it start a year later.
+    assert "RRULE" not in events["toezegging-3@toezegging.local"]
+    series = events["toezegging-3-reeks@toezegging.local"]
+    assert series["RRULE"].to_ical() == b"FREQ=YEARLY"
+    assert series.decoded("DTSTART") == date(2027, 9, 15)
+    assert "Herhaalt: elk jaar; eerstvolgende: 15 september 2027" in str(
+        events["toezegging-3@toezegging.local"]["DESCRIPTION"])
     assert str(events["toezegging-7@toezegging.local"]["SUMMARY"]).startswith("[Voldaan] ")
     window = events["toezegging-2-venster@toezegging.local"]
     assert window.decoded("DTSTART") == date(2027, 1, 1)
@@ -187,8 +195,10 @@ def test_filters(feed, ids, tmp_path, icaljs):
     assert [p.id for p in feeds.select(ps, feed, TODAY)] == ids
     body = feeds.build(ps, counts, feed, today=TODAY)
     cal = check_feed(body, tmp_path, icaljs)
-    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [f"toezegging-{i}@toezegging.local"
-                                                          for i in ids]
+    # The recurring promise 3: its current occurrence, then the occurrences after it.
+    assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
+        uid for i in ids for uid in [f"toezegging-{i}@toezegging.local"]
+        + ([f"toezegging-{i}-reeks@toezegging.local"] if i == 3 else [])]
 
 
 def test_promises_without_a_window_are_left_out():
@@ -247,6 +257,55 @@ def test_a_bad_url_or_rule_never_breaks_the_feed(tmp_path):
     body = feeds.build([p], {}, FeedConfig(name="a"), today=TODAY)
     check_feed(body)
     assert b"URL:" not in body and b"RRULE" not in body
+
+
+def test_each_occurrence_of_a_recurring_promise_has_its_own_status(tmp_path, icaljs):
+    """Issue 12 (items 2 and 4): fulfilled occurrences, the current one and the series."""
+    from toezegging.model import DeadlineChange
+
+    p = promise(12, deadline="jaarlijks", recurrence="FREQ=YEARLY", reference=date(2024, 3, 1),
+                earliest=date(2026, 3, 1), latest=date(2027, 3, 1), source="ocw.pdf",
+                kamerstuk="31293-700", revision=3)
+    rows = [DeadlineChange(promise_id=12, kind="occurrence", changed_at=p.updated_at,
+                           reference=date(2025 + n, 3, 10), old_deadline="jaarlijks",
+                           new_deadline="jaarlijks", old_earliest=date(2024 + n, 3, 1),
+                           old_latest=date(2025 + n, 3, 1), new_earliest=date(2025 + n, 3, 1),
+                           new_latest=date(2026 + n, 3, 1), reason=f"Kamerstuk 31293-70{n}",
+                           old_status="open", new_status=status)
+            for n, status in enumerate(["fulfilled", "partly"])]
+
+    def events(**kw):
+        body = feeds.build([promise(12, **{**vars_of(p), **kw})], {}, FULL, today=TODAY,
+                           history={12: rows})
+        cal = check_feed(body, tmp_path, icaljs)
+        return body, {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+
+    body, ev = events()
+    assert list(ev) == ["toezegging-12-keer-1", "toezegging-12-keer-2", "toezegging-12",
+                        "toezegging-12-venster", "toezegging-12-reeks"]
+    assert str(ev["toezegging-12-keer-1"]["SUMMARY"]).startswith("[Voldaan] ")
+    assert str(ev["toezegging-12-keer-2"]["SUMMARY"]).startswith("[Deels voldaan] ")
+    assert str(ev["toezegging-12-keer-2"].decoded("DTSTART")) == "2026-03-01"
+    assert "Nagekomen met: Kamerstuk 31293-701" in str(ev["toezegging-12-keer-2"]["DESCRIPTION"])
+    for uid in ("toezegging-12", "toezegging-12-reeks"):
+        assert not str(ev[uid]["SUMMARY"]).startswith("[")
+    assert [uid for uid, e in ev.items() if "RRULE" in e] == ["toezegging-12-reeks"]
+    assert str(ev["toezegging-12-reeks"].decoded("DTSTART")) == "2028-03-01"
+    assert "Waar: Kamerstuk 31293-700" in str(ev["toezegging-12"]["DESCRIPTION"])
+    assert b"ocw.pdf" not in body and b"FREQ" not in body.split(b"RRULE:")[0]
+    # Withdrawn: every occurrence still to come is cancelled; the fulfilled ones stay.
+    _, ev = events(status="withdrawn", revision=4)
+    assert str(ev["toezegging-12-reeks"]["STATUS"]) == "CANCELLED"
+    assert not str(ev["toezegging-12-reeks"]["SUMMARY"]).startswith("[")
+    assert str(ev["toezegging-12-keer-1"]["STATUS"]) == "CONFIRMED"
+    # Removed: all of it is cancelled, under the same UIDs.
+    _, ev = events(deleted_at=datetime(2026, 11, 1, tzinfo=UTC), revision=5)
+    assert {str(e["STATUS"]) for e in ev.values()} == {"CANCELLED"}
+    assert {e.decoded("SEQUENCE") for e in ev.values()} == {5}
+
+
+def vars_of(p: Promise) -> dict:
+    return {k: getattr(p, k) for k in Promise.model_fields if k != "id"}
 
 
 # Text iCalendar can carry: anything but control characters (other than newline and tab).

@@ -246,6 +246,28 @@ def test_closed_and_waiting_promises(site):
     assert "Deze toezegging staat in geen agenda" in page.all_text
 
 
+def test_a_recurring_promise_page_says_its_rule_and_no_file_name(site, store):
+    """Issue 12 (items 2 and 4): the rule in words with the next deadline, each fulfilled
+    occurrence in the history, and the letter's formal source, never its file name."""
+    from pages_data import _change, _p
+
+    with store.session() as s:
+        s.add(_p(12, "De minister rapporteert jaarlijks over de voortgang.", date(2026, 1, 22),
+                 date(2027, 1, 22), OCW, deadline="jaarlijks", recurrence="FREQ=YEARLY",
+                 kind="relative", source="kabinetsreactie-initiatiefnota.txt",
+                 kamerstuk="31293-700", reference=date(2025, 1, 22)))
+        s.flush()
+        s.add(_change(12, date(2026, 2, 3), ("jaarlijks", date(2025, 1, 22), date(2026, 1, 22)),
+                      ("jaarlijks", date(2026, 1, 22), date(2027, 1, 22)), kind="occurrence",
+                      reason="Kamerstuk 31293-710", old_status="open", new_status="fulfilled"))
+    page, _, html = _page(site(), "/promises/12")
+    text = page.all_text
+    assert "herhaalt elk jaar; eerstvolgende: 22 januari 2027" in text
+    assert "keer voldaan" in text and "Kamerstuk 31293-710" in text
+    assert "Kamerstuk 31293-700" in text
+    assert "kabinetsreactie-initiatiefnota" not in html and "FREQ" not in html
+
+
 @pytest.mark.parametrize("path", ["/promises/10", "/promises/999", "/promises/x",
                                   "/ministries/nope", "/nope"])
 def test_unknown_and_removed_promises_are_not_found(site, path):

@@ -66,15 +66,21 @@ CASES = [
      at(2026, 12, 26), []),
     ("recorded-older-one", P(last_due=date(2026, 12, 1), last_kind="approaching"),
      at(2026, 12, 26), [("approaching", date(2026, 12, 24))]),
-    ("recurring-rolls-instead-of-overdue",
+    # A recurring promise's window is its current occurrence (the first not fulfilled):
+    # once its deadline passes unfulfilled it is overdue, like any promise; it does not
+    # roll on to next year's date by itself (`done` moves it on).
+    ("recurring-occurrence-passed-is-overdue",
      P(earliest=date(2026, 1, 1), latest=date(2026, 6, 1), reference=date(2025, 6, 1),
-       recurrence="FREQ=YEARLY"), at(2027, 5, 2), [("approaching", date(2027, 5, 2))]),
+       recurrence="FREQ=YEARLY"), at(2027, 5, 2), [("overdue", date(2027, 3, 6))]),
     ("recurring-its-deadline",
      P(earliest=date(2026, 1, 1), latest=date(2026, 6, 1), reference=date(2025, 6, 1),
-       recurrence="FREQ=YEARLY"), at(2027, 6, 10), [("due", date(2027, 6, 1))]),
+       recurrence="FREQ=YEARLY"), at(2026, 6, 10), [("due", date(2026, 6, 1))]),
     ("recurring-half-yearly-opens",
      P(earliest=date(2026, 6, 1), latest=date(2026, 6, 30), reference=date(2026, 1, 5),
-       recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 12, 1), [("opens", date(2026, 12, 1))]),
+       recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 6, 1), [("opens", date(2026, 6, 1))]),
+    ("recurring-half-yearly-next-opening-is-no-reminder-yet",
+     P(earliest=date(2026, 6, 1), latest=date(2026, 6, 30), reference=date(2026, 1, 5),
+       recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 12, 1), [("overdue", date(2026, 10, 6))]),
     ("unreadable-rrule-is-not-recurring", P(recurrence="FREQ=SOMETIMES"), at(2027, 1, 14),
      [("overdue", date(2027, 1, 14))]),
 ]
@@ -84,6 +90,19 @@ CASES = [
                          ids=[c[0] for c in CASES])
 def test_due(promise, now, expected):
     assert kinds(promise, now) == expected
+
+
+@pytest.mark.parametrize("rule", ["FREQ=YEARLY", "FREQ=MONTHLY;INTERVAL=3", "FREQ=WEEKLY"])
+def test_a_recurring_promise_is_reminded_of_as_its_current_window(rule):
+    one_off = P(earliest=date(2026, 9, 1), latest=date(2026, 12, 31))
+    recurring = P(earliest=date(2026, 9, 1), latest=date(2026, 12, 31), recurrence=rule)
+    day = date(2026, 6, 10)
+    while day < date(2028, 1, 1):
+        now = at(day.year, day.month, day.day)
+        assert kinds(recurring, now) == kinds(one_off, now), day
+        assert reminders.stage(recurring, day, RULES) == reminders.stage(one_off, day, RULES)
+        assert reminders.deadline_for(recurring, day) == date(2026, 12, 31)
+        day += timedelta(days=3)
 
 
 def test_catching_up_after_a_week_sends_the_newest_once():

@@ -168,11 +168,12 @@ def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]
     out.mkdir(parents=True, exist_ok=True)
     with store.session() as s:
         promises, counts = feed_data.load_promises(s)
+        history = feed_data.recurring_history(s)
     written = []
     for feed in config.feeds:
         path = out / f"{feed.name}.ics"
         path.write_bytes(feed_core.build(promises, counts, feed, today=today,
-                                         language=config.language))
+                                         language=config.language, history=history))
         written.append((path, len(feed_core.select(promises, feed, today))))
     return written
 

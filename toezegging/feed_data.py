@@ -42,6 +42,19 @@ def load_changes(session: Session) -> dict[int, list[DeadlineChange]]:
     return out
 
 
+def recurring_history(session: Session) -> dict[int, list[DeadlineChange]]:
+    """The history rows of the recurring promises only, by promise id, oldest first: what
+    a feed reads of history (`feeds.build(history=...)`: their fulfilled occurrences)."""
+    out: dict[int, list[DeadlineChange]] = {}
+    stmt = (select(DeadlineChange)
+            .join(Promise, Promise.id == DeadlineChange.promise_id)
+            .where(Promise.recurrence.is_not(None))
+            .order_by(DeadlineChange.promise_id, DeadlineChange.id))
+    for change in session.exec(stmt):
+        out.setdefault(change.promise_id, []).append(change)
+    return out
+
+
 def data_version(session: Session) -> tuple:
     """A marker that changes whenever a promise or its deadline history does."""
     p = session.exec(

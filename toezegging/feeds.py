@@ -7,7 +7,17 @@ file can hold a feed. Nothing here reads a clock or a database.
 Each promise with a window is one all-day VEVENT on its `latest` day (DTEND the day
 after), with a UID that never changes for that promise, SEQUENCE = the promise's
 revision and DTSTAMP/LAST-MODIFIED from its update time. Promises without a window
-(event phrases, open-ended) are left out.
+(event phrases, open-ended) are left out. The source is shown as formal text names it
+(`model.formal_source`): never a bare file name.
+
+A recurring promise's window is its current occurrence (see `toezegging.recurrence`);
+each occurrence shows its own status. The fulfilled ones are events of their own
+(`toezegging-ID-keer-N`, marked fulfilled, from the promise's "occurrence" history rows,
+passed as `history`), the current one is the promise's event (`toezegging-ID`, open or
+overdue, no RRULE), and the ones after it are one recurring event (`toezegging-ID-reeks`,
+starting at the next occurrence, the rule written as RRULE, never with a status of
+another occurrence; cancelled once the series ended). The rule is written in words in
+the descriptions ("elk jaar; eerstvolgende: 22 januari 2027").
 
 The calendar's own properties come from icalendar's `Calendar.new` (with an explicit
 `uid=`). Events are written line by line, dates, durations and rules by icalendar's
@@ -29,7 +39,8 @@ from typing import Protocol
 
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
-from . import ministries
+from . import ministries, recurrence
+from .model import formal_source
 
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
@@ -172,34 +183,42 @@ def _postponed(n: int, w: dict) -> str:
     return forms[min(n, 2)].format(n=n)
 
 
-def _recurrence(rule: str, w: dict) -> str:
-    freq = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ", "")
-    return w["recurrence"].get(freq, rule)
-
-
 def _status(p: PromiseLike) -> str:
     """The status a feed shows: a removed promise is "removed" whatever its status was."""
     return "removed" if p.deleted_at is not None else p.status
 
 
-def summary(p: PromiseLike, w: dict) -> str:
+def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
+    """The event's title: the text (ministry), after "[Voldaan] " and the like when
+    `status` (default the promise's) is not open."""
+    status = status or _status(p)
     text = short(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
-    if _status(p) != "open":
-        text = w["closed_prefix"].format(status=w["status"].get(_status(p), _status(p))) + text
+    if status != "open":
+        text = w["closed_prefix"].format(status=w["status"].get(status, status)) + text
     return text
 
 
-def description(p: PromiseLike, postponements: int, w: dict) -> str:
-    """The full text first, then one labelled line per known fact."""
+def description(p: PromiseLike, postponements: int, w: dict, *, language: str = "nl",
+                upcoming: date | None = None, occurrence=None) -> str:
+    """The full text first, then one labelled line per known fact.
+
+    `upcoming` is a recurring promise's next deadline ("eerstvolgende"); `occurrence` an
+    occurrence that is not the current one (a fulfilled one, or the series after the
+    current one): its window, status, letter and day replace the promise's."""
     lab = w["labels"]
-    window = _day(p.latest, w)
-    if p.earliest and p.earliest != p.latest:
-        window = w["range"].format(earliest=_day(p.earliest, w), latest=window)
-    notes = [w[k] for k in ("hedged", "estimated") if getattr(p, k)]
-    if notes:
-        window += f" ({', '.join(notes)})"
+    o = occurrence
+    status = o.status if o is not None else _status(p)
+    earliest, latest = (o.earliest, o.latest) if o is not None else (p.earliest, p.latest)
+    window = None
+    if latest is not None:
+        window = _day(latest, w)
+        if earliest and earliest != latest:
+            window = w["range"].format(earliest=_day(earliest, w), latest=window)
+        notes = [w[k] for k in ("hedged", "estimated") if getattr(p, k)]
+        if notes:
+            window += f" ({', '.join(notes)})"
     by = ", ".join(x for x in (p.by, p.function) if x)
     if p.ministry:
         by = f"{by} ({p.ministry})" if by else p.ministry
@@ -207,23 +226,26 @@ def description(p: PromiseLike, postponements: int, w: dict) -> str:
     if p.fraction:
         to = f"{to} ({p.fraction})" if to else p.fraction
     where = ", ".join(
-        x for x in (p.source, p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}") if x
+        x for x in (formal_source(p.source), p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}")
+        if x
     )
+    rule = recurrence.in_words(p.recurrence, language, upcoming and _day(upcoming, w))
+    closed_on = o.closed_on if o is not None else p.closed_on
     facts = [
         ("deadline", f"“{p.deadline}”"),
-        ("current_deadline", p.current_deadline and p.current_deadline != p.deadline
+        ("current_deadline", o is None and p.current_deadline and p.current_deadline != p.deadline
          and f"“{p.current_deadline}”"),
         ("window", window),
-        ("explanation", p.explanation),
-        ("recurrence", p.recurrence and _recurrence(p.recurrence, w)),
+        ("explanation", o is None and p.explanation),
+        ("recurrence", rule),
         ("by", by),
         ("to", to),
         ("where", where),
         ("number", p.number),
-        ("status", w["status"].get(_status(p), _status(p))),
-        ("postponed", _postponed(postponements, w)),
-        ("fulfilled_by", p.fulfilled_by),
-        ("closed_on", p.closed_on and _day(p.closed_on, w)),
+        ("status", w["status"].get(status, status)),
+        ("postponed", o is None and _postponed(postponements, w)),
+        ("fulfilled_by", o.fulfilled_by if o is not None else p.fulfilled_by),
+        ("closed_on", closed_on and _day(closed_on, w)),
         ("url", p.url),
     ]
     lines = [f"{lab[key]}: {value}" for key, value in facts if value]
@@ -277,8 +299,9 @@ def _utc(moment: datetime) -> datetime:
 _URL_OK = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+\Z")
 
 
-def _shared(p: PromiseLike, desc: str, categories: list[str]) -> list[bytes]:
-    """The folded lines a promise's deadline event and window event have in common."""
+def _shared(p: PromiseLike, desc: str, categories: list[str], state: bytes,
+            rule: str | None = None) -> list[bytes]:
+    """The folded lines a promise's events have in common (`state` is their STATUS)."""
     stamp = _dt(_utc(p.updated_at))
     lines = [
         b"DTSTAMP:" + stamp,
@@ -286,22 +309,26 @@ def _shared(p: PromiseLike, desc: str, categories: list[str]) -> list[bytes]:
         b"SEQUENCE:" + str(max(int(p.revision or 0), 0)).encode(),
         b"CREATED:" + _dt(_utc(p.created_at or p.updated_at)),
         b"LAST-MODIFIED:" + stamp,
-        # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
-        # higher SEQUENCE), so a subscribed calendar drops them.
-        b"STATUS:" + (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
-                      else b"TENTATIVE" if p.hedged else b"CONFIRMED"),
+        b"STATUS:" + state,
         b"TRANSP:TRANSPARENT",
     ]
     if categories:
         lines.append(b"CATEGORIES:" + b",".join(_text(c) for c in categories))
-    if p.recurrence:
+    if rule:
         try:
-            lines.append(b"RRULE:" + vRecur.from_ical(p.recurrence).to_ical())
+            lines.append(b"RRULE:" + vRecur.from_ical(rule).to_ical())
         except ValueError:
             pass  # an unreadable rule is left out rather than breaking the feed
     if p.url and _URL_OK.match(p.url):
         lines.append(b"URL:" + p.url.encode("utf-8"))
     return [fold(ln) for ln in lines]
+
+
+def _state(p: PromiseLike) -> bytes:
+    # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
+    # higher SEQUENCE), so a subscribed calendar drops them.
+    return (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
+            else b"TENTATIVE" if p.hedged else b"CONFIRMED")
 
 
 def _event(uid: str, start: date, end: date, title: str, shared: list[bytes],
@@ -327,25 +354,79 @@ def _event(uid: str, start: date, end: date, title: str, shared: list[bytes],
     return lines
 
 
-def events(p: PromiseLike, postponements: int, feed, w: dict,
-           domain: str = UID_DOMAIN) -> list[bytes]:
-    """The content lines of the event(s) of one promise (which must have a window)."""
+def events(p: PromiseLike, postponements: int, feed, w: dict, domain: str = UID_DOMAIN, *,
+           history: list | None = None, today: date | None = None,
+           language: str = "nl") -> list[bytes]:
+    """The content lines of the event(s) of one promise (which must have a window).
+
+    `history` (the promise's history rows, oldest first) is read for a recurring promise:
+    its fulfilled occurrences and the series after the current one."""
     title = summary(p, w)
     categories = []
     for c in [p.ministry or "", *(p.tags or ())]:
         c = " ".join(clean(c).split())
         if c and c not in categories:
             categories.append(c)
-    shared = _shared(p, description(p, postponements, w), categories)
+    recurring = recurrence.valid(p.recurrence)
+    rows = history or []
+    fulfilled = recurrence.fulfilled(rows) if recurring else 0
+    upcoming = None
+    if recurring and p.status == "open" and p.deleted_at is None and today is not None:
+        upcoming = recurrence.upcoming(p.recurrence, p.latest, today, fulfilled)
+    desc = description(p, postponements, w, language=language, upcoming=upcoming)
+    shared = _shared(p, desc, categories, _state(p))
     alarm = None
     if feed.alarm_days is not None and _status(p) == "open":
         alarm = (feed.alarm_days, w["alarm"].format(summary=title))
+    out: list[bytes] = []
+    if recurring:
+        out += _past_occurrences(p, rows, categories, w, domain, language)
     end = p.latest + timedelta(days=1)
-    out = _event(f"toezegging-{p.id}@{domain}", p.latest, end, title, shared, alarm)
+    out += _event(f"toezegging-{p.id}@{domain}", p.latest, end, title, shared, alarm)
     if feed.show_window and p.earliest and p.earliest < p.latest:
         out += _event(f"toezegging-{p.id}-venster@{domain}", p.earliest, end,
                       w["window_summary"].format(summary=title), shared)
+    if recurring:
+        out += _series(p, rows, fulfilled, categories, w, domain, language, alarm)
     return out
+
+
+def _past_occurrences(p: PromiseLike, rows: list, categories: list[str], w: dict, domain: str,
+                      language: str) -> list[bytes]:
+    """The fulfilled occurrences of a recurring promise, each an event of its own."""
+    out: list[bytes] = []
+    n = 0
+    for c in rows:
+        if getattr(c, "kind", None) != "occurrence" or c.old_latest is None:
+            continue
+        n += 1
+        status = "removed" if p.deleted_at is not None else (c.new_status or "fulfilled")
+        occ = SimpleNamespace(earliest=c.old_earliest, latest=c.old_latest, status=status,
+                              fulfilled_by=c.reason, closed_on=c.reference)
+        desc = description(p, 0, w, language=language, occurrence=occ)
+        state = b"CANCELLED" if status == "removed" else b"CONFIRMED"
+        out += _event(f"toezegging-{p.id}-keer-{n}@{domain}", c.old_latest,
+                      c.old_latest + timedelta(days=1), summary(p, w, status),
+                      _shared(p, desc, categories, state))
+    return out
+
+
+def _series(p: PromiseLike, rows: list, fulfilled: int, categories: list[str], w: dict,
+            domain: str, language: str, alarm) -> list[bytes]:
+    """The occurrences after the current one: one event with the rule, from the next one."""
+    nxt = recurrence.next_window(p.recurrence, *recurrence.nominal(p.earliest, p.latest, rows),
+                                 fulfilled)
+    if nxt is None:
+        return []
+    ended = _status(p) != "open"
+    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status="open", fulfilled_by=None,
+                          closed_on=None)
+    desc = description(p, 0, w, language=language, occurrence=occ)
+    state = b"CANCELLED" if ended else b"TENTATIVE" if p.hedged else b"CONFIRMED"
+    rule = recurrence.remaining(p.recurrence, fulfilled + 1)
+    return _event(f"toezegging-{p.id}-reeks@{domain}", nxt[1], nxt[1] + timedelta(days=1),
+                  summary(p, w, "open"), _shared(p, desc, categories, state, rule),
+                  None if ended else alarm)
 
 
 def feed_title(feed, language: str) -> tuple[str, str]:
@@ -380,16 +461,22 @@ def calendar_head(feed, language: str, domain: str = UID_DOMAIN) -> bytes:
 
 
 def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], feed, *,
-          today: date, language: str = "nl", domain: str = UID_DOMAIN) -> bytes:
+          today: date, language: str = "nl", domain: str = UID_DOMAIN,
+          history: Mapping[int, list] | None = None) -> bytes:
     """The iCalendar bytes of `feed` (a `config.FeedConfig`) over `promises`.
 
     `postponements` maps a promise id to its number of deadline changes; `today`
-    decides which promises are overdue. Deterministic: no clock, no randomness.
+    decides which promises are overdue and a recurring promise's next deadline.
+    `history` maps a promise id to its history rows (`feed_data.load_changes`): a
+    recurring promise's fulfilled occurrences are read there (without it, they are left
+    out). Deterministic: no clock, no randomness.
     """
     w = words(language)
+    history = history or {}
     lines: list[bytes] = []
     for p in select(map(plain, promises), feed, today):
-        lines += events(p, postponements.get(p.id, 0), feed, w, domain)
+        lines += events(p, postponements.get(p.id, 0), feed, w, domain,
+                        history=history.get(p.id), today=today, language=language)
     body = b"\r\n".join(lines)
     return calendar_head(feed, language, domain) + body + (b"\r\n" if lines else b"") + \
         b"END:VCALENDAR\r\n"

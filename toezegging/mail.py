@@ -95,6 +95,13 @@ def _words(templates: str | None = None) -> dict:
     return words
 
 
+def _datum(d: date | None, words: dict) -> str:
+    """A date as the mails write it ("22 januari 2027")."""
+    if d is None:
+        return words["no_date"]
+    return f"{d.day} {words['months'][d.month - 1]} {d.year}"
+
+
 def _loader(templates: str | None) -> BaseLoader:
     """The shipped templates, with those of the same name in `templates` (a folder) first."""
     shipped = PackageLoader("toezegging.mail_templates", ".")
@@ -119,12 +126,7 @@ def _environment(language: str, templates: str | None = None, html: bool = False
         lstrip_blocks=True,
     )
 
-    def datum(d: date | None) -> str:
-        if d is None:
-            return words["no_date"]
-        return f"{d.day} {words['months'][d.month - 1]} {d.year}"
-
-    env.filters["datum"] = datum
+    env.filters["datum"] = lambda d: _datum(d, words)
     env.globals["words"] = words
     return env
 
@@ -178,9 +180,11 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
             templates: str | None = None, today: date | None = None, member=None) -> dict:
     """Everything a template may use, as plain values (StrictUndefined catches the rest).
 
-    `deadline` is the `latest` this reminder is about (a recurring promise's occurrence);
-    `today` the day the mail goes out (default `due_on`), so a late mail speaks of a
-    deadline that has passed in the past tense. `member` is the config's `[member]`: the
+    `deadline` is the `latest` this reminder is about (a recurring promise's current
+    occurrence, its window); `today` the day the mail goes out (default `due_on`), so a
+    late mail speaks of a deadline that has passed in the past tense. A recurring promise's
+    rule is in words with its next deadline (`p.recurrence_words`, "elk jaar;
+    eerstvolgende: 22 januari 2027"; the date alone is `p.upcoming`). `member` is the config's `[member]`: the
     member of parliament the drafts are for, unless the promise names another.
     `templates` is the override folder (`[paths] templates`), for its words.
     """
@@ -189,6 +193,9 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
 
     words = _words(templates)[language]
     tz = ZoneInfo(timezone)
+    upcoming = recurrence.upcoming(promise.recurrence, promise.latest, today or due_on,
+                                   recurrence.fulfilled(history)) \
+        if promise.status == "open" else None
     history = moves(history)
     member_name, member_fraction = _member(promise, member, words)
     changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
@@ -211,7 +218,9 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
                link=web_link(promise.url),
                number=promise.number or "", status=promise.status,
                recurrence=promise.recurrence or "",
-               recurrence_words=recurrence.describe(promise.recurrence, language),
+               recurrence_words=recurrence.in_words(promise.recurrence, language,
+                                                    upcoming and _datum(upcoming, words)),
+               upcoming=upcoming,
                event=getattr(promise, "event_name", None) or getattr(promise, "anchor", None)
                or _current_deadline(promise, history)),
         member=member_name,
@@ -306,9 +315,11 @@ def _domain(from_addr: str) -> str:
     return "".join(c for c in domain if c.isalnum() or c in ".-") or "toezegging.invalid"
 
 
-def promise_ics(promise, postponements: int, language: str, today: date) -> bytes | None:
-    """The promise as a calendar (METHOD:PUBLISH) with the same event, UID and SEQUENCE
-    as in the feeds, so a calendar that has both shows it once. None without a window."""
+def promise_ics(promise, postponements: int, language: str, today: date,
+                history: list | None = None) -> bytes | None:
+    """The promise as a calendar (METHOD:PUBLISH) with the same events, UIDs and SEQUENCE
+    as in the feeds, so a calendar that has both shows it once. None without a window.
+    `history` (its history rows) gives a recurring promise's fulfilled occurrences."""
     from . import feeds
     from .config import FeedConfig
 
@@ -316,7 +327,7 @@ def promise_ics(promise, postponements: int, language: str, today: date) -> byte
         return None
     feed = FeedConfig(name=f"toezegging-{promise.id}", title=_short(promise.text))
     return feeds.build([promise], {promise.id: postponements}, feed, today=today,
-                       language=language)
+                       language=language, history={promise.id: list(history or [])})
 
 
 def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: str,
@@ -353,7 +364,7 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
                   templates=templates, today=now.astimezone(ZoneInfo(timezone)).date(),
                   member=member)
     rendered = render(ctx, lang, templates)
-    ics = promise_ics(promise, len(moves(history)), lang, due_on)
+    ics = promise_ics(promise, len(moves(history)), lang, due_on, history)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
                          extra={"X-Toezegging-Promise": str(promise.id),
@@ -369,13 +380,14 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
     """
     lang = mail_config.language
     groups: dict[str, list] = {}
-    promises, postponements = [], {}
+    promises, postponements, histories = [], {}, {}
     for promise, history, kind, due_on, deadline in entries:
         ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
                       templates=templates, today=today, member=member)
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))
+        histories[promise.id] = list(history)
     ordered = [(m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
                for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))]
     ctx = dict(today=today, count=len(entries), groups=ordered)
@@ -390,7 +402,7 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, ma
 
         ics = feeds.build(promises, postponements,
                           FeedConfig(name=name, title=rendered.subject), today=today,
-                          language=lang)
+                          language=lang, history=histories)
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang, ics=ics, ics_name=f"{name}-{today}.ics",
                          extra={"X-Toezegging-Kind": "digest",

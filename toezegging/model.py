@@ -163,6 +163,10 @@ class ChangeKind(StrEnum):
     CORRECTION = "correction"  # the user fixed a typo or a misread phrase: not a move
     EVENT = "event"  # the event a promise waited on got its date: not a move
     STATUS = "status"  # the status changed (closed, reopened, removed)
+    # One occurrence of a recurring promise was fulfilled and the next one opened: the old
+    # window is the occurrence fulfilled, the new one the next; `reference` the day it was
+    # fulfilled, `reason` the letter that fulfilled it, `new_status` fulfilled or partly.
+    OCCURRENCE = "occurrence"
 
 
 class DeadlineChange(SQLModel, table=True):

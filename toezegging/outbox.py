@@ -166,12 +166,10 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
     current_overdue = day_number(p.latest) + _overdue_offset(today_n - day_number(p.latest), rules)
     due_when = [
         has_move,
-        and_(p.recurrence.is_not(None), p.latest.is_not(None)),
         and_(p.latest >= today, p.latest <= reach),
         and_(p.latest > reach, p.earliest > p.reference, p.earliest <= today,
              ~_recorded_since(day_number(p.earliest))),
-        and_(p.latest < today, p.recurrence.is_(None),
-             ~_recorded_since(current_overdue)),
+        and_(p.latest < today, ~_recorded_since(current_overdue)),
     ]
     if rules.undated_event_weeks > 0:
         # Waiting on an event still without a date after N weeks: once a week, on Mondays.

@@ -1,22 +1,30 @@
-"""The everyday operations on the register: add, postpone, close, edit, and the JSON shape.
+"""The everyday operations on the register: add, postpone, correct, close, edit, remove,
+and the JSON shape.
 
 Pure-ish functions over a database session: the CLI reads the clock and passes
 `today`/`now`; every check happens before anything is written, so refused input leaves
-the database as it was. `promise_to_dict` is the one JSON shape of a promise, used by
-`show`, `list` and `export` (and read back by `import`).
+the database as it was. Each runs inside `Store.write`, so a change made on a stale read
+is run again on the promise as it is now. `promise_to_dict` is the one JSON shape of a
+promise, used by `show`, `list` and `export` (and read back by `import`).
+
+History rows (`model.ChangeKind`): a postponement moves the deadline (read at the day the
+minister announced it); a correction fixes a typo or a misread phrase and is no move; a
+status row records a forced change of a closed promise's status and a removal; an
+occurrence row records one fulfilled occurrence of a recurring promise (see
+`recurrence`), after which the promise's window is the next occurrence.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlmodel import Session
 
-from . import ministries
+from . import ministries, recurrence
 from .address import one_address
 from .errors import InvalidInput, UnreadableDeadline
-from .model import DeadlineChange, Promise, Status
-from .store import check_storable, find_by_number, get_promise
+from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
+from .store import check_storable, find_by_number, get_promise, history
 
 # Shown when a phrase cannot be read and the engine gave no examples of its own.
 EXAMPLES = (
@@ -24,15 +32,19 @@ EXAMPLES = (
     "binnen drie maanden", "uiterlijk 1 maart 2027", "na het zomerreces",
 )
 NUMBER_RE = re.compile(r"^TZ\d{6}-\d{1,5}$")
-# What `edit` may change (the deadline phrase is kept as typed; use postpone).
+# What `edit` may change ("deadline" is a correction: `correct_deadline`).
 EDITABLE = (
     "text", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "url",
-    "number", "tags", "owner", "notes", "status", "fulfilled_by", "reference",
+    "number", "tags", "owner", "notes", "status", "fulfilled_by", "reference", "deadline",
 )
 
 
 class EventWithoutDate(InvalidInput):
     """Kept for callers that catch it; an event phrase is now stored waiting on its event."""
+
+
+class NothingToCorrect(InvalidInput):
+    """A correction that would leave the deadline as it is."""
 
 
 @dataclass(frozen=True)
@@ -241,23 +253,43 @@ def add_promise(session: Session, p: Promise) -> Promise:
     return p
 
 
+def present(p: Promise) -> Promise:
+    """`p`, unless it was removed (`delete`): then `InvalidInput` saying how to restore it."""
+    if p.deleted_at is not None:
+        raise InvalidInput(
+            f"promise {p.id} was removed on {p.deleted_at.date().isoformat()}; restore it "
+            f"first with `toezegging delete {p.id} --undo`."
+        )
+    return p
+
+
 def postpone(session: Session, promise_id, phrase: str, *, today: date, now: datetime,
-             reason: str | None = None, open_ended=False, due=None) -> DeadlineChange:
-    """Move the deadline: the new phrase is read at `today`; the old one stays in history."""
-    p = get_promise(session, promise_id)
+             reason: str | None = None, open_ended=False, due=None,
+             announced: date | None = None) -> DeadlineChange:
+    """Move the deadline: the new phrase is read at `announced`, the day the minister
+    announced the move (default `today`); the old one stays in history.
+
+    On a recurring promise the move is one of the current occurrence: the rule stays
+    (unless the new phrase brings a rule of its own) and the series keeps its dates."""
+    p = present(get_promise(session, promise_id))
     if p.status != Status.OPEN:
         raise InvalidInput(
             f"promise {p.id} is {p.status}; only an open promise can be postponed "
             f"(reopen it with `toezegging edit {p.id} --status open`)."
         )
-    r = read_deadline(phrase, today, open_ended=open_ended, due=due)
+    said = announced or today
+    _check_said(p, said, today)
+    r = read_deadline(phrase, said, open_ended=open_ended, due=due)
     change = DeadlineChange(
-        promise_id=p.id, changed_at=now, reference=today,
+        promise_id=p.id, changed_at=now, reference=said,
         old_deadline=p.deadline_now(), new_deadline=r.phrase,
         old_earliest=p.earliest, old_latest=p.latest,
         new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason, "the reason"),
     )
+    rule = p.recurrence
     apply_reading(p, r)
+    if r.recurrence is None and r.latest is not None and recurrence.valid(rule):
+        p.recurrence = rule  # this occurrence moves; the series goes on
     p.current_deadline = r.phrase
     p.event_name = None  # a new phrase: it no longer waits on the event it was linked to
     touch(p, now)
@@ -267,19 +299,253 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
     return change
 
 
+def _check_said(p: Promise, said: date, today: date) -> None:
+    """The day a phrase was said: not in the future, not before the promise was made."""
+    if said > today:
+        raise InvalidInput(
+            f"--date {said.isoformat()} is in the future; it is the day the new deadline "
+            f"was announced (today is {today.isoformat()})."
+        )
+    if said < p.reference:
+        raise InvalidInput(
+            f"--date {said.isoformat()} is before promise {p.id} was made "
+            f"({p.reference.isoformat()}); give the day the new deadline was announced."
+        )
+
+
+def _phrase_reference(p: Promise, rows: list[DeadlineChange]) -> date:
+    """The day the current phrase was read at: the newest postponement's or correction's,
+    or the day the promise was made."""
+    if p.current_deadline:
+        for c in reversed(rows):
+            if c.kind in (ChangeKind.POSTPONEMENT, ChangeKind.CORRECTION):
+                return c.reference
+    return p.reference
+
+
+def correct_deadline(session: Session, promise_id, phrase: str | None, *, today: date,
+                     now: datetime, said: date | None = None) -> DeadlineChange:
+    """Correct the deadline: a typo, a misread phrase, or an event promise given its date.
+
+    No move (no "postponed" mail, not counted as one): a history row of kind correction.
+    The phrase (the current one when `phrase` is None) is read at `said`, else at the day
+    it was first read. On a promise never postponed the phrase as typed is corrected, and
+    `said` is also the day the promise was made; after a postponement, the phrase of the
+    postponement is. A recurring promise keeps the occurrences already fulfilled: its
+    window is the first corrected occurrence after them.
+    """
+    p = present(get_promise(session, promise_id))
+    rows = history(session, p.id)
+    old_phrase = p.deadline_now()
+    phrase = old_phrase if phrase is None else phrase
+    if said is not None:
+        check_reference(said, today)
+        if p.current_deadline:
+            _check_said(p, said, today)
+    reference = said or _phrase_reference(p, rows)
+    r = read_deadline(phrase, reference)
+    if r.waits and p.event_date is not None:
+        r = read_deadline(phrase, reference, due=p.event_date)  # its event has a date already
+    if p.current_deadline and r.recurrence is None and recurrence.valid(p.recurrence):
+        r = replace(r, recurrence=p.recurrence)  # a postponement's phrase: the series goes on
+    r = _after_fulfilled(r, rows)
+    if (r.phrase, r.reference, r.earliest, r.latest) == (
+            old_phrase, reference if p.current_deadline else p.reference, p.earliest, p.latest):
+        raise NothingToCorrect(
+            f"promise {p.id} already has the deadline '{old_phrase}' read at "
+            f"{reference.isoformat()} ({r.describe()}); nothing to correct."
+        )
+    change = DeadlineChange(
+        promise_id=p.id, kind=ChangeKind.CORRECTION.value, changed_at=now, reference=reference,
+        old_deadline=old_phrase, new_deadline=r.phrase, old_earliest=p.earliest,
+        old_latest=p.latest, new_earliest=r.earliest, new_latest=r.latest,
+    )
+    if p.current_deadline:
+        p.current_deadline = r.phrase
+    else:
+        p.deadline, p.reference = r.phrase, reference
+    event_name = p.event_name
+    apply_reading(p, r)
+    p.event_name = event_name if r.kind == "event" else None
+    touch(p, now)
+    session.add(change)
+    session.add(p)
+    session.flush()
+    return change
+
+
+def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
+    """A recurring reading moved on past the occurrences already fulfilled."""
+    done = [c.old_latest for c in rows if c.kind == ChangeKind.OCCURRENCE and c.old_latest]
+    if not done or r.latest is None or not recurrence.valid(r.recurrence):
+        return r
+    last = max(done)
+    if r.latest > last:
+        return r
+    latest = next((d for d in recurrence.following(r.recurrence, r.latest) if d > last), None)
+    if latest is None:
+        return r
+    earliest = latest - (r.latest - r.earliest) if r.earliest is not None else None
+    return replace(r, earliest=earliest, latest=latest, explanation=_occurrence_text(
+        r.phrase, r.recurrence, earliest, latest, len(done) + 1))
+
+
+def _language(phrase: str) -> str:
+    from .deadline import read
+
+    try:
+        return read(" ".join(phrase.split())).lang
+    except UnreadableDeadline:
+        return "nl"
+
+
+def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date, n: int) -> str:
+    """The explanation of occurrence `n` of a recurring promise, in the phrase's language."""
+    from .deadline.explain import explainer
+
+    lang = _language(phrase)
+    day = explainer(lang).date
+    return recurrence.explain(phrase, rule, n, day(earliest) if earliest not in (None, latest)
+                              else None, day(latest), lang)
+
+
+def _status_row(p: Promise, old: str, new: str, *, today: date, now: datetime,
+                reason: str | None = None) -> DeadlineChange:
+    return DeadlineChange(
+        promise_id=p.id, kind=ChangeKind.STATUS.value, changed_at=now, reference=today,
+        old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
+        old_earliest=p.earliest, old_latest=p.latest, new_earliest=p.earliest,
+        new_latest=p.latest, reason=reason, old_status=old, new_status=new,
+    )
+
+
 def set_status(session: Session, promise_id, status: Status | str, *, today: date,
-               now: datetime, letter: str | None = None) -> Promise:
-    """Close a promise (fulfilled, partly, lapsed, withdrawn) or reopen it."""
+               now: datetime, letter: str | None = None, force: bool = False) -> Promise:
+    """Close a promise (fulfilled, partly, lapsed, withdrawn) or reopen it.
+
+    Withdrawing or lapsing a promise that is closed already (fulfilled, say) is refused
+    unless `force`; a forced change writes a history row of kind status.
+    """
     status = Status(status)
-    p = get_promise(session, promise_id)
+    p = present(get_promise(session, promise_id))
     if p.status == status and not (letter and letter != p.fulfilled_by):
         raise InvalidInput(f"promise {p.id} is already {status}.")
+    old = p.status
+    ending = status in (Status.WITHDRAWN, Status.LAPSED)
+    if ending and Status(old).closed:
+        if not force:
+            verb = "withdraw" if status is Status.WITHDRAWN else "lapse"
+            raise InvalidInput(
+                f"promise {p.id} is {old} (closed {_iso(p.closed_on) or 'before'}); marking it "
+                f"{status} would rewrite that. If it really is {status}, run "
+                f"`toezegging {verb} {p.id} --force` (the change is kept in its history)."
+            )
+        session.add(_status_row(p, old, status.value, today=today, now=now))
     p.status = status.value
     p.closed_on = today if status.closed else None
     if status in (Status.FULFILLED, Status.PARTLY):
         p.fulfilled_by = _clean(letter, "the letter") or p.fulfilled_by
-    elif status is Status.OPEN:
-        pass
+    touch(p, now)
+    session.add(p)
+    session.flush()
+    return p
+
+
+def recurs(p: Promise) -> bool:
+    """Whether `p` is a recurring promise with a window (a rule that can be followed)."""
+    return p.latest is not None and recurrence.valid(p.recurrence)
+
+
+@dataclass(frozen=True)
+class Fulfilled:
+    """What `fulfil` did: the promise, and for one occurrence of a recurring promise the
+    history row (None when the promise as a whole was closed)."""
+
+    promise: Promise
+    occurrence: DeadlineChange | None = None
+
+
+def fulfil(session: Session, promise_id, *, today: date, now: datetime, letter: str | None = None,
+           partly: bool = False, series: bool = False) -> Fulfilled:
+    """`done`: fulfil a promise. For a recurring promise, the current occurrence: it is
+    recorded (history row of kind occurrence) and the window moves on to the next one;
+    `series` ends the series instead (the promise is fulfilled). A rule with no more
+    occurrences (its COUNT or UNTIL reached) ends the series too."""
+    p = present(get_promise(session, promise_id))
+    status = Status.PARTLY if partly else Status.FULFILLED
+    if series and not recurs(p):
+        raise InvalidInput(
+            f"promise {p.id} does not recur; --series is for a recurring promise. "
+            f"Use `toezegging done {p.id}`."
+        )
+    if not recurs(p) or series or p.status != Status.OPEN:
+        return Fulfilled(set_status(session, p.id, status, today=today, now=now, letter=letter))
+    rows = history(session, p.id)
+    k = recurrence.fulfilled(rows)
+    n_earliest, n_latest = recurrence.nominal(p.earliest, p.latest, rows)
+    nxt = recurrence.next_window(p.recurrence, n_earliest, n_latest, k)
+    if nxt is None:  # the rule's last occurrence
+        return Fulfilled(set_status(session, p.id, status, today=today, now=now, letter=letter))
+    row = DeadlineChange(
+        promise_id=p.id, kind=ChangeKind.OCCURRENCE.value, changed_at=now, reference=today,
+        old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
+        old_earliest=p.earliest, old_latest=p.latest, new_earliest=nxt[0], new_latest=nxt[1],
+        reason=_clean(letter, "the letter"), old_status=Status.OPEN.value, new_status=status.value,
+    )
+    if p.current_deadline and not _recurring_phrase(p.current_deadline):
+        # The postponement moved the occurrence just fulfilled; the next follows the rule.
+        p.current_deadline = _rule_phrase(rows)
+        row.new_deadline = p.deadline_now()
+    p.earliest, p.latest = nxt
+    p.explanation = _occurrence_text(p.deadline_now(), p.recurrence, nxt[0], nxt[1], k + 2)
+    touch(p, now)
+    session.add(row)
+    session.add(p)
+    session.flush()
+    return Fulfilled(p, row)
+
+
+def _recurring_phrase(phrase: str) -> bool:
+    from .deadline import read
+
+    try:
+        return read(" ".join(phrase.split())).recurrence is not None
+    except UnreadableDeadline:
+        return False
+
+
+def _rule_phrase(rows: list[DeadlineChange]) -> str | None:
+    """The newest phrase that carries the rule (None: the phrase as typed)."""
+    for c in reversed(rows):
+        if c.kind in (ChangeKind.POSTPONEMENT, ChangeKind.CORRECTION) \
+                and _recurring_phrase(c.new_deadline):
+            return c.new_deadline
+    return None
+
+
+def remove(session: Session, promise_id, *, today: date, now: datetime) -> Promise:
+    """`delete`: remove a mistaken entry. The tombstone (`deleted_at`) takes it out of
+    lists, reminders (pending ones are cancelled) and feeds (a cancelled event); its
+    history keeps a status row, and `restore` undoes it."""
+    p = get_promise(session, promise_id)
+    if p.deleted_at is not None:
+        raise InvalidInput(f"promise {p.id} was removed already, on "
+                           f"{p.deleted_at.date().isoformat()}.")
+    session.add(_status_row(p, p.status, REMOVED, today=today, now=now))
+    p.deleted_at = now
+    touch(p, now)
+    session.add(p)
+    session.flush()
+    return p
+
+
+def restore(session: Session, promise_id, *, today: date, now: datetime) -> Promise:
+    """Undo `remove`: the promise is back in lists, reminders and feeds."""
+    p = get_promise(session, promise_id)
+    if p.deleted_at is None:
+        raise InvalidInput(f"promise {p.id} is not removed; nothing to undo.")
+    session.add(_status_row(p, REMOVED, p.status, today=today, now=now))
+    p.deleted_at = None
     touch(p, now)
     session.add(p)
     session.flush()
@@ -287,14 +553,15 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
 
 
 def edit(session: Session, promise_id, changes: dict, *, today: date, now: datetime) -> Promise:
-    """Change the free fields of a promise; a new `reference` re-reads the same phrase."""
-    p = get_promise(session, promise_id)
+    """Change the free fields of a promise.
+
+    `deadline` (with `reference`, the day it was said, if given) corrects the deadline,
+    as does `reference` alone (the same phrase read at another day): `correct_deadline`.
+    A new `by` or `ministry` without a new `function` clears a function that no longer
+    fits, so the drafted questions address the minister of the ministry.
+    """
+    p = present(get_promise(session, promise_id))
     unknown = set(changes) - set(EDITABLE)
-    if "deadline" in unknown:
-        raise InvalidInput(
-            "the deadline phrase is kept as it was typed; to move it use "
-            f"`toezegging postpone {p.id} PHRASE --reason ...`."
-        )
     if unknown:
         raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}.")
     if not changes:
@@ -302,30 +569,50 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
             "nothing to change; give the fields to change, e.g. "
             f"`toezegging edit {p.id} --owner staf@example.org --tag zeden`."
         )
+    phrase = changes.pop("deadline", None)
+    said = changes.pop("reference", None)
     changes = check_fields(changes)
     if "number" in changes:
         check_number_free(session, changes["number"], p.id)
-    if "reference" in changes:
-        ref = changes.pop("reference")
-        check_reference(ref, today)
-        if p.current_deadline:
+    if phrase is not None or said is not None:
+        if phrase is None and p.current_deadline:
             raise InvalidInput(
                 f"promise {p.id} has been postponed; its window now follows the postponement, "
-                "so the day it was made can no longer change."
+                "so the day it was made can no longer change. To correct the postponement's "
+                f"phrase give it again: `toezegging edit {p.id} --deadline PHRASE --date DAY`."
             )
-        r = read_deadline(p.deadline, ref, due=p.event_date)
-        p.reference = ref
-        apply_reading(p, r)
+        try:
+            correct_deadline(session, p.id, phrase, today=today, now=now, said=said)
+        except NothingToCorrect:
+            if not changes:
+                raise  # the deadline was all there was to change
     if "status" in changes:
         status = Status(changes.pop("status"))
         p.status = status.value
         p.closed_on = (p.closed_on or today) if status.closed else None
+    if _function_stale(p, changes):
+        changes["function"] = None
     for key, value in changes.items():
         setattr(p, key, value)
     touch(p, now)
     session.add(p)
     session.flush()
     return p
+
+
+def _function_stale(p: Promise, changes: dict) -> bool:
+    """Whether a new `by` or `ministry` (without a new `function`) leaves the stored
+    function naming someone else: another person, or another ministry's minister."""
+    if "function" in changes or not p.function:
+        return False
+    by = changes.get("by", p.by)
+    if "by" in changes and " ".join((by or "").split()).casefold() != \
+            " ".join((p.by or "").split()).casefold():
+        return True
+    if "ministry" in changes and changes["ministry"] not in (None, p.ministry):
+        own = ministries.from_function(p.function)
+        return own is None or own != changes["ministry"]
+    return False
 
 
 # ----------------------------------------------------------------------------- JSON shape

@@ -15,8 +15,11 @@ A promise has a schedule of reminder events, each a (kind, date):
   Monday from `undated_event_weeks` weeks after the promise was made, until the event has
   a date (the outbox sends these as one weekly list per recipient, or in the digest).
 
-A recurring promise (`recurrence`, an RRULE such as `FREQ=YEARLY`) repeats its window
-from `latest` on; it rolls to its next occurrence instead of going overdue.
+A recurring promise (`recurrence`, an RRULE such as `FREQ=YEARLY`) has no rules of its
+own: its window is its current occurrence, the first not yet fulfilled (see
+`toezegging.recurrence`), so it is reminded of like any promise. An occurrence whose
+deadline passed unfulfilled is overdue, with overdue reminders, until `done` fulfils it
+and the window moves on to the next occurrence (whose reminders then follow).
 
 At a moment `now` the one event that counts for a promise is the newest whose send
 moment (its date at `send_hour` in the configured zone) has passed; ties on a day go to
@@ -28,10 +31,7 @@ Nothing is due during quiet hours.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from dateutil.rrule import rrulestr
 
 KINDS = ("opens", "approaching", "due", "overdue", "postponed", "undated")
 # Later stages win a tie on the same day.
@@ -125,33 +125,6 @@ def _window_events(earliest: date | None, latest: date, reference: date, rules) 
         yield Event.of("due", latest)
 
 
-@lru_cache(maxsize=4096)
-def _rule(recurrence: str, latest: date):
-    return rrulestr(recurrence, dtstart=datetime.combine(latest, time()))
-
-
-def _valid_rule(recurrence: str, latest: date) -> bool:
-    """An unreadable RRULE is treated as no recurrence (the promise still goes overdue)."""
-    try:
-        _rule(recurrence, latest)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
-def _occurrences(p, until: date, rules) -> Iterator[tuple[date | None, date]]:
-    """The windows of a recurring promise, from the one before `until` up to past it."""
-    rule = _rule(p.recurrence, p.latest)
-    horizon = datetime.combine(until + timedelta(days=max(rules.days_before, default=0)), time())
-    span = (p.latest - p.earliest) if p.earliest else None
-    start = rule.before(datetime.combine(until, time()), inc=True) or rule[0]
-    for occ in rule.xafter(start, count=400, inc=True):
-        latest = occ.date()
-        yield (latest - span if span is not None else None), latest
-        if occ > horizon:
-            break
-
-
 def _first_undated(p, rules) -> date | None:
     """The first Monday a waiting promise's event counts as undated (None: never)."""
     weeks = getattr(rules, "undated_event_weeks", 0)
@@ -174,11 +147,6 @@ def events(p, until: date, rules) -> list[Event]:
         if first is not None and first <= until:
             out.append(Event.of("undated", until - timedelta(days=(until - first).days % 7)))
         return sorted(out)
-    if p.recurrence and _valid_rule(p.recurrence, p.latest):
-        for earliest, latest in _occurrences(p, until, rules):
-            out.extend(e for e in _window_events(earliest, latest, p.reference, rules)
-                       if e.due_on <= until)
-        return sorted(set(out))
     out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
                if e.due_on <= until)
     if p.latest < until:
@@ -196,8 +164,7 @@ def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
         first = _first_undated(p, rules)
         return first is not None and due_on >= first and (due_on - first).days % 7 == 0
     if kind == "overdue":
-        recurring = p.recurrence and _valid_rule(p.recurrence, p.latest)
-        if p.latest is None or recurring or due_on <= p.latest:
+        if p.latest is None or due_on <= p.latest:
             return False
         return is_overdue_day((due_on - p.latest).days, rules)
     return Event.of(kind, due_on) in events(p, due_on, rules)
@@ -234,8 +201,7 @@ def due(promises: Iterable, now: datetime, rules) -> list[Due]:
 
 def stage(p, today: date, rules) -> str:
     """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
-    recurring = p.recurrence and p.latest and _valid_rule(p.recurrence, p.latest)
-    if p.status == OPEN and p.latest is not None and not recurring:
+    if p.status == OPEN and p.latest is not None:
         if p.latest < today:
             return "overdue"
         if p.latest == today:
@@ -248,8 +214,6 @@ def stage(p, today: date, rules) -> str:
 
 
 def deadline_for(p, due_on: date) -> date | None:
-    """The `latest` a reminder on `due_on` is about: a recurring promise's occurrence."""
-    if not p.recurrence or p.latest is None or not _valid_rule(p.recurrence, p.latest):
-        return p.latest
-    occ = _rule(p.recurrence, p.latest).after(datetime.combine(due_on, time()), inc=True)
-    return occ.date() if occ else p.latest
+    """The `latest` a reminder on `due_on` is about: the promise's window, which for a
+    recurring promise is its current occurrence."""
+    return p.latest

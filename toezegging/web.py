@@ -172,7 +172,7 @@ class WebApp:
 
     def _build(self, snap: Snapshot, name: str) -> Entry:
         body = feeds.build(snap.promises, snap.counts, self.feeds[name], today=snap.key[1],
-                           language=self.config.language)
+                           language=self.config.language, history=snap.changes)
         tag = feeds.etag(body)
         seen = self._seen.get(name)
         if seen is not None and seen.etag == tag:

@@ -6,7 +6,7 @@ loading the database, feed or mail libraries. Each module below owns its command
 | module            | commands                                                        |
 |-------------------|-----------------------------------------------------------------|
 | `cli/parse.py`    | parse                                                           |
-| `cli/promises.py` | add, list, show, edit, done, postpone, withdraw, lapse, import, export |
+| `cli/promises.py` | add, list, show, edit, done, postpone, withdraw, lapse, delete, import, export |
 | `cli/events.py`   | events, event (date, link, set)                                 |
 | `cli/feeds.py`    | feeds (build, token), serve                                     |
 | `cli/site.py`     | site (build)                                                    |
@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "postpone": ("promises", "postpone"),
     "withdraw": ("promises", "withdraw"),
     "lapse": ("promises", "lapse"),
+    "delete": ("promises", "delete"),
     "import": ("promises", "import_"),
     "export": ("promises", "export"),
     "events": ("events", "events"),

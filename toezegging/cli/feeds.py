@@ -75,13 +75,14 @@ def build(ctx, out: str, as_json: bool) -> None:
     try:
         with store.session() as s:
             promises, counts = feed_data.load_promises(s)
+            history = feed_data.recurring_history(s)
     finally:
         store.dispose()
     lines = []  # printed after the progress bar (on a terminal only) is gone
     with _progress(config.feeds, "Building feeds") as todo:
         for feed in todo:
             body = feed_core.build(promises, counts, feed, today=ctx.today,
-                                   language=config.language)
+                                   language=config.language, history=history)
             path = out_dir / f"{feed.name}.ics"
             try:
                 write_atomically(path, body)

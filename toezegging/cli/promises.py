@@ -1,4 +1,5 @@
-"""The everyday commands: add, list, show, edit, done, postpone, withdraw, lapse, import, export.
+"""The everyday commands: add, list, show, edit, done, postpone, withdraw, lapse, delete,
+import, export.
 
 Each command reads its options, opens the store, calls `toezegging.promises` or
 `toezegging.transfer`, and prints. The clock comes from the `Context` (read once).
@@ -114,7 +115,7 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
     if p.current_deadline:
         echo(f"  now:        '{p.current_deadline}' (postponed {len(moves)}x)")
     echo(f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
-         f"{', estimated' if p.estimated else ''}{', ' + p.recurrence if p.recurrence else ''})")
+         f"{', estimated' if p.estimated else ''}{_recurring(p, d, today)})")
     echo(f"              {p.explanation}")
     if p.id:
         echo(f"  status:     {_status_label(p, today)} ({STATUS_NL[Status(p.status)]})"
@@ -138,6 +139,11 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
         if h["kind"] == "status":
             echo(f"  status change: {h['reference']}: {h['old_status']} -> {h['new_status']}{why}")
             continue
+        if h["kind"] == "occurrence":  # one occurrence of a recurring promise fulfilled
+            done = [x for x in d["history"] if x["kind"] == "occurrence"]
+            echo(f"  occurrence {done.index(h) + 1} {h['new_status']}: {h['reference']}: due "
+                 f"{h['old_latest']}{why} -> next {_span(h['new_earliest'], h['new_latest'])}")
+            continue
         if h["kind"] == "event":  # the event got its date: not a postponement
             echo(f"  event dated: {h['reference']}: '{h['new_deadline']}' -> "
                  f"{h['new_earliest']} .. {h['new_latest']}{why}")
@@ -146,6 +152,21 @@ def _print_promise(d: dict, p, today: date, err: bool = False) -> None:
         echo(f"  {label}: {h['reference']}: '{h['old_deadline']}' "
              f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
              f"({h['new_latest'] or 'no date'}){why}")
+
+
+def _span(earliest: str | None, latest: str | None) -> str:
+    return latest or "no date" if earliest in (None, latest) else f"{earliest} .. {latest}"
+
+
+def _recurring(p, d: dict, today: date) -> str:
+    """", recurring every year, now occurrence 2" for `show` (the CLI's words are English)."""
+    from .. import recurrence
+
+    if not recurrence.valid(p.recurrence):
+        return f", {p.recurrence}" if p.recurrence else ""
+    n = sum(1 for h in d["history"] if h["kind"] == "occurrence")
+    text = f", recurring {recurrence.describe(p.recurrence, 'en')}"
+    return text + (f", occurrence {n + 1}" if n else "")
 
 
 def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
@@ -357,34 +378,27 @@ def show(ctx: Context, promise_id, as_json):
 @click.command()
 @click.argument("promise_id", metavar="ID")
 @click.argument("phrase")
+@click.option("--date", "announced", type=DATE,
+              help="The day the minister announced the move; PHRASE is read at it. Default: today.")
 @click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
 @click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
 @click.option("--due", type=DATE, help="The date to hold an event deadline to.")
 @click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
 @click.pass_obj
-def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json):
-    """Move a promise's deadline to PHRASE (read as of today); the old one stays in history."""
+def postpone(ctx: Context, promise_id, phrase, announced, reason, open_ended, due, as_json):
+    """Move a promise's deadline to PHRASE, as the minister announced (--date, default
+    today); the old one stays in history. To fix a typo instead, use `edit --deadline`."""
     from ..promises import postpone as do_postpone
     from ..store import get_promise
 
     def change(s):
         c = do_postpone(s, promise_id, phrase, today=ctx.today, now=ctx.now, reason=reason,
-                        open_ended=open_ended, due=due)
+                        open_ended=open_ended, due=due, announced=announced)
         p = get_promise(s, c.promise_id)
         return _after(s, p, ctx, as_json,
                       f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
-                      f"'{c.new_deadline}', now {window_text(p)}: {p.explanation}")
-
-    click.echo(_write(ctx, change))
-
-
-def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json: bool):
-    from ..promises import set_status
-
-    def change(s):
-        p = set_status(s, promise_id, status, today=ctx.today, now=ctx.now, letter=letter)
-        extra = f" ({p.fulfilled_by})" if p.fulfilled_by and status.value != "open" else ""
-        return _after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{extra}.")
+                      f"'{c.new_deadline}' (said on {c.reference.isoformat()}), now "
+                      f"{window_text(p)}: {p.explanation}")
 
     click.echo(_write(ctx, change))
 
@@ -396,11 +410,35 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the pr
 @click.argument("promise_id", metavar="ID")
 @click.option("--letter", help="What fulfilled it, e.g. 'Kamerstuk 28345-300'.")
 @click.option("--partly", is_flag=True, help="Only partly fulfilled (Deels voldaan).")
+@click.option("--series", is_flag=True,
+              help="A recurring promise: end the whole series (no occurrences follow).")
 @JSON_OPTION
 @click.pass_obj
-def done(ctx: Context, promise_id, letter, partly, as_json):
-    """Mark a promise fulfilled (or --partly)."""
-    _close(ctx, promise_id, Status.PARTLY if partly else Status.FULFILLED, letter, as_json)
+def done(ctx: Context, promise_id, letter, partly, series, as_json):
+    """Mark a promise fulfilled (or --partly).
+
+    For a recurring promise this fulfils its current occurrence and opens the next one
+    (its window moves on by the rule); --series ends the series instead.
+    """
+    from ..promises import fulfil
+
+    def change(s):
+        r = fulfil(s, promise_id, today=ctx.today, now=ctx.now, letter=letter, partly=partly,
+                   series=series)
+        p, occ = r.promise, r.occurrence
+        if occ is not None:
+            by = f" ({occ.reason})" if occ.reason else ""
+            message = (f"Promise {p.id}: the occurrence due {occ.old_latest.isoformat()} is "
+                       f"{occ.new_status}{by}; the next one: {window_text(p)}. "
+                       f"To end the series: `toezegging done {p.id} --series`.")
+        else:
+            extra = f" ({p.fulfilled_by})" if p.fulfilled_by else ""
+            message = f"Promise {p.id} is now {p.status}{extra}."
+            if series:
+                message += " The series has ended."
+        return _after(s, p, ctx, as_json, message)
+
+    click.echo(_write(ctx, change))
 
 
 def _closing(name: str, status: Status, doc: str) -> click.Command:
@@ -408,25 +446,80 @@ def _closing(name: str, status: Status, doc: str) -> click.Command:
 
     @click.command(name, help=doc)
     @click.argument("promise_id", metavar="ID")
+    @click.option("--force", is_flag=True,
+                  help="Also when the promise is closed already (kept in its history).")
     @JSON_OPTION
     @click.pass_obj
-    def command(ctx: Context, promise_id, as_json):
-        _close(ctx, promise_id, status, None, as_json)
+    def command(ctx: Context, promise_id, force, as_json):
+        from ..promises import set_status
+        from ..store import get_promise
+
+        def change(s):
+            before = get_promise(s, promise_id).status
+            p = set_status(s, promise_id, status, today=ctx.today, now=ctx.now, force=force)
+            was = f" (was {before})" if Status(before).closed else ""
+            return _after(s, p, ctx, as_json, f"Promise {p.id} is now {p.status}{was}.")
+
+        click.echo(_write(ctx, change))
 
     return command
 
 
-withdraw = _closing("withdraw", Status.WITHDRAWN, "Mark a promise withdrawn (taken back).")
-lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen).")
+withdraw = _closing("withdraw", Status.WITHDRAWN, "Mark a promise withdrawn (taken back). "
+                    "A promise closed already (fulfilled, lapsed) needs --force.")
+lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen). "
+                 "A promise closed already (fulfilled, withdrawn) needs --force.")
+
+
+@click.command()
+@click.argument("promise_id", metavar="ID")
+@click.option("--yes", "-y", is_flag=True, help="Remove without asking to confirm.")
+@click.option("--undo", is_flag=True, help="Bring a removed promise back.")
+@JSON_OPTION
+@click.pass_obj
+def delete(ctx: Context, promise_id, yes, undo, as_json):
+    """Remove a mistaken entry: it leaves lists, reminders and feeds (as a cancellation).
+
+    Asks to confirm unless --yes. Its history stays; `delete ID --undo` brings it back.
+    """
+    from ..promises import remove, restore
+    from ..store import get_promise
+
+    if not undo:
+        with _session(ctx, read_only=True) as s:
+            p = get_promise(s, promise_id)
+            d = _as_dict(s, p, ctx)
+        if p.deleted_at is None and not yes:
+            if not _interactive():
+                raise InvalidInput(f"removing promise {p.id} needs confirmation: run "
+                                   f"`toezegging delete {p.id} --yes` (there is no terminal "
+                                   "to ask on).")
+            _print_promise(d, p, ctx.today, err=True)
+            click.confirm(f"Remove promise {p.id}?", default=False, abort=True, err=True)
+
+    def change(s):
+        if undo:
+            p = restore(s, promise_id, today=ctx.today, now=ctx.now)
+            return _after(s, p, ctx, as_json, f"Promise {p.id} is back ({p.status}).")
+        p = remove(s, promise_id, today=ctx.today, now=ctx.now)
+        return _after(s, p, ctx, as_json,
+                      f"Removed promise {p.id}: it left lists, reminders and feeds. "
+                      f"Undo with `toezegging delete {p.id} --undo`.")
+
+    click.echo(_write(ctx, change))
 
 
 @click.command()
 @click.argument("promise_id", metavar="ID")
 @click.option("--text", help="What was promised.")
-@click.option("--date", "reference", type=DATE, help="Correct the day the promise was made.")
-@click.option("--by")
+@click.option("--deadline", help="Correct the deadline phrase (a typo, a misread phrase, or an "
+              "event promise's date): not a postponement.")
+@click.option("--date", "reference", type=DATE,
+              help="Correct the day the promise was made; with --deadline, the day the phrase "
+              "was said (it is read at that day).")
+@click.option("--by", help="Who promised it (a new one clears a function that named another).")
 @click.option("--function")
-@click.option("--ministry")
+@click.option("--ministry", help="The ministry (a new one clears a function of another ministry).")
 @click.option("--to")
 @click.option("--fraction")
 @click.option("--source")
@@ -443,17 +536,35 @@ lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen).")
 @JSON_OPTION
 @click.pass_obj
 def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
-    """Change a promise's fields; an empty value ('') clears one. Use postpone for the deadline."""
+    """Change a promise's fields; an empty value ('') clears one.
+
+    --deadline corrects the deadline (a history row of kind correction, no "postponed"
+    mail): the phrase is read at --date if given, else at the day it was said. A move the
+    minister announced is a postponement: use `toezegging postpone`.
+    """
     from ..promises import edit as do_edit
+    from ..store import get_promise
 
     changes = {k: v for k, v in options.items() if v is not None}
     if tags or no_tags:
         changes["tags"] = [] if no_tags else list(tags)
+
     def change(s):
+        p = get_promise(s, promise_id)
+        before = (p.deadline_now(), p.reference, p.earliest, p.latest)
+        phrase, latest, function = p.deadline_now(), p.latest, p.function
         p = do_edit(s, promise_id, dict(changes), today=ctx.today, now=ctx.now)
         note = ministries.unknown_note(p.ministry) if "ministry" in changes else None
-        return note, _after(s, p, ctx, as_json,
-                            f"Promise {p.id} updated ({', '.join(sorted(changes))}).")
+        lines = [f"Promise {p.id} updated ({', '.join(sorted(changes))})."]
+        if (p.deadline_now(), p.reference, p.earliest, p.latest) != before:
+            lines.append(f"Deadline corrected (not a postponement): '{phrase}' "
+                         f"({latest or 'no date'}) -> '{p.deadline_now()}', now "
+                         f"{window_text(p)}: {p.explanation}")
+        if function and p.function is None and "function" not in changes:
+            whom = f"the minister of {p.ministry}" if p.ministry else "an unnamed minister"
+            lines.append(f"Function '{function}' cleared: it named whoever held it before. "
+                         f"Drafts now address {whom}; give --function to name the new one.")
+        return note, _after(s, p, ctx, as_json, " ".join(lines))
 
     note, out = _write(ctx, change)
     _warn(note)

@@ -15,6 +15,8 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .. import feeds as feed_core
+from .. import recurrence as rules
+from ..model import formal_source
 
 ASSETS = ("style.css", "app.js")
 
@@ -25,7 +27,7 @@ def words(language: str) -> dict:
     text = resources.files("toezegging.pages").joinpath("words.toml").read_text("utf-8")
     w = tomllib.loads(text)[language]
     fw = feed_core.words(language)
-    return {**w, "months": fw["months"], "status": fw["status"], "recurrence": fw["recurrence"]}
+    return {**w, "months": fw["months"], "status": fw["status"]}
 
 
 @cache
@@ -126,9 +128,18 @@ class Say:
                                                  latest=self.day(latest))
         return self.day(latest)
 
-    def recurrence(self, rule: str) -> str:
-        freq = dict(part.split("=", 1) for part in rule.split(";") if "=" in part).get("FREQ", "")
-        return self.t["recurring"].format(what=self.t["recurrence"].get(freq, rule))
+    def recurrence(self, p, changes: list, today: date) -> str:
+        """A recurring promise's rule in words, with its next deadline while it is open
+        ("herhaalt elk jaar; eerstvolgende: 22 januari 2027")."""
+        upcoming = rules.upcoming(p.recurrence, p.latest, today, rules.fulfilled(changes)) \
+            if p.status == "open" else None
+        words = rules.in_words(p.recurrence, self.language, upcoming and self.day(upcoming))
+        return self.t["recurring"].format(what=words) if words else ""
+
+    @staticmethod
+    def source(p) -> str:
+        """The source as formal text names it: never a bare file name."""
+        return formal_source(p.source)
 
     def number(self, x: float) -> str:
         """A number as the language writes it: 199.5 is '199,5' in Dutch."""

@@ -44,7 +44,7 @@ def files(promises: list, counts: dict[int, int], changes: dict[int, list], conf
     out["feeds.html"] = pages.feeds().encode("utf-8")
     for feed in public:
         out[f"feeds/{feed.name}.ics"] = feed_core.build(promises, counts, feed, today=today,
-                                                        language=config.language)
+                                                        language=config.language, history=changes)
     for name in ASSETS:
         out[f"static/{name}"] = asset(name)
     return dict(sorted(out.items()))
