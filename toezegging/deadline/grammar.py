@@ -132,8 +132,8 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
             r = _clause(c, in_with_span, text if c_words else "", c_end)
             if r is not None:
                 readings.append(r)
-    if not readings and recurrence is None:
-        raise Unreadable
+    if not readings and recur_span is None:
+        raise Unreadable  # no time, or a recurrence of nothing ("elke vijfde")
     return Expression(tuple(readings), lang, recurrence, recur_span, hedged)
 
 
@@ -580,7 +580,7 @@ def _weekday_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | No
     if i + 1 >= len(toks):
         return None
     got = _anchor(toks, i + 1, rel)
-    if got and got[0].kind == "day":
+    if got and isinstance(got[0], Period) and got[0].kind == "day":
         return replace(got[0], weekday=_as(toks[i], int)), got[1]
     return None
 
@@ -736,8 +736,11 @@ ANCHOR_READERS: dict[str, Callable[[list[Token], int, str | None], AnchorAt | No
 }
 
 
-def _joinable(first: Period, second: Period) -> bool:
-    """Can `first` and `second` make a range? A bare day number needs a day with a month after it."""
+def _joinable(first: Period, second: Period | Part) -> bool:
+    """Can `first` and `second` make a range? A bare day number needs a day with a month after
+    it; a part of a month ("de eerste helft van april") ends a range of periods."""
+    if isinstance(second, Part):
+        return not (first.kind == "day" and first.n is None)
     if second.kind == "day" and second.n is None:
         return False
     return not (first.kind == "day" and first.n is None) or second.kind == "day"

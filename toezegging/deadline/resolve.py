@@ -85,7 +85,7 @@ def resolve(expr: Expression, ref: date, phrase: str) -> Window:
     elif any(r.vague for r in expr.readings):
         v = next(r.vague for r in expr.readings if r.vague)
         chosen = _Result(ref, add(ref, v), "vague", False, "vague", span=v)
-    elif expr.recurrence:
+    elif expr.recur_span is not None:  # "jaarlijks": the first occurrence within its span
         chosen = _Result(ref, add(ref, expr.recur_span), "relative", False, "within",
                          span=expr.recur_span)
     else:
