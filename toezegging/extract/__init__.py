@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from .actors import Actor, ActorResolver
 from .clauses import context, pieces
@@ -28,7 +30,7 @@ from .document import Document, Line, read_structure
 from .judge import Judgement, judge
 from .reading import read_document
 from .rules import Rules, load_rules
-from .timing import MASK, Timing, find_times
+from .timing import MASK, Parse, Search, Timing, find_times
 
 __all__ = ["Proposal", "find_promises", "read_document", "read_structure", "extract_file"]
 
@@ -70,8 +72,8 @@ def find_promises(
     ref: date,
     *,
     document: Document | None = None,
-    search: Callable | None = None,
-    parse: Callable | None = None,
+    search: Search | None = None,
+    parse: Parse | None = None,
     include_events: bool = True,
     min_confidence: float | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -127,7 +129,8 @@ def _analysed(line: Line) -> tuple[str, list[int]]:
     return text, [line.label_end + w for w in where]
 
 
-def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
+def _best(line: Line, doc: Document, ref: date, rules: Rules, search: Search | None,
+          parse: Parse | None) -> tuple[Timing, Judgement, str, list[int]] | None:
     """The best (time phrase, judgement) of one sentence, with the text judged; or None."""
     analysed, where = _analysed(line)
     stripped = analysed.rstrip().rstrip("\"”’)»" + MASK)
@@ -166,8 +169,8 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
 def _names_government(verdict: Judgement) -> bool:
     """In a text the government did not write, only a member of the government or an agency
     named as the subject makes a promise (not the writer's own "wij")."""
-    return verdict.subject in ("government", "agency") and bool(verdict.actor) and \
-        verdict.actor.lower() not in ("ik", "ikzelf", "wij", "we")
+    return verdict.subject in ("government", "agency") and verdict.actor is not None and \
+        bool(verdict.actor) and verdict.actor.lower() not in ("ik", "ikzelf", "wij", "we")
 
 
 def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: list[int],
@@ -210,7 +213,7 @@ def _unmask(analysed: str, sentence: str, where: list[int]) -> str:
                    for i, ch in enumerate(analysed))
 
 
-def extract_file(path, ref: date | None = None, **kw) -> list[Proposal]:
+def extract_file(path: str | Path, ref: date | None = None, **kw: Any) -> list[Proposal]:
     text = read_document(path)
     doc = read_structure(text)
     when = ref or doc.date

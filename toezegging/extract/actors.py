@@ -160,7 +160,7 @@ def _names_a_ministry(function: str, rules: Rules) -> bool:
     if not m:
         return False
     found = ministry_of(m.group(1), rules)
-    return bool(found) and len(found[1]) >= len(m.group(1).rstrip(","))
+    return found is not None and len(found[1]) >= len(m.group(1).rstrip(","))
 
 
 def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: Rules) -> list[str]:
@@ -236,7 +236,7 @@ def _complete(function: str, rules: Rules) -> bool:
     if not m:
         return True
     found = ministry_of(m.group(2), rules)
-    return bool(found) and len(found[1]) >= len(m.group(2).rstrip(","))
+    return found is not None and len(found[1]) >= len(m.group(2).rstrip(","))
 
 
 def _title_re(rules: Rules) -> re.Pattern:

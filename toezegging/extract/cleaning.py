@@ -202,7 +202,8 @@ def _soft_hyphen(prev: str, line: str) -> bool:
     """'geïnfor-' + 'meerd': a word broken by the typesetter (both sides lower case, the
     piece before longer than an abbreviation such as 'hbo-')."""
     piece = re.search(r"(\w+)-$", prev)
-    return bool(piece) and len(piece.group(1)) > 3 and piece.group(1).islower() and line[:1].islower()
+    return piece is not None and len(piece.group(1)) > 3 and piece.group(1).islower() \
+        and line[:1].islower()
 
 
 def _block_is_short_bullet(block: list[str]) -> bool:

@@ -12,9 +12,9 @@ which of its sentences are the government's own.
 Footnotes, page furniture and quoted motions are removed before reading (`cleaning`).
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from .actors import Actor, answerer, signature, speaker_actor
 from .cleaning import clean
@@ -38,13 +38,13 @@ class Line:
 class Document:
     kind: str  # answers, letter, report
     by_government: bool
-    date: date | None
+    date: datetime.date | None
     source: str | None
     kamerstuk: str | None
     signers: list[Actor] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
 
-    def source_on(self, day: date | None) -> str | None:
+    def source_on(self, day: datetime.date | None) -> str | None:
         """The subject, or for a document without one "Brief van de <signers> van <day>"."""
         signed_by = " en de ".join(s.function for s in self.signers) if self.signers else None
         return self.source or letter_source(signed_by, day or self.date)

@@ -73,8 +73,8 @@ def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = Fals
     if by:
         return "third party", by.group(1)  # "door het Amerikaanse instituut": not in our lists
     for acronym in _ACRONYM.finditer(text):
-        before = text[:acronym.start()].lower().split()[-3:]
-        if not any(w in rules.prepositions for w in before):
+        words_before = text[:acronym.start()].lower().split()[-3:]
+        if not any(w in rules.prepositions for w in words_before):
             return "unknown organisation", acronym.group(0)
     return "none", None
 

@@ -3,12 +3,15 @@ clauses, actors, time, and the commitment and adjustment rules."""
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LANG_DIR = Path(__file__).resolve().parents[1] / "lang"
 FLAGS = re.IGNORECASE
+Section = dict[str, Any]  # a table of the language file
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def _alias_pattern(alias: str) -> str:
     return r"(?<!\w)" + re.escape(alias).replace(r"\ ", r"\s+") + r"(?!\w)"
 
 
-def _rules(items: list[dict]) -> tuple[Rule, ...]:
+def _rules(items: list[Section]) -> tuple[Rule, ...]:
     return tuple(
         Rule(
             name=r["name"],
@@ -159,41 +162,133 @@ def _rules(items: list[dict]) -> tuple[Rule, ...]:
     )
 
 
-def _words_pattern(words) -> str:
+def _words_pattern(words: Iterable[str]) -> str:
     ordered = sorted(words, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _c(key: str, section: Section) -> re.Pattern:
+    return re.compile(section[key], FLAGS)
 
 
 @cache
 def load_rules(lang: str = "nl") -> Rules:
     data = tomllib.loads((LANG_DIR / f"extract_{lang}.toml").read_text(encoding="utf-8"))
-    sent, furn, foot = data["sentences"], data["furniture"], data["footnotes"]
-    letter, doc, src, cl = data["letter"], data["document"], data["source"], data["clauses"]
-    act, tm = data["actors"], data["time"]
-    c = lambda key, section: re.compile(section[key], FLAGS)  # noqa: E731
-
-    ministries = tuple(Ministry(m["name"], tuple(m["aliases"])) for m in act["ministry"])
-    aliases = sorted(
-        ((a, m.name) for m in ministries for a in {m.name, *m.aliases}),
-        key=lambda pair: -len(pair[0]),
+    return Rules(
+        threshold=float(data["decision"]["threshold"]),
+        **_cleaning(data["sentences"], data["furniture"], data["footnotes"]),
+        **_document(data["letter"], data["document"], data["source"]),
+        **_clauses(data["clauses"]),
+        **_actors(data["actors"]),
+        **_time(data["time"]),
+        **_judgement(data),
+        examples=_examples(data),
     )
-    subordinators = {}
-    for kind in ("relative", "conditional", "temporal", "purpose", "reason", "interjection"):
-        for w in cl[kind]:
-            subordinators.setdefault(w.lower(), kind)
-    commit = _rules(data["commit"])
-    adjust = _rules(data["adjust"])
+
+
+# Each section's fields of `Rules`, by name.
+
+def _cleaning(sent: Section, furn: Section, foot: Section) -> dict[str, Any]:
+    return {
+        "abbreviations": frozenset(a.lower() for a in sent["abbreviations"]),
+        "starters": frozenset(sent["starters"]),
+        "name_titles": frozenset(w.lower() for w in sent["name_titles"]),
+        "heading_max_words": int(sent["heading_max_words"]),
+        "furniture_lines": tuple(re.compile(p, FLAGS) for p in furn["lines"]),
+        "furniture_inline": tuple(re.compile(p) for p in furn["inline"]),
+        "footnote_sections": tuple(re.compile(p, FLAGS) for p in foot["sections"]),
+        "footnote_line": re.compile(foot["line"]),
+    }
+
+
+def _document(letter: Section, doc: Section, src: Section) -> dict[str, Any]:
     sources = tuple(
         SourceRule(r["name"], re.compile(r["pattern"], FLAGS), r.get("template", "{subject}"),
                    tuple(r.get("examples", ())))
         for r in src["rule"]
     )
+    return {
+        "date_line": _c("date_line", letter),
+        "received": _c("received", letter),
+        "months": tuple(letter["months"]),
+        "date_examples": tuple(letter["examples"]),
+        **{key: _c(key, doc) for key in ("answers", "question", "answer", "numbered_question",
+                                          "report", "speaker", "government_letter", "quoted")},
+        "others": re.compile(doc["others"], FLAGS | re.MULTILINE),
+        "sources": sources,
+        "kamerstuk": _c("kamerstuk", src),
+        "aanhangsel": re.compile(src["aanhangsel"], FLAGS | re.DOTALL),
+        "vergaderjaar": _c("vergaderjaar", src),
+    }
 
-    def ex(name, section, key, examples, counter=None):
-        return Example(name, c(key, section), tuple(section.get(examples, ())),
-                       tuple(section.get(counter, ())) if counter else ())
 
-    examples = (
+def _clauses(cl: Section) -> dict[str, Any]:
+    subordinators: dict[str, str] = {}
+    for kind in ("relative", "conditional", "temporal", "purpose", "reason", "interjection"):
+        for w in cl[kind]:
+            subordinators.setdefault(w.lower(), kind)
+    return {
+        "subordinators": subordinators,
+        "subordinator_re": re.compile(rf"^(?:{_words_pattern(subordinators)})(?!\w)", FLAGS),
+        "new_subject": re.compile(rf"^(?:{_words_pattern(cl['new_subject'])})(?!\w)", FLAGS),
+        **{key: _c(key, cl) for key in ("expect_that", "report_that", "om_intention", "om_target")},
+    }
+
+
+def _actors(act: Section) -> dict[str, Any]:
+    ministries = tuple(Ministry(m["name"], tuple(m["aliases"])) for m in act["ministry"])
+    aliases = sorted(
+        ((a, m.name) for m in ministries for a in {m.name, *m.aliases}),
+        key=lambda pair: -len(pair[0]),
+    )
+    return {
+        **{key: _c(key, act) for key in ("government", "agencies", "third_parties", "agent")},
+        "prepositions": frozenset(w.lower() for w in act["prepositions"]),
+        "offices": tuple(act["offices"]),
+        "closings": tuple(act["closings"]),
+        "titles": tuple(act["titles"]),
+        "ministries": ministries,
+        "ministry_aliases": tuple((re.compile(_alias_pattern(a), FLAGS), n) for a, n in aliases),
+    }
+
+
+def _time(tm: Section) -> dict[str, Any]:
+    return {
+        "time_cue": _c("cue", tm),
+        "weak_time": _c("weak", tm),
+        **{key: _c(key, tm) for key in (
+            "past_after", "past_before", "past_inside", "scope_before", "scope_phrase",
+            "scope_after_noun", "noun_before", "bare_date", "bare_date_planning", "period",
+            "laat_verb", "laat_adverb_before", "event_openers", "event_stop", "event_end", "meeting",
+        )},
+    }
+
+
+def _judgement(data: Section) -> dict[str, Any]:
+    adjust = _rules(data["adjust"])
+    return {
+        "commit": _rules(data["commit"]),
+        "adjust": adjust,
+        "adjust_by_name": {r.name: r for r in adjust},
+        "sentences": tuple(
+            SentenceExample(s["text"], s.get("date", "2024-03-01"), bool(s["promise"]),
+                            s.get("phrase"))
+            for s in data.get("sentence", ())
+        ),
+    }
+
+
+def _example(name: str, section: Section, key: str, examples: str, counter: str | None = None
+             ) -> Example:
+    return Example(name, _c(key, section), tuple(section.get(examples, ())),
+                   tuple(section.get(counter, ())) if counter else ())
+
+
+def _examples(data: Section) -> tuple[Example, ...]:
+    """Every pattern with its examples (and counter-examples), for the tests."""
+    foot, doc, src = data["footnotes"], data["document"], data["source"]
+    act, tm, ex = data["actors"], data["time"], _example
+    return (
         ex("footnote line", foot, "line", "examples", "counter"),
         ex("answers heading", doc, "answers", "answers_examples"),
         ex("question label", doc, "question", "question_examples", "label_counter"),
@@ -219,76 +314,4 @@ def load_rules(lang: str = "nl") -> Rules:
         ex("period", tm, "period", "period_examples"),
         ex("event openers", tm, "event_openers", "event_examples", "event_counter"),
         ex("meeting with its date", tm, "meeting", "meeting_examples"),
-    )
-    return Rules(
-        threshold=float(data["decision"]["threshold"]),
-        abbreviations=frozenset(a.lower() for a in sent["abbreviations"]),
-        starters=frozenset(sent["starters"]),
-        name_titles=frozenset(w.lower() for w in sent["name_titles"]),
-        heading_max_words=int(sent["heading_max_words"]),
-        furniture_lines=tuple(re.compile(p, FLAGS) for p in furn["lines"]),
-        furniture_inline=tuple(re.compile(p) for p in furn["inline"]),
-        footnote_sections=tuple(re.compile(p, FLAGS) for p in foot["sections"]),
-        footnote_line=re.compile(foot["line"]),
-        date_line=c("date_line", letter),
-        received=c("received", letter),
-        months=tuple(letter["months"]),
-        date_examples=tuple(letter["examples"]),
-        answers=c("answers", doc),
-        question=c("question", doc),
-        answer=c("answer", doc),
-        numbered_question=c("numbered_question", doc),
-        report=c("report", doc),
-        speaker=c("speaker", doc),
-        others=re.compile(doc["others"], FLAGS | re.MULTILINE),
-        government_letter=c("government_letter", doc),
-        quoted=c("quoted", doc),
-        sources=sources,
-        kamerstuk=c("kamerstuk", src),
-        aanhangsel=re.compile(src["aanhangsel"], FLAGS | re.DOTALL),
-        vergaderjaar=c("vergaderjaar", src),
-        subordinators=subordinators,
-        subordinator_re=re.compile(rf"^(?:{_words_pattern(subordinators)})(?!\w)", FLAGS),
-        expect_that=c("expect_that", cl),
-        report_that=c("report_that", cl),
-        new_subject=re.compile(rf"^(?:{_words_pattern(cl['new_subject'])})(?!\w)", FLAGS),
-        om_intention=c("om_intention", cl),
-        om_target=c("om_target", cl),
-        government=c("government", act),
-        agencies=c("agencies", act),
-        third_parties=c("third_parties", act),
-        prepositions=frozenset(w.lower() for w in act["prepositions"]),
-        agent=c("agent", act),
-        offices=tuple(act["offices"]),
-        closings=tuple(act["closings"]),
-        titles=tuple(act["titles"]),
-        ministries=ministries,
-        ministry_aliases=tuple((re.compile(_alias_pattern(a), FLAGS), n) for a, n in aliases),
-        time_cue=c("cue", tm),
-        weak_time=c("weak", tm),
-        past_after=c("past_after", tm),
-        past_before=c("past_before", tm),
-        past_inside=c("past_inside", tm),
-        scope_before=c("scope_before", tm),
-        scope_phrase=c("scope_phrase", tm),
-        scope_after_noun=c("scope_after_noun", tm),
-        noun_before=c("noun_before", tm),
-        bare_date=c("bare_date", tm),
-        bare_date_planning=c("bare_date_planning", tm),
-        period=c("period", tm),
-        laat_verb=c("laat_verb", tm),
-        laat_adverb_before=c("laat_adverb_before", tm),
-        event_openers=c("event_openers", tm),
-        event_stop=c("event_stop", tm),
-        event_end=c("event_end", tm),
-        meeting=c("meeting", tm),
-        commit=commit,
-        adjust=adjust,
-        adjust_by_name={r.name: r for r in adjust},
-        sentences=tuple(
-            SentenceExample(s["text"], s.get("date", "2024-03-01"), bool(s["promise"]),
-                            s.get("phrase"))
-            for s in data.get("sentence", ())
-        ),
-        examples=examples,
     )
