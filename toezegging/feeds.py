@@ -30,6 +30,7 @@ from typing import Protocol
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
 from . import ministries
+from .lang import month_names
 
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
@@ -96,7 +97,8 @@ def plain(p: PromiseLike) -> SimpleNamespace:
 def words(language: str) -> dict:
     """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`."""
     text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
-    return tomllib.loads(text)[language]
+    # the month names have their one home in lang/<language>.toml
+    return {**tomllib.loads(text)[language], "months": list(month_names(language))}
 
 
 # ----------------------------------------------------------------------------- selection

@@ -6,6 +6,7 @@ import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from ..lang import month_names
 from .expr import Expression, Link, Span
 from .lexicon import language
 
@@ -19,9 +20,10 @@ class Explainer:
         self.t = language(lang).explain
         self.w = self.t["words"]
         self.p = self.t["period"]
+        self.months = month_names(lang)
 
     def date(self, d: datetime.date) -> str:
-        return f"{d.day} {self.w['months'][d.month - 1]} {d.year}"
+        return f"{d.day} {self.months[d.month - 1]} {d.year}"
 
     def sentence(self, key: str, **fmt: Any) -> str:
         return self.t[key].format(**fmt)
@@ -100,7 +102,7 @@ class Explainer:
         if k in ("week", "weekof"):
             return self.p["week"].format(week=occ.start.isocalendar()[1], **fmt)
         if k == "month":
-            return self.p["month"].format(month=self.w["months"][occ.start.month - 1], **fmt)
+            return self.p["month"].format(month=self.months[occ.start.month - 1], **fmt)
         if k in ("quarter", "half"):
             n = (occ.start.month - 1) // (3 if k == "quarter" else 6)
             return self.p[k].format(ordinal=self.w["ordinal"][n], **fmt)

@@ -28,11 +28,11 @@ ORDNUM (n: "1e", "3rd"), QH (("Q"|"H"), n: "Q1", "H2"), and WORD for anything un
 """
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, NamedTuple
+
+from ..lang import load
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
@@ -91,8 +91,7 @@ class Language:
 
 @cache
 def language(code: str) -> Language:
-    with resources.files("toezegging.lang").joinpath(f"{code}.toml").open("rb") as f:
-        data = tomllib.load(f)
+    data = load(code)
     return Language(code, data.get("settings", {}), data.get("explain", {}), data.get("rule", []))
 
 

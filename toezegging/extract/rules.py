@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..lang import month_names
+
 LANG_DIR = Path(__file__).resolve().parents[1] / "lang"
 FLAGS = re.IGNORECASE
 Section = dict[str, Any]  # a table of the language file
@@ -79,7 +81,7 @@ class Rules:
     # the document
     date_line: re.Pattern
     received: re.Pattern
-    months: tuple[str, ...]
+    months: tuple[str, ...]  # the month names of lang/<lang>.toml
     date_examples: tuple[str, ...]
     answers: re.Pattern
     question: re.Pattern
@@ -174,16 +176,25 @@ def _c(key: str, section: Section) -> re.Pattern:
 @cache
 def load_rules(lang: str = "nl") -> Rules:
     data = tomllib.loads((LANG_DIR / f"extract_{lang}.toml").read_text(encoding="utf-8"))
+    months = month_names(lang)
+    data["time"] = _with_months(data["time"], months)
     return Rules(
         threshold=float(data["decision"]["threshold"]),
         **_cleaning(data["sentences"], data["furniture"], data["footnotes"]),
         **_document(data["letter"], data["document"], data["source"]),
+        months=months,
         **_clauses(data["clauses"]),
         **_actors(data["actors"]),
         **_time(data["time"]),
         **_judgement(data),
         examples=_examples(data),
     )
+
+
+def _with_months(section: Section, months: tuple[str, ...]) -> Section:
+    """The section with `{months}` in its patterns replaced by the month names, any one."""
+    names = "|".join(months)
+    return {k: v.replace("{months}", names) if isinstance(v, str) else v for k, v in section.items()}
 
 
 # Each section's fields of `Rules`, by name.
@@ -210,7 +221,6 @@ def _document(letter: Section, doc: Section, src: Section) -> dict[str, Any]:
     return {
         "date_line": _c("date_line", letter),
         "received": _c("received", letter),
-        "months": tuple(letter["months"]),
         "date_examples": tuple(letter["examples"]),
         **{key: _c(key, doc) for key in ("answers", "question", "answer", "numbered_question",
                                           "report", "speaker", "government_letter", "quoted")},

@@ -10,8 +10,6 @@ from datetime import date
 from .rules import Rules, load_rules
 
 MAX = 220
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
 
 
 def _tidy(text: str) -> str:
@@ -76,11 +74,12 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
     return None, None
 
 
-def letter_source(signed_by: str | None, day: date | None) -> str | None:
+def letter_source(signed_by: str | None, day: date | None, rules: Rules | None = None) -> str | None:
     """A document without a subject of its own: "Brief van de minister van Defensie van 3
     juni 2026"."""
     if not (signed_by or day):
         return None
+    rules = rules or load_rules()
     who = f" van de {signed_by}" if signed_by else ""
-    when = f" van {day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+    when = f" van {day.day} {rules.months[day.month - 1]} {day.year}" if day else ""
     return f"Brief{who}{when}"
