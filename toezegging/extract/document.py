@@ -46,8 +46,9 @@ class Document:
 
     def source_on(self, day: datetime.date | None) -> str | None:
         """The subject, or for a document without one "Brief van de <signers> van <day>"."""
-        signed_by = " en de ".join(s.function for s in self.signers) if self.signers else None
-        return self.source or letter_source(signed_by, day or self.date)
+        rules = load_rules()
+        signed_by = rules.join_functions.join(s.function for s in self.signers) if self.signers else None
+        return self.source or letter_source(signed_by, day or self.date, rules)
 
 
 def read_structure(text: str, rules: Rules | None = None) -> Document:

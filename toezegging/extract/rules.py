@@ -113,6 +113,13 @@ class Rules:
     offices: tuple[str, ...]
     closings: tuple[str, ...]
     titles: tuple[str, ...]
+    office_links: tuple[str, str]  # before a whole ministry, before a portfolio
+    article: str
+    join_names: str
+    join_functions: str
+    answerer: re.Pattern
+    not_a_name: re.Pattern
+    name_particles: frozenset[str]
     ministries: tuple[Ministry, ...]
     ministry_aliases: tuple[tuple[re.Pattern, str], ...]  # longest alias first
     # time
@@ -257,9 +264,21 @@ def _actors(act: Section) -> dict[str, Any]:
         "offices": tuple(act["offices"]),
         "closings": tuple(act["closings"]),
         "titles": tuple(act["titles"]),
+        "office_links": (act["office_links"][0], act["office_links"][1]),
+        "article": act["article"],
+        "join_names": act["join_names"],
+        "join_functions": act["join_functions"],
+        "answerer": re.compile(_with_offices(act["answerer"], act["offices"]), FLAGS | re.DOTALL),
+        "not_a_name": _c("not_a_name", act),
+        "name_particles": frozenset(act["name_particles"]),
         "ministries": ministries,
         "ministry_aliases": tuple((re.compile(_alias_pattern(a), FLAGS), n) for a, n in aliases),
     }
+
+
+def _with_offices(pattern: str, offices: list[str]) -> str:
+    """`{offices}` in `pattern` replaced by the offices, any one."""
+    return pattern.replace("{offices}", "|".join(re.escape(o) for o in offices))
 
 
 def _time(tm: Section) -> dict[str, Any]:
@@ -312,6 +331,10 @@ def _examples(data: Section) -> tuple[Example, ...]:
         ex("agencies", act, "agencies", "agencies_examples", "agencies_counter"),
         ex("third parties", act, "third_parties", "third_parties_examples",
            "third_parties_counter"),
+        Example("answering member of the government",
+                re.compile(_with_offices(act["answerer"], act["offices"]), FLAGS | re.DOTALL),
+                tuple(act["answerer_examples"]), tuple(act["answerer_counter"])),
+        ex("no name in a signature", act, "not_a_name", "not_a_name_examples", "not_a_name_counter"),
         ex("weak time", tm, "weak", "weak_examples", "weak_counter"),
         Example("past around a phrase",
                 re.compile(f"(?:{tm['past_before']})|(?:{tm['past_after'].lstrip('^')})|"
