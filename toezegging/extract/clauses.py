@@ -45,68 +45,88 @@ class Context:
 
 
 def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
-    rules = rules or load_rules()
-    out: list[Piece] = []
-    group = 0
-    start = 0
-    kind = _opening_kind(sentence, 0, rules) or "main"
+    """The pieces of `sentence`, in order (text in brackets stays in its piece)."""
+    cutter = _Cutter(sentence, rules or load_rules())
     depth = 0
     for m in _TOKEN.finditer(sentence):
         tok = m.group(0)
         if tok == "(":
             depth += 1
-            continue
-        if tok == ")":
+        elif tok == ")":
             depth = max(0, depth - 1)
+        elif depth:
             continue
-        if depth:
-            continue
-        if tok in ",;:":
-            if sentence[start:m.start()].strip():
-                out.append(Piece(start, m.start(), kind, group))
-            start = m.end()
-            while start < len(sentence) and sentence[start].isspace():
-                start += 1
-            nxt = _opening_kind(sentence, start, rules)
-            if tok in ";:" or nxt == "new-main":
-                group += 1
-                kind = "main"
-            elif nxt:
-                kind = nxt
-            else:
-                kind = "cont" if any(p.group == group and p.kind in ("main", "cont") for p in out) \
-                    else "main"
-            continue
-        low = tok.lower()
-        if sentence[start:m.start()].strip() and low in ("en", "maar", "of") and rules.new_subject.match(
-            sentence[m.end():].lstrip()
-        ):
-            out.append(Piece(start, m.start(), kind, group))
-            group += 1
-            start, kind = m.start(), "main"
-            continue
-        opened = bool(sentence[start:m.start()].strip())
-        if opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
-            out.append(Piece(start, m.start(), kind, group))
-            start, kind = m.start(), "relative"
-            continue
-        if opened and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
-            before = sentence[start:m.start()]
-            out.append(Piece(start, m.start(), kind, group))
+        elif tok in ",;:":
+            cutter.separator(m)
+        else:
+            cutter.word(m)
+    return cutter.done()
+
+
+class _Cutter:
+    """Cuts a sentence into pieces, token by token: `start` and `kind` of the piece being
+    read, `group` the main clause it belongs to."""
+
+    def __init__(self, sentence: str, rules: Rules):
+        self.sentence, self.rules = sentence, rules
+        self.out: list[Piece] = []
+        self.group = 0
+        self.start = 0
+        self.kind = _opening_kind(sentence, 0, rules) or "main"
+
+    def _close(self, end: int) -> None:
+        self.out.append(Piece(self.start, end, self.kind, self.group))
+
+    def separator(self, m: re.Match) -> None:
+        """A comma, semicolon or colon ends a piece; the next opens by its first words."""
+        sentence, tok = self.sentence, m.group(0)
+        if sentence[self.start:m.start()].strip():
+            self._close(m.start())
+        start = m.end()
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+        self.start = start
+        nxt = _opening_kind(sentence, start, self.rules)
+        if tok in ";:" or nxt == "new-main":
+            self.group += 1
+            self.kind = "main"
+        elif nxt:
+            self.kind = nxt
+        else:
+            self.kind = "cont" if any(p.group == self.group and p.kind in ("main", "cont")
+                                      for p in self.out) else "main"
+
+    def word(self, m: re.Match) -> None:
+        """A word that may open a clause without a comma before it: a conjunction before a
+        new subject, "waar-", "dat", "die"."""
+        sentence, rules = self.sentence, self.rules
+        low = m.group(0).lower()
+        opened = bool(sentence[self.start:m.start()].strip())
+        if opened and low in ("en", "maar", "of") and rules.new_subject.match(sentence[m.end():].lstrip()):
+            self._close(m.start())
+            self.group += 1
+            self.start, self.kind = m.start(), "main"
+        elif opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
+            self._close(m.start())
+            self.start, self.kind = m.start(), "relative"
+        elif opened and low in ("dat", "die") and _opens_clause(sentence, self.start, m, rules):
+            before = sentence[self.start:m.start()]
+            self._close(m.start())
             if low == "die" or _RELATIVE_DAT.search(before):
-                start, kind = m.start(), "relative"
+                self.start, self.kind = m.start(), "relative"
             else:
-                start, kind = m.start(), "complement"
-                governor = before.strip()
-                out.append(Piece(-1, -1, "governor", group, governor))
-            continue
-    if start < len(sentence):
-        out.append(Piece(start, len(sentence), kind, group))
-    out = _attach_governors(out)
-    if len(out) == 1 and out[0].kind in _SUBORDINATE:
-        # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
-        out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
-    return _groups_follow(out)
+                self.start, self.kind = m.start(), "complement"
+                self.out.append(Piece(-1, -1, "governor", self.group, before.strip()))
+
+    def done(self) -> list[Piece]:
+        out = self.out
+        if self.start < len(self.sentence):
+            self._close(len(self.sentence))
+        out = _attach_governors(out)
+        if len(out) == 1 and out[0].kind in _SUBORDINATE:
+            # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
+            out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
+        return _groups_follow(out)
 
 
 _RELATIVE_DAT = re.compile(r"\b(het|dit|een)\s+[\w-]+\s*$", re.IGNORECASE)
