@@ -85,3 +85,11 @@ def test_every_date_writer_takes_the_month_names_of_the_language_files():
         text = resources.files(package).joinpath(name).read_text("utf-8")
         assert "months =" not in text, name
         assert "|".join(month_names("nl")[:2]) not in text, name  # nor in a pattern
+
+
+def test_the_phrases_an_unreadable_phrase_error_names_are_read():
+    from toezegging.deadline import EXAMPLES
+
+    assert EXAMPLES == tuple(language("nl").settings["unreadable_examples"]) and len(EXAMPLES) >= 3
+    for phrase in EXAMPLES:
+        assert parse(phrase, date(2026, 1, 5)).latest is not None

@@ -102,17 +102,18 @@ class _Cutter:
         sentence, rules = self.sentence, self.rules
         low = m.group(0).lower()
         opened = bool(sentence[self.start:m.start()].strip())
-        if opened and low in ("en", "maar", "of") and rules.new_subject.match(sentence[m.end():].lstrip()):
+        if opened and low in rules.coordinators and rules.new_subject.match(sentence[m.end():].lstrip()):
             self._close(m.start())
             self.group += 1
             self.start, self.kind = m.start(), "main"
-        elif opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
+        elif opened and low.startswith(rules.relative_prefix) and rules.subordinators.get(low) == "relative":
             self._close(m.start())
             self.start, self.kind = m.start(), "relative"
-        elif opened and low in ("dat", "die") and _opens_clause(sentence, self.start, m, rules):
+        elif opened and low in (rules.complementizer, rules.relative_pronoun) \
+                and _opens_clause(sentence, self.start, m, rules):
             before = sentence[self.start:m.start()]
             self._close(m.start())
-            if low == "die" or _RELATIVE_DAT.search(before):
+            if low == rules.relative_pronoun or rules.relative_dat.search(before):
                 self.start, self.kind = m.start(), "relative"
             else:
                 self.start, self.kind = m.start(), "complement"
@@ -129,25 +130,15 @@ class _Cutter:
         return _groups_follow(out)
 
 
-_RELATIVE_DAT = re.compile(r"\b(het|dit|een)\s+[\w-]+\s*$", re.IGNORECASE)
-# What follows "dat" or "die" when they open a clause (a subject, an adverb, a preposition),
-# not a noun as in "dat overzicht", "die brief".
-_CLAUSE_NEXT = re.compile(
-    r"\s+(?:(?:de|het|een|door|in|ik|wij|we|er|naar|op|met|voor|dit|deze|al|nog|niet|ook|zo|"
-    r"zelf|u|uw|hij|zij|ze|men|momenteel|nu|binnenkort|bij|na|tot|vanaf|alle|veel|meer|daar|"
-    r"hier|dan|mijn|ons|onze|zijn|haar|hun|geen|sprake|bijvoorbeeld|inmiddels|reeds|pas)\b|"
-    r"(?-i:[A-Z0-9]))", re.IGNORECASE)
-
-
 def _opens_clause(sentence: str, start: int, m: re.Match, rules: Rules) -> bool:
     """Whether "dat" or "die" opens a clause here (not "die brief", "dat is")."""
     before = sentence[start:m.start()].rstrip()
     last = before.rsplit(" ", 1)[-1].lower() if before else ""
-    if not _CLAUSE_NEXT.match(sentence, m.end()):
+    if not rules.clause_next.match(sentence, m.end()):
         return False
-    if m.group(0).lower() == "die":
+    if m.group(0).lower() == rules.relative_pronoun:
         return bool(last) and last.isalpha() and last not in rules.prepositions and \
-            last not in ("de", "het", "een")
+            last not in rules.articles
     return True
 
 
@@ -185,20 +176,19 @@ def _opening_kind(sentence: str, pos: int, rules: Rules) -> str | None:
     if m:
         word = re.sub(r"\s+", " ", m.group(0).lower())
         kind = rules.subordinators.get(word)
-        if word in ("als", "wanneer") and _is_temporal_event(rest):
+        if word in rules.when_words and _is_temporal_event(rest, rules):
             return "temporal"
         return kind
-    if re.match(r"(?:en|maar|of)\s", rest, re.I) and rules.new_subject.match(rest.split(" ", 1)[1]):
+    if rules.coordinator_re.match(rest) and rules.new_subject.match(rest.split(" ", 1)[1]):
         return "new-main"
-    if re.match(r"dan\s", rest, re.I):
+    if rules.then_re.match(rest):
         return "cont"
     return None
 
 
-def _is_temporal_event(rest: str) -> bool:
+def _is_temporal_event(rest: str, rules: Rules) -> bool:
     """"Wanneer/als het onderzoek is afgerond": a moment, not a condition."""
-    return bool(re.search(r"\b(afgerond|gereed|klaar|bekend|beschikbaar|verschenen|vastgesteld|"
-                          r"aangenomen|ontvangen|opgeleverd)\b", rest.split(",", 1)[0], re.I))
+    return bool(rules.completed.search(rest.split(",", 1)[0]))
 
 
 def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = None) -> Context:
@@ -231,7 +221,7 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
         kind = piece.kind
         if kind in ("conditional", "purpose", "reason"):
             features.add(kind)
-        if kind == "relative" and re.match(r"\s*(die|dat)\b", sentence[piece.start:], re.I):
+        if kind == "relative" and rules.that_re.match(sentence[piece.start:]):
             hint = " ".join(sentence[:piece.start].split()[-6:])  # the noun it hangs on
     if om:
         features.add(om)
@@ -243,8 +233,8 @@ def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | Non
     that is not an intention ("ik ben voornemens om ...")."""
     text = sentence[piece.start:piece.end]
     rel = pos - piece.start
-    for m in re.finditer(r"\bom\b", text, re.I):
-        end = re.search(r"\bte\s+\w+", text[m.end():], re.I)
+    for m in rules.om.finditer(text):
+        end = rules.om_verb.search(text[m.end():])
         if not end:
             continue
         stop = m.end() + end.end()
@@ -255,7 +245,7 @@ def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | Non
             return None
         if rules.om_target.search(before):
             return "target"
-        if re.search(r"\b(gaat|gaan|ging|draait|draaien)\s+(het\s+)?$", before, re.I):
+        if rules.om_no_clause.search(before):
             return None  # "het gaat om ...": no clause
         return "purpose"
     return None

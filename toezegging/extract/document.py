@@ -98,7 +98,7 @@ def _count_labels(text: str, rules: Rules) -> tuple[int, int]:
         line = line.strip()
         if rules.question.match(line):
             q += 1
-        elif rules.answer.match(line) and re.match(r"\s*antwoord\w*\s+(op\s+vra\w+\s+)?\d", line, re.I):
+        elif rules.answer.match(line) and rules.numbered_answer.match(line):
             a += 1
     return q, a
 

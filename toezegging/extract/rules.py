@@ -78,6 +78,9 @@ class Rules:
     furniture_inline: tuple[re.Pattern, ...]
     footnote_sections: tuple[re.Pattern, ...]
     footnote_line: re.Pattern
+    footnote_reference: re.Pattern
+    suspended_compound: tuple[str, ...]
+    hyphen_break: re.Pattern  # a word broken by the typesetter, in the judged copy
     # the document
     date_line: re.Pattern
     received: re.Pattern
@@ -96,6 +99,9 @@ class Rules:
     kamerstuk: re.Pattern
     aanhangsel: re.Pattern
     vergaderjaar: re.Pattern
+    numbered_answer: re.Pattern
+    reference_parens: re.Pattern
+    written: dict[str, str]  # how a source is written: kamerstuk_number, letter, ... ([source])
     # clauses
     subordinators: dict[str, str]  # word(s) -> kind
     subordinator_re: re.Pattern
@@ -104,12 +110,31 @@ class Rules:
     new_subject: re.Pattern
     om_intention: re.Pattern
     om_target: re.Pattern
+    coordinators: tuple[str, ...]
+    coordinator_re: re.Pattern
+    then_re: re.Pattern
+    relative_prefix: str
+    complementizer: str
+    relative_pronoun: str
+    that_re: re.Pattern  # the complementizer or the relative pronoun at the start
+    articles: tuple[str, ...]
+    relative_dat: re.Pattern
+    clause_next: re.Pattern
+    when_words: tuple[str, ...]
+    completed: re.Pattern
+    om: re.Pattern
+    om_verb: re.Pattern
+    om_no_clause: re.Pattern
     # actors
     government: re.Pattern
     agencies: re.Pattern
     third_parties: re.Pattern
     prepositions: frozenset[str]
     agent: re.Pattern
+    agent_word: str
+    agent_named: re.Pattern  # case-sensitive
+    first_person: tuple[str, ...]
+    addressee: tuple[str, ...]
     offices: tuple[str, ...]
     closings: tuple[str, ...]
     titles: tuple[str, ...]
@@ -141,6 +166,8 @@ class Rules:
     event_stop: re.Pattern
     event_end: re.Pattern
     meeting: re.Pattern
+    period_exclusive: tuple[str, ...]
+    clause_openers: tuple[str, ...]
     # judgement
     commit: tuple[Rule, ...]
     adjust: tuple[Rule, ...]
@@ -216,6 +243,10 @@ def _cleaning(sent: Section, furn: Section, foot: Section) -> dict[str, Any]:
         "furniture_inline": tuple(re.compile(p) for p in furn["inline"]),
         "footnote_sections": tuple(re.compile(p, FLAGS) for p in foot["sections"]),
         "footnote_line": re.compile(foot["line"]),
+        "footnote_reference": _c("reference", foot),
+        "suspended_compound": tuple(sent["suspended_compound"]),
+        "hyphen_break": re.compile(r"(?<=[a-zà-ÿ]{3})- (?=[a-zà-ÿ]{2,})(?!(?:"
+                                   + "|".join(map(re.escape, sent["not_broken_before"])) + r")\b)"),
     }
 
 
@@ -236,6 +267,11 @@ def _document(letter: Section, doc: Section, src: Section) -> dict[str, Any]:
         "kamerstuk": _c("kamerstuk", src),
         "aanhangsel": re.compile(src["aanhangsel"], FLAGS | re.DOTALL),
         "vergaderjaar": _c("vergaderjaar", src),
+        "numbered_answer": _c("numbered_answer", doc),
+        "reference_parens": _c("reference_parens", doc),
+        "written": {key: src[key] for key in (
+            "kamerstuk_number", "kamerstuk_written", "aanhangsel_written", "vergaderjaar_written",
+            "letter", "letter_by", "letter_on")},
     }
 
 
@@ -248,7 +284,19 @@ def _clauses(cl: Section) -> dict[str, Any]:
         "subordinators": subordinators,
         "subordinator_re": re.compile(rf"^(?:{_words_pattern(subordinators)})(?!\w)", FLAGS),
         "new_subject": re.compile(rf"^(?:{_words_pattern(cl['new_subject'])})(?!\w)", FLAGS),
-        **{key: _c(key, cl) for key in ("expect_that", "report_that", "om_intention", "om_target")},
+        **{key: _c(key, cl) for key in ("expect_that", "report_that", "om_intention", "om_target",
+                                         "relative_dat", "clause_next", "completed", "om", "om_verb",
+                                         "om_no_clause")},
+        "coordinators": tuple(cl["coordinators"]),
+        "coordinator_re": re.compile(rf"(?:{'|'.join(map(re.escape, cl['coordinators']))})\s", FLAGS),
+        "then_re": re.compile(rf"{re.escape(cl['then'])}\s", FLAGS),
+        "relative_prefix": cl["relative_prefix"],
+        "complementizer": cl["complementizer"],
+        "relative_pronoun": cl["relative_pronoun"],
+        "that_re": re.compile(
+            rf"\s*({re.escape(cl['relative_pronoun'])}|{re.escape(cl['complementizer'])})\b", FLAGS),
+        "articles": tuple(cl["articles"]),
+        "when_words": tuple(cl["when_words"]),
     }
 
 
@@ -261,6 +309,10 @@ def _actors(act: Section) -> dict[str, Any]:
     return {
         **{key: _c(key, act) for key in ("government", "agencies", "third_parties", "agent")},
         "prepositions": frozenset(w.lower() for w in act["prepositions"]),
+        "agent_word": act["agent_word"],
+        "agent_named": re.compile(act["agent_named"]),
+        "first_person": tuple(act["first_person"]),
+        "addressee": tuple(act["addressee"]),
         "offices": tuple(act["offices"]),
         "closings": tuple(act["closings"]),
         "titles": tuple(act["titles"]),
@@ -290,6 +342,8 @@ def _time(tm: Section) -> dict[str, Any]:
             "scope_after_noun", "noun_before", "bare_date", "bare_date_planning", "period",
             "laat_verb", "laat_adverb_before", "event_openers", "event_stop", "event_end", "meeting",
         )},
+        "period_exclusive": tuple(tm["period_exclusive"]),
+        "clause_openers": tuple(tm["clause_openers"]),
     }
 
 
@@ -316,9 +370,21 @@ def _example(name: str, section: Section, key: str, examples: str, counter: str 
 def _examples(data: Section) -> tuple[Example, ...]:
     """Every pattern with its examples (and counter-examples), for the tests."""
     foot, doc, src = data["footnotes"], data["document"], data["source"]
-    act, tm, ex = data["actors"], data["time"], _example
+    act, tm, cl, ex = data["actors"], data["time"], data["clauses"], _example
     return (
         ex("footnote line", foot, "line", "examples", "counter"),
+        ex("reference in a footnote", foot, "reference", "reference_examples", "reference_counter"),
+        ex("numbered answer label", doc, "numbered_answer", "numbered_answer_examples",
+           "numbered_answer_counter"),
+        ex("reference in brackets", doc, "reference_parens", "reference_parens_examples",
+           "reference_parens_counter"),
+        ex("relative 'dat'", cl, "relative_dat", "relative_dat_examples", "relative_dat_counter"),
+        ex("what follows 'dat'/'die' opening a clause", cl, "clause_next", "clause_next_examples",
+           "clause_next_counter"),
+        ex("a finished thing", cl, "completed", "completed_examples", "completed_counter"),
+        ex("no 'om' clause", cl, "om_no_clause", "om_no_clause_examples"),
+        Example("named agent", re.compile(act["agent_named"]), tuple(act["agent_named_examples"]),
+                tuple(act["agent_named_counter"])),
         ex("answers heading", doc, "answers", "answers_examples"),
         ex("question label", doc, "question", "question_examples", "label_counter"),
         ex("answer label", doc, "answer", "answer_examples", "label_counter"),

@@ -156,7 +156,7 @@ def _periods(sentence: str, found: list[Timing], ref: date, rules: Rules, parse:
         if first is None or last is None or first.earliest is None or last.earliest is None \
                 or last.latest is None:
             continue  # (a window has both ends or neither)
-        inclusive = m.group("link").lower() != "tot"
+        inclusive = m.group("link").lower() not in rules.period_exclusive
         latest = last.latest if inclusive else last.earliest - timedelta(days=1)
         earliest = max(first.earliest, ref)
         if latest < ref:
@@ -184,7 +184,7 @@ def _events(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: 
         if comma >= 0:
             end = comma
         opener = m.group(0).lower()
-        if opener.startswith(("zodra", "wanneer", "nadat")):
+        if opener.startswith(rules.clause_openers):
             stop = rules.event_end.search(sentence, m.end(), end)
         else:
             stop = rules.event_stop.search(sentence, m.end(), end)
