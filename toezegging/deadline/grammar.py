@@ -633,9 +633,7 @@ def _month_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None
     j = i + 1
     if j < n and (d := _day_number(toks[j])) is not None and not (
         j + 1 < n and toks[j + 1].kind == "UNIT"
-    ):
-        if j + 1 < n and toks[j + 1].kind == "SEP":
-            j += 1
+    ):  # (the comma of "March 1, 2027" never reaches a clause: read() drops it)
         y, r, j2 = _year_spec(toks, j + 1)
         return Period("day", y, month, d, rel=rel, year_rel=r), j2
     y, r, j = _year_spec(toks, j)

@@ -25,10 +25,6 @@ class Judgement:
     subject: str  # government, agency, third party, unknown organisation, none
     actor: str | None  # the agency or office named as the subject, where one is
 
-    @property
-    def commits(self) -> bool:
-        return self.confidence > 0
-
 
 NONE = Judgement(0.0, (), False, "none", None)
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]?-?){1,}[A-Z](?:-[A-Z]+)?(?![\w-])")

@@ -12,8 +12,6 @@ from pathlib import Path
 from ..errors import InvalidInput
 from .rules import load_rules
 
-KINDS = ("text", "pdf", "docx", "html")
-
 
 def sniff(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()

@@ -149,7 +149,6 @@ class Rules:
     ministry_aliases: tuple[tuple[re.Pattern, str], ...]  # longest alias first
     # time
     time_cue: re.Pattern
-    weak_time: re.Pattern
     past_after: re.Pattern
     past_before: re.Pattern
     past_inside: re.Pattern
@@ -171,7 +170,6 @@ class Rules:
     # judgement
     commit: tuple[Rule, ...]
     adjust: tuple[Rule, ...]
-    adjust_by_name: dict[str, Rule]
     sentences: tuple[SentenceExample, ...]
     # every pattern with its examples, for the tests
     examples: tuple[Example, ...]
@@ -336,7 +334,6 @@ def _with_offices(pattern: str, offices: list[str]) -> str:
 def _time(tm: Section) -> dict[str, Any]:
     return {
         "time_cue": _c("cue", tm),
-        "weak_time": _c("weak", tm),
         **{key: _c(key, tm) for key in (
             "past_after", "past_before", "past_inside", "scope_before", "scope_phrase",
             "scope_after_noun", "noun_before", "bare_date", "bare_date_planning", "period",
@@ -352,7 +349,6 @@ def _judgement(data: Section) -> dict[str, Any]:
     return {
         "commit": _rules(data["commit"]),
         "adjust": adjust,
-        "adjust_by_name": {r.name: r for r in adjust},
         "sentences": tuple(
             SentenceExample(s["text"], s.get("date", "2024-03-01"), bool(s["promise"]),
                             s.get("phrase"))
