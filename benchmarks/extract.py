@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from toezegging.extract import extract_file  # noqa: E402
+from toezegging.lang import month_names  # noqa: E402
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
+MONTHS = month_names("nl")
 FILLER = [
     "Professionals moeten bij vermoedens van huiselijk geweld en kindermishandeling in actie "
     "komen.{n}",

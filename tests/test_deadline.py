@@ -119,6 +119,25 @@ def test_unreadable_phrases_raise_a_clear_error_with_examples(phrase):
     assert "voor de zomer van 2026" in e.value.message
 
 
+def test_a_recurrence_of_nothing_is_unreadable_not_a_crash():
+    # "elke"/"every" before an ordinal with no period after it names no first occurrence
+    for phrase in ("elke vijfde", "every third"):
+        with pytest.raises(UnreadableDeadline):
+            parse(phrase, REF)
+    w = parse("elke vijfde zodra", REF)  # an event cue: an event, as without "elke vijfde"
+    assert (w.kind, w.earliest, w.latest) == ("event", None, None)
+
+
+@pytest.mark.parametrize("phrase,earliest,latest", [
+    ("van maart tot de eerste helft van april", date(2026, 3, 1), date(2026, 4, 15)),
+    ("van 1 maart tot de tweede week van april", date(2026, 3, 1), date(2026, 4, 14)),
+    ("1 maart tot vrijdag de eerste week van april", date(2026, 3, 1), date(2026, 4, 7)),
+])
+def test_a_range_may_end_in_a_part_of_a_month(phrase, earliest, latest):
+    w = parse(phrase, REF)
+    assert (w.earliest, w.latest) == (earliest, latest)
+
+
 # ---------------------------------------------------------------- search mode
 
 @pytest.mark.parametrize("sentence,phrase,latest", [

@@ -56,3 +56,40 @@ def test_no_word_means_two_things_in_one_language():
 def test_language_of_the_phrase(phrase, lang):
     """The explanation speaks the phrase's language; a phrase with no words of either is Dutch."""
     assert parse(phrase, date(2025, 11, 20)).lang == lang
+
+
+# ---------------------------------------------------------------- the month names' one home
+
+def test_every_date_writer_takes_the_month_names_of_the_language_files():
+    """lang/<code>.toml is the one home of the month names: explanations, mails, feeds (and
+    so the pages) and the extractor write them from there, and no other data file has them."""
+    from importlib import resources
+
+    from toezegging import feeds, mail
+    from toezegging.deadline.explain import explainer
+    from toezegging.extract.rules import load_rules
+    from toezegging.extract.source import letter_source
+    from toezegging.lang import month_names
+
+    assert month_names("nl")[2] == "maart" and month_names("en")[2] == "March"
+    for code in LANGUAGES:
+        names = list(month_names(code))
+        assert len(names) == 12
+        assert explainer(code).date(date(2027, 3, 1)) == f"1 {names[2]} 2027"
+        assert feeds.words(code)["months"] == names
+        assert mail._words()[code]["months"] == names
+    assert load_rules().months == month_names("nl")
+    assert letter_source(None, date(2026, 6, 3)).endswith(f"3 {month_names('nl')[5]} 2026")
+    for package, name in (("toezegging.mail_templates", "words.toml"), ("toezegging", "data/feeds.toml"),
+                          ("toezegging.lang", "extract_nl.toml")):
+        text = resources.files(package).joinpath(name).read_text("utf-8")
+        assert "months =" not in text, name
+        assert "|".join(month_names("nl")[:2]) not in text, name  # nor in a pattern
+
+
+def test_the_phrases_an_unreadable_phrase_error_names_are_read():
+    from toezegging.deadline import EXAMPLES
+
+    assert EXAMPLES == tuple(language("nl").settings["unreadable_examples"]) and len(EXAMPLES) >= 3
+    for phrase in EXAMPLES:
+        assert parse(phrase, date(2026, 1, 5)).latest is not None

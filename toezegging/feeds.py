@@ -40,6 +40,7 @@ from typing import Protocol
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
 from . import ministries, recurrence
+from .lang import month_names
 from .model import formal_source
 
 PRODID = "-//toezegging//Toezeggingen//NL"
@@ -107,7 +108,8 @@ def plain(p: PromiseLike) -> SimpleNamespace:
 def words(language: str) -> dict:
     """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`."""
     text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
-    return tomllib.loads(text)[language]
+    # the month names have their one home in lang/<language>.toml
+    return {**tomllib.loads(text)[language], "months": list(month_names(language))}
 
 
 # ----------------------------------------------------------------------------- selection

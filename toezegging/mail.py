@@ -40,6 +40,7 @@ from jinja2 import (
 )
 
 from .errors import ConfigError, DeliveryError
+from .lang import month_names
 
 
 class ConnectionFailed(DeliveryError):
@@ -70,7 +71,10 @@ class RenderError(DeliveryError):
 
 def _shipped_words() -> dict:
     text = resources.files("toezegging.mail_templates").joinpath("words.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    words = tomllib.loads(text)
+    for language, w in words.items():
+        w["months"] = list(month_names(language))  # their one home is lang/<language>.toml
+    return words
 
 
 def _merge(base: dict, over: dict) -> dict:

@@ -26,15 +26,14 @@ from .event import on_event
 from .expr import Expression
 from .grammar import Unreadable
 from .grammar import read as _read_tokens
-from .lexicon import lexicon
+from .lexicon import DEFAULT_LANGUAGE, language, lexicon
 from .resolve import CALENDAR_ERRORS, Window, resolve
 from .search import Found, search
 
 __all__ = ["EXAMPLES", "Expression", "Found", "Window", "on_event", "parse", "read", "search"]
 
-# Named in the error for a phrase the engine cannot read.
-EXAMPLES = ("voor de zomer van 2026", "eind 2026", "in het eerste kwartaal van 2027",
-            "binnen drie maanden", "uiterlijk 1 maart 2027", "jaarlijks")
+# Named in the error for a phrase the engine cannot read (lang/nl.toml, [settings]).
+EXAMPLES: tuple[str, ...] = tuple(language(DEFAULT_LANGUAGE).settings["unreadable_examples"])
 
 MAX_PHRASE = 500
 

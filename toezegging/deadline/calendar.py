@@ -38,7 +38,8 @@ class Occurrence:
 
     __slots__ = ("start", "end", "boundary", "estimated", "period", "moment")
 
-    def __init__(self, start, end, period, boundary=None, estimated=False, moment=None):
+    def __init__(self, start: date, end: date, period: Period, boundary: date | None = None,
+                 estimated: bool = False, moment: parliament.Moment | None = None):
         self.start, self.end = start, end
         self.boundary = boundary or start
         self.estimated = estimated
@@ -49,41 +50,61 @@ class Occurrence:
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 
 
+def _n(p: Period) -> int:
+    """The number a named period has: its month, week, quarter or half."""
+    if p.n is None:
+        raise TypeError(f"a {p.kind} without its number: {p}")
+    return p.n
+
+
+def _day(p: Period) -> int:
+    if p.day is None:
+        raise TypeError(f"a {p.kind} without its day: {p}")
+    return p.day
+
+
+def _name(p: Period) -> str:
+    """The name of a season, recess or budget moment."""
+    if p.name is None:
+        raise TypeError(f"a {p.kind} without its name: {p}")
+    return p.name
+
+
 def occurrence(p: Period, year: int) -> Occurrence | None:
     """The occurrence of `p` in `year`, or None where there is none (week 53, 30 Feb)."""
     k = p.kind
     try:
         if k == "day":
-            d = date(year, p.n, p.day)
+            d = date(year, _n(p), _day(p))
             return Occurrence(d, d, p)
         if k == "month":
-            return Occurrence(date(year, p.n, 1), month_end(year, p.n), p)
+            return Occurrence(date(year, _n(p), 1), month_end(year, _n(p)), p)
         if k == "week":
-            start = date.fromisocalendar(year, p.n, 1)
+            start = date.fromisocalendar(year, _n(p), 1)
             return Occurrence(start, start + timedelta(days=6), p)
         if k == "weekof":  # the ISO week holding a day
-            d = date(year, p.n, p.day)
+            d = date(year, _n(p), _day(p))
             start = d - timedelta(days=d.weekday())
             return Occurrence(start, start + timedelta(days=6), p)
         if k == "quarter":
-            m = 3 * (p.n - 1) + 1
+            m = 3 * (_n(p) - 1) + 1
             return Occurrence(date(year, m, 1), month_end(year, m + 2), p)
         if k == "half":
-            m = 6 * (p.n - 1) + 1
+            m = 6 * (_n(p) - 1) + 1
             return Occurrence(date(year, m, 1), month_end(year, m + 5), p)
         if k == "year":
             return Occurrence(date(year, 1, 1), date(year, 12, 31), p)
         if k == "season":
-            first, last = SEASONS[p.name]
+            first, last = SEASONS[_name(p)]
             end_year = year + 1 if last < first else year
             return Occurrence(date(year, first, 1), month_end(end_year, last), p)
         if k == "recess":
-            m = parliament.recess(p.name, year)
-            return Occurrence(m.start, m.end, p, estimated=m.estimated, moment=m)
+            moment = parliament.recess(_name(p), year)
+            return Occurrence(moment.start, moment.end, p, estimated=moment.estimated, moment=moment)
         if k == "budget":
-            m = parliament.budget(p.name, year + p.year_offset)
+            moment = parliament.budget(_name(p), year + p.year_offset)
             boundary = date(year + 1, 1, 1) if p.name == "jaarwisseling" else None
-            return Occurrence(m.start, m.end, p, boundary, m.estimated, m)
+            return Occurrence(moment.start, moment.end, p, boundary, moment.estimated, moment)
     except ValueError:
         return None
     raise ValueError(f"unknown period kind {k}")
@@ -164,9 +185,10 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
 def _weekday(p: Period, ref: date) -> Occurrence:
     """"komende maandag": the first such day after `ref` ("deze": from `ref` on; "afgelopen":
     the last one before it)."""
-    ahead = (p.n - ref.weekday()) % 7
+    weekday = _n(p)  # Monday = 0
+    ahead = (weekday - ref.weekday()) % 7
     if p.rel == "last":
-        d = ref - timedelta(days=(ref.weekday() - p.n) % 7 or 7)
+        d = ref - timedelta(days=(ref.weekday() - weekday) % 7 or 7)
     else:
         d = ref + timedelta(days=ahead or (0 if p.rel == "this" else 7))
     return Occurrence(d, d, p)
@@ -181,8 +203,8 @@ def part_of(part: str, start: date, end: date) -> tuple[date, date]:
     """begin/mid/end: a third; half:N: a half; week:N: days 7N-6..7N of a month."""
     if part in ("begin", "mid", "end"):
         return thirds(start, end)[("begin", "mid", "end").index(part)]
-    which, _, n = part.partition(":")
-    n = int(n)
+    which, _, number = part.partition(":")
+    n = int(number)
     if which == "half":
         mid = midpoint(start, end)
         return (start, mid) if n == 1 else (mid + ONE_DAY, end)

@@ -1,10 +1,18 @@
 """The one-sentence explanation of a window, worded by the `[explain]` tables of lang/."""
 
-from datetime import date
-from functools import cache
+from __future__ import annotations
 
-from .expr import Span
+import datetime
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from ..lang import month_names
+from .expr import Expression, Link, Span
 from .lexicon import language
+
+if TYPE_CHECKING:  # resolve.py imports this module
+    from .calendar import Occurrence
+    from .resolve import _Result
 
 
 class Explainer:
@@ -12,11 +20,12 @@ class Explainer:
         self.t = language(lang).explain
         self.w = self.t["words"]
         self.p = self.t["period"]
+        self.months = month_names(lang)
 
-    def date(self, d: date) -> str:
-        return f"{d.day} {self.w['months'][d.month - 1]} {d.year}"
+    def date(self, d: datetime.date) -> str:
+        return f"{d.day} {self.months[d.month - 1]} {d.year}"
 
-    def sentence(self, key: str, **fmt) -> str:
+    def sentence(self, key: str, **fmt: Any) -> str:
         return self.t[key].format(**fmt)
 
     def span(self, s: Span, hi: Span | None = None) -> str:
@@ -41,7 +50,7 @@ class Explainer:
         singular, plural = self.w["unit"][unit]
         return f"{n} {singular if n == 1 else plural}"
 
-    def undated(self, phrase: str, link) -> str:
+    def undated(self, phrase: str, link: Link) -> str:
         """An event without a date: what the window will be once it has one."""
         key = link.mode + ("" if link.offset is not None or link.mode not in ("after", "before")
                            else "_bare")
@@ -50,8 +59,9 @@ class Explainer:
             fmt["span"] = self.span(link.offset)
         return self.t["undated"][key].format(**fmt) + "."
 
-    def dated(self, phrase: str, anchor: str | None, mode: str, offset: Span | None, day: date,
-              earliest: date, latest: date, ref: date, passed: bool, hedged: bool) -> str:
+    def dated(self, phrase: str, anchor: str | None, mode: str, offset: Span | None, day: datetime.date,
+              earliest: datetime.date, latest: datetime.date, ref: datetime.date, passed: bool,
+              hedged: bool) -> str:
         """The window of an event phrase once its event has a date."""
         key = mode + ("" if offset is not None or mode not in ("after", "before") else "_bare")
         if anchor is None:
@@ -67,7 +77,7 @@ class Explainer:
             text += self.t["passed"].format(ref=self.date(ref))
         return text + "."
 
-    def period(self, res) -> str:
+    def period(self, res: _Result) -> str:
         occ = res.occ
         if occ is None:
             return ""
@@ -82,7 +92,7 @@ class Explainer:
     def _with_part(self, text: str, part: str | None) -> str:
         return self.p["part"].format(part=self.w["part"][part], period=text) if part else text
 
-    def _occurrence(self, occ) -> str:
+    def _occurrence(self, occ: Occurrence) -> str:
         p = occ.period
         k = p.kind
         year = occ.start.year
@@ -92,7 +102,7 @@ class Explainer:
         if k in ("week", "weekof"):
             return self.p["week"].format(week=occ.start.isocalendar()[1], **fmt)
         if k == "month":
-            return self.p["month"].format(month=self.w["months"][occ.start.month - 1], **fmt)
+            return self.p["month"].format(month=self.months[occ.start.month - 1], **fmt)
         if k in ("quarter", "half"):
             n = (occ.start.month - 1) // (3 if k == "quarter" else 6)
             return self.p[k].format(ordinal=self.w["ordinal"][n], **fmt)
@@ -100,18 +110,19 @@ class Explainer:
             return self.p["year"].format(**fmt)
         if k == "season":
             return self.p["season"].format(season=self.w["season"][p.name], **fmt)
-        if k == "recess":
-            name = occ.moment.name or self.w["recess"][occ.moment.kind]
+        m = occ.moment  # a recess or budget moment has one
+        if k == "recess" and m is not None:
+            name = m.name or self.w["recess"][m.kind]
             return self.p["recess"].format(recess=name, **fmt)
-        if k == "budget":
-            m = occ.moment
+        if k == "budget" and m is not None:
             dates = self.date(m.start)
             if m.start != m.end:
                 dates += f" {self.w['to']} {self.date(m.end)}"
             return self.p["budget"].format(budget=self.w["budget"][m.kind], dates=dates, year=m.year)
         return ""
 
-    def explain(self, phrase, ref, earliest, res, expr, passed) -> str:
+    def explain(self, phrase: str, ref: datetime.date, earliest: datetime.date, res: _Result,
+                expr: Expression, passed: bool) -> str:
         template = self.t[res.key]
         fmt = {"phrase": phrase.strip(), "latest": self.date(res.latest)}
         # Only what the template says is worded (a "by" sentence needs no period).

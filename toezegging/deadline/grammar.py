@@ -4,16 +4,23 @@ A phrase splits into clauses at separators ("zo spoedig mogelijk, doch uiterlijk
 each clause is read left to right: modifiers, then an anchor (a period), a span or a
 vague word. Hedges and filler carry no date and are passed over.
 
+Each token kind has its own reader, chosen through a table: `CLAUSE_READERS` for what a
+token does in a clause, `ANCHOR_READERS` for the period a token starts ("1 maart 2027",
+"het eerste kwartaal", "week 12"). A new kind of phrase is a new reader, or a change to
+the one reader of the kind it starts with.
+
 A clause that links a span (or nothing) to words that name no time ("binnen twee maanden
 na de laatste verkiezingsronde", "zodra de AMvB is vastgesteld") is an event: it gets no
 window, only a `Link` saying how the window follows once the event has a date.
 """
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cache
+from typing import TypeVar
 
-from .expr import Expression, Link, Part, Period, Range, Reading, Span
-from .lexicon import Token, language
+from .expr import Anchor, Expression, Link, Part, Period, Range, Reading, Span
+from .lexicon import QH, Recur, Token, Unit, Ymd, language
 
 MODS = {"BEFORE": "before", "AFTER": "after", "FROM": "from", "AROUND": "around", "IN": "in"}
 REL = {"THIS": "this", "NEXT": "next", "LAST": "last"}
@@ -33,20 +40,57 @@ TIME = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR
 UNIT_RRULE = {"day": ("DAILY", 1), "week": ("WEEKLY", 1), "month": ("MONTHLY", 1),
               "quarter": ("MONTHLY", 3), "halfyear": ("MONTHLY", 6), "year": ("YEARLY", 1)}
 YEARLY_PERIOD = {"SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "MONTH", "QH", "ORD", "ORDNUM"}
+# Tokens that name a time with the token after them ("volgende week", "het eerste kwartaal").
+NAMES_WITH_NEXT = {"THIS", "NEXT", "LAST", "ORD", "ORDNUM", "UNIT"}
+# Tokens read for the whole phrase, not in a clause: every other token goes to its clause.
+PHRASE_LEVEL = {"HEDGE", "RECUR", "EVERY", "ANAPHOR", "SEP", "OF", "FILLER"}
 SOON = Span(months=3)  # "zodra", "as soon as": the span of "zo spoedig mogelijk"
 STRIP = " \t.,;:!?()\"'"
+
+# A span read at a token: (lower Span, upper Span or None, index after it).
+SpanAt = tuple[Span, Span | None, int]
+# A period read at a token: (Period, or a Part of a month, index after it).
+AnchorAt = tuple[Period | Part, int]
+V = TypeVar("V")
 
 
 class Unreadable(Exception):
     """No reading: the phrase holds no time the engine knows."""
 
 
+# ----------------------------------------------------------------------------- token values
+
+def _as(t: Token, cls: type[V]) -> V:
+    """The value of `t`, which its kind says is a `cls` (see lexicon.Value)."""
+    v = t.value
+    if isinstance(v, cls):
+        return v
+    raise TypeError(f"a {t.kind} token holds {v!r}, not a {cls.__name__}")
+
+
+def _number(t: Token) -> int | float:
+    v = t.value
+    if isinstance(v, (int, float)):  # a tuple: faster than a union here
+        return v
+    raise TypeError(f"a {t.kind} token holds {v!r}, not a number")
+
+
+def _unit(t: Token) -> Unit | None:
+    """The unit of a UNIT token, else None."""
+    v = t.value
+    return v if isinstance(v, Unit) else None
+
+
+# ----------------------------------------------------------------------------- a phrase
+
 def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
     """The expression of a phrase's tokens; `text` is what they were lexed from (for the
     words of an event, kept as written)."""
     hedged = False
-    recurrence = recur_span = None
-    clauses, current = [], []
+    recurrence: str | None = None
+    recur_span: Span | None = None
+    clauses: list[tuple[list[Token], int, bool]] = []
+    current: list[Token] = []
     end = 0
     skip = 0
     words = False  # a word the lexicon does not know: only then can the clause be an event
@@ -54,12 +98,18 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
         if i < skip:
             continue
         k = t.kind
+        if k not in PHRASE_LEVEL:
+            current.append(t)
+            if k == "WORD":
+                words = True
+            end = t.end
+            continue
         if k == "HEDGE":
             hedged = True
             continue
         if k == "RECUR":
-            span, recurrence = t.value
-            recur_span = _iso(span)
+            recur = _as(t, Recur)
+            recurrence, recur_span = recur.rrule, _iso(recur.span)
         elif k == "EVERY":
             got = _every(tokens, i)
             if got is not None:
@@ -71,13 +121,9 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
                 clauses.append((current, end, words))
                 current, words = [], False
                 continue
-        elif k == "OF":
-            if _links_span(tokens, i):
-                current.append(t)
-        elif k != "FILLER":
+        elif k == "OF" and _links_span(tokens, i):
             current.append(t)
-            words = words or k == "WORD"
-        end = t.end
+        end = t.end  # FILLER and the rest: no part of the clause, but of the phrase
     clauses.append((current, end, words))
     readings = []
     in_with_span = _in_with_span(lang)
@@ -86,8 +132,8 @@ def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
             r = _clause(c, in_with_span, text if c_words else "", c_end)
             if r is not None:
                 readings.append(r)
-    if not readings and recurrence is None:
-        raise Unreadable
+    if not readings and recur_span is None:
+        raise Unreadable  # no time, or a recurrence of nothing ("elke vijfde")
     return Expression(tuple(readings), lang, recurrence, recur_span, hedged)
 
 
@@ -121,7 +167,7 @@ def _links_span(tokens: list[Token], i: int) -> bool:
             and after is not None and after.kind == "WORD")
 
 
-def _every(tokens: list[Token], i: int):
+def _every(tokens: list[Token], i: int) -> tuple[str, Span | None, int] | None:
     """"elk najaar", "iedere twee weken": (RRULE, first span or None, next index), or None."""
     j = i + 1
     while j < len(tokens) and tokens[j].kind == "FILLER":
@@ -129,21 +175,24 @@ def _every(tokens: list[Token], i: int):
     if j >= len(tokens):
         return None
     t = tokens[j]
-    n, unit_at = 1, j
+    n: int | float = 1
+    unit_at = j
     if t.kind == "NUM" and j + 1 < len(tokens) and tokens[j + 1].kind == "UNIT":
-        n, unit_at = t.value, j + 1
-    u = tokens[unit_at]
-    if u.kind == "UNIT" and isinstance(n, int) and u.value[0] in UNIT_RRULE:
-        freq, step = UNIT_RRULE[u.value[0]]
+        n, unit_at = _number(t), j + 1
+    u = _unit(tokens[unit_at])
+    if u is not None and isinstance(n, int) and u.name in UNIT_RRULE:
+        freq, step = UNIT_RRULE[u.name]
         interval = n * step
         rule = f"FREQ={freq}" + (f";INTERVAL={interval}" if interval > 1 else "")
-        return rule, Span.of(n, u.value[0]), unit_at + 1
+        return rule, Span.of(n, u.name), unit_at + 1
     if t.kind == "WEEKDAY":
         return "FREQ=WEEKLY", None, j  # the weekday stays: it names the first occurrence
     if t.kind in YEARLY_PERIOD:
         return "FREQ=YEARLY", None, j  # "elk najaar": the period names the first occurrence
     return None
 
+
+# ----------------------------------------------------------------------------- events
 
 def _names_time(toks: list[Token], ordinals: bool = True) -> bool:
     """Do these tokens name a time of their own (a date, a period, "volgende week")?
@@ -154,25 +203,27 @@ def _names_time(toks: list[Token], ordinals: bool = True) -> bool:
         k = t.kind
         if k in TIME:
             return True
-        nxt = toks[i + 1] if i + 1 < n else None
-        if nxt is None:
+        if i + 1 >= n or k not in NAMES_WITH_NEXT:
             continue
-        if k in REL and nxt.kind == "UNIT" and not nxt.value[1]:
+        nxt = toks[i + 1]
+        unit = _unit(nxt)
+        if k in REL and unit is not None and not unit.plural:
             return True  # "volgende week", "dit jaar"
         if ordinals and k in ("ORD", "ORDNUM") and (nxt.kind == "HALF" or (
-                nxt.kind == "UNIT" and nxt.value[0] in ("quarter", "halfyear"))):
+                unit is not None and unit.name in ("quarter", "halfyear"))):
             return True  # "het eerste kwartaal"
-        if k == "UNIT" and t.value[0] == "week" and nxt.kind == "NUM":
+        own = _unit(t)
+        if own is not None and own.name == "week" and nxt.kind == "NUM":
             return True  # "week 12"
     return False
 
 
-def _head_span(head: list[Token], in_with_span: str):
+def _head_span(head: list[Token], in_with_span: str) -> tuple[Span, Span | None, str] | None:
     """The span before an event link: (Span, upper Span or None, "within"/"after"), or None."""
     for i, t in enumerate(head):
         k = t.kind
         if k == "VAGUE":
-            return _iso(t.value), None, "vague"  # "zo spoedig mogelijk na ..."
+            return _iso(_as(t, str)), None, "vague"  # "zo spoedig mogelijk na ..."
         if k in ("WITHIN", "COMING", "OVER", "IN", "BETWEEN"):
             got = _span(head, i + 1, single=k not in ("OVER", "BETWEEN"))
             if got:
@@ -182,8 +233,8 @@ def _head_span(head: list[Token], in_with_span: str):
             got = _span(head, i)
             if got:
                 return got[0], got[1], "after"  # "twee jaar na inwerkingtreding"
-        elif k == "ORD" and t.value == 1 and i + 1 < len(head) and head[i + 1].kind == "UNIT":
-            return Span.of(1, head[i + 1].value[0]), None, "within"  # "het eerste jaar na"
+        elif k == "ORD" and t.value == 1 and i + 1 < len(head) and (unit := _unit(head[i + 1])):
+            return Span.of(1, unit.name), None, "within"  # "het eerste jaar na"
     return None
 
 
@@ -235,9 +286,11 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
     return bare
 
 
+
+
 def _bare_link(t: Token, anchor: str, by: bool) -> Reading | None:
     """An event with no span before it: the link's own mode ("na", "bij", "voor", "zodra")."""
-    mode = LINK_MODE[t.kind] or t.value
+    mode = LINK_MODE[t.kind] or (t.value if isinstance(t.value, str) else None)
     if mode is None:
         return None  # "of" links a span only
     if mode == "soon":  # "zodra de AMvB is vastgesteld" = "zo spoedig mogelijk na"
@@ -249,283 +302,456 @@ def _bare_link(t: Token, anchor: str, by: bool) -> Reading | None:
     return Reading(event=True, by=by, link=Link(anchor, mode))
 
 
+# ----------------------------------------------------------------------------- a clause
+
+@dataclass(slots=True)
+class _Clause:
+    """What a clause has said so far, read left to right: each reader adds its token."""
+
+    toks: list[Token]
+    in_with_span: str
+    mod: str | None = None
+    by: bool = False
+    event: bool = False
+    part: str | None = None
+    rel: str | None = None
+    anchor: Anchor | None = None
+    span_kind: str | None = None
+    span: Span | None = None
+    span_hi: Span | None = None
+    vague: Span | None = None
+    unknown: int = 0  # words that name no time
+    weekday: int | None = None
+
+    def set_span(self, kind: str, got: SpanAt) -> int:
+        self.span_kind = kind
+        self.span, self.span_hi, i = got
+        return i
+
+    def reading(self) -> Reading | None:
+        """The clause's reading once every token is read, or None."""
+        anchor = self.anchor
+        if anchor is None and self.weekday is not None and self.span is None and self.vague is None:
+            anchor = Period("weekday", n=self.weekday, rel=self.rel)  # "komende maandag": the next one
+        if anchor is not None:
+            if self.part and isinstance(anchor, Period):
+                anchor = Part(self.part, anchor)
+            return Reading(anchor=anchor, mod=self.mod, by=self.by)
+        if self.part and self.span is None and self.vague is None:
+            # "voor eind", "eind van het jaar": a part with no period means this year.
+            return Reading(anchor=Part(self.part, Period("year", rel="this")), mod=self.mod, by=self.by)
+        if self.span is not None:
+            return Reading(span_kind=self.span_kind, span=self.span, span_hi=self.span_hi, by=self.by)
+        if self.vague is not None:
+            return Reading(vague=self.vague)
+        if self.event or (self.unknown and (self.mod or self.by or self.rel)):
+            return Reading(event=True)
+        return None
+
+
 def _clause(toks: list[Token], in_with_span: str, text: str = "", end: int = 0) -> Reading | None:
     if text:
         linked = _event_link(toks, in_with_span, text, end)
         if linked is not None:
             return linked
-    mod = None
-    by = event = False
-    part = rel = None
-    anchor = None
-    span_kind = span = span_hi = vague = None
-    unknown = 0
-    weekday = None
+    c = _Clause(toks, in_with_span)
     i, n = 0, len(toks)
+    readers = CLAUSE_READERS
     while i < n:
-        t = toks[i]
-        k = t.kind
-        if k == "BY":
-            by = True
-        elif k in MODS:
-            nxt = _span(toks, i + 1)
-            if k == "IN" and nxt and span is None:
-                span_kind, (span, span_hi, i) = in_with_span, nxt
-                continue
-            if mod is None or mod == "in":
-                mod = MODS[k]
-        elif k in ("UNTIL", "THROUGH") and anchor is None and span is None:
-            # "tot 1 juli" is before that day; "tot en met maart", "t/m 2028" by its end.
-            if k == "UNTIL":
-                mod = "before"
-            else:
-                by = True
-        elif k == "PART":
-            part = t.value
-        elif k in ("WITHIN", "OVER", "COMING") or (k == "NEXT" and _span(toks, i + 1, numbered=True)):
-            got = _span(toks, i + 1, single=True)
-            if got:
-                span_kind = "over" if k == "OVER" else "within"
-                span, span_hi, i = got
-                continue
-            if k == "COMING":
-                rel = "next"
-        elif k == "BETWEEN":
-            got = _span(toks, i + 1)
-            if got and span is None:
-                span_kind = "over"
-                span, span_hi, i = got
-                continue
-        elif k == "VAGUE":
-            vague = _iso(t.value)
-        elif k == "EVENT":
-            event = True
-        elif k == "WEEKDAY":
-            weekday = t.value
-        elif k in REL:
-            rel = REL[k]
-            if isinstance(anchor, Period) and anchor.year is None and anchor.rel is None:
-                anchor = replace(anchor, rel=rel)  # "1 maart a.s.", "vrijdag jl."
-        elif k in JOIN and isinstance(anchor, Period) and i + 1 < n:
-            # "eind 2026 - begin 2027", "van maart tot mei": a range of two readings.
-            rest = _clause(toks[i + 1:], in_with_span)
-            if rest is not None and rest.anchor is not None and not isinstance(rest.anchor, Range):
-                first = Part(part, anchor) if part and isinstance(anchor, Period) else anchor
-                anchor, part = Range(_borrow(first, rest.anchor), rest.anchor), None
-                by = by or rest.by
-                break
-        elif k in ANCHOR_START and anchor is None:
-            got = _anchor(toks, i, rel)
-            if got is None:
-                if k == "NUM" and span is None:
-                    s = _span(toks, i)
-                    if s:  # a bare span, "2 à 3 maanden": read as after that span
-                        span_kind = "over"
-                        span, span_hi, i = s
-                        continue
-                unknown += 1
-            else:
-                first, i = got
-                if isinstance(first, Part):
-                    anchor = first
-                    continue
-                if weekday is not None and first.kind == "day":
-                    first = replace(first, weekday=weekday)
-                if i + 1 < n and toks[i].kind in JOIN:
-                    second = _anchor(toks, i + 1, rel)
-                    if second and _joinable(first, second[0]):
-                        anchor = Range(_borrow(first, second[0]), second[0])
-                        i = second[1]
-                        continue
-                if first.kind == "day" and first.n is None:
-                    unknown += 1  # "1 tot" with no month after it
-                    continue
-                anchor = first
-                continue
-        elif k == "WORD":
-            unknown += 1
-        i += 1
-    if anchor is None and weekday is not None and span is None and vague is None:
-        anchor = Period("weekday", n=weekday, rel=rel)  # "komende maandag": the next one
-    if anchor is not None:
-        if part and isinstance(anchor, Period):
-            anchor = Part(part, anchor)
-        return Reading(anchor=anchor, mod=mod, by=by)
-    if part and span is None and vague is None:
-        # "voor eind", "eind van het jaar": a part with no period means this year.
-        return Reading(anchor=Part(part, Period("year", rel="this")), mod=mod, by=by)
-    if span is not None:
-        return Reading(span_kind=span_kind, span=span, span_hi=span_hi, by=by)
-    if vague is not None:
-        return Reading(vague=vague)
-    if event or (unknown and (mod or by or rel)):
-        return Reading(event=True)
-    return None
+        reader = readers.get(toks[i].kind)
+        i = reader(c, i) if reader is not None else i + 1
+    return c.reading()
 
 
-def _span(toks: list[Token], i: int, single: bool = False, numbered: bool = False):
+# Each reader takes the clause and the index of its token, and gives the index to read on at.
+
+def _by(c: _Clause, i: int) -> int:
+    c.by = True  # "uiterlijk"
+    return i + 1
+
+
+def _modifier(c: _Clause, i: int) -> int:
+    """"voor", "na", "vanaf", "rond", "in": the first modifier counts ("in" gives way)."""
+    if c.mod is None or c.mod == "in":
+        c.mod = MODS[c.toks[i].kind]
+    return i + 1
+
+
+def _in(c: _Clause, i: int) -> int:
+    """"in drie maanden" is a span (within or after it, as the language says); "in maart" a modifier."""
+    if c.span is None and (got := _span(c.toks, i + 1)):
+        return c.set_span(c.in_with_span, got)
+    return _modifier(c, i)
+
+
+def _until(c: _Clause, i: int) -> int:
+    """"tot 1 juli" is before that day; "tot en met maart", "t/m 2028" by its end. After a
+    period they join a range ("van maart tot mei")."""
+    if c.anchor is None and c.span is None:
+        if c.toks[i].kind == "UNTIL":
+            c.mod = "before"
+        else:
+            c.by = True
+        return i + 1
+    return _join(c, i)
+
+
+def _part(c: _Clause, i: int) -> int:
+    c.part = _as(c.toks[i], str)  # "begin", "medio", "eind"
+    return i + 1
+
+
+def _within(c: _Clause, i: int) -> int:
+    """"binnen drie maanden", "over twee weken", "de komende maanden"."""
+    k = c.toks[i].kind
+    got = _span(c.toks, i + 1, single=True)
+    if got:
+        return c.set_span("over" if k == "OVER" else "within", got)
+    if k == "COMING":
+        c.rel = "next"
+    return i + 1
+
+
+def _next(c: _Clause, i: int) -> int:
+    """"de volgende 3 maanden" is a span; "volgende week", "maart a.s." the next occurrence."""
+    if _span(c.toks, i + 1, numbered=True):
+        return _within(c, i)
+    return _rel(c, i)
+
+
+def _rel(c: _Clause, i: int) -> int:
+    """Which occurrence: this, next, last; after a period without a year it is that period's
+    ("1 maart a.s.", "vrijdag jl.")."""
+    c.rel = rel = REL[c.toks[i].kind]
+    anchor = c.anchor
+    if isinstance(anchor, Period) and anchor.year is None and anchor.rel is None:
+        c.anchor = replace(anchor, rel=rel)
+    return i + 1
+
+
+def _between(c: _Clause, i: int) -> int:
+    """"tussen 2 en 3 maanden": after that span."""
+    if c.span is None and (got := _span(c.toks, i + 1)):
+        return c.set_span("over", got)
+    return i + 1
+
+
+def _vague(c: _Clause, i: int) -> int:
+    c.vague = _iso(_as(c.toks[i], str))  # "binnenkort", "zo spoedig mogelijk"
+    return i + 1
+
+
+def _event(c: _Clause, i: int) -> int:
+    c.event = True  # "zodra", "tegelijk met"
+    return i + 1
+
+
+def _weekday(c: _Clause, i: int) -> int:
+    c.weekday = _as(c.toks[i], int)
+    return i + 1
+
+
+def _word(c: _Clause, i: int) -> int:
+    c.unknown += 1
+    return i + 1
+
+
+def _join(c: _Clause, i: int) -> int:
+    """"eind 2026 - begin 2027", "van maart tot mei": a range of this clause's period and
+    the reading of the rest of it."""
+    first = c.anchor
+    if not isinstance(first, Period) or i + 1 >= len(c.toks):
+        return i + 1
+    rest = _clause(c.toks[i + 1:], c.in_with_span)
+    if rest is None or rest.anchor is None or isinstance(rest.anchor, Range):
+        return i + 1
+    start = Part(c.part, first) if c.part else first
+    c.anchor, c.part = Range(_borrow(start, rest.anchor), rest.anchor), None
+    c.by = c.by or rest.by
+    return len(c.toks)
+
+
+def _period(c: _Clause, i: int) -> int:
+    """The clause's period (see ANCHOR_READERS), with a range joined on ("1 tot 15 maart"),
+    or a bare number before a unit ("2 à 3 maanden", read as after that span)."""
+    if c.anchor is not None:
+        return i + 1
+    toks = c.toks
+    reader = ANCHOR_READERS.get(toks[i].kind)
+    got = reader(toks, i, c.rel) if reader is not None else None
+    if got is None:
+        if toks[i].kind == "NUM" and c.span is None and (s := _span(toks, i)):
+            return c.set_span("over", s)
+        c.unknown += 1
+        return i + 1
+    first, j = got
+    if isinstance(first, Part):
+        c.anchor = first
+        return j
+    if c.weekday is not None and first.kind == "day":
+        first = replace(first, weekday=c.weekday)
+    if j + 1 < len(toks) and toks[j].kind in JOIN:
+        second = _anchor(toks, j + 1, c.rel)
+        if second and _joinable(first, second[0]):
+            c.anchor = Range(_borrow(first, second[0]), second[0])
+            return second[1]
+    if first.kind == "day" and first.n is None:
+        c.unknown += 1  # "1 tot" with no month after it
+        return j
+    c.anchor = first
+    return j
+
+
+CLAUSE_READERS: dict[str, Callable[[_Clause, int], int]] = {
+    "BY": _by, "BEFORE": _modifier, "AFTER": _modifier, "FROM": _modifier, "AROUND": _modifier,
+    "IN": _in, "UNTIL": _until, "THROUGH": _until, "PART": _part,
+    "WITHIN": _within, "OVER": _within, "COMING": _within, "NEXT": _next, "THIS": _rel, "LAST": _rel,
+    "BETWEEN": _between, "VAGUE": _vague, "EVENT": _event, "WEEKDAY": _weekday,
+    "RANGE": _join, "AND": _join, "WORD": _word,
+    **dict.fromkeys(ANCHOR_START, _period),
+}
+
+
+# ----------------------------------------------------------------------------- spans
+
+def _span(toks: list[Token], i: int, single: bool = False, numbered: bool = False) -> SpanAt | None:
     """NUM [RANGE|AND NUM] UNIT at i → (Span, Span | None, next index), else None."""
     n = len(toks)
-    lo = hi = None
+    lo: int | float | None = None
+    hi: int | float | None = None
     j = i
     if j < n and toks[j].kind == "NUM":
-        lo = toks[j].value
+        lo = _number(toks[j])
         j += 1
         if j + 1 < n and toks[j].kind in JOIN and toks[j + 1].kind == "NUM":
-            hi = toks[j + 1].value
+            hi = _number(toks[j + 1])
             j += 2
             if hi < lo:  # "drie à twee maanden": the range, smallest first
                 lo, hi = hi, lo
     if numbered and lo is None:
         return None
-    if j < n and toks[j].kind == "UNIT":
-        unit, plural = toks[j].value
-        if lo is None:
-            # "het komende jaar", "binnen het jaar": one unit, unless a number follows.
-            if not single or plural or (j + 1 < n and toks[j + 1].kind in ("YEAR", "NUM")):
-                return None
-            lo = 1
-        return Span.of(lo, unit), (Span.of(hi, unit) if hi is not None else None), j + 1
-    return None
+    unit = _unit(toks[j]) if j < n else None
+    if unit is None:
+        return None
+    if lo is None:
+        # "het komende jaar", "binnen het jaar": one unit, unless a number follows.
+        if not single or unit.plural or (j + 1 < n and toks[j + 1].kind in ("YEAR", "NUM")):
+            return None
+        lo = 1
+    return Span.of(lo, unit.name), (Span.of(hi, unit.name) if hi is not None else None), j + 1
 
 
-def _year_spec(toks: list[Token], i: int):
+# ----------------------------------------------------------------------------- periods
+
+def _anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """A period starting at token i → (Period or Part, next index), or None."""
+    reader = ANCHOR_READERS.get(toks[i].kind)
+    return reader(toks, i, rel) if reader is not None else None
+
+
+def _year_spec(toks: list[Token], i: int) -> tuple[int | None, str | None, int]:
     """A year after a period: YEAR, or THIS/NEXT/LAST + UNIT:year. → (year, rel, next i)."""
     n = len(toks)
-    if i < n and toks[i].kind == "YEAR":
-        return toks[i].value, None, i + 1
-    if 0 < i and i + 1 < n and toks[i].kind == "RANGE" and toks[i + 1].kind == "YEAR" \
-            and toks[i - 1].end == toks[i].start and toks[i].end == toks[i + 1].start:
-        return toks[i + 1].value, None, i + 2  # "Q1-2027", "H2/2026"
-    if i + 1 < n and toks[i].kind in REL and toks[i + 1].kind == "UNIT" and toks[i + 1].value[0] == "year":
-        return None, REL[toks[i].kind], i + 2
+    if i >= n:
+        return None, None, i
+    t = toks[i]
+    if t.kind == "YEAR" and isinstance(t.value, int):
+        return t.value, None, i + 1
+    if i + 1 >= n:
+        return None, None, i
+    nxt = toks[i + 1]
+    if t.kind == "RANGE" and nxt.kind == "YEAR" and 0 < i and toks[i - 1].end == t.start \
+            and t.end == nxt.start:
+        return _as(nxt, int), None, i + 2  # "Q1-2027", "H2/2026"
+    if t.kind in REL and (unit := _unit(nxt)) and unit.name == "year":
+        return None, REL[t.kind], i + 2
     return None, None, i
 
 
 def _day_number(t: Token) -> int | None:
-    if t.kind in ("NUM", "ORDNUM") and isinstance(t.value, int) and 1 <= t.value <= 31:
-        return t.value
+    v = t.value
+    if t.kind in ("NUM", "ORDNUM") and isinstance(v, int) and 1 <= v <= 31:
+        return v
     return None
 
 
-def _anchor(toks: list[Token], i: int, rel: str | None):
-    """A period starting at token i → (Period, next index), or None."""
-    n = len(toks)
-    t = toks[i]
-    k = t.kind
-    if k == "WEEKDAY" and i + 1 < n:
-        got = _anchor(toks, i + 1, rel)
-        if got and got[0].kind == "day":
-            return replace(got[0], weekday=t.value), got[1]
+def _weekday_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"vrijdag 3 maart": the day, with the weekday said (checked, not needed)."""
+    if i + 1 >= len(toks):
         return None
-    if k == "DATE":
-        y, m, d = t.value
-        return Period("day", y, m, d), i + 1
-    if k == "YEAR":
-        j = i + 1
-        if j + 1 < n and toks[j].kind == "RANGE" and toks[j].start == t.end and toks[j + 1].kind == "QH":
-            j += 1  # "2026-Q3"
-        if j < n and toks[j].kind == "QH":  # "2026 Q3"
-            letter, num = toks[j].value
-            return Period("quarter" if letter == "Q" else "half", t.value, num), j + 1
-        if i + 1 < n and toks[i + 1].kind in NAMED:  # "the 2027 budget"
-            nxt = toks[i + 1]
-            offset = -1 if nxt.kind == "BUDGETYEAR" else 0
-            return Period(NAMED[nxt.kind], t.value, name=nxt.value, year_offset=offset), i + 2
-        return Period("year", t.value), i + 1
-    day = _day_number(t)
-    if day is not None and i + 1 < n and toks[i + 1].kind == "MONTH":
-        y, r, j = _year_spec(toks, i + 2)
-        return Period("day", y, toks[i + 1].value, day, rel=rel, year_rel=r), j
-    if day is not None and i + 1 < n and toks[i + 1].kind in JOIN:
-        # "1 tot 15 maart": the first day borrows its month from the second (see _borrow).
-        return Period("day", None, None, day, rel=rel), i + 1
-    if k == "MONTH":
-        j = i + 1
-        if j < n and (d := _day_number(toks[j])) is not None and not (
-            j + 1 < n and toks[j + 1].kind == "UNIT"
-        ):
-            if j + 1 < n and toks[j + 1].kind == "SEP":
-                j += 1
-            y, r, j2 = _year_spec(toks, j + 1)
-            return Period("day", y, t.value, d, rel=rel, year_rel=r), j2
-        y, r, j = _year_spec(toks, j)
-        return Period("month", y, t.value, rel=rel, year_rel=r), j
-    if k == "QH":
-        letter, num = t.value
-        y, r, j = _year_spec(toks, i + 1)
-        return Period("quarter" if letter == "Q" else "half", y, num, rel=rel, year_rel=r), j
-    if k in ("ORD", "ORDNUM") and i + 1 < n:
+    got = _anchor(toks, i + 1, rel)
+    if got and isinstance(got[0], Period) and got[0].kind == "day":
+        return replace(got[0], weekday=_as(toks[i], int)), got[1]
+    return None
+
+
+def _date_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    y, m, d = _as(toks[i], Ymd)  # "1-3-2027", "2027-03-01"
+    return Period("day", y, m, d), i + 1
+
+
+def _year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"2026", "2026 Q3", "2026-Q3", "the 2027 budget"."""
+    t, n = toks[i], len(toks)
+    year = _as(t, int)
+    j = i + 1
+    if j + 1 < n and toks[j].kind == "RANGE" and toks[j].start == t.end and toks[j + 1].kind == "QH":
+        j += 1  # "2026-Q3"
+    qh = toks[j].value if j < n else None
+    if isinstance(qh, QH):  # "2026 Q3"
+        return Period("quarter" if qh.letter == "Q" else "half", year, qh.n), j + 1
+    if i + 1 < n and toks[i + 1].kind in NAMED:  # "the 2027 budget"
         nxt = toks[i + 1]
-        which = None
-        if nxt.kind == "UNIT" and nxt.value[0] == "quarter":
-            which = "quarter"
-        elif nxt.kind == "HALF" or (nxt.kind == "UNIT" and nxt.value[0] == "halfyear"):
-            which = "half"
-        after = toks[i + 2] if i + 2 < n else None
-        if after is not None and after.kind == "MONTH" and t.value > 0 and (
-                nxt.kind == "HALF" or (nxt.kind == "UNIT" and nxt.value[0] == "week")):
-            # "de eerste helft van september", "de tweede week van januari"
-            part = f"{'half' if nxt.kind == 'HALF' else 'week'}:{t.value}"
-            if part not in PART_OF_MONTH:
-                return None
-            y, r, j = _year_spec(toks, i + 3)
-            return Part(part, Period("month", y, after.value, rel=rel, year_rel=r)), j
-        if which:
-            num = t.value if t.value > 0 else (4 if which == "quarter" else 2)
-            if num > (4 if which == "quarter" else 2):
-                return None
-            y, r, j = _year_spec(toks, i + 2)
-            return Period(which, y, num, rel=rel, year_rel=r), j
+        offset = -1 if nxt.kind == "BUDGETYEAR" else 0
+        return Period(NAMED[nxt.kind], year, name=_as(nxt, str), year_offset=offset), i + 2
+    return Period("year", year), i + 1
+
+
+def _day_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"1 maart [2027]"; a day before a range ("1 tot 15 maart") borrows its month from the
+    second (see _borrow)."""
+    day = _day_number(toks[i])
+    if day is None or i + 1 >= len(toks):
         return None
-    if k == "UNIT":
-        unit, plural = t.value
-        if plural:
-            return None
-        if unit == "week" and i + 2 < n and toks[i + 2].kind == "MONTH" \
-                and (d := _day_number(toks[i + 1])) is not None:
-            y, r, j = _year_spec(toks, i + 3)  # "de week van 12 januari"
-            return Period("weekof", y, toks[i + 2].value, d, rel=rel, year_rel=r), j
-        if unit == "week" and i + 1 < n and toks[i + 1].kind == "NUM" and isinstance(toks[i + 1].value, int) \
-                and 1 <= toks[i + 1].value <= 53:
-            y, r, j = _year_spec(toks, i + 2)
-            return Period("week", y, toks[i + 1].value, rel=rel, year_rel=r), j
-        if unit in ("quarter", "halfyear") and i + 1 < n and toks[i + 1].kind == "NUM" \
-                and toks[i + 1].value in ((1, 2, 3, 4) if unit == "quarter" else (1, 2)):
-            y, r, j = _year_spec(toks, i + 2)  # "kwartaal 2 van 2026"
-            kind = "quarter" if unit == "quarter" else "half"
-            return Period(kind, y, toks[i + 1].value, rel=rel, year_rel=r), j
-        if unit == "month" and i + 1 < n and toks[i + 1].kind == "MONTH":
-            return _anchor(toks, i + 1, rel)  # "de maand maart"
-        if unit == "year" and i + 1 < n and toks[i + 1].kind == "YEAR":
-            return Period("year", toks[i + 1].value), i + 2
-        if unit == "day":
-            return None
-        # "volgende maand", "eind van de maand", "het jaar": the one around the reference date.
-        return Period({"halfyear": "half"}.get(unit, unit), None, None, rel=rel or "this"), i + 1
-    if k in ("SEASON", "RECESS", "BUDGET"):
-        y, r, j = _year_spec(toks, i + 1)
-        kind = {"SEASON": "season", "RECESS": "recess", "BUDGET": "budget"}[k]
-        return Period(kind, y, name=t.value, rel=rel, year_rel=r), j
-    if k == "BUDGETYEAR":
-        y, r, j = _year_spec(toks, i + 1)
-        if y is not None or r is not None:  # "de begroting 2027", "de begroting van volgend jaar"
-            return Period("budget", y, name=t.value, year_offset=-1, year_rel=r), j
-        return Period("budget", None, name=t.value, rel=rel), j
+    nxt = toks[i + 1]
+    if nxt.kind == "MONTH":
+        y, r, j = _year_spec(toks, i + 2)
+        return Period("day", y, _as(nxt, int), day, rel=rel, year_rel=r), j
+    if nxt.kind in JOIN:
+        return Period("day", None, None, day, rel=rel), i + 1
     return None
 
 
-def _joinable(first: Period, second: Period) -> bool:
-    """Can `first` and `second` make a range? A bare day number needs a day with a month after it."""
+def _ordnum_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"3e maart" is a day; "3e kwartaal" an ordinal."""
+    return _day_anchor(toks, i, rel) or _ordinal_anchor(toks, i, rel)
+
+
+def _month_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"maart [2027]", and a day after its month ("March 1, 2027")."""
+    month, n = _as(toks[i], int), len(toks)
+    j = i + 1
+    if j < n and (d := _day_number(toks[j])) is not None and not (
+        j + 1 < n and toks[j + 1].kind == "UNIT"
+    ):  # (the comma of "March 1, 2027" never reaches a clause: read() drops it)
+        y, r, j2 = _year_spec(toks, j + 1)
+        return Period("day", y, month, d, rel=rel, year_rel=r), j2
+    y, r, j = _year_spec(toks, j)
+    return Period("month", y, month, rel=rel, year_rel=r), j
+
+
+def _qh_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    qh = _as(toks[i], QH)  # "Q3 2026", "H1"
+    y, r, j = _year_spec(toks, i + 1)
+    return Period("quarter" if qh.letter == "Q" else "half", y, qh.n, rel=rel, year_rel=r), j
+
+
+def _ordinal_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"het eerste kwartaal", "de tweede helft van 2026", "het laatste kwartaal", and a part
+    of a month ("de eerste helft van september", "de tweede week van januari")."""
+    n = len(toks)
+    if i + 1 >= n:
+        return None
+    nth, nxt = _as(toks[i], int), toks[i + 1]
+    unit = _unit(nxt)
+    half = nxt.kind == "HALF"
+    if nth > 0 and i + 2 < n and toks[i + 2].kind == "MONTH" and (
+            half or (unit is not None and unit.name == "week")):
+        part = f"{'half' if half else 'week'}:{nth}"
+        if part not in PART_OF_MONTH:
+            return None
+        y, r, j = _year_spec(toks, i + 3)
+        return Part(part, Period("month", y, _as(toks[i + 2], int), rel=rel, year_rel=r)), j
+    if unit is not None and unit.name == "quarter":
+        which, most = "quarter", 4
+    elif half or (unit is not None and unit.name == "halfyear"):
+        which, most = "half", 2
+    else:
+        return None
+    num = nth if nth > 0 else most  # "het laatste kwartaal"
+    if num > most:
+        return None
+    y, r, j = _year_spec(toks, i + 2)
+    return Period(which, y, num, rel=rel, year_rel=r), j
+
+
+def _unit_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"week 12", "kwartaal 2", "de maand maart", "het jaar 2027"; else the unit around the
+    reference date ("volgende maand", "eind van de maand", "het jaar")."""
+    unit = _as(toks[i], Unit)
+    if unit.plural or unit.name == "day":
+        return None
+    if i + 1 < len(toks):
+        nxt = toks[i + 1]
+        got = _numbered_unit(toks, i, unit.name, rel)
+        if got is not None:
+            return got
+        if unit.name == "month" and nxt.kind == "MONTH":
+            return _anchor(toks, i + 1, rel)  # "de maand maart"
+        if unit.name == "year" and nxt.kind == "YEAR":
+            return Period("year", _as(nxt, int)), i + 2
+    return Period({"halfyear": "half"}.get(unit.name, unit.name), None, None, rel=rel or "this"), i + 1
+
+
+def _numbered_unit(toks: list[Token], i: int, unit: str, rel: str | None) -> AnchorAt | None:
+    """"week 12", "de week van 12 januari", "kwartaal 2 van 2026", "halfjaar 1"."""
+    nxt = toks[i + 1]
+    v = nxt.value
+    if unit == "week":
+        if i + 2 < len(toks) and toks[i + 2].kind == "MONTH" and (d := _day_number(nxt)) is not None:
+            y, r, j = _year_spec(toks, i + 3)  # "de week van 12 januari"
+            return Period("weekof", y, _as(toks[i + 2], int), d, rel=rel, year_rel=r), j
+        if nxt.kind == "NUM" and isinstance(v, int) and 1 <= v <= 53:
+            y, r, j = _year_spec(toks, i + 2)
+            return Period("week", y, v, rel=rel, year_rel=r), j
+    elif unit in ("quarter", "halfyear") and nxt.kind == "NUM" and isinstance(v, int) \
+            and v in ((1, 2, 3, 4) if unit == "quarter" else (1, 2)):
+        y, r, j = _year_spec(toks, i + 2)
+        return Period("quarter" if unit == "quarter" else "half", y, v, rel=rel, year_rel=r), j
+    return None
+
+
+def _named_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """A season, recess or budget moment, maybe with its year ("de zomer van 2026")."""
+    y, r, j = _year_spec(toks, i + 1)
+    return Period(NAMED[toks[i].kind], y, name=_as(toks[i], str), rel=rel, year_rel=r), j
+
+
+def _budget_year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
+    """"de begroting 2027" is presented in 2026; without a year, the next presentation."""
+    y, r, j = _year_spec(toks, i + 1)
+    name = _as(toks[i], str)
+    if y is not None or r is not None:  # "de begroting 2027", "de begroting van volgend jaar"
+        return Period("budget", y, name=name, year_offset=-1, year_rel=r), j
+    return Period("budget", None, name=name, rel=rel), j
+
+
+ANCHOR_READERS: dict[str, Callable[[list[Token], int, str | None], AnchorAt | None]] = {
+    "WEEKDAY": _weekday_anchor, "DATE": _date_anchor, "YEAR": _year_anchor, "NUM": _day_anchor,
+    "ORDNUM": _ordnum_anchor, "ORD": _ordinal_anchor, "MONTH": _month_anchor, "QH": _qh_anchor,
+    "UNIT": _unit_anchor, "SEASON": _named_anchor, "RECESS": _named_anchor, "BUDGET": _named_anchor,
+    "BUDGETYEAR": _budget_year_anchor,
+}
+
+
+def _joinable(first: Period, second: Period | Part) -> bool:
+    """Can `first` and `second` make a range? A bare day number needs a day with a month after
+    it; a part of a month ("de eerste helft van april") ends a range of periods."""
+    if isinstance(second, Part):
+        return not (first.kind == "day" and first.n is None)
     if second.kind == "day" and second.n is None:
         return False
     return not (first.kind == "day" and first.n is None) or second.kind == "day"
 
 
-def _borrow(first, second):
+def _borrow(first: Period | Part, second: Period | Part) -> Period | Part:
     """A range's first end takes what it leaves out from the second ("1 tot 15 maart 2026")."""
     if isinstance(first, Part):
-        return Part(first.part, _borrow(first.period, second))
+        return Part(first.part, _borrow_period(first.period, second))
+    return _borrow_period(first, second)
+
+
+def _borrow_period(first: Period, second: Period | Part) -> Period:
     if isinstance(second, Part):
         second = second.period
     if first.kind == "day" and first.n is None:

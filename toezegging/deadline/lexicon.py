@@ -28,19 +28,55 @@ ORDNUM (n: "1e", "3rd"), QH (("Q"|"H"), n: "Q1", "H2"), and WORD for anything un
 """
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from typing import Any, NamedTuple
+
+from ..lang import load
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 
 
+class Unit(NamedTuple):
+    """The value of UNIT: day, week, month, quarter, halfyear or year, and whether plural."""
+
+    name: str
+    plural: bool
+
+
+class QH(NamedTuple):
+    """The value of QH: "Q" or "H" and its number ("Q3", "H2")."""
+
+    letter: str
+    n: int
+
+
+class Recur(NamedTuple):
+    """The value of RECUR: the first occurrence's span (ISO 8601) and the RRULE."""
+
+    span: str
+    rrule: str
+
+
+class Ymd(NamedTuple):
+    """The value of DATE."""
+
+    year: int
+    month: int
+    day: int
+
+
+# A token's value, by kind: int for MONTH, WEEKDAY, ORD, ORDNUM and YEAR; int or float for
+# NUM; str for PART, VAGUE, EVENT, SEASON, RECESS, BUDGET, BUDGETYEAR and WORD; the classes
+# above for UNIT, QH, RECUR and DATE; None for the rest.
+Value = int | float | str | Unit | QH | Recur | Ymd | None
+
+
 @dataclass(slots=True)
 class Token:
     kind: str  # BEFORE, PART, NUM, WORD, ...
-    value: object  # "begin", 3, (2027, 3, 1), "P3M", ...
+    value: Value  # "begin", 3, Ymd(2027, 3, 1), Unit("month", True), ...
     start: int  # character offsets in the text that was lexed
     end: int
 
@@ -48,19 +84,18 @@ class Token:
 @dataclass(frozen=True)
 class Language:
     code: str
-    settings: dict
-    explain: dict
-    rules: list
+    settings: dict[str, Any]
+    explain: dict[str, Any]
+    rules: list[dict[str, Any]]
 
 
 @cache
 def language(code: str) -> Language:
-    with resources.files("toezegging.lang").joinpath(f"{code}.toml").open("rb") as f:
-        data = tomllib.load(f)
+    data = load(code)
     return Language(code, data.get("settings", {}), data.get("explain", {}), data.get("rule", []))
 
 
-def rule_words(rule: dict) -> list[tuple[str, str]]:
+def rule_words(rule: dict[str, Any]) -> list[tuple[str, str]]:
     """(surface, token) pairs of one rule: `token` + `words`, or a `tokens` table."""
     pairs = [(w, rule["token"]) for w in rule.get("words", [])] if "token" in rule else []
     for token, words in rule.get("tokens", {}).items():
@@ -82,14 +117,14 @@ def _norm_word(w: str) -> str:
 
 def _trie_regex(words: list[str]) -> str:
     """One regex that matches any of `words`, longest first, built as a trie."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for w in words:
         node = trie
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
+    def build(node: dict[str, Any]) -> str:
         end = "" in node
         alts = []
         for ch in sorted(k for k in node if k):
@@ -105,7 +140,7 @@ def _trie_regex(words: list[str]) -> str:
     return build(trie)
 
 
-def _parse_value(token: str) -> tuple[str, object]:
+def _parse_value(token: str) -> tuple[str, Value]:
     kind, _, rest = token.partition(":")
     if kind in ("MONTH", "WEEKDAY", "ORD"):
         return kind, int(rest)
@@ -114,10 +149,10 @@ def _parse_value(token: str) -> tuple[str, object]:
         return kind, int(n) if n.is_integer() else n
     if kind == "UNIT":
         unit, _, plural = rest.partition(":")
-        return kind, (unit, plural == "pl")
+        return kind, Unit(unit, plural == "pl")
     if kind == "RECUR":
         span, _, rrule = rest.partition(":")
-        return kind, (span, rrule)
+        return kind, Recur(span, rrule)
     return kind, rest or None
 
 
@@ -127,7 +162,7 @@ class Lexicon:
     def __init__(self, codes: tuple[str, ...] = LANGUAGES):
         self.codes = codes
         # surface -> {language: (kind, value)}
-        self.words: dict[str, dict[str, tuple[str, object]]] = {}
+        self.words: dict[str, dict[str, tuple[str, Value]]] = {}
         for code in codes:
             for rule in language(code).rules:
                 for surface, token in rule_words(rule):
@@ -178,10 +213,12 @@ class Lexicon:
         differs by language are looked up again when the phrase turns out to be in another.
         """
         low = normalise(text)
-        tokens = []
+        tokens: list[Token] = []
         votes = dict.fromkeys(self.codes, 0)
         words, voter, default = self.words, self.voter, self.meaning[DEFAULT_LANGUAGE]
         ambiguous = []
+        kind: str
+        value: Value
         for m in self.pattern.finditer(low):
             group = m.lastgroup
             v = m.group()
@@ -198,9 +235,9 @@ class Lexicon:
             elif group == "num":
                 kind, value = _number(v)
             elif group == "ordnum":
-                kind, value = "ORDNUM", int(re.match(r"\d+", v).group())
+                kind, value = "ORDNUM", _leading_int(v)
             elif group == "qh":
-                kind, value = "QH", ("Q" if v[0] in self.q_prefixes else "H", int(v[-1]))
+                kind, value = "QH", QH("Q" if v[0] in self.q_prefixes else "H", int(v[-1]))
             elif group == "date":
                 kind, value = "DATE", _numeric_date(v)
                 if value is None:
@@ -228,12 +265,21 @@ def _number(v: str) -> tuple[str, int | float]:
     return "NUM", n
 
 
-def _numeric_date(s: str) -> tuple[int, int, int] | None:
+_DIGITS = re.compile(r"\d+")
+
+
+def _leading_int(v: str) -> int:
+    """The number of an ordinal written in digits ("3e", "1st"); the lexer matched digits first."""
+    m = _DIGITS.match(v)
+    return int(m.group()) if m else 0
+
+
+def _numeric_date(s: str) -> Ymd | None:
     parts = [int(p) for p in re.split(r"[-/.]", s)]
     y, m, d = parts if parts[0] > 31 else (parts[2], parts[1], parts[0])
     if not (1 <= m <= 12 and 1 <= d <= 31):
         return None
-    return y, m, d
+    return Ymd(y, m, d)
 
 
 @cache

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from .calendar import ONE_DAY, Occurrence, add, midpoint, part_of, pick
 from .explain import explainer
-from .expr import Expression, Part, Period, Range, Reading, Span
+from .expr import Anchor, Expression, Part, Period, Range, Reading, Span
 
 THREE_MONTHS = Span(months=3)
 KIND = {"weekof": "week", "weekday": "day"}  # the result's kind, where a period's own is finer
@@ -85,7 +85,7 @@ def resolve(expr: Expression, ref: date, phrase: str) -> Window:
     elif any(r.vague for r in expr.readings):
         v = next(r.vague for r in expr.readings if r.vague)
         chosen = _Result(ref, add(ref, v), "vague", False, "vague", span=v)
-    elif expr.recurrence:
+    elif expr.recur_span is not None:  # "jaarlijks": the first occurrence within its span
         chosen = _Result(ref, add(ref, expr.recur_span), "relative", False, "within",
                          span=expr.recur_span)
     else:
@@ -107,15 +107,17 @@ def _reading(r: Reading, ref: date) -> _Result:
         else:
             res = _Result(ref, add(ref, hi), "relative", False, "within", span=r.span,
                           span_hi=r.span_hi)
-    else:
+    elif r.anchor is not None:
         res = _anchor(r.anchor, r.mod, ref, r.by)
+    else:
+        raise TypeError(f"an explicit reading without a span or an anchor: {r}")
     if r.by:
         res.earliest = ref
         res.key = "by"
     return res
 
 
-def _anchor(anchor, mod: str | None, ref: date, by: bool = False) -> _Result:
+def _anchor(anchor: Anchor, mod: str | None, ref: date, by: bool = False) -> _Result:
     if isinstance(anchor, Range):
         return _range(anchor, ref)
     part = anchor.part if isinstance(anchor, Part) else None
@@ -166,17 +168,17 @@ def _range(anchor: Range, ref: date) -> _Result:
                    a.part, second=b.occ, second_part=b.part)
 
 
-def _named(anchor) -> bool:
+def _named(anchor: Period | Part) -> bool:
     """A period with its own identity (maart, week 12, het zomerreces), not "volgende maand"."""
     p = anchor.period if isinstance(anchor, Part) else anchor
     return not (p.kind in ("week", "month", "quarter", "half", "year") and p.n is None)
 
 
-def _year_of(anchor) -> int | None:
+def _year_of(anchor: Period | Part) -> int | None:
     return (anchor.period if isinstance(anchor, Part) else anchor).year
 
 
-def _with_year(anchor, year: int):
+def _with_year(anchor: Period | Part, year: int) -> Period | Part:
     if isinstance(anchor, Part):
-        return Part(anchor.part, _with_year(anchor.period, year))
+        return Part(anchor.part, replace(anchor.period, year=year, rel=None))
     return replace(anchor, year=year, rel=None)

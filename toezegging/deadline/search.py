@@ -13,12 +13,14 @@ A span counted from an event is found as the event phrase, never as the bare spa
 event phrase is the answer only where the sentence has no window.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from .grammar import TIME, Unreadable, _head_span, _in_with_span
 from .grammar import read as read_tokens
-from .lexicon import language, lexicon
+from .lexicon import Token, language, lexicon
 from .resolve import CALENDAR_ERRORS, Window, resolve
 
 BREAK = {"WORD", "EVENT"}
@@ -42,8 +44,8 @@ class Found:
     window: "Window"
 
 
-def _runs(tokens):
-    run = []
+def _runs(tokens: list[Token]) -> Iterator[list[Token]]:
+    run: list[Token] = []
     for t in tokens:
         if t.kind in BREAK or t.kind == "SEP":
             if run:
@@ -55,7 +57,7 @@ def _runs(tokens):
         yield run
 
 
-def _trim(run):
+def _trim(run: list[Token]) -> list[Token]:
     i, j = 0, len(run)
     while i < j and run[i].kind in LEAD_TRIM:
         i += 1
@@ -64,12 +66,12 @@ def _trim(run):
     return run[i:j]
 
 
-def _next_weekday(run, k: int) -> bool:
+def _next_weekday(run: list[Token], k: int) -> bool:
     """"komende maandag": a weekday after this/next names a day of its own."""
     return run[k].kind == "WEEKDAY" and k > 0 and run[k - 1].kind in ("NEXT", "THIS")
 
 
-def _strong(run) -> bool:
+def _strong(run: list[Token]) -> bool:
     kinds = {t.kind for t in run}
     if not kinds & CONTENT:
         # "een late reactie", "aan het begin": a part or modifier names no time
@@ -120,7 +122,7 @@ def search(sentence: str, ref: date) -> Found | None:
     return best
 
 
-def _window(run, lang: str, sentence: str, ref: date) -> Window | None:
+def _window(run: list[Token], lang: str, sentence: str, ref: date) -> Window | None:
     """The window of a run of tokens already lexed (in the sentence's language), or None."""
     try:
         return resolve(read_tokens(run, lang), ref, sentence[run[0].start:run[-1].end])
@@ -128,12 +130,12 @@ def _window(run, lang: str, sentence: str, ref: date) -> Window | None:
         return None
 
 
-def _unyeared_budget(run) -> bool:
+def _unyeared_budget(run: list[Token]) -> bool:
     """"de begroting" in running text is a document, not a date, unless it has a year."""
     return any(t.kind == "BUDGETYEAR" for t in run) and not any(t.kind == "YEAR" for t in run)
 
 
-def _same(w) -> tuple:
+def _same(w: Window) -> tuple[date | None, date | None, str, str | None]:
     return w.earliest, w.latest, w.kind, w.recurrence
 
 
@@ -148,7 +150,7 @@ OPENING = {"FILLER", "ORD", "THIS", "NEXT", "LAST", "NUM"}
 CLAUSE_WORDS = 12  # "zodra het onderzoek ... is afgerond": at most this many tokens
 
 
-def _events(tokens, lang: str, sentence: str, ref: date) -> list[Found]:
+def _events(tokens: list[Token], lang: str, sentence: str, ref: date) -> list[Found]:
     """The event phrases of a sentence, in order."""
     out: list[Found] = []
     in_with_span = None
@@ -183,7 +185,7 @@ def _events(tokens, lang: str, sentence: str, ref: date) -> list[Found]:
     return out
 
 
-def _event_end(tokens, c: int, sentence: str, lang: str, clause: bool) -> int | None:
+def _event_end(tokens: list[Token], c: int, sentence: str, lang: str, clause: bool) -> int | None:
     """Where the words of the event after link `c` end (an index past the last), or None.
 
     After a conjunction ("zodra", "once") the event is a clause: to the next separator.
@@ -196,13 +198,13 @@ def _event_end(tokens, c: int, sentence: str, lang: str, clause: bool) -> int | 
     rules = _np_rules(lang)
     joiners = rules["joiners"]
 
-    def word(i):
+    def word(i: int) -> str:
         return sentence[tokens[i].start:tokens[i].end].lower()
 
     if clause:
         return _clause_end(tokens, c, word, rules)
 
-    def opening(i):
+    def opening(i: int) -> int:
         while i < n and tokens[i].kind in OPENING and word(i) not in joiners:
             i += 1
         return i
@@ -225,7 +227,8 @@ def _event_end(tokens, c: int, sentence: str, lang: str, clause: bool) -> int | 
     return end
 
 
-def _clause_end(tokens, c: int, word, rules: dict) -> int | None:
+def _clause_end(tokens: list[Token], c: int, word: Callable[[int], str], rules: dict[str, Any]
+                ) -> int | None:
     """Where an event clause after a conjunction ends: at a separator, a time phrase or
     another link, or where its verbs end: an auxiliary with its participle ("zodra het
     onderzoek is afgerond | zal ik ...", "nadat de Kamer heeft gestemd | stuur ik ...",
@@ -247,7 +250,7 @@ def _clause_end(tokens, c: int, word, rules: dict) -> int | None:
     return end
 
 
-def _participle(w: str, rules: dict) -> bool:
+def _participle(w: str, rules: dict[str, Any]) -> bool:
     """A past participle by its shape (data): "afgerond", "vastgesteld", "aangenomen"
     (with "ge" inside), "besloten", "verschenen" (with an unstressed prefix)."""
     if not w.endswith(rules["participle"]):
@@ -256,7 +259,7 @@ def _participle(w: str, rules: dict) -> bool:
         or w.startswith(rules["participle_prefixes"])
 
 
-def _goes_on(prev: str, nxt: str, rules: dict) -> bool:
+def _goes_on(prev: str, nxt: str, rules: dict[str, Any]) -> bool:
     """Does the noun phrase go on from `prev` to the next word `nxt`?"""
     if nxt in rules["stop"]:
         return False
@@ -265,10 +268,10 @@ def _goes_on(prev: str, nxt: str, rules: dict) -> bool:
     return prev.endswith(rules["modifier_endings"]) and not prev.endswith(rules["not_modifier"])
 
 
-_NP: dict[str, dict] = {}
+_NP: dict[str, dict[str, Any]] = {}
 
 
-def _np_rules(lang: str) -> dict:
+def _np_rules(lang: str) -> dict[str, Any]:
     if lang not in _NP:
         s = language(lang).settings
         _NP[lang] = {

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 from .actors import Actor, ActorResolver
 from .clauses import context, pieces
@@ -28,7 +30,7 @@ from .document import Document, Line, read_structure
 from .judge import Judgement, judge
 from .reading import read_document
 from .rules import Rules, load_rules
-from .timing import MASK, Timing, find_times
+from .timing import MASK, Parse, Search, Timing, find_times
 
 __all__ = ["Proposal", "find_promises", "read_document", "read_structure", "extract_file"]
 
@@ -70,8 +72,8 @@ def find_promises(
     ref: date,
     *,
     document: Document | None = None,
-    search: Callable | None = None,
-    parse: Callable | None = None,
+    search: Search | None = None,
+    parse: Parse | None = None,
     include_events: bool = True,
     min_confidence: float | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -111,25 +113,23 @@ def find_promises(
 # ----------------------------------------------------------------------------- one sentence
 
 _QUOTES = re.compile(r"«[^«»]{12,}?»|“[^“”]{12,}?”|\"[^\"]{12,}?\"|„[^„”]{12,}?”")
-_REFERENCE_PARENS = re.compile(
-    r"\((?=[^()]*(?:kamerstuk|nr\.|handelingen|aanhangsel|stcrt|stb\.|ingezonden|ontvangen|"
-    r"https?:|www\.|\bjl\.|\bd\.d\.))[^()]*\)", re.IGNORECASE)
 
 
-def _analysed(line: Line) -> tuple[str, list[int]]:
+def _analysed(line: Line, rules: Rules) -> tuple[str, list[int]]:
     """The text the judgement reads: the sentence without its run-in label, words mended,
     quotations and references masked (same length, so offsets hold); and for each of its
     characters the offset in the sentence."""
     body = line.sentence.text[line.label_end:]
-    text, where = mend(body)
-    for pattern in (_QUOTES, _REFERENCE_PARENS):
+    text, where = mend(body, rules)
+    for pattern in (_QUOTES, rules.reference_parens):
         text = pattern.sub(lambda m: MASK * len(m.group(0)), text)
     return text, [line.label_end + w for w in where]
 
 
-def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
+def _best(line: Line, doc: Document, ref: date, rules: Rules, search: Search | None,
+          parse: Parse | None) -> tuple[Timing, Judgement, str, list[int]] | None:
     """The best (time phrase, judgement) of one sentence, with the text judged; or None."""
-    analysed, where = _analysed(line)
+    analysed, where = _analysed(line, rules)
     stripped = analysed.rstrip().rstrip("\"”’)»" + MASK)
     if stripped.endswith("?") or rules.quoted.search(analysed):
         return None
@@ -166,8 +166,9 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search, parse):
 def _names_government(verdict: Judgement) -> bool:
     """In a text the government did not write, only a member of the government or an agency
     named as the subject makes a promise (not the writer's own "wij")."""
-    return verdict.subject in ("government", "agency") and bool(verdict.actor) and \
-        verdict.actor.lower() not in ("ik", "ikzelf", "wij", "we")
+    actor = verdict.actor or ""
+    return verdict.subject in ("government", "agency") and actor != "" and \
+        actor.lower() not in load_rules().first_person
 
 
 def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: list[int],
@@ -177,7 +178,7 @@ def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: l
     b = where[t.end - 1] + 1 if 0 < t.end <= len(where) else len(sentence)
     text = re.sub(r"\s+", " ", _unmask(analysed, sentence, where)).strip()
     said_by = verdict.actor
-    if said_by and said_by.lower() in ("ik", "ikzelf", "wij", "we") and actor is not None:
+    if said_by and said_by.lower() in load_rules().first_person and actor is not None:
         said_by = actor.name or actor.function
     return Proposal(
         sentence=sentence,
@@ -210,7 +211,7 @@ def _unmask(analysed: str, sentence: str, where: list[int]) -> str:
                    for i, ch in enumerate(analysed))
 
 
-def extract_file(path, ref: date | None = None, **kw) -> list[Proposal]:
+def extract_file(path: str | Path, ref: date | None = None, **kw: Any) -> list[Proposal]:
     text = read_document(path)
     doc = read_structure(text)
     when = ref or doc.date

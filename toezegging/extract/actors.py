@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from .rules import Rules, load_rules
 
-JOIN = " en de "  # "de minister van X en de minister van Y": reads right after "aan de"
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -29,9 +27,18 @@ def ministry_of(text: str, rules: Rules | None = None) -> tuple[str, str] | None
     return None
 
 
+def _offices(rules: Rules) -> str:
+    """The offices as alternatives of a pattern."""
+    return "|".join(map(re.escape, rules.offices))
+
+
+def _links(rules: Rules) -> str:
+    """The words between an office and its ministry ("van", "voor"), as alternatives."""
+    return "|".join(map(re.escape, rules.office_links))
+
+
 def _office_pattern(rules: Rules) -> re.Pattern:
-    offices = "|".join(re.escape(o) for o in rules.offices)
-    return re.compile(rf"\b({offices})\b(?:\s+(van|voor)\b\s*)?", re.IGNORECASE)
+    return re.compile(rf"\b({_offices(rules)})\b(?:\s+({_links(rules)})\b\s*)?", re.IGNORECASE)
 
 
 def actors_in(sentence: str, rules: Rules | None = None) -> list[Actor]:
@@ -58,19 +65,13 @@ def actors_in(sentence: str, rules: Rules | None = None) -> list[Actor]:
 
 # ----------------------------------------------------------------------------- answers
 
-_ANSWERER = re.compile(
-    r"\b(?:antwoord|mededeling)\s+van\s+(?:de\s+)?(?P<office>minister-president|minister|"
-    r"staatssecretaris)\s+(?P<name>[^()]{2,80}?)\s*\((?P<ministry>[^()]{2,160})\)",
-    re.IGNORECASE | re.DOTALL,
-)
-
 
 def answerer(text: str, rules: Rules | None = None) -> list[Actor]:
     """The member of the government who answers Kamervragen, from the heading "Antwoord van
     Minister Hermans (Klimaat en Groene Groei) (ontvangen ...)"; those on whose behalf
     ("mede namens") are not the answerer."""
     rules = rules or load_rules()
-    m = _ANSWERER.search(text[:8000])
+    m = rules.answerer.search(text[:8000])
     if not m:
         return []
     office = m.group("office").lower()
@@ -83,7 +84,8 @@ def answerer(text: str, rules: Rules | None = None) -> list[Actor]:
     ministry, alias = found
     canonical = alias.lower() == ministry.lower() or re.fullmatch(r"[A-Z&]+", alias)
     shown = ministry if re.fullmatch(r"[A-Z&]+", alias) else alias
-    link = "van" if canonical else "voor"
+    whole, portfolio = rules.office_links
+    link = whole if canonical else portfolio
     return [Actor(f"{office} {link} {shown}", office, ministry, name)]
 
 
@@ -92,7 +94,7 @@ def speaker_actor(label: str, rules: Rules | None = None) -> Actor | None:
     Burg"), or None for a member of the Kamer or the chair."""
     rules = rules or load_rules()
     label = re.sub(r"\s+", " ", label).strip()
-    m = re.match(rf"^(?:de )?({'|'.join(map(re.escape, rules.offices))})\b(.*)$", label, re.I)
+    m = re.match(rf"^(?:{re.escape(rules.article)} )?({_offices(rules)})\b(.*)$", label, re.I)
     if not m:
         return None
     office = m.group(1).lower()
@@ -112,10 +114,10 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
     """The signers of a letter, in the order they sign (the lead ministry first)."""
     rules = rules or load_rules()
     lines = text.replace("\f", "\n").splitlines()
-    offices = "|".join(map(re.escape, rules.offices))
-    office_start = re.compile(rf"^(de\s+)?({offices})\b", re.I)
-    office_line = re.compile(rf"^(?:(?P<name>(?!de\s).{{2,60}}?)\s+)?(?P<function>(?:de\s+)?(?:{offices})"
-                             rf"\s+(?:van|voor)\s+.{{3,100}}?),?$", re.I)
+    offices, links, article = _offices(rules), _links(rules), re.escape(rules.article)
+    office_start = re.compile(rf"^({article}\s+)?({offices})\b", re.I)
+    office_line = re.compile(rf"^(?:(?P<name>(?!{article}\s).{{2,60}}?)\s+)?(?P<function>(?:{article}\s+)?"
+                             rf"(?:{offices})\s+(?:{links})\s+.{{3,100}}?),?$", re.I)
     closing = re.compile(rf"^\s*({'|'.join(map(re.escape, rules.closings))})\b", re.I)
     start = next((i for i, ln in enumerate(lines) if closing.match(ln)), None)
     if start is None:
@@ -156,11 +158,11 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
 
 def _names_a_ministry(function: str, rules: Rules) -> bool:
     """"Minister van Economische Zaken en Klimaat": the office and a whole ministry, nothing more."""
-    m = re.search(r"\b(?:van|voor)\s+(.*?),?$", function)
+    m = re.search(rf"\b(?:{_links(rules)})\s+(.*?),?$", function)
     if not m:
         return False
     found = ministry_of(m.group(1), rules)
-    return bool(found) and len(found[1]) >= len(m.group(1).rstrip(","))
+    return found is not None and len(found[1]) >= len(m.group(1).rstrip(","))
 
 
 def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: Rules) -> list[str]:
@@ -168,9 +170,9 @@ def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: 
     van X, De staatssecretaris van Y,") apart, a name before its function apart."""
     cells = [c.strip() for c in _COLUMNS.split(line) if c.strip()]
     out: list[str] = []
-    offices = "|".join(map(re.escape, rules.offices))
+    offices, article = _offices(rules), re.escape(rules.article)
     for cell in cells:
-        pieces = re.split(rf",\s+(?=(?:de\s+)?(?:{offices})\b)", cell, flags=re.I)
+        pieces = re.split(rf",\s+(?=(?:{article}\s+)?(?:{offices})\b)", cell, flags=re.I)
         for i, piece in enumerate(pieces):
             piece = piece.strip() + ("," if i < len(pieces) - 1 else "")
             m = office_line.match(piece)
@@ -186,7 +188,7 @@ def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: 
 
 def _function_then_name(cell: str, rules: Rules) -> tuple[str, str] | None:
     """"De minister van Justitie en Veiligheid, D.M. van Weel" on one line: (function, name)."""
-    m = re.search(r"\b(?:van|voor)\s+", cell)
+    m = re.search(rf"\b(?:{_links(rules)})\s+", cell)
     if not m:
         return None
     found = ministry_of(cell[m.end():], rules)
@@ -232,11 +234,11 @@ def _signers_in_rows(rows: list[list[str]], office_start: re.Pattern, rules: Rul
 
 def _complete(function: str, rules: Rules) -> bool:
     """Whether a function names its whole ministry ("minister van Langdurige Zorg," is not)."""
-    m = re.search(r"\b(van|voor)\s+(.*?),?$", function)
+    m = re.search(rf"\b({_links(rules)})\s+(.*?),?$", function)
     if not m:
         return True
     found = ministry_of(m.group(2), rules)
-    return bool(found) and len(found[1]) >= len(m.group(2).rstrip(","))
+    return found is not None and len(found[1]) >= len(m.group(2).rstrip(","))
 
 
 def _title_re(rules: Rules) -> re.Pattern:
@@ -249,12 +251,7 @@ def _looks_like_name(cell: str, rules: Rules) -> bool:
     words = cell.split()
     if not (1 <= len(words) <= 8) or not cell[:1].isupper() or cell.endswith((".", ":", ",")):
         return False
-    if re.search(r"\d|@|\b(den haag|geachte|postbus|bijlage|datum|kenmerk)\b", cell, re.I):
-        return False
-    return not re.search(r"\b(minister|staatssecretaris|ministerie)\b", cell, re.I)
-
-
-_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op", "'t", "la", "le", "du"}
+    return not rules.not_a_name.search(cell)
 
 
 def _two_names(cell: str, rules: Rules) -> list[str]:
@@ -273,7 +270,7 @@ def _two_names(cell: str, rules: Rules) -> list[str]:
         starts = [
             i for i in range(2, len(words) - 1)
             if words[i][:1].isupper() and words[i - 1][:1].isupper()
-            and words[i - 1].lower() not in _PARTICLES
+            and words[i - 1].lower() not in rules.name_particles
         ]
     if not starts:
         return [cell]
@@ -282,7 +279,9 @@ def _two_names(cell: str, rules: Rules) -> list[str]:
 
 
 def _actor_from_function(function: str, name: str, rules: Rules) -> Actor:
-    function = re.sub(r"^(de|De)\s+", "", function.strip().rstrip(",")).strip()
+    article = re.escape(rules.article)
+    capital = re.escape(rules.article[:1].upper() + rules.article[1:])
+    function = re.sub(rf"^({article}|{capital})\s+", "", function.strip().rstrip(",")).strip()
     function = re.sub(r"\s+", " ", function)
     function = function[:1].lower() + function[1:]
     found = actors_in(function, rules)
@@ -344,13 +343,14 @@ class ActorResolver:
         return self.joint()
 
     def joint(self) -> Actor | None:
-        """The signers together: names joined by " en ", functions by " en de ", so that
-        "aan de " + function reads "aan de minister van X en de minister van Y"."""
+        """The signers together: names joined by " en ", functions by " en de " (`join_names`,
+        `join_functions`), so that "aan de " + function reads "aan de minister van X en de
+        minister van Y"."""
         if not self.signers:
             return None
         if len(self.signers) == 1:
             return self.signers[0]
         lead = self.signers[0]
-        names = " en ".join(s.name for s in self.signers if s.name)
-        functions = JOIN.join(s.function for s in self.signers)
+        names = self.rules.join_names.join(s.name for s in self.signers if s.name)
+        functions = self.rules.join_functions.join(s.function for s in self.signers)
         return Actor(functions, lead.office, lead.ministry, names or None)

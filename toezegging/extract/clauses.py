@@ -45,89 +45,100 @@ class Context:
 
 
 def pieces(sentence: str, rules: Rules | None = None) -> list[Piece]:
-    rules = rules or load_rules()
-    out: list[Piece] = []
-    group = 0
-    start = 0
-    kind = _opening_kind(sentence, 0, rules) or "main"
+    """The pieces of `sentence`, in order (text in brackets stays in its piece)."""
+    cutter = _Cutter(sentence, rules or load_rules())
     depth = 0
     for m in _TOKEN.finditer(sentence):
         tok = m.group(0)
         if tok == "(":
             depth += 1
-            continue
-        if tok == ")":
+        elif tok == ")":
             depth = max(0, depth - 1)
+        elif depth:
             continue
-        if depth:
-            continue
-        if tok in ",;:":
-            if sentence[start:m.start()].strip():
-                out.append(Piece(start, m.start(), kind, group))
-            start = m.end()
-            while start < len(sentence) and sentence[start].isspace():
-                start += 1
-            nxt = _opening_kind(sentence, start, rules)
-            if tok in ";:" or nxt == "new-main":
-                group += 1
-                kind = "main"
-            elif nxt:
-                kind = nxt
-            else:
-                kind = "cont" if any(p.group == group and p.kind in ("main", "cont") for p in out) \
-                    else "main"
-            continue
-        low = tok.lower()
-        if sentence[start:m.start()].strip() and low in ("en", "maar", "of") and rules.new_subject.match(
-            sentence[m.end():].lstrip()
-        ):
-            out.append(Piece(start, m.start(), kind, group))
-            group += 1
-            start, kind = m.start(), "main"
-            continue
-        opened = bool(sentence[start:m.start()].strip())
-        if opened and low.startswith("waar") and rules.subordinators.get(low) == "relative":
-            out.append(Piece(start, m.start(), kind, group))
-            start, kind = m.start(), "relative"
-            continue
-        if opened and low in ("dat", "die") and _opens_clause(sentence, start, m, rules):
-            before = sentence[start:m.start()]
-            out.append(Piece(start, m.start(), kind, group))
-            if low == "die" or _RELATIVE_DAT.search(before):
-                start, kind = m.start(), "relative"
-            else:
-                start, kind = m.start(), "complement"
-                governor = before.strip()
-                out.append(Piece(-1, -1, "governor", group, governor))
-            continue
-    if start < len(sentence):
-        out.append(Piece(start, len(sentence), kind, group))
-    out = _attach_governors(out)
-    if len(out) == 1 and out[0].kind in _SUBORDINATE:
-        # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
-        out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
-    return _groups_follow(out)
+        elif tok in ",;:":
+            cutter.separator(m)
+        else:
+            cutter.word(m)
+    return cutter.done()
 
 
-_RELATIVE_DAT = re.compile(r"\b(het|dit|een)\s+[\w-]+\s*$", re.IGNORECASE)
-# What follows "dat" or "die" when they open a clause (a subject, an adverb, a preposition),
-# not a noun as in "dat overzicht", "die brief".
-_CLAUSE_NEXT = re.compile(
-    r"\s+(?:(?:de|het|een|door|in|ik|wij|we|er|naar|op|met|voor|dit|deze|al|nog|niet|ook|zo|"
-    r"zelf|u|uw|hij|zij|ze|men|momenteel|nu|binnenkort|bij|na|tot|vanaf|alle|veel|meer|daar|"
-    r"hier|dan|mijn|ons|onze|zijn|haar|hun|geen|sprake|bijvoorbeeld|inmiddels|reeds|pas)\b|"
-    r"(?-i:[A-Z0-9]))", re.IGNORECASE)
+class _Cutter:
+    """Cuts a sentence into pieces, token by token: `start` and `kind` of the piece being
+    read, `group` the main clause it belongs to."""
+
+    def __init__(self, sentence: str, rules: Rules):
+        self.sentence, self.rules = sentence, rules
+        self.out: list[Piece] = []
+        self.group = 0
+        self.start = 0
+        self.kind = _opening_kind(sentence, 0, rules) or "main"
+
+    def _close(self, end: int) -> None:
+        self.out.append(Piece(self.start, end, self.kind, self.group))
+
+    def separator(self, m: re.Match) -> None:
+        """A comma, semicolon or colon ends a piece; the next opens by its first words."""
+        sentence, tok = self.sentence, m.group(0)
+        if sentence[self.start:m.start()].strip():
+            self._close(m.start())
+        start = m.end()
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+        self.start = start
+        nxt = _opening_kind(sentence, start, self.rules)
+        if tok in ";:" or nxt == "new-main":
+            self.group += 1
+            self.kind = "main"
+        elif nxt:
+            self.kind = nxt
+        else:
+            self.kind = "cont" if any(p.group == self.group and p.kind in ("main", "cont")
+                                      for p in self.out) else "main"
+
+    def word(self, m: re.Match) -> None:
+        """A word that may open a clause without a comma before it: a conjunction before a
+        new subject, "waar-", "dat", "die"."""
+        sentence, rules = self.sentence, self.rules
+        low = m.group(0).lower()
+        opened = bool(sentence[self.start:m.start()].strip())
+        if opened and low in rules.coordinators and rules.new_subject.match(sentence[m.end():].lstrip()):
+            self._close(m.start())
+            self.group += 1
+            self.start, self.kind = m.start(), "main"
+        elif opened and low.startswith(rules.relative_prefix) and rules.subordinators.get(low) == "relative":
+            self._close(m.start())
+            self.start, self.kind = m.start(), "relative"
+        elif opened and low in (rules.complementizer, rules.relative_pronoun) \
+                and _opens_clause(sentence, self.start, m, rules):
+            before = sentence[self.start:m.start()]
+            self._close(m.start())
+            if low == rules.relative_pronoun or rules.relative_dat.search(before):
+                self.start, self.kind = m.start(), "relative"
+            else:
+                self.start, self.kind = m.start(), "complement"
+                self.out.append(Piece(-1, -1, "governor", self.group, before.strip()))
+
+    def done(self) -> list[Piece]:
+        out = self.out
+        if self.start < len(self.sentence):
+            self._close(len(self.sentence))
+        out = _attach_governors(out)
+        if len(out) == 1 and out[0].kind in _SUBORDINATE:
+            # "Als onderdeel van de aanpak wordt ...": no comma closes it, so no clause of its own
+            out[0] = Piece(out[0].start, out[0].end, "main", out[0].group)
+        return _groups_follow(out)
 
 
 def _opens_clause(sentence: str, start: int, m: re.Match, rules: Rules) -> bool:
     """Whether "dat" or "die" opens a clause here (not "die brief", "dat is")."""
     before = sentence[start:m.start()].rstrip()
     last = before.rsplit(" ", 1)[-1].lower() if before else ""
-    if not _CLAUSE_NEXT.match(sentence, m.end()):
+    if not rules.clause_next.match(sentence, m.end()):
         return False
-    if m.group(0).lower() == "die":
+    if m.group(0).lower() == rules.relative_pronoun:
         return bool(last) and last.isalpha() and last not in rules.prepositions and \
-            last not in ("de", "het", "een")
+            last not in rules.articles
     return True
 
 
@@ -165,20 +176,19 @@ def _opening_kind(sentence: str, pos: int, rules: Rules) -> str | None:
     if m:
         word = re.sub(r"\s+", " ", m.group(0).lower())
         kind = rules.subordinators.get(word)
-        if word in ("als", "wanneer") and _is_temporal_event(rest):
+        if word in rules.when_words and _is_temporal_event(rest, rules):
             return "temporal"
         return kind
-    if re.match(r"(?:en|maar|of)\s", rest, re.I) and rules.new_subject.match(rest.split(" ", 1)[1]):
+    if rules.coordinator_re.match(rest) and rules.new_subject.match(rest.split(" ", 1)[1]):
         return "new-main"
-    if re.match(r"dan\s", rest, re.I):
+    if rules.then_re.match(rest):
         return "cont"
     return None
 
 
-def _is_temporal_event(rest: str) -> bool:
+def _is_temporal_event(rest: str, rules: Rules) -> bool:
     """"Wanneer/als het onderzoek is afgerond": a moment, not a condition."""
-    return bool(re.search(r"\b(afgerond|gereed|klaar|bekend|beschikbaar|verschenen|vastgesteld|"
-                          r"aangenomen|ontvangen|opgeleverd)\b", rest.split(",", 1)[0], re.I))
+    return bool(rules.completed.search(rest.split(",", 1)[0]))
 
 
 def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = None) -> Context:
@@ -211,7 +221,7 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
         kind = piece.kind
         if kind in ("conditional", "purpose", "reason"):
             features.add(kind)
-        if kind == "relative" and re.match(r"\s*(die|dat)\b", sentence[piece.start:], re.I):
+        if kind == "relative" and rules.that_re.match(sentence[piece.start:]):
             hint = " ".join(sentence[:piece.start].split()[-6:])  # the noun it hangs on
     if om:
         features.add(om)
@@ -223,8 +233,8 @@ def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | Non
     that is not an intention ("ik ben voornemens om ...")."""
     text = sentence[piece.start:piece.end]
     rel = pos - piece.start
-    for m in re.finditer(r"\bom\b", text, re.I):
-        end = re.search(r"\bte\s+\w+", text[m.end():], re.I)
+    for m in rules.om.finditer(text):
+        end = rules.om_verb.search(text[m.end():])
         if not end:
             continue
         stop = m.end() + end.end()
@@ -235,7 +245,7 @@ def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | Non
             return None
         if rules.om_target.search(before):
             return "target"
-        if re.search(r"\b(gaat|gaan|ging|draait|draaien)\s+(het\s+)?$", before, re.I):
+        if rules.om_no_clause.search(before):
             return None  # "het gaat om ...": no clause
         return "purpose"
     return None

@@ -38,7 +38,7 @@ def clean(text: str, rules: Rules | None = None,
     else:
         lines = drop_footnote_lines(pages_lines[0], rules)
     lines = cut_footnote_section(lines, rules)
-    blocks = join_lines(lines, breaks)
+    blocks = join_lines(lines, breaks, rules)
     out: list[str] = []
     for block in blocks:
         block = strip_footnote_markers(block, rules)
@@ -66,11 +66,6 @@ def cut_footnote_section(lines: list[str], rules: Rules) -> list[str]:
         if lines[i] and any(p.match(lines[i]) for p in rules.footnote_sections):
             return lines[:i]
     return lines
-
-
-_REFERENCE = re.compile(
-    r"https?:|www\.|\bkamerstuk|\baanhangsel|\bhandelingen\b|\bnr\.|\bdoi\b|\bisbn\b|"
-    r"\(\d{4}\)|\b(19|20)\d\d\b|«|\bzie\b|\bp\.\s*\d|\|", re.IGNORECASE)
 
 
 def drop_page_footnotes(pages: list[list[str]], rules: Rules) -> list[str]:
@@ -112,7 +107,7 @@ def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
         m = rules.footnote_line.match(line) if line else None
         if (
             m and expected <= int(m.group("n")) <= expected + 20
-            and _REFERENCE.search(line)
+            and rules.footnote_reference.search(line)
             and _marker_before(m.group("n"), " ".join(seen[-40:]), strict=True)
         ):
             expected = int(m.group("n")) + 1
@@ -122,7 +117,7 @@ def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
                 nxt = rules.footnote_line.match(lines[i])
                 if nxt and int(nxt.group("n")) == expected:
                     break
-                if not (_REFERENCE.search(lines[i]) or lines[i][:1].islower()):
+                if not (rules.footnote_reference.search(lines[i]) or lines[i][:1].islower()):
                     break
                 i += 1
                 extra += 1
@@ -150,12 +145,14 @@ def _typical_length(lines: list[str]) -> float:
     return float(lengths[int(0.8 * (len(lengths) - 1))])
 
 
-def join_lines(lines: list[str], breaks: Callable[[str], bool] | None = None) -> list[str]:
+def join_lines(lines: list[str], breaks: Callable[[str], bool] | None = None,
+               rules: Rules | None = None) -> list[str]:
     """Paragraphs from lines: a PDF's broken lines are rejoined; a heading or bullet stays apart.
 
     Where each line is a whole paragraph (a Word or HTML text), a line without a full stop
     followed by a capital is a heading; in a PDF's fixed-width lines only a short one is.
     """
+    rules = rules or load_rules()
     typical = _typical_length(lines)
     paragraph_lines = typical > 200
     blocks: list[list[str]] = []
@@ -176,7 +173,7 @@ def join_lines(lines: list[str], breaks: Callable[[str], bool] | None = None) ->
         starts_lower = bool(WORD_START_LOWER.match(line))
         if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and not prev.endswith(" -"):
             first = line.split(" ", 1)[0]
-            if first in ("en", "of", "tot"):
+            if first in rules.suspended_compound:
                 blocks[-1].append(" " + line)
             elif _soft_hyphen(prev, line):
                 blocks[-1][-1] = prev[:-1] + line
@@ -202,7 +199,8 @@ def _soft_hyphen(prev: str, line: str) -> bool:
     """'geïnfor-' + 'meerd': a word broken by the typesetter (both sides lower case, the
     piece before longer than an abbreviation such as 'hbo-')."""
     piece = re.search(r"(\w+)-$", prev)
-    return bool(piece) and len(piece.group(1)) > 3 and piece.group(1).islower() and line[:1].islower()
+    return piece is not None and len(piece.group(1)) > 3 and piece.group(1).islower() \
+        and line[:1].islower()
 
 
 def _block_is_short_bullet(block: list[str]) -> bool:
@@ -288,16 +286,13 @@ def mend_broken_words(blocks: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- the judged copy
 
-_HYPHEN_BREAK = re.compile(r"(?<=[a-zà-ÿ]{3})- (?=[a-zà-ÿ]{2,})(?!(?:en|of|tot|als|dan|en/of)\b)")
-
-
-def mend(text: str) -> tuple[str, list[int]]:
+def mend(text: str, rules: Rules | None = None) -> tuple[str, list[int]]:
     """The copy of `text` the judgement reads ('geïnfor- meerd' -> 'geïnformeerd'), and for
     each of its characters the offset of that character in `text`."""
     out: list[str] = []
     where: list[int] = []
     pos = 0
-    for m in _HYPHEN_BREAK.finditer(text):
+    for m in (rules or load_rules()).hyphen_break.finditer(text):
         out.append(text[pos:m.start()])
         where.extend(range(pos, m.start()))
         pos = m.end()

@@ -12,9 +12,9 @@ which of its sentences are the government's own.
 Footnotes, page furniture and quoted motions are removed before reading (`cleaning`).
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from .actors import Actor, answerer, signature, speaker_actor
 from .cleaning import clean
@@ -38,16 +38,17 @@ class Line:
 class Document:
     kind: str  # answers, letter, report
     by_government: bool
-    date: date | None
+    date: datetime.date | None
     source: str | None
     kamerstuk: str | None
     signers: list[Actor] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
 
-    def source_on(self, day: date | None) -> str | None:
+    def source_on(self, day: datetime.date | None) -> str | None:
         """The subject, or for a document without one "Brief van de <signers> van <day>"."""
-        signed_by = " en de ".join(s.function for s in self.signers) if self.signers else None
-        return self.source or letter_source(signed_by, day or self.date)
+        rules = load_rules()
+        signed_by = rules.join_functions.join(s.function for s in self.signers) if self.signers else None
+        return self.source or letter_source(signed_by, day or self.date, rules)
 
 
 def read_structure(text: str, rules: Rules | None = None) -> Document:
@@ -97,7 +98,7 @@ def _count_labels(text: str, rules: Rules) -> tuple[int, int]:
         line = line.strip()
         if rules.question.match(line):
             q += 1
-        elif rules.answer.match(line) and re.match(r"\s*antwoord\w*\s+(op\s+vra\w+\s+)?\d", line, re.I):
+        elif rules.answer.match(line) and rules.numbered_answer.match(line):
             a += 1
     return q, a
 

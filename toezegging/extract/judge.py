@@ -25,13 +25,8 @@ class Judgement:
     subject: str  # government, agency, third party, unknown organisation, none
     actor: str | None  # the agency or office named as the subject, where one is
 
-    @property
-    def commits(self) -> bool:
-        return self.confidence > 0
-
 
 NONE = Judgement(0.0, (), False, "none", None)
-_AGENT = re.compile(r"\bdoor\s+((?:de|het|een)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]?-?){1,}[A-Z](?:-[A-Z]+)?(?![\w-])")
 
 
@@ -58,23 +53,23 @@ def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = Fals
     for pos, kind, name in taken:
         before = text[:pos].rstrip().lower()
         last = before.rsplit(" ", 1)[-1] if before else ""
-        if rules.agent.search(text[max(0, pos - 6):pos]) and last == "door":
+        if rules.agent.search(text[max(0, pos - 6):pos]) and last == rules.agent_word:
             agent = agent or (kind, name)
             continue
         two = " ".join(before.split()[-2:])
         if last in rules.prepositions or two in rules.prepositions:
             continue
-        if name.lower() in ("u", "uw kamer"):
+        if name.lower() in rules.addressee:
             continue
         return kind, name
     if agent:
         return agent
-    by = _AGENT.search(text)
+    by = rules.agent_named.search(text)
     if by:
         return "third party", by.group(1)  # "door het Amerikaanse instituut": not in our lists
     for acronym in _ACRONYM.finditer(text):
-        before = text[:acronym.start()].lower().split()[-3:]
-        if not any(w in rules.prepositions for w in before):
+        words_before = text[:acronym.start()].lower().split()[-3:]
+        if not any(w in rules.prepositions for w in words_before):
             return "unknown organisation", acronym.group(0)
     return "none", None
 

@@ -12,8 +12,6 @@ from pathlib import Path
 from ..errors import InvalidInput
 from .rules import load_rules
 
-KINDS = ("text", "pdf", "docx", "html")
-
 
 def sniff(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
@@ -71,9 +69,9 @@ def pdf_text(path: Path) -> str:
             reader = PdfReader(path)
             if reader.is_encrypted:
                 try:
-                    opened = reader.decrypt("")
+                    opened = bool(reader.decrypt(""))  # PasswordType.NOT_DECRYPTED is 0
                 except (PyPdfError, NotImplementedError, ValueError, TypeError):
-                    opened = 0
+                    opened = False
                 if not opened:
                     raise InvalidInput(
                         f"{path} is a PDF with a password; save an unlocked copy first "
@@ -165,24 +163,24 @@ _SKIP_TAGS = {"script", "style", "head", "noscript", "template", "nav"}
 
 
 class _TextParser(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self.skip:
             self.parts.append(re.sub(r"\s+", " ", data))
 

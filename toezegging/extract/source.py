@@ -10,8 +10,6 @@ from datetime import date
 from .rules import Rules, load_rules
 
 MAX = 220
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
 
 
 def _tidy(text: str) -> str:
@@ -31,7 +29,7 @@ def kamerstuk_in(text: str, rules: Rules | None = None) -> str | None:
         return None
     dossier = re.sub(r"\s+", " ", m.group("dossier"))
     dossier = re.sub(r"^(\d{2})(\d{3})", r"\1 \2", dossier)
-    return f"{dossier}, nr. {m.group('nr')}"
+    return rules.written["kamerstuk_number"].format(dossier=dossier, nr=m.group("nr"))
 
 
 def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | None, str | None]:
@@ -50,8 +48,9 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
                 nr = rules.aanhangsel.search(flat)
                 year = rules.vergaderjaar.search(flat)
                 if nr:
-                    where = f"vergaderjaar {year.group('year')}, " if year else ""
-                    subject += f" (Aanhangsel Handelingen, {where}nr. {nr.group('nr')})"
+                    written = rules.written
+                    where = written["vergaderjaar_written"].format(year=year.group("year")) if year else ""
+                    subject += written["aanhangsel_written"].format(where=where, nr=nr.group("nr"))
                 return subject, None
     for rule in rules.sources:
         if rule.name == "kamervragen":
@@ -64,7 +63,8 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
         if not subject:
             continue
         if "dossier" in groups and "nr" in groups:
-            return subject, kamerstuk_in(f"Kamerstuk {groups['dossier']}, nr. {groups['nr']}", rules)
+            cited = rules.written["kamerstuk_written"].format(dossier=groups["dossier"], nr=groups["nr"])
+            return subject, kamerstuk_in(cited, rules)
         where = m.string
         return subject, kamerstuk_in(where[m.start(): m.end() + 300], rules)
     if kind == "report":
@@ -76,11 +76,15 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
     return None, None
 
 
-def letter_source(signed_by: str | None, day: date | None) -> str | None:
+def letter_source(signed_by: str | None, day: date | None, rules: Rules | None = None) -> str | None:
     """A document without a subject of its own: "Brief van de minister van Defensie van 3
     juni 2026"."""
     if not (signed_by or day):
         return None
-    who = f" van de {signed_by}" if signed_by else ""
-    when = f" van {day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
-    return f"Brief{who}{when}"
+    rules = rules or load_rules()
+    written = rules.written
+    who = written["letter_by"].format(signed_by=signed_by) if signed_by else ""
+    when = ""
+    if day:
+        when = written["letter_on"].format(date=f"{day.day} {rules.months[day.month - 1]} {day.year}")
+    return written["letter"].format(who=who, when=when)

@@ -13,9 +13,17 @@ phrase followed by "jl." or preceded by "afgelopen" as a past one.
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..errors import ToezeggingError
 from .rules import Rules, load_rules
+
+if TYPE_CHECKING:  # the engine is imported when first used (see _engine)
+    from ..deadline import Found, Window
+
+# The deadline engine's two entry points, as find_times takes them (tests inject their own).
+Search = Callable[[str, date], "Found | None"]
+Parse = Callable[[str, date], "Window"]
 
 MASK = "…"
 MAX_PER_SENTENCE = 4
@@ -49,20 +57,20 @@ class Timing:
         return self.latest is not None and self.latest > ref
 
 
-def _engine():
+def _engine() -> tuple[Search, Parse]:
     from ..deadline import parse, search
 
     return search, parse
 
 
-def _from_window(start: int, end: int, text: str, w, origin: str) -> Timing:
+def _from_window(start: int, end: int, text: str, w: "Window", origin: str) -> Timing:
     return Timing(start, end, text, w.earliest, w.latest, w.kind, getattr(w, "recurrence", None),
                   bool(getattr(w, "hedged", False)), bool(getattr(w, "estimated", False)),
                   getattr(w, "explanation", ""), origin)
 
 
 def find_times(sentence: str, ref: date, rules: Rules | None = None, *,
-               search: Callable | None = None, parse: Callable | None = None) -> list[Timing]:
+               search: Search | None = None, parse: Parse | None = None) -> list[Timing]:
     """Every time phrase of `sentence`, in the order they stand."""
     rules = rules or load_rules()
     if not rules.time_cue.search(sentence):
@@ -91,7 +99,7 @@ def find_times(sentence: str, ref: date, rules: Rules | None = None, *,
     return sorted(found, key=lambda t: t.start)
 
 
-def _read(parse: Callable, phrase: str, ref: date):
+def _read(parse: Parse, phrase: str, ref: date) -> "Window | None":
     try:
         return parse(phrase, ref)
     except ToezeggingError:
@@ -102,7 +110,7 @@ def _overlaps(a: int, b: int, found: list[Timing]) -> bool:
     return any(a < t.end and t.start < b for t in found)
 
 
-def _correct(t: Timing, sentence: str, ref: date, rules: Rules, parse: Callable) -> Timing:
+def _correct(t: Timing, sentence: str, ref: date, rules: Rules, parse: Parse) -> Timing:
     """'laat in de eerste helft van 2023' where 'laat' is the verb: read without it; "voor
     het commissiedebat van 18 april": read with the meeting."""
     window = max(0, t.start - 80)
@@ -122,10 +130,11 @@ def _correct(t: Timing, sentence: str, ref: date, rules: Rules, parse: Callable)
     return _from_window(t.start + m.end(), t.end, rest, w, t.origin)
 
 
-def _bare_dates(sentence, found, ref, rules, parse) -> list[Timing]:
+def _bare_dates(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
+                ) -> list[Timing]:
     if not rules.bare_date_planning.search(sentence):
         return []
-    out = []
+    out: list[Timing] = []
     for m in rules.bare_date.finditer(sentence):
         a, b = m.span("phrase")
         if _overlaps(a, b, found + out):
@@ -136,16 +145,18 @@ def _bare_dates(sentence, found, ref, rules, parse) -> list[Timing]:
     return out
 
 
-def _periods(sentence, found, ref, rules, parse) -> list[Timing]:
+def _periods(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
+             ) -> list[Timing]:
     """"de periode november 2022 tot januari 2023": from the start of the first to the end
     of the last ("tot en met") or the day before the last begins ("tot")."""
-    out = []
+    out: list[Timing] = []
     for m in rules.period.finditer(sentence):
         first = _read(parse, m.group("first"), date.min.replace(year=1900))
         last = _read(parse, m.group("last"), date.min.replace(year=1900))
-        if first is None or last is None or first.earliest is None or last.earliest is None:
-            continue
-        inclusive = m.group("link").lower() != "tot"
+        if first is None or last is None or first.earliest is None or last.earliest is None \
+                or last.latest is None:
+            continue  # (a window has both ends or neither)
+        inclusive = m.group("link").lower() not in rules.period_exclusive
         latest = last.latest if inclusive else last.earliest - timedelta(days=1)
         earliest = max(first.earliest, ref)
         if latest < ref:
@@ -163,8 +174,9 @@ def _periods(sentence, found, ref, rules, parse) -> list[Timing]:
     return out
 
 
-def _events(sentence, found, ref, rules, parse) -> list[Timing]:
-    out = []
+def _events(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
+            ) -> list[Timing]:
+    out: list[Timing] = []
     for m in rules.event_openers.finditer(sentence):
         a = m.start()
         end = len(sentence)
@@ -172,7 +184,7 @@ def _events(sentence, found, ref, rules, parse) -> list[Timing]:
         if comma >= 0:
             end = comma
         opener = m.group(0).lower()
-        if opener.startswith(("zodra", "wanneer", "nadat")):
+        if opener.startswith(rules.clause_openers):
             stop = rules.event_end.search(sentence, m.end(), end)
         else:
             stop = rules.event_stop.search(sentence, m.end(), end)
