@@ -14,10 +14,13 @@ import click
 from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
 from ..model import STATUS_NL, Status
+from . import duplicates
+from . import format as fmt
 from .context import Context
 from .format import json_text, plain
 
 STATUS_CHOICES = [s.value for s in Status]
+JSON_OPTION = fmt.json_option("the promise")
 MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
 
 
@@ -75,7 +78,7 @@ def _warn(note: str | None) -> None:
 
 
 def _dump(obj) -> None:
-    click.echo(json_text(obj))
+    fmt.print_json(obj)
 
 
 def _as_dict(session, p, ctx: Context) -> dict:
@@ -178,13 +181,20 @@ def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
 @click.option("--due", type=DATE,
               help="The date of the event an event phrase waits on, if known already.")
 @click.option("--yes", "-y", is_flag=True, help="Store without asking to confirm.")
-@click.option("--json", "as_json", is_flag=True, help="Print the stored promise as JSON.")
+@duplicates.ALLOW_OPTION
+@fmt.json_option("the promise", help="Print the promise as one JSON object, with `added` and "
+                 "`duplicate_of` (the ids of the like promises it matched; not added then "
+                 "unless --allow-duplicate).")
 @click.pass_obj
-def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_json, **fields):
+def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, allow_duplicate,
+        as_json, **fields):
     """Add a promise: shows how its deadline is read, and asks before storing it.
 
     A deadline tied to an event without a date ("binnen drie maanden na inwerkingtreding")
     is stored waiting on its event; give the event's date later with `toezegging event`.
+    When the same ministry already holds an open promise with a like text and an
+    overlapping window, it asks "Is this #12?" (with --yes: leaves it out, unless
+    --allow-duplicate).
     """
     from ..promises import Draft, add_promise, check_reference, prepare, read_deadline
 
@@ -230,20 +240,45 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
         from ..promises import check_number_free
 
         check_number_free(s, p.number)
+        matches = duplicates.find(s, p)
     _print_promise({"history": []}, p, ctx.today, err=as_json)
-    if not yes:
+    if matches:
+        duplicates.show(matches, err=as_json)
+        if yes and not allow_duplicate or not yes and not duplicates.add_anyway(err=as_json):
+            if as_json:
+                fmt.print_json(_added_dict(None, p, ctx, matches))
+            else:
+                click.echo(duplicates.left_out(matches) if yes else duplicates.skipped(matches))
+            return
+    elif not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
 
     def store(s):
         add_promise(s, p)
+        if as_json:
+            return json_text(_added_dict(s, p, ctx, matches))
         message = f"Added promise {p.id}."
+        if matches:
+            message += f" (like promise {', '.join(map(str, duplicates.ids(matches)))}; added anyway)"
         if p.waits_on_event():
             message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
                         f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
                         "(or link it to a shared event with `toezegging event link`).")
-        return _after(s, p, ctx, as_json, message)
+        return plain(message)
 
     click.echo(_write(ctx, store))
+
+
+def _added_dict(session, p, ctx: Context, matches) -> dict:
+    """`add --json`: the promise (id null when it was not added), whether it was added, and
+    the ids of the open promises it looks like."""
+    if session is None:
+        from ..promises import promise_to_dict
+
+        d = promise_to_dict(p, [], ctx.today)
+    else:
+        d = _as_dict(session, p, ctx)
+    return {**d, "added": session is not None, "duplicate_of": duplicates.ids(matches)}
 
 
 # ----------------------------------------------------------------------------- list, show
@@ -271,7 +306,7 @@ def _days(value: str | None) -> int | None:
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
 @click.option("--waiting", is_flag=True, help="Only promises that wait on an event without a date.")
-@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+@fmt.json_option("the promises, with every field,", shape="array")
 @click.pass_obj
 def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, waiting,
           as_json):
@@ -294,50 +329,53 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
         _table(found, changes, ctx.today)
 
 
-def _cut(s: str, n: int) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+def _due(p) -> str:
+    return p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "")
+
+
+def _state(p, changes, today: date) -> str:
+    n_moves = sum(1 for c in changes if c.is_move)
+    return ("overdue" if p.is_overdue(today) else p.status) + (f", {n_moves}x moved" if n_moves else "")
 
 
 def _table(found, changes, today: date) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(file=sys.stdout, highlight=False)
-    if not found:
-        console.print("No promises match.")
+    """The promises as a table on a terminal; piped, one whole row per promise, tab-separated:
+    id, due, deadline, status, ministry abbreviation, ministry, by, text."""
+    if not fmt.to_terminal():
+        if not found:
+            click.echo("No promises match.", err=True)
+        fmt.print_rows([p.id, _due(p), p.deadline_now(), _state(p, changes[p.id], today),
+                        ministries.abbreviation(p.ministry) or "", p.ministry, p.by, p.text]
+                       for p in found)
         return
-    wide = console.width >= 110
+    if not found:
+        click.echo("No promises match.")
+        return
+    width = fmt.terminal_width()
+    wide = width >= 110
     columns = ["ID", "Due", "Deadline", "Status", "Promise"] + (["Who"] if wide else [])
     rows = []
     for p in found:
-        n_moves = sum(1 for c in changes[p.id] if c.is_move)
-        moved = f", {n_moves}x moved" if n_moves else ""
-        due = p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "—")
-        row = [str(p.id), due,
-               _cut(plain(p.deadline_now()), 30 if wide else 22),
-               ("overdue" if p.is_overdue(today) else p.status) + moved, plain(p.text)]
+        row = [str(p.id), _due(p) or "—", fmt.cut(plain(p.deadline_now()), 30 if wide else 22),
+               _state(p, changes[p.id], today), plain(p.text)]
         if wide:
-            row.append(_cut(plain(p.by or p.ministry), 22))
+            row.append(fmt.cut(plain(p.by or p.ministry), 22))
         rows.append(row)
     # Cut the text to what the terminal leaves, so no other column is squeezed.
-    used = sum(max(len(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
-    room = max(16, console.width - used - 2 * (len(columns) - 1) - 1)
-    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False)
-    for name in columns:
-        table.add_column(name, justify="right" if name == "ID" else "left", no_wrap=True)
+    used = sum(max(fmt.cell_width(r[i]) for r in rows + [columns])
+               for i in range(len(columns)) if i != 4)
+    room = max(16, width - used - 2 * (len(columns) - 1) - 1)
     for row in rows:
-        row[4] = _cut(row[4], room)
-        # Text cells, never markup: a stored '[/]' or '[bold]' is shown as it is.
-        table.add_row(*(Text(cell, style="red" if i == 3 and cell.startswith("overdue") else "")
-                        for i, cell in enumerate(row)))
-    console.print(table)
-    console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
+        row[4] = fmt.cut(row[4], room)
+    red = [{3} if row[3].startswith("overdue") else set() for row in rows]
+    for line in fmt.table_lines(columns, rows, right=frozenset({0}), red=red):
+        click.echo(line)
+    click.echo(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
 
 
 @click.command()
 @click.argument("promise_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@fmt.json_option("the promise with its history")
 @click.pass_obj
 def show(ctx: Context, promise_id, as_json):
     """Show one promise with its deadline history."""
@@ -360,7 +398,7 @@ def show(ctx: Context, promise_id, as_json):
 @click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
 @click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
 @click.option("--due", type=DATE, help="The date to hold an event deadline to.")
-@click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
+@JSON_OPTION
 @click.pass_obj
 def postpone(ctx: Context, promise_id, phrase, reason, open_ended, due, as_json):
     """Move a promise's deadline to PHRASE (read as of today); the old one stays in history."""
@@ -389,7 +427,6 @@ def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json
     click.echo(_write(ctx, change))
 
 
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
 
 
 @click.command()

@@ -1,0 +1,148 @@
+"""Start-up speed of the command line: wall time of whole processes, as a user waits for them.
+
+    .venv/bin/python benchmarks/cli.py [--promises 1000] [--runs 7]
+
+Builds a register of N promises in a temporary SQLite file (its own config, mail to
+files), then runs each command as a fresh process, `--runs` times, and prints the best
+and the median wall time, beside a bare `python -c pass` and the import of the model
+(sqlmodel, SQLAlchemy and pydantic: the floor of any command that reads the register).
+The machine may be shared: the best of N is the figure that says what the code costs.
+
+Target (issue 12, item 19): `list` on 1,000 promises and `add --yes` each under 0.4 s.
+"""
+
+import argparse
+import os
+import pty
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+TARGET = 0.4
+MINISTRIES = ["Binnenlandse Zaken en Koninkrijksrelaties", "Justitie en Veiligheid", "Financiën",
+              "Onderwijs, Cultuur en Wetenschap", "Volksgezondheid, Welzijn en Sport",
+              "Infrastructuur en Waterstaat", "Sociale Zaken en Werkgelegenheid", "Defensie"]
+WORDS = ("de Kamer wordt geïnformeerd over de voortgang van het wetsvoorstel, de evaluatie en "
+         "de uitvoering; met aandacht voor gemeenten, provincies en waterschappen").split()
+
+
+def build_register(folder: Path, n: int) -> Path:
+    """A config and a SQLite register of `n` promises (some overdue, some postponed)."""
+    from toezegging.model import DeadlineChange, Promise
+    from toezegging.store import Store
+
+    db = folder / "toezegging.db"
+    config = folder / "toezegging.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{db}"\n\n[mail]\ntransport = "file"\n'
+                      f'folder = "{folder / "mail"}"\nto = ["staf@example.org"]\n',
+                      encoding="utf-8")
+    rnd = random.Random(12)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    store = Store(f"sqlite:///{db}")
+    store.create_schema()
+    with store.session() as s:
+        for i in range(1, n + 1):
+            latest = date(2025, 6, 1) + timedelta(days=rnd.randrange(900))
+            earliest = latest - timedelta(days=rnd.choice([0, 30, 90, 180]))
+            text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randrange(12, 40))).capitalize()
+            p = Promise(text=text + ".", deadline="voor eind 2026", reference=earliest,
+                        earliest=earliest, latest=latest, kind="part",
+                        explanation="'voor eind 2026' = vóór het einde van 2026.",
+                        by="Van Weel", ministry=rnd.choice(MINISTRIES),
+                        tags=rnd.sample(["zorg", "wonen", "klimaat", "onderwijs"], 2),
+                        status=rnd.choice(["open"] * 6 + ["fulfilled"]),
+                        created_at=now, updated_at=now)
+            s.add(p)
+            if i % 10 == 0:
+                s.flush()
+                s.add(DeadlineChange(promise_id=p.id, changed_at=now, reference=earliest,
+                                     old_deadline="voor de zomer", new_deadline="voor eind 2026",
+                                     old_latest=earliest, new_latest=latest))
+    store.dispose()
+    return config
+
+
+def _command() -> list[str]:
+    """The installed console script beside this Python, as a user runs it."""
+    script = Path(sys.executable).with_name("toezegging")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "toezegging"]
+
+
+def _on_a_terminal(argv: list[str], env: dict) -> None:
+    """Run `argv` with its standard output on a pseudo-terminal (the table, as a person sees it)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.execve(argv[0], argv, env)
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                break
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+    os.close(fd)
+
+
+def timed(argv: list[str], env: dict, runs: int, terminal: bool = False) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        if terminal:
+            _on_a_terminal(argv, {**env, "COLUMNS": "120"})
+        else:
+            r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+            if r.returncode != 0:
+                raise SystemExit(f"{' '.join(argv)} failed ({r.returncode}):\n{r.stderr.decode()}")
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--promises", type=int, default=1000)
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="toezegging-bench-cli-"))
+    try:
+        config = build_register(folder, args.promises)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
+        env["TOEZEGGING_CONFIG"] = str(config)
+        cmd = _command()
+        add = [*cmd, "add", "De Kamer ontvangt de evaluatie van de pilot", "--deadline",
+               "voor de zomer van 2027", "--ministry", "OCW", "--yes"]
+        rows = [
+            ("python -c pass", [sys.executable, "-c", "pass"], False, False),
+            ("import toezegging.model (the floor)",
+             [sys.executable, "-c", "import toezegging.model"], False, False),
+            ("toezegging --version", [*cmd, "--version"], False, False),
+            ("toezegging parse 'voor de zomer'", [*cmd, "parse", "voor de zomer", "--ref",
+                                                  "2026-06-10"], False, False),
+            (f"toezegging list ({args.promises}; piped)", [*cmd, "list", "--status", "all"],
+             False, True),
+            (f"toezegging list ({args.promises}; terminal)", [*cmd, "list", "--status", "all"],
+             True, True),
+            (f"toezegging list --json ({args.promises})", [*cmd, "list", "--status", "all",
+                                                           "--json"], False, False),
+            ("toezegging add --yes", add, False, True),
+        ]
+        print(f"Wall time of a whole process, best and median of {args.runs} "
+              f"(register of {args.promises} promises, SQLite):")
+        for label, argv, terminal, targeted in rows:
+            best, median = timed(argv, env, args.runs, terminal)
+            mark = ""
+            if targeted:
+                mark = f"  {'under' if best < TARGET else 'OVER'} the {TARGET:.1f} s target"
+            print(f"  {label:<40} best {best:6.3f} s   median {median:6.3f} s{mark}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
