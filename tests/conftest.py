@@ -98,6 +98,13 @@ def toezegging_cli(database_url, tmp_path):
 
 
 @pytest.fixture
+def terminal(monkeypatch):
+    """Commands print for a person at a terminal (tables, cut to the width): CliRunner's
+    output is no terminal, so without this they print whole tab-separated rows."""
+    monkeypatch.setattr("toezegging.cli.format.to_terminal", lambda: True)
+
+
+@pytest.fixture
 def server():
     """A plain SMTP server on 127.0.0.1 that records what it accepts (aiosmtpd)."""
     from reminder_helpers import SmtpServer

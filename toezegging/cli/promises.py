@@ -529,8 +529,10 @@ def _read_input(path: str) -> bytes:
 @click.command("import")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
+@fmt.json_option("the counts", help="Print the counts as one JSON object: added, updated, "
+                 "unchanged, deleted (passed over) and the rows skipped, with why.")
 @click.pass_obj
-def import_(ctx: Context, file, skip_bad):
+def import_(ctx: Context, file, skip_bad, as_json):
     """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
 
     FILE may be '-' for standard input. Running it again adds nothing: rows are matched on
@@ -549,6 +551,11 @@ def import_(ctx: Context, file, skip_bad):
         click.echo(plain(f"skipped row {row}: {why}"), err=True)
     for ministry in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
         _warn(ministries.unknown_note(ministry))
+    if as_json:
+        fmt.print_json({"file": name or "-", "added": result.added, "updated": result.updated,
+                        "unchanged": result.unchanged, "deleted": result.deleted,
+                        "skipped": [{"row": row, "why": why} for row, why in result.skipped]})
+        return
     click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
 
 
