@@ -122,6 +122,7 @@ def canonical(value: str | None) -> str | None:
     return m.name if m else None
 
 
+@lru_cache(maxsize=4096)
 def abbreviation(value: str | None) -> str | None:
     """The usual abbreviation of the ministry `value` names ("VWS"), or None."""
     if not value or not value.strip():

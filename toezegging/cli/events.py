@@ -5,10 +5,11 @@ Each command reads its options, opens the store, calls `toezegging.events` and p
 
 import click
 
+from . import complete
 from . import format as fmt
 from .context import Context
 from .format import plain
-from .promises import DATE, _as_dict, _dump, _session, window_text
+from .promises import DATE, ID_ARGUMENT, _as_dict, _dump, _session, window_text
 
 
 def _echo(text: str) -> None:
@@ -94,7 +95,7 @@ def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
 
 
 @event.command("date")
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--on", "day", type=DATE, required=True, help="The day the event takes place.")
 @fmt.json_option("the dated promises", shape="array")
 @click.pass_obj
@@ -108,8 +109,9 @@ def date_(ctx: Context, promise_id, day, as_json):
 
 
 @event.command("link")
-@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True)
-@click.option("--as", "name", required=True, metavar="NAME",
+@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True,
+                shell_complete=complete.promise_ids)
+@click.option("--as", "name", required=True, metavar="NAME", shell_complete=complete.event_names,
               help="The event's name, e.g. 'inwerkingtreding Wet X'.")
 @fmt.json_option("the linked promises", shape="array")
 @click.pass_obj
@@ -134,7 +136,7 @@ def link(ctx: Context, promise_ids, name, as_json):
 
 
 @event.command("set")
-@click.argument("name")
+@click.argument("name", shell_complete=complete.event_names)
 @click.argument("day", metavar="DATE", type=DATE)
 @fmt.json_option("the dated promises", shape="array")
 @click.pass_obj

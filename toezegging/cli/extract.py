@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInput, UnreadableDeadline
-from . import duplicates
+from . import complete, duplicates
 from . import format as fmt
 from .context import Context
 from .format import plain
@@ -139,7 +139,8 @@ def _choose(default: str = "a") -> str:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out proposals below this confidence (0..1). Default: 0.5.")
 @click.option("--owner", help="E-mail address that gets the reminders of the promises added.")
-@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).",
+              shell_complete=complete.tags)
 @click.option("--source",
               help="Where the promises were made. Default: the document's subject (and its "
                    "Kamerstuk number), as the document gives it.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInput, NotFound
+from . import complete
 from . import format as fmt
 from .promises import DATE
 
@@ -110,7 +111,7 @@ def _progress(items, label: str):
 
 
 @feeds.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete.feed_names)
 @fmt.json_option("the token and the feed's private addresses")
 @click.pass_obj
 def token(ctx, name: str, as_json: bool) -> None:

@@ -54,7 +54,10 @@ def plain(text) -> str:
     """`text` as one line of plain text for a terminal (None becomes '')."""
     if text is None:
         return ""
-    return _clean(BREAKS.sub(" ", str(text)))
+    text = str(text)
+    if text.isprintable():  # nothing to remove: all that is removed is unprintable
+        return text
+    return _clean(BREAKS.sub(" ", text))
 
 
 def plain_lines(text) -> str:
@@ -183,5 +186,6 @@ def table_lines(columns: list[str], rows: list[list[str]], *, right: frozenset[i
 
 def print_rows(rows) -> None:
     """Rows for another program: one line each, fields whole and separated by tabs."""
-    for row in rows:
-        click.echo("\t".join(plain(cell) for cell in row))
+    lines = ["\t".join(plain(cell) for cell in row) for row in rows]
+    if lines:
+        click.echo("\n".join(lines))

@@ -13,14 +13,15 @@ import click
 
 from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
-from ..model import STATUS_NL, Status
-from . import duplicates
+from ..status import STATUS_NL, Status
+from . import complete, duplicates
 from . import format as fmt
 from .context import Context
 from .format import json_text, plain
 
 STATUS_CHOICES = [s.value for s in Status]
 JSON_OPTION = fmt.json_option("the promise")
+ID_ARGUMENT = click.argument("promise_id", metavar="ID", shell_complete=complete.promise_ids)
 MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
 
 
@@ -166,14 +167,15 @@ def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
               help="The day the promise was made (debate or letter). Default: today.")
 @click.option("--by", help="Who promised it (bewindspersoon).")
 @click.option("--function", help="Their function, e.g. 'minister van Justitie en Veiligheid'.")
-@click.option("--ministry", help="The ministry.")
+@click.option("--ministry", help="The ministry.", shell_complete=complete.ministry_names)
 @click.option("--to", help="To whom (member of parliament).")
 @click.option("--fraction", help="The member's fraction.")
 @click.option("--source", help="Where: the debate or letter.")
 @click.option("--kamerstuk", help="Kamerstuk number, e.g. 28345-300.")
 @click.option("--url", help="A link to the debate or letter.")
 @click.option("--number", help="The official register number, e.g. TZ202412-116.")
-@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.",
+              shell_complete=complete.tags)
 @click.option("--owner", help="E-mail address that gets the reminders.")
 @click.option("--notes", help="Free notes.")
 @click.option("--open-ended", is_flag=True,
@@ -301,8 +303,8 @@ def _days(value: str | None) -> int | None:
 @click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
 @click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
 @click.option("--ministry", help="Only this ministry: its abbreviation, name, former name "
-              "or whole words of one (e.g. OCW, onderwijs).")
-@click.option("--tag", help="Only promises with this tag.")
+              "or whole words of one (e.g. OCW, onderwijs).", shell_complete=complete.ministry_names)
+@click.option("--tag", help="Only promises with this tag.", shell_complete=complete.tags)
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
 @click.option("--waiting", is_flag=True, help="Only promises that wait on an event without a date.")
@@ -374,7 +376,7 @@ def _table(found, changes, today: date) -> None:
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @fmt.json_option("the promise with its history")
 @click.pass_obj
 def show(ctx: Context, promise_id, as_json):
@@ -393,7 +395,7 @@ def show(ctx: Context, promise_id, as_json):
 # ----------------------------------------------------------------------------- changes
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.argument("phrase")
 @click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
 @click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
@@ -430,7 +432,7 @@ def _close(ctx: Context, promise_id, status: Status, letter: str | None, as_json
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--letter", help="What fulfilled it, e.g. 'Kamerstuk 28345-300'.")
 @click.option("--partly", is_flag=True, help="Only partly fulfilled (Deels voldaan).")
 @JSON_OPTION
@@ -444,7 +446,7 @@ def _closing(name: str, status: Status, doc: str) -> click.Command:
     """A command that moves a promise to `status` (withdraw, lapse)."""
 
     @click.command(name, help=doc)
-    @click.argument("promise_id", metavar="ID")
+    @ID_ARGUMENT
     @JSON_OPTION
     @click.pass_obj
     def command(ctx: Context, promise_id, as_json):
@@ -458,19 +460,20 @@ lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen).")
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--text", help="What was promised.")
 @click.option("--date", "reference", type=DATE, help="Correct the day the promise was made.")
 @click.option("--by")
 @click.option("--function")
-@click.option("--ministry")
+@click.option("--ministry", shell_complete=complete.ministry_names)
 @click.option("--to")
 @click.option("--fraction")
 @click.option("--source")
 @click.option("--kamerstuk")
 @click.option("--url")
 @click.option("--number")
-@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.")
+@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.",
+              shell_complete=complete.tags)
 @click.option("--no-tags", is_flag=True, help="Remove every tag.")
 @click.option("--owner")
 @click.option("--notes")

@@ -1,12 +1,14 @@
 """Commands: remind (one tick), scheduler (the daemon), draft (the questions), outbox."""
 
 import logging
+import signal
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import click
 
 from ..errors import InvalidInput
+from . import complete
 from . import format as fmt
 from .format import plain, plain_lines
 
@@ -106,10 +108,11 @@ def _exit(code: int) -> None:
                       "line (a stream; the same object as `remind --json`).")
 @click.pass_obj
 def scheduler(ctx, interval, as_json):
-    """Run the reminder daemon: a tick every few minutes until SIGTERM.
+    """Run the reminder daemon: a tick every few minutes until SIGTERM or Ctrl-C.
 
     Logs one line per tick (an ERROR while mail is failing or the database is away);
-    a database that cannot be reached at start is waited for.
+    a database that cannot be reached at start is waited for. A tick under way finishes
+    first; the exit status is 0 after SIGTERM, 130 after Ctrl-C (SIGINT).
     """
     from .. import scheduler as daemon
     from ..delivery import tick
@@ -139,12 +142,13 @@ def scheduler(ctx, interval, as_json):
 
     with daemon.stopping() as stop:
         store = daemon.wait_for_store(config, log, stop)
-        if store is None:  # stopped before the database could be opened
-            return
-        try:
-            daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
-        finally:
-            store.dispose()
+        if store is not None:  # else stopped before the database could be opened
+            try:
+                daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
+            finally:
+                store.dispose()
+    if stop.signum == signal.SIGINT:  # Ctrl-C: stopped cleanly, and says it was interrupted
+        raise click.exceptions.Exit(130)
 
 
 def _daily_sync(store, config, now, log, paused: dict) -> None:
@@ -169,7 +173,7 @@ def _daily_sync(store, config, now, log, paused: dict) -> None:
 
 
 @click.command()
-@click.argument("promise_id")
+@click.argument("promise_id", metavar="ID", shell_complete=complete.promise_ids)
 @click.option("--kind", type=click.Choice(("opens", "approaching", "due", "overdue", "postponed",
                                           "undated")),
               help="Which mail's questions (default: what fits the promise today).")

@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 
+from . import complete
 from . import format as fmt
 from .context import Context
 from .format import plain
@@ -18,14 +19,15 @@ def sync() -> None:
 
 @sync.command("tk")
 @click.option("--url", help="The OData API's base address, for this run (default: [sync.tk] url).")
-@click.option("--ministry", "ministries", multiple=True,
+@click.option("--ministry", "ministries", multiple=True, shell_complete=complete.ministry_names,
               help="Only this ministry: name or abbreviation (repeatable; replaces "
                    "[sync.tk] ministries).")
 @click.option("--match", "words", multiple=True,
               help="Only promises whose text or debate subject holds these words "
                    "(repeatable, any of them; replaces [sync.tk] match).")
 @click.option("--since", type=DATE, help="Only promises made on or after this day.")
-@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).",
+              shell_complete=complete.tags)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--full", is_flag=True,
               help="Read every record again, not only those changed since the last sync.")
