@@ -106,17 +106,15 @@ def feed_names(ctx, param, incomplete: str) -> list[CompletionItem]:
 
 
 def ministry_names(ctx, param, incomplete: str) -> list[CompletionItem]:
-    """The ministries: the abbreviation, with the name as help (the names themselves once
-    the typing is no abbreviation's start)."""
+    """The ministries: their abbreviations, with the name as help (the names themselves
+    where what is typed starts no abbreviation)."""
     from .. import ministries
 
     low = incomplete.casefold()
     short, long = [], []
     for m in ministries.table().ministries:
-        abbreviation = m.abbreviations[0] if m.abbreviations else None
-        if abbreviation and any(a.casefold().startswith(low) for a in m.abbreviations):
-            short.append(CompletionItem(abbreviation, help=m.name))
-        elif m.name.casefold().startswith(low):
-            long.append(CompletionItem(m.name, help=abbreviation))
-    return short + long if low else short
-
+        matching = [a for a in m.abbreviations if a.casefold().startswith(low)]
+        short += [CompletionItem(a, help=m.name) for a in (matching if low else matching[:1])]
+        if low and not matching and m.name.casefold().startswith(low):
+            long.append(CompletionItem(m.name, help=m.abbreviations[0] if m.abbreviations else None))
+    return short + long

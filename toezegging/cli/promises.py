@@ -41,6 +41,18 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+class OptionalDateType(DateType):
+    """A date at a prompt where Enter gives none; a typo asks again (click re-prompts on it)."""
+
+    def convert(self, value, param, ctx):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return super().convert(value, param, ctx)
+
+
+OPTIONAL_DATE = OptionalDateType()
+
+
 def _interactive() -> bool:
     """Whether to ask for what is missing (standard input is a terminal)."""
     return sys.stdin.isatty()
@@ -224,10 +236,9 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, all
     if reading.waits and interactive and not yes:
         click.echo(f"'{deadline}' waits on an event without a date: {reading.explanation}",
                    err=True)
-        answer = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
-                              default="", show_default=False, type=str, err=True)
-        if answer:
-            due = DATE.convert(answer, None, None)
+        # A typo ("1-11-2026") is said and asked again; Enter keeps it waiting.
+        due = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
+                           default="", show_default=False, type=OPTIONAL_DATE, err=True)
     if guided:
         for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
             if not fields.get(key):

@@ -61,8 +61,8 @@ def _report_dict(report, dry_run: bool) -> dict:
               help="Run as if it were this moment (a naive time is in reminders.timezone).")
 @click.option("--dry-run", is_flag=True, help="Show what is due; write and send nothing.")
 @fmt.json_option("the tick's report", shape="lines",
-                 help="Print the tick's report as JSON: one object on one line per run, so a "
-                      "log of runs (cron's, or the scheduler's) is a stream of objects.")
+                 help="Print the tick's report as JSON, one object per line: one line per "
+                      "run, so a log of runs (cron's, or the scheduler's) is a stream.")
 @click.pass_obj
 def remind(ctx, now_text, dry_run, as_json):
     """Run one reminder tick: queue what is due and send it (for cron).
