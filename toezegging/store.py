@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -362,8 +363,6 @@ def head_from_files() -> str | None:
     `down_revision = ...` lines of `migrations/versions/` without importing Alembic (which
     costs a command a tenth of a second at start-up); None when those lines do not make
     one plain chain (a merge, an unusual file), and Alembic is asked instead."""
-    from importlib import resources
-
     revisions, downs = set(), set()
     try:
         for f in resources.files("toezegging.migrations").joinpath("versions").iterdir():

@@ -1,7 +1,9 @@
 """The `toezegging` command: a click group whose subcommands live in sibling modules.
 
 Subcommands are imported only when they run, so `toezegging parse` starts without
-loading the database, feed or mail libraries. Each module below owns its commands:
+loading the database, feed or mail libraries; the command modules import those libraries
+inside the commands that use them, for start-up time (`tests/test_startup.py` checks what
+each command loads, `benchmarks/cli.py` measures it). Each module below owns its commands:
 
 | module            | commands                                                        |
 |-------------------|-----------------------------------------------------------------|

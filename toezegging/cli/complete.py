@@ -20,7 +20,7 @@ HELP_WIDTH = 60
 
 
 def _config(ctx):
-    from ..config import load_config
+    from ..config import load_config  # here for start-up time (a Tab loads little)
 
     return load_config(ctx.find_root().params.get("config_path"))
 
@@ -48,7 +48,7 @@ def _rows(ctx, sql: str) -> list[tuple]:
                 return conn.execute(sql).fetchall()
             finally:
                 conn.close()
-        from sqlalchemy import create_engine, text
+        from sqlalchemy import create_engine, text  # here for start-up time: PostgreSQL only
 
         engine = create_engine(url, connect_args={"connect_timeout": 2}
                                if url.startswith("postgresql") else {})
@@ -77,7 +77,7 @@ def promise_ids(ctx, param, incomplete: str) -> list[CompletionItem]:
 def tags(ctx, param, incomplete: str) -> list[CompletionItem]:
     """The tags in use in the register."""
     found: set[str] = set()
-    for (value,) in _rows(ctx, "SELECT DISTINCT tags FROM promise WHERE deleted_at IS NULL"):
+    for (value,) in _rows(ctx, "SELECT tags FROM promise WHERE deleted_at IS NULL"):
         try:
             found.update(t for t in (json.loads(value) if isinstance(value, str) else value or [])
                          if isinstance(t, str))
@@ -108,7 +108,7 @@ def feed_names(ctx, param, incomplete: str) -> list[CompletionItem]:
 def ministry_names(ctx, param, incomplete: str) -> list[CompletionItem]:
     """The ministries: their abbreviations, with the name as help (the names themselves
     where what is typed starts no abbreviation)."""
-    from .. import ministries
+    from .. import ministries  # here for start-up time
 
     low = incomplete.casefold()
     short, long = [], []

@@ -22,7 +22,7 @@ ANSWERS = {"a": "a", "add": "a", "y": "a", "yes": "a", "s": "s", "skip": "s", "n
 
 def find(session, promise, exclude_id: int | None = None) -> list:
     """The open promises `promise` is like (`similar.Match`), most alike first."""
-    from ..similar import near_duplicates
+    from ..similar import near_duplicates  # here for start-up time (it imports SQLModel)
 
     return near_duplicates(session, promise.text, promise.ministry, promise.earliest,
                            promise.latest, exclude_id=exclude_id)
@@ -39,7 +39,7 @@ def question(matches) -> str:
 
 def show(matches, err: bool = False) -> None:
     """The question, and each promise it may be: id, text and window."""
-    from .promises import window_text
+    from .promises import window_text  # here: cli.promises imports this module
 
     click.echo(question(matches) + " The register holds a like promise of the same ministry "
                "in an overlapping window:", err=err)

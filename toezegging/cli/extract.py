@@ -97,7 +97,7 @@ def _edit(ctx: Context, p, draft):
 
 def _like(session, p) -> list:
     """The open promises a proposal looks like (see `cli.duplicates`)."""
-    from .. import ministries
+    from .. import ministries  # here for start-up time, as the other imports below
     from ..similar import near_duplicates
 
     return near_duplicates(session, p.text or p.sentence, ministries.as_stored(p.ministry),
@@ -106,7 +106,7 @@ def _like(session, p) -> list:
 
 def _result(session, promise, ctx: Context, matches, added: bool) -> dict:
     """`extract --yes --json`: one promise, `added` or left out as like `duplicate_of`."""
-    from ..promises import promise_to_dict
+    from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
     from .promises import _as_dict
 
     d = _as_dict(session, promise, ctx) if added else promise_to_dict(promise, [], ctx.today)

@@ -1,4 +1,11 @@
-"""Stored text on its way to a terminal: plain text, never markup or control sequences.
+"""Output of the command line: plain text, JSON, and tables or tab-separated rows.
+
+JSON (see the section below): `json_option` is the one `--json` option of every command,
+`print_json` prints one document, `print_json_line` one object of a stream. Tables:
+`to_terminal` tells a person at a terminal (a table, `table_lines`, cut to the width) from
+a pipe (`print_rows`: whole rows, tab-separated).
+
+Stored text on its way to a terminal: plain text, never markup or control sequences.
 
 Promises come from people and from open-data imports, so a text may hold rich markup
 (`[bold]`, `[/]`), terminal escape sequences (an OSC that sets the window title, a CSI
@@ -14,7 +21,7 @@ terminal of the person reading the register.
   DEL, the C1 controls, the line and paragraph separators and the bidirectional controls
   as \\uXXXX, so a script still reads the exact text and a terminal shows no control.
 
-Rich tables get `rich.text.Text` cells (see `promises._table`), never markup strings.
+Table cells are plain text, and nothing in them is read as markup.
 """
 
 import json

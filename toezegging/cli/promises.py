@@ -286,7 +286,7 @@ def _added_dict(session, p, ctx: Context, matches) -> dict:
     """`add --json`: the promise (id null when it was not added), whether it was added, and
     the ids of the open promises it looks like."""
     if session is None:
-        from ..promises import promise_to_dict
+        from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
 
         d = promise_to_dict(p, [], ctx.today)
     else:
