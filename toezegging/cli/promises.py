@@ -381,9 +381,8 @@ def _table(found, changes, today: date) -> None:
     for row in rows:
         row[4] = fmt.cut(row[4], room)
     red = [{3} if row[3].startswith("overdue") else set() for row in rows]
-    for line in fmt.table_lines(columns, rows, right=frozenset({0}), red=red):
-        click.echo(line)
-    click.echo(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
+    click.echo("\n".join([*fmt.table_lines(columns, rows, right=frozenset({0}), red=red),
+                          f"{len(found)} promise{'s' if len(found) != 1 else ''}."]))
 
 
 @click.command()
