@@ -7,7 +7,6 @@ import os
 import pty
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from reminder_helpers import free_port
 
 import toezegging.cli.promises as cli_promises
 from toezegging import __version__
@@ -198,15 +198,9 @@ def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(toezegging_cli):
     assert json.loads(toezegging_cli("list", "--json", "--status", "all").stdout) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_sigint_stops_serve_with_130(toezegging_cli):
     toezegging_cli("list")  # the database exists
-    port = _free_port()
+    port = free_port()
     p = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
                          env=_env(toezegging_cli.url, toezegging_cli.home),
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

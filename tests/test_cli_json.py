@@ -79,18 +79,7 @@ def world(toezegging_cli, tmp_path):
     """A register with promises, events, reminders and a private feed; a letter; the
     Kamer's register on a local server."""
     server = FakeOData(load("toezeggingen.json"), page_size=4).__enter__()
-    home = toezegging_cli.home
-    folder = home / "config" / "toezegging"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "toezegging.toml").write_text(f"""
-[mail]
-transport = "file"
-folder = "{home / 'mail'}"
-to = ["staf@example.org"]
-
-[reminders]
-quiet_hours = []
-
+    toezegging_cli.configure(f"""
 [sync.tk]
 url = "{server.url}"
 retries = 1
@@ -104,7 +93,7 @@ title = "Alle toezeggingen"
 name = "team"
 title = "Team"
 private = true
-""", encoding="utf-8")
+""")
     c = toezegging_cli
     for text, deadline, ministry in [
         ("De Kamer ontvangt het actieplan femicide", "voor eind 2026", "JenV"),

@@ -29,18 +29,7 @@ def debate(toezegging_cli, tmp_path):
     """After the debate of 2 March the staff member typed the promise in their own words;
     on 10 June the minister's letter arrives."""
     c = toezegging_cli
-    home = c.home
-    folder = home / "config" / "toezegging"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "toezegging.toml").write_text(f"""
-[mail]
-transport = "file"
-folder = "{home / 'mail'}"
-to = ["staf@example.org"]
-
-[reminders]
-quiet_hours = []
-""", encoding="utf-8")
+    c.configure()
     c.today = "2026-03-02"
     c("add", TYPED, "--deadline", "voor de zomer", "--ministry", "VWS", "--yes")
     c.today = "2026-06-10"
