@@ -14,8 +14,8 @@ from .format import plain
 ALLOW_OPTION = click.option(
     "--allow-duplicate", is_flag=True,
     help="With --yes, add it even when the register holds an open promise of the same "
-         "ministry with a like text and an overlapping window (left out otherwise; on a "
-         "terminal you are asked).")
+         "ministry with a like text and an overlapping window (left out otherwise; "
+         "without --yes you are asked).")
 
 ANSWERS = {"a": "a", "add": "a", "y": "a", "yes": "a", "s": "s", "skip": "s", "n": "s", "no": "s"}
 

@@ -225,7 +225,8 @@ def extract(ctx: Context, file: Path, ref, yes, allow_duplicate, as_json, min_co
                 if matches and not allow_duplicate:
                     click.echo(plain(f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}):"
                                      f" {p.sentence[:70]}"), err=True)
-                    results.append(_result(session, promise, ctx, matches, added=False))
+                    if as_json:
+                        results.append(_result(session, promise, ctx, matches, added=False))
                     continue
             else:
                 _show(i, len(fresh), p)
@@ -243,7 +244,8 @@ def extract(ctx: Context, file: Path, ref, yes, allow_duplicate, as_json, min_co
                     interrupted = True
                     break
             added.append(add_promise(session, promise))  # later proposals are checked against it
-            results.append(_result(session, promise, ctx, matches, added=True))
+            if as_json:
+                results.append(_result(session, promise, ctx, matches, added=True))
 
         if as_json:
             fmt.print_json(results)

@@ -323,7 +323,12 @@ def _days(value: str | None) -> int | None:
 @click.pass_obj
 def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, waiting,
           as_json):
-    """List promises by deadline (open ones unless --status says otherwise)."""
+    """List promises by deadline (open ones unless --status says otherwise).
+
+    On a terminal a table, cut to its width. Piped or redirected, one whole line per
+    promise, its fields separated by tabs: id, due date, deadline, status, the ministry's
+    abbreviation, the ministry, who promised it, the text (`toezegging list | grep VWS`).
+    """
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
 
