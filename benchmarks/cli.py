@@ -148,12 +148,16 @@ def main() -> None:
             (f"toezegging list --json ({args.promises})", [*cmd, "list", "--status", "all",
                                                            "--json"], False, False),
             ("toezegging add --yes", add, False, True),
+            ("completion: toezegging show <Tab>", [*cmd], False, False),
         ]
         print(f"A whole process, {args.runs} runs each (register of {args.promises} promises, "
               "SQLite):")
         print(f"  {'':<40} {'best':>6}    {'median':>6}    {'CPU':>6} (best; user + system)")
+        tab = {**env, "_TOEZEGGING_COMPLETE": "zsh_complete", "COMP_WORDS": "toezegging show ",
+               "COMP_CWORD": "2"}
         for label, argv, terminal, targeted in rows:
-            best, median, cpu = timed(argv, env, args.runs, terminal)
+            best, median, cpu = timed(argv, tab if label.startswith("completion") else env,
+                                      args.runs, terminal)
             mark = ""
             if targeted:
                 mark = f"  {'under' if best < TARGET else 'OVER'} the {TARGET:.1f} s target"
