@@ -72,6 +72,16 @@ class CliRun:
         self.home = home
         self.today = "2026-06-10"
 
+    def configure(self, extra: str = "") -> None:
+        """Write the user's config: mail as files in HOME/mail to staf@example.org, no quiet
+        hours, and `extra` (more TOML)."""
+        folder = self.home / "config" / "toezegging"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "toezegging.toml").write_text(
+            f'[mail]\ntransport = "file"\nfolder = "{self.home / "mail"}"\n'
+            f'to = ["staf@example.org"]\n\n[reminders]\nquiet_hours = []\n\n{extra}',
+            encoding="utf-8")
+
     def __call__(self, *args: str, input: str | None = None, expect: int | None = 0):
         from click.testing import CliRunner
         from freezegun import freeze_time
@@ -95,6 +105,13 @@ class CliRun:
 def toezegging_cli(database_url, tmp_path):
     """`toezegging_cli("list", "--json")`: the CLI on the `database_url` database."""
     return CliRun(database_url, tmp_path)
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Commands print for a person at a terminal (tables, cut to the width): CliRunner's
+    output is no terminal, so without this they print whole tab-separated rows."""
+    monkeypatch.setattr("toezegging.cli.format.to_terminal", lambda: True)
 
 
 @pytest.fixture

@@ -115,7 +115,7 @@ def _cli(config, *args, expect=0):
     return r
 
 
-def test_calendar_warns_about_promises_on_estimates_and_extra_settles_them(tmp_path):
+def test_calendar_warns_about_promises_on_estimates_and_extra_settles_them(tmp_path, terminal):
     config = _write_config(tmp_path, [])
     _cli(config, "add", "Brief over de evaluatie", "--deadline", "voor de zomer van 2027",
          "--date", "2026-11-27", "--yes")

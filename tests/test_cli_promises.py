@@ -148,7 +148,7 @@ def test_list_filters(register, args, texts):
     assert [p["text"] for p in listed(register, *args)] == texts
 
 
-def test_list_table(register):
+def test_list_table(register, terminal):
     out = register("list").stdout
     assert "Year end" in out and "overdue" in out and "5 promises." in out
     assert "No promises match." in register("list", "--status", "withdrawn").stdout

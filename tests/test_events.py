@@ -174,7 +174,7 @@ def test_bad_input_is_refused_and_nothing_is_written(store, action, message):
 
 # ----------------------------------------------------------------------------- the commands
 
-def test_the_commands_list_link_and_date_events(toezegging_cli):
+def test_the_commands_list_link_and_date_events(toezegging_cli, terminal):
     cli = toezegging_cli
     out = json.loads(cli("add", TEXT, "--deadline", "binnen drie maanden na inwerkingtreding",
                          "--yes", "--json").stdout)

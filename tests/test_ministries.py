@@ -141,7 +141,7 @@ def test_every_way_in_stores_the_canonical_name_and_filters_find_it(toezegging_c
     assert [p["id"] for p in _listed(cli, "--ministry", "klimaat")] == [3]
 
 
-def test_an_unknown_ministry_is_stored_as_given_and_warned_about(toezegging_cli):
+def test_an_unknown_ministry_is_stored_as_given_and_warned_about(toezegging_cli, terminal):
     r = toezegging_cli("add", "Brief", "-d", "voor de zomer", "--ministry",
                        "Justitie en Veiligheit", "-y")
     assert "Warning: 'Justitie en Veiligheit' is not a ministry" in r.stderr

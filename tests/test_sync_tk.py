@@ -367,7 +367,7 @@ def test_a_record_that_cannot_be_read_is_reported_and_the_rest_synced(cli, serve
 
 # ----------------------------------------------------------------------------- stats, scheduler
 
-def test_stats_over_a_synced_register(cli):
+def test_stats_over_a_synced_register(cli, terminal):
     cli("sync", "tk")
     cli("add", "Eigen toezegging", "-d", "na afloop van de pilot", "--open-ended", "-y")
     got = json.loads(cli("stats", "--json").stdout)

@@ -156,7 +156,7 @@ def test_retry_refuses_ids_that_did_not_fail(tmp_path, store, server):
     assert "1 (sent)" in r.output and "99 (no such reminder)" in r.output
 
 
-def test_an_unreachable_server_exits_4_and_the_reminders_wait(tmp_path, store):
+def test_an_unreachable_server_exits_4_and_the_reminders_wait(tmp_path, store, terminal):
     from reminder_helpers import free_port
 
     make_config(tmp_path, port=free_port())

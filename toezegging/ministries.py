@@ -123,6 +123,15 @@ def canonical(value: str | None) -> str | None:
     return m.name if m else None
 
 
+@lru_cache(maxsize=4096)
+def abbreviation(value: str | None) -> str | None:
+    """The usual abbreviation of the ministry `value` names ("VWS"), or None."""
+    if not value or not value.strip():
+        return None
+    m = table().exact.get(normalise(value))
+    return m.abbreviations[0] if m and m.abbreviations else None
+
+
 def as_stored(value: str | None) -> str | None:
     """What a promise stores for `value`: its canonical name, or the value as given."""
     if value is None:

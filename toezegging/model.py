@@ -12,6 +12,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .status import STATUS_NL, Status  # noqa: F401  (defined apart for start-up time; re-exported)
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware moment, stored as UTC on every backend (SQLite has no zones)."""
@@ -49,29 +51,6 @@ def formal_source(source: str | None) -> str:
     """The source as formal text may name it: "" for nothing or a bare file name."""
     source = (source or "").strip()
     return "" if _FILE_NAME.match(source) else source
-
-
-class Status(StrEnum):
-    """The Tweede Kamer's own statuses (Openstaand, Voldaan, Deels voldaan, Vervallen)."""
-
-    OPEN = "open"
-    FULFILLED = "fulfilled"
-    PARTLY = "partly"
-    LAPSED = "lapsed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def closed(self) -> bool:
-        return self is not Status.OPEN
-
-
-STATUS_NL = {
-    Status.OPEN: "Openstaand",
-    Status.FULFILLED: "Voldaan",
-    Status.PARTLY: "Deels voldaan",
-    Status.LAPSED: "Vervallen",
-    Status.WITHDRAWN: "Ingetrokken",
-}
 
 
 # A promise's revision is also its optimistic lock: every UPDATE of a promise runs

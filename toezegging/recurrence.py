@@ -32,9 +32,6 @@ from datetime import date, datetime, time
 from functools import cache, lru_cache
 from importlib import resources
 
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrulestr
-
 from .model import ChangeKind
 
 # The most occurrences looked at in one go (a rule that never fires stops there).
@@ -115,6 +112,8 @@ def _split(rule: str) -> tuple[str, int | None]:
 
 @lru_cache(maxsize=4096)
 def _rrule(body: str, start: date):
+    from dateutil.rrule import rrulestr  # here, not at the top: `list` starts without dateutil
+
     return rrulestr(body, dtstart=datetime.combine(start, time()))
 
 
@@ -144,6 +143,8 @@ def _simple(body: str) -> tuple[str, int] | None:
 def following(rule: str | None, latest: date, fulfilled: int = 0) -> Iterator[date]:
     """The deadlines of the occurrences after the one ending on `latest`, which is
     occurrence number `fulfilled + 1` (a COUNT in the rule counts from the first)."""
+    from dateutil.relativedelta import relativedelta  # here: `list` starts without dateutil
+
     if not valid(rule):
         return
     body, count = _split(rule)

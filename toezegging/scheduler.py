@@ -36,11 +36,14 @@ def make_scheduler(job: Callable[[], None], interval_seconds: float, start: date
 @contextmanager
 def stopping(stop: threading.Event | None = None):
     """Yields an event that SIGTERM and SIGINT set while the block runs (the old handlers
-    come back after). One such block around start-up and running loses no signal."""
+    come back after); `stop.signum` is the signal that stopped it. One such block around
+    start-up and running loses no signal."""
     stop = stop or threading.Event()
+    stop.signum = None
 
     def _on_signal(signum, _frame):
         log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.signum = signum
         stop.set()
 
     old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}

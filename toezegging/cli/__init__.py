@@ -1,7 +1,9 @@
 """The `toezegging` command: a click group whose subcommands live in sibling modules.
 
 Subcommands are imported only when they run, so `toezegging parse` starts without
-loading the database, feed or mail libraries. Each module below owns its commands:
+loading the database, feed or mail libraries; the command modules import those libraries
+inside the commands that use them, for start-up time (`tests/test_startup.py` checks what
+each command loads, `benchmarks/cli.py` measures it). Each module below owns its commands:
 
 | module            | commands                                                        |
 |-------------------|-----------------------------------------------------------------|
@@ -134,11 +136,26 @@ class LazyGroup(click.Group):
     envvar="TOEZEGGING_CONFIG",
     help="Config file (TOML). Default: toezegging.toml in the user's config directory.",
 )
-@click.version_option(__version__, prog_name="toezegging")
+@click.version_option(__version__, "-V", "--version", prog_name="toezegging")
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None) -> None:
     """Keep track of what ministers promise the Tweede Kamer, and chase it when due."""
     ctx.obj = Context(config_path=config_path)
+
+
+# Ctrl-C (SIGINT) ends a command with 128 + SIGINT, as a shell reports a process it ended.
+EXIT_INTERRUPTED = 130
+
+
+def _interrupted(e: BaseException) -> bool:
+    """Whether an `Abort` came from Ctrl-C (click raises it from the KeyboardInterrupt it
+    caught, at a prompt or anywhere in a command), rather than a declined question or the
+    end of the input."""
+    while e is not None:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,9 +165,15 @@ def main(argv: list[str] | None = None) -> None:
         status = cli.main(args=argv, prog_name="toezegging", standalone_mode=False)
         if isinstance(status, int) and status:
             sys.exit(status)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
+        if _interrupted(e):
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         click.echo("Aborted; nothing was written.", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:  # before or after click ran the command
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)

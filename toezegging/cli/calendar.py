@@ -3,8 +3,9 @@
 
 import click
 
+from . import format as fmt
 from .context import Context
-from .format import json_text, plain
+from .format import plain
 
 
 def _moment_dict(m) -> dict:
@@ -23,7 +24,7 @@ def _span(m) -> str:
 @click.command()
 @click.option("--year", "years", type=click.IntRange(1990, 2100), multiple=True,
               help="Show these years (repeatable) instead of those the open promises reach into.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@fmt.json_option("the years' dates and the promises resting on estimates")
 @click.pass_obj
 def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
     """Show the recesses and budget moments the open promises rest on.
@@ -47,18 +48,23 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
         rep.years = sorted(set(years))
         rep.moments = {y: parliament.moments_of(y) for y in rep.years}
     if as_json:
-        click.echo(json_text(dict(
+        fmt.print_json(dict(
             years={str(y): [_moment_dict(m) for m in rep.moments[y]] for y in rep.years},
             extra=[str(p) for p in ctx.config.calendar_files()],
             on_estimates=[dict(id=p.id, deadline=p.deadline_now(), latest=p.latest.isoformat(),
                                explanation=p.explanation) for p in rep.on_estimates],
-        )))
+        ))
         return
-    for y in rep.years:
-        click.echo(f"{y}")
-        for m in rep.moments[y]:
-            mark = "estimated" if m.estimated else "sourced  "
-            click.echo(f"  {_span(m):<24} {parliament.label(m):<30} {mark}  {m.source}")
+    if fmt.to_terminal():
+        for y in rep.years:
+            click.echo(f"{y}")
+            for m in rep.moments[y]:
+                mark = "estimated" if m.estimated else "sourced  "
+                click.echo(f"  {_span(m):<24} {parliament.label(m):<30} {mark}  {m.source}")
+    else:  # piped: one whole row per date
+        fmt.print_rows([y, m.start.isoformat(), m.end.isoformat(), parliament.label(m),
+                        "estimated" if m.estimated else "sourced", m.source]
+                       for y in rep.years for m in rep.moments[y])
     if rep.on_estimates:
         n = len(rep.on_estimates)
         click.echo(f"\nWarning: {n} open promise{'s rest' if n != 1 else ' rests'} on an "

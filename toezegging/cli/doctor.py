@@ -1,16 +1,15 @@
 """`toezegging doctor`: check each part of this installation, with a fix for what is wrong."""
 
-import json
-
 import click
 
+from . import format as fmt
 from .context import Context
 
 MARKS = {"ok": "✓", "warning": "!", "fail": "✗"}
 
 
 @click.command(epilog="Exit status: 0 when no check fails (warnings allowed), 1 otherwise.")
-@click.option("--json", "as_json", is_flag=True, help="Print the checks as one JSON document.")
+@fmt.json_option("the checks")
 @click.pass_obj
 def doctor(ctx: Context, as_json: bool) -> None:
     """Check the config, database, mail templates, mail server, feeds folder and calendar.
@@ -31,8 +30,7 @@ def doctor(ctx: Context, as_json: bool) -> None:
         checks = [Check("config", "ok", f"loaded: {shown}")] + run_checks(config, ctx.today)
     failed = [c for c in checks if c.status == FAIL]
     if as_json:
-        click.echo(json.dumps(dict(ok=not failed, checks=[c.as_dict() for c in checks]),
-                              ensure_ascii=False, indent=2))
+        fmt.print_json(dict(ok=not failed, checks=[c.as_dict() for c in checks]))
     else:
         for c in checks:
             click.echo(f"{MARKS[c.status]} {c.name}: {c.detail}")

@@ -5,9 +5,11 @@ Each command reads its options, opens the store, calls `toezegging.events` and p
 
 import click
 
+from . import complete
+from . import format as fmt
 from .context import Context
 from .format import plain
-from .promises import DATE, _as_dict, _dump, _session, window_text
+from .promises import DATE, ID_ARGUMENT, _as_dict, _dump, _session, window_text
 
 
 def _echo(text: str) -> None:
@@ -20,7 +22,7 @@ def _cut(s: str, n: int) -> str:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@fmt.json_option("the events, each with the promises waiting on it,", shape="array")
 @click.pass_obj
 def events(ctx: Context, as_json):
     """List the events without a date, with the promises that wait on each."""
@@ -30,6 +32,12 @@ def events(ctx: Context, as_json):
         found = open_events(s)
     if as_json:
         _dump([e.to_dict(ctx.today) for e in found])
+        return
+    if not fmt.to_terminal():  # piped: one whole row per waiting promise
+        if not found:
+            click.echo("No promise waits on an event.", err=True)
+        fmt.print_rows([e.name or e.label, e.since.isoformat(), p.id, p.deadline_now(), p.text]
+                       for e in found for p in e.promises)
         return
     if not found:
         _echo("No promise waits on an event.")
@@ -87,9 +95,9 @@ def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
 
 
 @event.command("date")
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--on", "day", type=DATE, required=True, help="The day the event takes place.")
-@click.option("--json", "as_json", is_flag=True, help="Print the dated promises as JSON.")
+@fmt.json_option("the dated promises", shape="array")
 @click.pass_obj
 def date_(ctx: Context, promise_id, day, as_json):
     """Give the event promise ID waits on its date (all its promises, if it is linked)."""
@@ -101,10 +109,11 @@ def date_(ctx: Context, promise_id, day, as_json):
 
 
 @event.command("link")
-@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True)
-@click.option("--as", "name", required=True, metavar="NAME",
+@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True,
+                shell_complete=complete.promise_ids)
+@click.option("--as", "name", required=True, metavar="NAME", shell_complete=complete.event_names,
               help="The event's name, e.g. 'inwerkingtreding Wet X'.")
-@click.option("--json", "as_json", is_flag=True, help="Print the linked promises as JSON.")
+@fmt.json_option("the linked promises", shape="array")
 @click.pass_obj
 def link(ctx: Context, promise_ids, name, as_json):
     """Link the promises ID... to one shared event NAME, so one date dates them all."""
@@ -127,9 +136,9 @@ def link(ctx: Context, promise_ids, name, as_json):
 
 
 @event.command("set")
-@click.argument("name")
+@click.argument("name", shell_complete=complete.event_names)
 @click.argument("day", metavar="DATE", type=DATE)
-@click.option("--json", "as_json", is_flag=True, help="Print the dated promises as JSON.")
+@fmt.json_option("the dated promises", shape="array")
 @click.pass_obj
 def set_(ctx: Context, name, day, as_json):
     """Give the shared event NAME its DATE: every promise linked to it gets its window."""

@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInput, UnreadableDeadline
+from . import complete, duplicates
+from . import format as fmt
 from .context import Context
-from .format import json_text, plain
+from .format import plain
 from .promises import DATE, window_text
 
 CHOICES = {"a": "a", "accept": "a", "y": "a", "yes": "a", "e": "e", "edit": "e",
@@ -93,10 +95,28 @@ def _edit(ctx: Context, p, draft):
             click.echo(f"  {e.message}", err=True)
 
 
-def _choose() -> str:
+def _like(session, p) -> list:
+    """The open promises a proposal looks like (see `cli.duplicates`)."""
+    from .. import ministries  # here for start-up time, as the other imports below
+    from ..similar import near_duplicates
+
+    return near_duplicates(session, p.text or p.sentence, ministries.as_stored(p.ministry),
+                           p.earliest, p.latest)
+
+
+def _result(session, promise, ctx: Context, matches, added: bool) -> dict:
+    """`extract --yes --json`: one promise, `added` or left out as like `duplicate_of`."""
+    from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
+    from .promises import _as_dict
+
+    d = _as_dict(session, promise, ctx) if added else promise_to_dict(promise, [], ctx.today)
+    return {**d, "added": added, "duplicate_of": duplicates.ids(matches)}
+
+
+def _choose(default: str = "a") -> str:
     """Accept, edit, skip or quit; anything else (a typo) asks again."""
     while True:
-        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default="a",
+        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default=default,
                               show_default=True).strip().lower()
         if answer in CHOICES:
             return CHOICES[answer]
@@ -108,14 +128,19 @@ def _choose() -> str:
 @click.option("--date", "ref", type=DATE,
               help="The document's date, the reference of its time phrases. Default: the "
                    "'Datum' line of the letter, or the day answers to Kamervragen were received.")
-@click.option("--yes", is_flag=True, help="Add every proposal without asking.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the proposals as a JSON list and add nothing "
-                   "(with --yes: add them and print the promises added).")
+@click.option("--yes", is_flag=True, help="Add every proposal without asking (those like a "
+              "promise in the register only with --allow-duplicate).")
+@duplicates.ALLOW_OPTION
+@fmt.json_option("the proposals", shape="array",
+                 help="Print the proposals as one JSON array and add nothing, each with "
+                      "`duplicate_of` (the ids of like promises in the register). With --yes: "
+                      "add them and print one object per proposal handled, with `added` and "
+                      "`duplicate_of`.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
               help="Leave out proposals below this confidence (0..1). Default: 0.5.")
 @click.option("--owner", help="E-mail address that gets the reminders of the promises added.")
-@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).",
+              shell_complete=complete.tags)
 @click.option("--source",
               help="Where the promises were made. Default: the document's subject (and its "
                    "Kamerstuk number), as the document gives it.")
@@ -123,21 +148,23 @@ def _choose() -> str:
               help="Propose promises tied to an event without a date "
                    "('Wanneer dit onderzoek is afgerond ...'), stored open-ended.")
 @click.pass_obj
-def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, tags, source,
-            events):
+def extract(ctx: Context, file: Path, ref, yes, allow_duplicate, as_json, min_confidence, owner,
+            tags, source, events):
     """Find the promises in a letter, answers to Kamervragen or a debate report
     (.txt, .pdf, .docx, .html).
 
     Each proposal shows the sentence, its time phrase and window, who promised it, and in
     answers to Kamervragen the question it answers; accept, edit or skip it. Promises
-    already in the register are left out. Ctrl-C keeps the ones accepted so far.
+    already in the register are left out; one like an open promise of the same ministry
+    in an overlapping window asks "Is this #12?" (with --yes: left out, unless
+    --allow-duplicate). Ctrl-C keeps the ones accepted so far.
 
         toezegging extract kamerbrief.pdf --date 2026-06-10
     """
     from ..extract import find_promises, read_document, read_structure
     from ..extract.dedup import unique
     from ..promises import add_promise, check_fields, check_reference
-    from .promises import _as_dict, _session
+    from .promises import _session
 
     text = read_document(file)
     doc = read_structure(text)
@@ -173,41 +200,55 @@ def extract(ctx: Context, file: Path, ref, yes, as_json, min_confidence, owner, 
         skipped = len(proposals) - len(fresh)
 
         if as_json and not yes:
-            click.echo(json_text([p.to_dict() for p in fresh]))
+            fmt.print_json([{**p.to_dict(), "duplicate_of": duplicates.ids(_like(session, p))}
+                            for p in fresh])
             return
         if skipped and not as_json:
             click.echo(f"{skipped} already in the register, left out.", err=True)
         if not fresh:
             if as_json:
-                click.echo("[]")
+                fmt.print_json([])
             else:
                 click.echo(f"No new promises found in {file.name}.")
             return
 
-        accepted = []
+        added, results = [], []  # results: what --json prints, one object per proposal handled
         for i, p in enumerate(fresh, 1):
             draft = _draft(p, ref, dict(fields))
             if yes:
                 try:
-                    accepted.append(_prepare(ctx, p, draft))
+                    promise = _prepare(ctx, p, draft)
                 except UnreadableDeadline as e:
                     click.echo(plain(f"Left out: {e.message} ({p.sentence[:60]})"), err=True)
-                continue
-            _show(i, len(fresh), p)
-            try:
-                choice = _choose()
-                if choice == "q":
-                    break
-                if choice == "s":
                     continue
-                accepted.append(_edit(ctx, p, draft) if choice == "e" else _prepare(ctx, p, draft))
-            except click.exceptions.Abort:
-                interrupted = True
-                break
+                matches = duplicates.find(session, promise)
+                if matches and not allow_duplicate:
+                    click.echo(plain(f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}):"
+                                     f" {p.sentence[:70]}"), err=True)
+                    if as_json:
+                        results.append(_result(session, promise, ctx, matches, added=False))
+                    continue
+            else:
+                _show(i, len(fresh), p)
+                matches = _like(session, p)
+                if matches:
+                    duplicates.show(matches)
+                try:
+                    choice = _choose("s" if matches else "a")
+                    if choice == "q":
+                        break
+                    if choice == "s":
+                        continue
+                    promise = _edit(ctx, p, draft) if choice == "e" else _prepare(ctx, p, draft)
+                except click.exceptions.Abort:
+                    interrupted = True
+                    break
+            added.append(add_promise(session, promise))  # later proposals are checked against it
+            if as_json:
+                results.append(_result(session, promise, ctx, matches, added=True))
 
-        added = [add_promise(session, promise) for promise in accepted]
         if as_json:
-            click.echo(json_text([_as_dict(session, a, ctx) for a in added]))
+            fmt.print_json(results)
             return
         for a in added:
             click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))

@@ -1,7 +1,6 @@
 """`toezegging feeds build|token` and `toezegging serve` (pages and feeds over HTTP)."""
 
 import contextlib
-import json
 import os
 import sys
 import tempfile
@@ -10,6 +9,8 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidInput, NotFound
+from . import complete
+from . import format as fmt
 from .promises import DATE
 
 
@@ -51,7 +52,7 @@ def feeds() -> None:
 @click.option("--out", "out", type=click.Path(file_okay=False),
               help="Directory to write NAME.ics into (created if missing). "
                    "Default: [paths] feeds in the config.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per feed.")
+@fmt.json_option("the feeds written, one object each,", shape="array")
 @click.pass_obj
 def build(ctx, out: str, as_json: bool) -> None:
     """Write every configured feed to OUT/NAME.ics, atomically.
@@ -90,13 +91,15 @@ def build(ctx, out: str, as_json: bool) -> None:
                 raise InvalidInput(f"cannot write {path}: {e.strerror}.") from None
             n = len(feed_core.select(promises, feed, ctx.today))
             if as_json:
-                lines.append(json.dumps({"feed": feed.name, "path": str(path), "promises": n,
-                                         "bytes": len(body),
-                                         "etag": feed_core.etag(body).strip('"'),
-                                         "private": feed.private}))
+                lines.append({"feed": feed.name, "path": str(path), "promises": n,
+                              "bytes": len(body), "etag": feed_core.etag(body).strip('"'),
+                              "private": feed.private})
             else:
                 note = " (private)" if feed.private else ""
                 lines.append(f"{path}: {n} promise{'s' if n != 1 else ''}{note}")
+    if as_json:
+        fmt.print_json(lines)
+        return
     for line in lines:
         click.echo(line)
 
@@ -109,9 +112,10 @@ def _progress(items, label: str):
 
 
 @feeds.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete.feed_names)
+@fmt.json_option("the token and the feed's private addresses")
 @click.pass_obj
-def token(ctx, name: str) -> None:
+def token(ctx, name: str, as_json: bool) -> None:
     """Create or rotate the secret token of private feed NAME.
 
     Prints the new token and the feed's private address once; the old token stops
@@ -131,6 +135,10 @@ def token(ctx, name: str) -> None:
     finally:
         store.dispose()
     url = f"{_base_url(ctx.config)}/feeds/{secret}/{name}.ics"
+    if as_json:
+        fmt.print_json({"feed": name, "token": secret, "url": url,
+                        "webcal": f"webcal://{url.split('://', 1)[1]}"})
+        return
     click.echo(f"New token for feed {name!r} (shown only now; the old one no longer works):")
     click.echo(secret)
     click.echo(f"Private address: {url}")

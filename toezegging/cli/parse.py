@@ -9,7 +9,8 @@ import click
 from ..deadline import EXAMPLES, search
 from ..deadline import parse as parse_phrase
 from ..errors import UnreadableDeadline
-from .format import json_text, plain_lines
+from . import format as fmt
+from .format import plain_lines
 
 
 def _ref(value: str | None) -> date:
@@ -61,15 +62,22 @@ def _human(obj: dict) -> str:
     return f"{head}{span}\n  {obj['explanation']}"
 
 
-@click.command()
+@click.command(epilog="Exit status: 0 when every phrase was read; 1 when one was not (the "
+                      "others are still answered, in order).")
 @click.argument("phrase", required=False)
 @click.option("--ref", "ref_text", metavar="YYYY-MM-DD",
               help="The day the promise was made (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@fmt.json_option("each answer", shape="lines",
+                 help="Print each answer as JSON, one object per line, in the order of the "
+                      "input (a stream; an unreadable phrase gives an object with \"error\").")
 @click.option("--search", "find", is_flag=True,
               help="Each input is a sentence: find the time phrase in it (adds 'span').")
 def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -> None:
     """Read a deadline PHRASE into a window; without PHRASE, one phrase per line on stdin.
+
+    What it cannot read is said on standard error, and the exit status is then 1; the
+    other phrases are still answered. With --json every phrase gets an object, in order,
+    an unreadable one with "error".
 
     \b
     Examples:
@@ -79,14 +87,19 @@ def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -
     """
     ref = _ref(ref_text)
     lines = [phrase] if phrase is not None else sys.stdin
-    out = sys.stdout
     failed = False
     for line in lines:
         if phrase is None and not line.strip():
             continue
         obj = _answer(line, ref, find)
-        failed |= "error" in obj
-        out.write((json_text(obj, indent=None) if as_json else plain_lines(_human(obj))) + "\n")
-    out.flush()
-    if phrase is not None and failed and not as_json:
-        sys.exit(1)
+        if "error" in obj:
+            failed = True
+            click.echo(plain_lines(f"Error: {_human(obj)}"), err=True)
+            if not as_json:
+                continue
+        if as_json:
+            fmt.print_json_line(obj)
+        else:
+            click.echo(plain_lines(_human(obj)))
+    if failed:
+        raise click.exceptions.Exit(1)

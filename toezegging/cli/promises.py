@@ -14,11 +14,15 @@ import click
 
 from .. import ministries
 from ..errors import InvalidInput, UnreadableDeadline
-from ..model import STATUS_NL, Status
+from ..status import STATUS_NL, Status
+from . import complete, duplicates
+from . import format as fmt
 from .context import Context
 from .format import json_text, plain
 
 STATUS_CHOICES = [s.value for s in Status]
+JSON_OPTION = fmt.json_option("the promise")
+ID_ARGUMENT = click.argument("promise_id", metavar="ID", shell_complete=complete.promise_ids)
 MAX_DAYS = 36_500  # a hundred years: --due-within goes no further
 
 
@@ -36,6 +40,18 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+
+class OptionalDateType(DateType):
+    """A date at a prompt where Enter gives none; a typo asks again (click re-prompts on it)."""
+
+    def convert(self, value, param, ctx):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return super().convert(value, param, ctx)
+
+
+OPTIONAL_DATE = OptionalDateType()
 
 
 def _interactive() -> bool:
@@ -76,7 +92,7 @@ def _warn(note: str | None) -> None:
 
 
 def _dump(obj) -> None:
-    click.echo(json_text(obj))
+    fmt.print_json(obj)
 
 
 def _as_dict(session, p, ctx: Context) -> dict:
@@ -184,14 +200,15 @@ def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
               help="The day the promise was made (debate or letter). Default: today.")
 @click.option("--by", help="Who promised it (bewindspersoon).")
 @click.option("--function", help="Their function, e.g. 'minister van Justitie en Veiligheid'.")
-@click.option("--ministry", help="The ministry.")
+@click.option("--ministry", help="The ministry.", shell_complete=complete.ministry_names)
 @click.option("--to", help="To whom (member of parliament).")
 @click.option("--fraction", help="The member's fraction.")
 @click.option("--source", help="Where: the debate or letter.")
 @click.option("--kamerstuk", help="Kamerstuk number, e.g. 28345-300.")
 @click.option("--url", help="A link to the debate or letter.")
 @click.option("--number", help="The official register number, e.g. TZ202412-116.")
-@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.",
+              shell_complete=complete.tags)
 @click.option("--owner", help="E-mail address that gets the reminders.")
 @click.option("--notes", help="Free notes.")
 @click.option("--open-ended", is_flag=True,
@@ -199,13 +216,20 @@ def _after(session, p, ctx: Context, as_json: bool, message: str) -> str:
 @click.option("--due", type=DATE,
               help="The date of the event an event phrase waits on, if known already.")
 @click.option("--yes", "-y", is_flag=True, help="Store without asking to confirm.")
-@click.option("--json", "as_json", is_flag=True, help="Print the stored promise as JSON.")
+@duplicates.ALLOW_OPTION
+@fmt.json_option("the promise", help="Print the promise as one JSON object, with `added` and "
+                 "`duplicate_of` (the ids of the like promises it matched; not added then "
+                 "unless --allow-duplicate).")
 @click.pass_obj
-def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_json, **fields):
+def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, allow_duplicate,
+        as_json, **fields):
     """Add a promise: shows how its deadline is read, and asks before storing it.
 
     A deadline tied to an event without a date ("binnen drie maanden na inwerkingtreding")
     is stored waiting on its event; give the event's date later with `toezegging event`.
+    When the same ministry already holds an open promise with a like text and an
+    overlapping window, it asks "Is this #12?" (with --yes: leaves it out, unless
+    --allow-duplicate).
     """
     from ..promises import Draft, add_promise, check_reference, prepare, read_deadline
 
@@ -233,10 +257,9 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
     if reading.waits and interactive and not yes:
         click.echo(f"'{deadline}' waits on an event without a date: {reading.explanation}",
                    err=True)
-        answer = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
-                              default="", show_default=False, type=str, err=True)
-        if answer:
-            due = DATE.convert(answer, None, None)
+        # A typo ("1-11-2026") is said and asked again; Enter keeps it waiting.
+        due = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
+                           default="", show_default=False, type=OPTIONAL_DATE, err=True)
     if guided:
         for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
             if not fields.get(key):
@@ -251,20 +274,45 @@ def add(ctx: Context, text, deadline, reference, tags, open_ended, due, yes, as_
         from ..promises import check_number_free
 
         check_number_free(s, p.number)
+        matches = duplicates.find(s, p)
     _print_promise({"history": []}, p, ctx.today, err=as_json)
-    if not yes:
+    if matches:
+        duplicates.show(matches, err=as_json)
+        if yes and not allow_duplicate or not yes and not duplicates.add_anyway(err=as_json):
+            if as_json:
+                fmt.print_json(_added_dict(None, p, ctx, matches))
+            else:
+                click.echo(duplicates.left_out(matches) if yes else duplicates.skipped(matches))
+            return
+    elif not yes:
         click.confirm("Store this promise?", default=True, abort=True, err=as_json)
 
     def store(s):
         add_promise(s, p)
+        if as_json:
+            return json_text(_added_dict(s, p, ctx, matches))
         message = f"Added promise {p.id}."
+        if matches:
+            message += f" (like promise {', '.join(map(str, duplicates.ids(matches)))}; added anyway)"
         if p.waits_on_event():
             message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
                         f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
                         "(or link it to a shared event with `toezegging event link`).")
-        return _after(s, p, ctx, as_json, message)
+        return plain(message)
 
     click.echo(_write(ctx, store))
+
+
+def _added_dict(session, p, ctx: Context, matches) -> dict:
+    """`add --json`: the promise (id null when it was not added), whether it was added, and
+    the ids of the open promises it looks like."""
+    if session is None:
+        from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
+
+        d = promise_to_dict(p, [], ctx.today)
+    else:
+        d = _as_dict(session, p, ctx)
+    return {**d, "added": session is not None, "duplicate_of": duplicates.ids(matches)}
 
 
 # ----------------------------------------------------------------------------- list, show
@@ -287,16 +335,21 @@ def _days(value: str | None) -> int | None:
 @click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
 @click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
 @click.option("--ministry", help="Only this ministry: its abbreviation, name, former name "
-              "or whole words of one (e.g. OCW, onderwijs).")
-@click.option("--tag", help="Only promises with this tag.")
+              "or whole words of one (e.g. OCW, onderwijs).", shell_complete=complete.ministry_names)
+@click.option("--tag", help="Only promises with this tag.", shell_complete=complete.tags)
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
 @click.option("--waiting", is_flag=True, help="Only promises that wait on an event without a date.")
-@click.option("--json", "as_json", is_flag=True, help="JSON array instead of a table.")
+@fmt.json_option("the promises, with every field,", shape="array")
 @click.pass_obj
 def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, search, waiting,
           as_json):
-    """List promises by deadline (open ones unless --status says otherwise)."""
+    """List promises by deadline (open ones unless --status says otherwise).
+
+    On a terminal a table, cut to its width. Piped or redirected, one whole line per
+    promise, its fields separated by tabs: id, due date, deadline, status, the ministry's
+    abbreviation, the ministry, who promised it, the text (`toezegging list | grep VWS`).
+    """
     from ..promises import promise_to_dict
     from ..store import histories, query_promises
 
@@ -315,50 +368,52 @@ def list_(ctx: Context, status, overdue, due_within, ministry, tag, owner, searc
         _table(found, changes, ctx.today)
 
 
-def _cut(s: str, n: int) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
+def _due(p) -> str:
+    return p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "")
+
+
+def _state(p, changes, today: date) -> str:
+    n_moves = sum(1 for c in changes if c.is_move)
+    return ("overdue" if p.is_overdue(today) else p.status) + (f", {n_moves}x moved" if n_moves else "")
 
 
 def _table(found, changes, today: date) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    console = Console(file=sys.stdout, highlight=False)
-    if not found:
-        console.print("No promises match.")
+    """The promises as a table on a terminal; piped, one whole row per promise, tab-separated:
+    id, due, deadline, status, ministry abbreviation, ministry, by, text."""
+    if not fmt.to_terminal():
+        if not found:
+            click.echo("No promises match.", err=True)
+        fmt.print_rows([p.id, _due(p), p.deadline_now(), _state(p, changes[p.id], today),
+                        ministries.abbreviation(p.ministry) or "", p.ministry, p.by, p.text]
+                       for p in found)
         return
-    wide = console.width >= 110
+    if not found:
+        click.echo("No promises match.")
+        return
+    width = fmt.terminal_width()
+    wide = width >= 110
     columns = ["ID", "Due", "Deadline", "Status", "Promise"] + (["Who"] if wide else [])
     rows = []
     for p in found:
-        n_moves = sum(1 for c in changes[p.id] if c.is_move)
-        moved = f", {n_moves}x moved" if n_moves else ""
-        due = p.latest.isoformat() if p.latest else ("event" if p.waits_on_event() else "—")
-        row = [str(p.id), due,
-               _cut(plain(p.deadline_now()), 30 if wide else 22),
-               ("overdue" if p.is_overdue(today) else p.status) + moved, plain(p.text)]
+        row = [str(p.id), _due(p) or "—", fmt.cut(plain(p.deadline_now()), 30 if wide else 22),
+               _state(p, changes[p.id], today), plain(p.text)]
         if wide:
-            row.append(_cut(plain(p.by or p.ministry), 22))
+            row.append(fmt.cut(plain(p.by or p.ministry), 22))
         rows.append(row)
     # Cut the text to what the terminal leaves, so no other column is squeezed.
-    used = sum(max(len(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
-    room = max(16, console.width - used - 2 * (len(columns) - 1) - 1)
-    table = Table(show_lines=False, header_style="bold", box=None, pad_edge=False)
-    for name in columns:
-        table.add_column(name, justify="right" if name == "ID" else "left", no_wrap=True)
+    used = sum(max(fmt.cell_width(r[i]) for r in rows + [columns])
+               for i in range(len(columns)) if i != 4)
+    room = max(16, width - used - 2 * (len(columns) - 1) - 1)
     for row in rows:
-        row[4] = _cut(row[4], room)
-        # Text cells, never markup: a stored '[/]' or '[bold]' is shown as it is.
-        table.add_row(*(Text(cell, style="red" if i == 3 and cell.startswith("overdue") else "")
-                        for i, cell in enumerate(row)))
-    console.print(table)
-    console.print(f"{len(found)} promise{'s' if len(found) != 1 else ''}.")
+        row[4] = fmt.cut(row[4], room)
+    red = [{3} if row[3].startswith("overdue") else set() for row in rows]
+    click.echo("\n".join([*fmt.table_lines(columns, rows, right=frozenset({0}), red=red),
+                          f"{len(found)} promise{'s' if len(found) != 1 else ''}."]))
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="JSON instead of text.")
+@ID_ARGUMENT
+@fmt.json_option("the promise with its history")
 @click.pass_obj
 def show(ctx: Context, promise_id, as_json):
     """Show one promise with its deadline history."""
@@ -376,14 +431,14 @@ def show(ctx: Context, promise_id, as_json):
 # ----------------------------------------------------------------------------- changes
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.argument("phrase")
 @click.option("--date", "announced", type=DATE,
               help="The day the minister announced the move; PHRASE is read at it. Default: today.")
 @click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
 @click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
 @click.option("--due", type=DATE, help="The date to hold an event deadline to.")
-@click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
+@JSON_OPTION
 @click.pass_obj
 def postpone(ctx: Context, promise_id, phrase, announced, reason, open_ended, due, as_json):
     """Move a promise's deadline to PHRASE, as the minister announced (--date, default
@@ -403,11 +458,10 @@ def postpone(ctx: Context, promise_id, phrase, announced, reason, open_ended, du
     click.echo(_write(ctx, change))
 
 
-JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the promise as JSON.")
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--letter", help="What fulfilled it, e.g. 'Kamerstuk 28345-300'.")
 @click.option("--partly", is_flag=True, help="Only partly fulfilled (Deels voldaan).")
 @click.option("--series", is_flag=True,
@@ -445,7 +499,7 @@ def _closing(name: str, status: Status, doc: str) -> click.Command:
     """A command that moves a promise to `status` (withdraw, lapse)."""
 
     @click.command(name, help=doc)
-    @click.argument("promise_id", metavar="ID")
+    @ID_ARGUMENT
     @click.option("--force", is_flag=True,
                   help="Also when the promise is closed already (kept in its history).")
     @JSON_OPTION
@@ -472,7 +526,7 @@ lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen). "
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--yes", "-y", is_flag=True, help="Remove without asking to confirm.")
 @click.option("--undo", is_flag=True, help="Bring a removed promise back.")
 @JSON_OPTION
@@ -510,7 +564,7 @@ def delete(ctx: Context, promise_id, yes, undo, as_json):
 
 
 @click.command()
-@click.argument("promise_id", metavar="ID")
+@ID_ARGUMENT
 @click.option("--text", help="What was promised.")
 @click.option("--deadline", help="Correct the deadline phrase (a typo, a misread phrase, or an "
               "event promise's date): not a postponement.")
@@ -519,14 +573,16 @@ def delete(ctx: Context, promise_id, yes, undo, as_json):
               "was said (it is read at that day).")
 @click.option("--by", help="Who promised it (a new one clears a function that named another).")
 @click.option("--function")
-@click.option("--ministry", help="The ministry (a new one clears a function of another ministry).")
+@click.option("--ministry", shell_complete=complete.ministry_names,
+              help="The ministry (a new one clears a function of another ministry).")
 @click.option("--to")
 @click.option("--fraction")
 @click.option("--source")
 @click.option("--kamerstuk")
 @click.option("--url")
 @click.option("--number")
-@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.")
+@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.",
+              shell_complete=complete.tags)
 @click.option("--no-tags", is_flag=True, help="Remove every tag.")
 @click.option("--owner")
 @click.option("--notes")
@@ -603,8 +659,10 @@ def _read_input(path: str) -> bytes:
 @click.command("import")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
+@fmt.json_option("the counts", help="Print the counts as one JSON object: added, updated, "
+                 "unchanged, deleted (passed over) and the rows skipped, with why.")
 @click.pass_obj
-def import_(ctx: Context, file, skip_bad):
+def import_(ctx: Context, file, skip_bad, as_json):
     """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
 
     FILE may be '-' for standard input. Running it again adds nothing: rows are matched on
@@ -623,6 +681,11 @@ def import_(ctx: Context, file, skip_bad):
         click.echo(plain(f"skipped row {row}: {why}"), err=True)
     for ministry in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
         _warn(ministries.unknown_note(ministry))
+    if as_json:
+        fmt.print_json({"file": name or "-", "added": result.added, "updated": result.updated,
+                        "unchanged": result.unchanged, "deleted": result.deleted,
+                        "skipped": [{"row": row, "why": why} for row, why in result.skipped]})
+        return
     click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
 
 

@@ -1,14 +1,16 @@
 """Commands: remind (one tick), scheduler (the daemon), draft (the questions), outbox."""
 
-import json
 import logging
+import signal
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import click
 
 from ..errors import InvalidInput
-from .format import json_text, plain, plain_lines
+from . import complete
+from . import format as fmt
+from .format import plain, plain_lines
 
 STATES = ("pending", "sending", "sent", "failed", "cancelled")
 
@@ -58,7 +60,9 @@ def _report_dict(report, dry_run: bool) -> dict:
 @click.option("--now", "now_text", metavar="ISO",
               help="Run as if it were this moment (a naive time is in reminders.timezone).")
 @click.option("--dry-run", is_flag=True, help="Show what is due; write and send nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the tick's report as one JSON object.")
+@fmt.json_option("the tick's report", shape="lines",
+                 help="Print the tick's report as JSON, one object per line: one line per "
+                      "run, so a log of runs (cron's, or the scheduler's) is a stream.")
 @click.pass_obj
 def remind(ctx, now_text, dry_run, as_json):
     """Run one reminder tick: queue what is due and send it (for cron).
@@ -77,7 +81,7 @@ def remind(ctx, now_text, dry_run, as_json):
     finally:
         store.dispose()
     if as_json:
-        click.echo(json_text(_report_dict(report, dry_run), indent=None))
+        fmt.print_json_line(_report_dict(report, dry_run))
     else:
         for line in report.lines:
             click.echo(plain(line))
@@ -99,12 +103,16 @@ def _exit(code: int) -> None:
 @click.command()
 @click.option("--interval", type=click.FloatRange(min=0.1, max=86_400), metavar="SECONDS",
               help="Seconds between ticks (default: reminders.tick_minutes).")
+@fmt.json_option("each tick's report", shape="lines",
+                 help="Print each tick's report on standard output as JSON, one object per "
+                      "line (a stream; the same object as `remind --json`).")
 @click.pass_obj
-def scheduler(ctx, interval):
-    """Run the reminder daemon: a tick every few minutes until SIGTERM.
+def scheduler(ctx, interval, as_json):
+    """Run the reminder daemon: a tick every few minutes until SIGTERM or Ctrl-C.
 
     Logs one line per tick (an ERROR while mail is failing or the database is away);
-    a database that cannot be reached at start is waited for.
+    a database that cannot be reached at start is waited for. A tick under way finishes
+    first; the exit status is 0 after SIGTERM, 130 after Ctrl-C (SIGINT).
     """
     from .. import scheduler as daemon
     from ..delivery import tick
@@ -129,15 +137,18 @@ def scheduler(ctx, interval):
         for line in report.lines:
             log.info("%s", plain(line))
         log.log(logging.ERROR if report.mail_failing else logging.INFO, "%s", report.summary())
+        if as_json:
+            fmt.print_json_line(_report_dict(report, False))
 
     with daemon.stopping() as stop:
         store = daemon.wait_for_store(config, log, stop)
-        if store is None:  # stopped before the database could be opened
-            return
-        try:
-            daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
-        finally:
-            store.dispose()
+        if store is not None:  # else stopped before the database could be opened
+            try:
+                daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
+            finally:
+                store.dispose()
+    if stop.signum == signal.SIGINT:  # Ctrl-C: stopped cleanly, and says it was interrupted
+        raise click.exceptions.Exit(130)
 
 
 def _daily_sync(store, config, now, log, paused: dict) -> None:
@@ -162,12 +173,14 @@ def _daily_sync(store, config, now, log, paused: dict) -> None:
 
 
 @click.command()
-@click.argument("promise_id")
+@click.argument("promise_id", metavar="ID", shell_complete=complete.promise_ids)
 @click.option("--kind", type=click.Choice(("opens", "approaching", "due", "overdue", "postponed",
                                           "undated")),
               help="Which mail's questions (default: what fits the promise today).")
+@fmt.json_option("the questions", help="Print the questions as one JSON object: the promise's "
+                 "id, the kind of mail, the language and the text.")
 @click.pass_obj
-def draft(ctx, promise_id, kind):
+def draft(ctx, promise_id, kind, as_json):
     """Print the drafted written questions about promise ID."""
     from .. import mail, reminders
     from ..store import get_promise, history, open_store
@@ -190,6 +203,10 @@ def draft(ctx, promise_id, kind):
         text = mail.draft_questions(c, config.mail.language, templates)
     except mail.RenderError as e:
         raise InvalidInput(str(e)) from None
+    if as_json:
+        fmt.print_json({"promise": p.id, "kind": kind, "language": config.mail.language,
+                        "text": text.rstrip("\n")})
+        return
     click.echo(plain_lines(text.rstrip("\n")))
 
 
@@ -212,7 +229,7 @@ def _jsonable(v):
                    "server that does not answer, with their reasons.")
 @click.option("--limit", type=click.IntRange(min=1, max=1_000_000), default=None,
               help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (a stream).")
+@fmt.json_option("each reminder", shape="lines")
 @click.pass_context
 def outbox(cctx, states, failed, limit, as_json):
     """List reminders in the outbox: pending, sent and failed.
@@ -240,15 +257,21 @@ def outbox(cctx, states, failed, limit, as_json):
         rows = [r for r in rows if _waiting(r) or r.state == "failed"][:limit]
     keys = ("id", "promise_id", "kind", "due_on", "state", "recipient", "attempts",
             "next_attempt_at", "sent_at", "message_id", "error")
+    piped = not as_json and not fmt.to_terminal()
     for r in rows:
         m = dict(r._mapping)
         if _waiting(r):
             m["state"] = "waiting"
         if as_json:
-            click.echo(json_text({k: _jsonable(m[k]) for k in keys}, indent=None))
+            fmt.print_json_line({k: _jsonable(m[k]) for k in keys})
             continue
         when = (m["sent_at"] or m["next_attempt_at"]).astimezone(tz)
-        text = m["text"] if len(m["text"]) <= 50 else m["text"][:49] + "…"
+        if piped:  # whole fields, tab-separated, for another program
+            fmt.print_rows([[m["id"], m["promise_id"], m["kind"], m["due_on"], m["state"],
+                             f"{when:%Y-%m-%d %H:%M}", m["recipient"], m["text"],
+                             m["error"] if m["state"] != "sent" else ""]])
+            continue
+        text = fmt.cut(m["text"], 50)
         line = (f"{m['id']:>5} #{m['promise_id']:<5} {m['kind']:<11} {m['due_on']} "
                 f"{m['state']:<9} {when:%Y-%m-%d %H:%M} {m['recipient']}  {text}")
         if m["error"] and m["state"] != "sent":
@@ -269,7 +292,7 @@ def outbox(cctx, states, failed, limit, as_json):
 
 @outbox.command("retry")
 @click.argument("ids", nargs=-1, type=click.IntRange(min=1, max=2**31 - 1))
-@click.option("--json", "as_json", is_flag=True, help="Print the queued ids as a JSON array.")
+@fmt.json_option("the ids queued", shape="array")
 @click.pass_obj
 def outbox_retry(ctx, ids, as_json):
     """Queue failed reminders again (all of them, or those with these IDs).
@@ -292,7 +315,7 @@ def outbox_retry(ctx, ids, as_json):
     finally:
         store.dispose()
     if as_json:
-        click.echo(json.dumps(queued))
+        fmt.print_json(queued)
     elif queued:
         click.echo(f"Queued {len(queued)} reminder(s) again: {', '.join(map(str, queued))}.")
     else:

@@ -1,12 +1,12 @@
 """`toezegging site build DIR`: the register's pages as a static site (the work is in
 `toezegging.pages.site`)."""
 
-import json
 from pathlib import Path
 
 import click
 
 from ..errors import InvalidInput
+from . import format as fmt
 from .feeds import write_atomically
 from .promises import DATE
 
@@ -39,7 +39,7 @@ def _old_files(folder: Path) -> list[str]:
 @click.option("--base-url", default=None, metavar="URL",
               help="The address the site's feeds are published at, for webcal:// buttons "
               "(e.g. https://example.org/toezeggingen). Default: [server] base_url.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@fmt.json_option("what was written")
 @click.pass_obj
 def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None:
     """Write the overview, a page per promise and per ministry, the feeds page, the
@@ -83,10 +83,9 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     pages = sum(1 for p in written if p.endswith(".html"))
     feeds = [p for p in written if p.endswith(".ics")]
     if as_json:
-        click.echo(json.dumps({"folder": str(folder), "today": today.isoformat(),
-                               "files": len(written), "pages": pages,
-                               "bytes": sum(len(d) for d in written.values()),
-                               "feeds": feeds}))
+        fmt.print_json({"folder": str(folder), "today": today.isoformat(),
+                        "files": len(written), "pages": pages,
+                        "bytes": sum(len(d) for d in written.values()), "feeds": feeds})
         return
     click.echo(f"Wrote {len(written)} files into {folder}/ as on {today.isoformat()}: "
                f"{pages} pages, {len(feeds)} feeds.")

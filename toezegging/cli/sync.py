@@ -5,8 +5,10 @@ from datetime import date
 
 import click
 
+from . import complete
+from . import format as fmt
 from .context import Context
-from .format import json_text, plain
+from .format import plain
 from .promises import DATE, _dump, _session
 
 
@@ -17,18 +19,19 @@ def sync() -> None:
 
 @sync.command("tk")
 @click.option("--url", help="The OData API's base address, for this run (default: [sync.tk] url).")
-@click.option("--ministry", "ministries", multiple=True,
+@click.option("--ministry", "ministries", multiple=True, shell_complete=complete.ministry_names,
               help="Only this ministry: name or abbreviation (repeatable; replaces "
                    "[sync.tk] ministries).")
 @click.option("--match", "words", multiple=True,
               help="Only promises whose text or debate subject holds these words "
                    "(repeatable, any of them; replaces [sync.tk] match).")
 @click.option("--since", type=DATE, help="Only promises made on or after this day.")
-@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).",
+              shell_complete=complete.tags)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--full", is_flag=True,
               help="Read every record again, not only those changed since the last sync.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@fmt.json_option("the summary")
 @click.pass_obj
 def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json):
     """Bring the Tweede Kamer's register of promises into the register.
@@ -74,7 +77,7 @@ def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json
         bar.close()
         store.dispose()
     if as_json:
-        click.echo(json_text(report.to_dict(), indent=None))
+        fmt.print_json(report.to_dict())
         return
     _print(report, ctx)
 
@@ -142,7 +145,7 @@ def _print(report, ctx: Context, err: bool = False) -> None:
 @click.command()
 @click.option("--register-only", is_flag=True,
               help="Only the promises from the Tweede Kamer's register (with a number).")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@fmt.json_option("the counts")
 @click.pass_obj
 def stats(ctx: Context, register_only, as_json):
     """How the register's deadlines were read: windows, events, unreadable, and kinds."""
@@ -152,6 +155,13 @@ def stats(ctx: Context, register_only, as_json):
         st = register_stats(s, register_only=register_only)
     if as_json:
         _dump(st.to_dict())
+        return
+    if not fmt.to_terminal():  # piped: what, how many, share
+        fmt.print_rows([["promises", st.promises, ""],
+                        *([label, n, f"{st.share(n):.1%}"] for label, n in
+                          (("with a window", st.window), ("events", st.event),
+                           ("unreadable", st.unreadable))),
+                        *([f"kind {kind}", n, f"{n / st.window:.1%}"] for kind, n in st.kinds.items())])
         return
     what = "promises from the Tweede Kamer's register" if register_only else "promises"
     click.echo(f"{st.promises} {what} (removed ones left out):")
