@@ -26,7 +26,7 @@ import urllib.request
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from toezegging import feed_data, feeds
+from toezegging import feed_queries, feeds
 from toezegging.config import FeedConfig
 from toezegging.model import Promise
 
@@ -106,7 +106,7 @@ def bench_serve(n: int, seconds: float, connections: int) -> None:
         ps, _ = synthetic(n)
         with store.session() as s:
             s.add_all(ps)
-            token = feed_data.rotate_token(s, "team", datetime(2026, 1, 1, tzinfo=UTC))
+            token = feed_queries.rotate_token(s, "team", datetime(2026, 1, 1, tzinfo=UTC))
         store.dispose()
         config = Path(tmp) / "toezegging.toml"
         config.write_text(f'[database]\nurl = "sqlite:///{db}"\n'

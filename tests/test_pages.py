@@ -13,7 +13,7 @@ from pages_data import BZK, JENV, OCW, OPEN, OVERDUE, TODAY, VISIBLE, fill
 from pages_data import CONFIG as PAGES_CONFIG
 from served import Served
 
-from toezegging import feed_data
+from toezegging import feed_queries
 from toezegging.cli import cli
 from toezegging.config import parse_config
 from toezegging.errors import ConfigError
@@ -375,8 +375,8 @@ def _site_files(store, tmp_path, **kw):
                                page_size=200)
     config = parse_config(text)
     with store.session() as s:
-        promises, counts = feed_data.load_promises(s)
-        changes = feed_data.load_changes(s)
+        promises, counts = feed_queries.load_promises(s)
+        changes = feed_queries.load_changes(s)
     return site_files(promises, counts, changes, config, today=TODAY, **kw)
 
 

@@ -15,7 +15,7 @@ import pytest
 from pages_data import CONFIG, JENV, OPEN, OVERDUE, TODAY, VISIBLE, fill
 from served import Served
 
-from toezegging import feed_data
+from toezegging import feed_queries
 from toezegging.config import parse_config
 from toezegging.pages.site import files as site_files
 from toezegging.store import Store
@@ -224,8 +224,8 @@ def test_controls_and_links_have_names(server, open_page):
 def static_site(register):
     store, config, tmp = register
     with store.session() as s:
-        promises, counts = feed_data.load_promises(s)
-        changes = feed_data.load_changes(s)
+        promises, counts = feed_queries.load_promises(s)
+        changes = feed_queries.load_changes(s)
     folder = tmp / "site"
     for rel, data in site_files(promises, counts, changes, config, today=TODAY).items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from toezegging.store import head_from_files, head_revision
 # What a command that only reads the register, or adds one promise, never needs.
 NEVER = ["alembic", "rich", "jinja2", "icalendar", "apscheduler", "uvicorn", "starlette",
          "httpx", "pypdf", "docx", "dateutil", "toezegging.mail", "toezegging.feeds",
-         "toezegging.extract", "toezegging.transfer", "toezegging.web"]
+         "toezegging.extract", "toezegging.import_export", "toezegging.web"]
 DATABASE = ["sqlalchemy", "sqlmodel", "pydantic"]
 
 PROBE = """

@@ -19,7 +19,7 @@ from feed_checks import check_feed
 from served import FEEDS, Served
 from sqlmodel import select
 
-from toezegging import feed_data, feeds
+from toezegging import feed_queries, feeds
 from toezegging.config import parse_config
 from toezegging.model import Promise
 
@@ -83,7 +83,7 @@ def test_public_feed_is_served_with_its_headers(serve, tmp_path, icaljs):
         "toezegging-3@toezegging.local"]
     # the same bytes `feeds build` writes
     with s.store.session() as sess:
-        promises, counts = feed_data.load_promises(sess)
+        promises, counts = feed_queries.load_promises(sess)
     assert body == feeds.build(promises, counts, s.config.feeds[0], today=NOW.date())
     _, _, overdue = s.get("/feeds/verlopen.ics")
     assert b"toezegging-2@" in overdue and b"toezegging-1@" not in overdue
@@ -180,7 +180,7 @@ def test_private_feeds_need_their_token(serve, tmp_path, icaljs):
         status, h, body = s.get(path)
         assert (status, body) == (404, b"Not found\n"), path
     with s.store.session() as sess:
-        stored = feed_data.token_hashes(sess)["team"]
+        stored = feed_queries.token_hashes(sess)["team"]
     assert token not in stored and stored.startswith("sha256:")
     new = _token(s.config_path)
     assert s.get(f"/feeds/{token}/team.ics")[0] == 404

@@ -162,13 +162,13 @@ def add_by_hand(session, entries: list[dict]) -> list:
 
 
 def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]:
-    from . import feed_data
+    from . import feed_queries
     from . import feeds as feed_core
 
     out.mkdir(parents=True, exist_ok=True)
     with store.session() as s:
-        promises, counts = feed_data.load_promises(s)
-        history = feed_data.recurring_history(s)
+        promises, counts = feed_queries.load_promises(s)
+        history = feed_queries.recurring_history(s)
     written = []
     for feed in config.feeds:
         path = out / f"{feed.name}.ics"
@@ -180,12 +180,12 @@ def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]
 
 def build_site(store, config, out: Path, today: date) -> Path:
     """The register's pages as a static site in `out`; returns its overview page."""
-    from . import feed_data
+    from . import feed_queries
     from .pages.site import files
 
     with store.session() as s:
-        promises, counts = feed_data.load_promises(s)
-        changes = feed_data.load_changes(s)
+        promises, counts = feed_queries.load_promises(s)
+        changes = feed_queries.load_changes(s)
     for rel, data in files(promises, counts, changes, config, today=today).items():
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -469,7 +469,7 @@ def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], fee
 
     `postponements` maps a promise id to its number of deadline changes; `today`
     decides which promises are overdue and a recurring promise's next deadline.
-    `history` maps a promise id to its history rows (`feed_data.load_changes`): a
+    `history` maps a promise id to its history rows (`feed_queries.load_changes`): a
     recurring promise's fulfilled occurrences are read there (without it, they are left
     out). Deterministic: no clock, no randomness.
     """

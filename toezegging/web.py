@@ -48,7 +48,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 
-from . import feed_data, feeds
+from . import feed_queries, feeds
 from .pages.register import Filters, Register
 from .pages.views import Pages
 
@@ -148,13 +148,13 @@ class WebApp:
 
     def _load(self, previous: Snapshot | None) -> Snapshot:
         with self.store.session() as s:
-            key = (feed_data.data_version(s), self._today())
-            tokens = feed_data.token_hashes(s)
+            key = (feed_queries.data_version(s), self._today())
+            tokens = feed_queries.token_hashes(s)
             if previous is not None and previous.key[0] == key[0]:
                 promises, counts, changes = previous.promises, previous.counts, previous.changes
             else:
-                promises, counts = feed_data.load_promises(s)
-                changes = feed_data.load_changes(s)
+                promises, counts = feed_queries.load_promises(s)
+                changes = feed_queries.load_changes(s)
         snap = Snapshot(key, time.monotonic(), promises, counts, changes, tokens)
         if previous is not None and previous.key == key:
             snap.entries, snap.registers = previous.entries, previous.registers
@@ -230,7 +230,7 @@ class WebApp:
             if not token:
                 return _not_found()
             snap = await self.snapshot()
-            if not feed_data.token_matches(token, snap.tokens.get(feed.name)):
+            if not feed_queries.token_matches(token, snap.tokens.get(feed.name)):
                 return _not_found()
         elif token:
             return _not_found()
@@ -272,7 +272,7 @@ class WebApp:
         if not token or not _TOKEN.fullmatch(token):
             return None
         return next((f for f in self.config.feeds
-                     if f.private and feed_data.token_matches(token, snap.tokens.get(f.name))),
+                     if f.private and feed_queries.token_matches(token, snap.tokens.get(f.name))),
                     None)
 
     async def _reader(self, request: Request, snap: Snapshot) -> Reader | Response:

@@ -59,7 +59,7 @@ def build(ctx, out: str, as_json: bool) -> None:
 
     Private feeds are written too: do not publish OUT as it is when it holds them.
     """
-    from .. import feed_data
+    from .. import feed_queries
     from .. import feeds as feed_core
     from ..store import open_store
 
@@ -75,8 +75,8 @@ def build(ctx, out: str, as_json: bool) -> None:
     store = open_store(config, read_only=True)
     try:
         with store.session() as s:
-            promises, counts = feed_data.load_promises(s)
-            history = feed_data.recurring_history(s)
+            promises, counts = feed_queries.load_promises(s)
+            history = feed_queries.recurring_history(s)
     finally:
         store.dispose()
     lines = []  # printed after the progress bar (on a terminal only) is gone
@@ -121,7 +121,7 @@ def token(ctx, name: str, as_json: bool) -> None:
     Prints the new token and the feed's private address once; the old token stops
     working. Only a hash of the token is stored.
     """
-    from .. import feed_data
+    from .. import feed_queries
     from ..store import open_store
 
     feed = _feed(ctx.config, name)
@@ -131,7 +131,7 @@ def token(ctx, name: str, as_json: bool) -> None:
     store = open_store(ctx.config)
     try:
         with store.session() as s:
-            secret = feed_data.rotate_token(s, name, ctx.now)
+            secret = feed_queries.rotate_token(s, name, ctx.now)
     finally:
         store.dispose()
     url = f"{_base_url(ctx.config)}/feeds/{secret}/{name}.ics"
@@ -159,7 +159,7 @@ def serve(ctx, host: str | None, port: int | None, today) -> None:
     Pages: the overview at /, one page per promise and per ministry, and /feeds with a
     subscribe button per feed. Who may see them is set by [web] access.
     """
-    from .. import feed_data
+    from .. import feed_queries
     from ..store import open_store
     from ..web import run
 
@@ -168,7 +168,7 @@ def serve(ctx, host: str | None, port: int | None, today) -> None:
     port = config.server.port if port is None else port
     store = open_store(config, read_only=True)
     with store.session() as s:
-        tokens = feed_data.token_hashes(s)
+        tokens = feed_queries.token_hashes(s)
     public = [f.name for f in config.feeds if not f.private]
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"Serving the register on {shown} (the overview; feeds: "

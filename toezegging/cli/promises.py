@@ -2,7 +2,7 @@
 import, export.
 
 Each command reads its options, opens the store, calls `toezegging.promises` or
-`toezegging.transfer`, and prints. The clock comes from the `Context` (read once).
+`toezegging.import_export`, and prints. The clock comes from the `Context` (read once).
 """
 
 import re
@@ -635,7 +635,7 @@ def edit(ctx: Context, promise_id, tags, no_tags, as_json, **options):
 @click.pass_obj
 def export(ctx: Context, fmt):
     """Write every promise, with its history, to standard output (JSON or CSV)."""
-    from ..transfer import export_records, to_csv
+    from ..import_export import export_records, to_csv
 
     with _session(ctx, read_only=True) as s:
         records = export_records(s, ctx.today)
@@ -651,7 +651,7 @@ def _read_input(path: str) -> bytes:
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        from ..transfer import FORMATS
+        from ..import_export import FORMATS
 
         raise InvalidInput(f"cannot read {path}: {e.strerror}; {FORMATS}.") from None
 
@@ -668,7 +668,7 @@ def import_(ctx: Context, file, skip_bad, as_json):
     FILE may be '-' for standard input. Running it again adds nothing: rows are matched on
     the register number.
     """
-    from ..transfer import check_rows, read_rows, write_rows
+    from ..import_export import check_rows, read_rows, write_rows
 
     name = "" if file == "-" else file
     rows = read_rows(_read_input(file), name)

@@ -50,7 +50,7 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     show what the public feeds show. Rebuilding into the same DIR replaces the files
     of the previous build and removes those no longer needed.
     """
-    from .. import feed_data
+    from .. import feed_queries
     from ..pages.site import MARKER, files, manifest
     from ..store import open_store
 
@@ -63,8 +63,8 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     store = open_store(config, read_only=True)
     try:
         with store.session() as s:
-            promises, counts = feed_data.load_promises(s)
-            changes = feed_data.load_changes(s)
+            promises, counts = feed_queries.load_promises(s)
+            changes = feed_queries.load_changes(s)
     finally:
         store.dispose()
     written = files(promises, counts, changes, config, today=today, base_url=base)

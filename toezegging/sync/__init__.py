@@ -7,6 +7,6 @@
 | `tk.py`     | one run of `sync tk`: filters, the query, pages committed with the mark |
 | `merge.py`  | what a record may change in the register (the rules, three-way)        |
 
-The mapping of one Tweede Kamer record to a promise is `transfer.read_register`, which
+The mapping of one Tweede Kamer record to a promise is `import_export.read_register`, which
 `import` uses too.
 """

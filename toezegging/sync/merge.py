@@ -26,9 +26,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from ..import_export import Incoming, register_words
 from ..model import REMOVED, ChangeKind, DeadlineChange, Promise, Status, SyncRecord
 from ..promises import clean_tags
-from ..transfer import Incoming, register_words
 
 # The fields a register owns (besides the deadline and the status), as the user sees them.
 FIELDS = ("text", "by", "function", "ministry", "source")

@@ -30,8 +30,8 @@ from sqlmodel import Session
 
 from .. import ministries
 from ..errors import ToezeggingError
+from ..import_export import read_register
 from ..model import SyncState
-from ..transfer import read_register
 from . import merge, odata
 from .client import JsonClient, SyncError
 

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from sqlmodel import delete
 
 from toezegging.errors import InvalidInput
+from toezegging.import_export import check_rows, export_records, read_rows, to_csv, to_json, write_rows
 from toezegging.model import DeadlineChange, Promise
 from toezegging.promises import Draft, add_promise, postpone, prepare
 from toezegging.store import Store
-from toezegging.transfer import check_rows, export_records, read_rows, to_csv, to_json, write_rows
 
 TODAY = date(2026, 6, 10)
 NOW = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
