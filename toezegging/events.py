@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
-from .errors import InvalidInput, NotFound
+from .errors import Hint, InvalidInput, NotFound
 from .model import ChangeKind, DeadlineChange, Promise, Status
 from .promises import apply_reading, on_event
 from .store import get_promise
@@ -61,8 +61,10 @@ class Event:
 def clean_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise InvalidInput("the event's name is empty; give it as it is known, e.g. "
-                           "--as 'inwerkingtreding Wet X'.")
+        example = Hint("'inwerkingtreding Wet X'", "option", name="event_name",
+                       example="'inwerkingtreding Wet X'")
+        raise InvalidInput(f"the event's name is empty; give it as it is known, e.g. {example}.",
+                           example)
     return name
 
 
@@ -106,10 +108,10 @@ def _check_open(p: Promise) -> None:
         raise InvalidInput(f"promise {p.id} is {p.status if p.deleted_at is None else 'removed'}; "
                            "only an open promise waits on an event.")
     if not _is_event_promise(p):
+        postpone = Hint("Use a postponement", "postpone", id=p.id)
         raise InvalidInput(
             f"promise {p.id} does not wait on an event: its deadline '{p.deadline_now()}' "
-            f"already gives a date ({p.latest}). Use `toezegging postpone {p.id} PHRASE` to "
-            "move it.")
+            f"already gives a date ({p.latest}). {postpone} to move it.", postpone)
 
 
 def _members(session: Session, name: str) -> list[Promise]:
@@ -163,7 +165,7 @@ def set_event(session: Session, name: str, day: date, *, today: date,
     name = clean_name(name)
     members = _members(session, name)
     if not members:
-        raise NotFound(_unknown_event(session, name))
+        raise _unknown_event(session, name)
     label = members[0].event_name
     changes = [c for m in members
                if (c := _date_one(session, m, day, today=today, now=now, label=label))]
@@ -177,8 +179,8 @@ def link(session: Session, promise_ids, name: str, *, today: date,
     date already, a waiting promise gets its window at once."""
     name = clean_name(name)
     if not promise_ids:
-        raise InvalidInput("give the ids of the promises to link, e.g. "
-                           f"`toezegging event link 3 7 --as '{name}'`.")
+        example = Hint(", e.g. 3 and 7", "link_example", name=name)
+        raise InvalidInput(f"give the ids of the promises to link{example}.", example)
     promises = []
     for pid in promise_ids:
         p = get_promise(session, pid)
@@ -203,14 +205,15 @@ def phrase_of(p: Promise) -> str:
     return p.deadline_now() or f"#{p.id}"
 
 
-def _unknown_event(session: Session, name: str) -> str:
+def _unknown_event(session: Session, name: str) -> NotFound:
+    """The error for an event no open promise is linked to, naming the nearest ones."""
     names = sorted(session.exec(
         select(Promise.event_name).where(Promise.event_name.is_not(None)).distinct()).all())
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    unknown = f"no open promise is linked to the event '{name}'."
     if close:
-        hint = f" Did you mean '{close[0]}'?"
-    elif names:
-        hint = " Known events: " + ", ".join(f"'{n}'" for n in names[:8]) + "."
-    else:
-        hint = " Name one first with `toezegging event link ID... --as NAME`."
-    return f"no open promise is linked to the event '{name}'.{hint}"
+        return NotFound(f"{unknown} Did you mean '{close[0]}'?")
+    if names:
+        return NotFound(f"{unknown} Known events: " + ", ".join(f"'{n}'" for n in names[:8]) + ".")
+    first = Hint("Name one first by linking promises to it", "name_event")
+    return NotFound(f"{unknown} {first}.", first)

@@ -24,7 +24,7 @@ from importlib import resources
 from sqlmodel import Session, select
 
 from . import ministries
-from .errors import InvalidInput, ToezeggingError
+from .errors import Hint, InvalidInput, ToezeggingError
 from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
 from .promises import (
     apply_reading,
@@ -99,7 +99,9 @@ class BadRow(ToezeggingError):
     pass
 
 
-FORMATS = ("import reads our own export (JSON or CSV, as `toezegging export` writes it) "
+# What import reads, said in the errors about a file it cannot read (with its hint).
+EXPORT_FORMAT = Hint("as the export writes it", "export_format")
+FORMATS = (f"import reads our own export (JSON or CSV, {EXPORT_FORMAT}) "
            "or the Tweede Kamer's Toezegging records (JSON)")
 
 
@@ -110,10 +112,11 @@ def read_rows(data: bytes, name: str = "") -> list:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InvalidInput(
-            f"{what} is not UTF-8 text (byte {e.start + 1}); {FORMATS}, saved as UTF-8."
+            f"{what} is not UTF-8 text (byte {e.start + 1}); {FORMATS}, saved as UTF-8.",
+            EXPORT_FORMAT
         ) from None
     if not text.strip():
-        raise InvalidInput(f"{what} is empty; {FORMATS}.")
+        raise InvalidInput(f"{what} is empty; {FORMATS}.", EXPORT_FORMAT)
     stripped = text.lstrip()
     if name.lower().endswith(".csv") or not stripped.startswith(("[", "{")):
         return _csv_rows(text, what)
@@ -126,7 +129,7 @@ def read_rows(data: bytes, name: str = "") -> list:
             return [_json(ln, what) for ln in lines] if len(lines) > 1 else _raise(e)
         except json.JSONDecodeError:
             raise InvalidInput(
-                f"{what} is not valid JSON ({e.msg} at line {e.lineno}); {FORMATS}."
+                f"{what} is not valid JSON ({e.msg} at line {e.lineno}); {FORMATS}.", EXPORT_FORMAT
             ) from None
     if isinstance(doc, dict) and isinstance(doc.get("value"), list):
         return doc["value"]
@@ -134,7 +137,7 @@ def read_rows(data: bytes, name: str = "") -> list:
         return [doc]
     if isinstance(doc, list):
         return doc
-    raise InvalidInput(f"the JSON in {what} holds no records; {FORMATS}.")
+    raise InvalidInput(f"the JSON in {what} holds no records; {FORMATS}.", EXPORT_FORMAT)
 
 
 def _json(text: str, what: str):
@@ -143,12 +146,14 @@ def _json(text: str, what: str):
         return json.loads(text)
     except RecursionError:
         raise InvalidInput(
-            f"the JSON in {what} is nested too deeply to be a list of promises; {FORMATS}."
+            f"the JSON in {what} is nested too deeply to be a list of promises; {FORMATS}.",
+            EXPORT_FORMAT
         ) from None
     except json.JSONDecodeError:
         raise
     except ValueError as e:  # e.g. an integer of more than 4,300 digits
-        raise InvalidInput(f"the JSON in {what} cannot be read: {e}; {FORMATS}.") from None
+        raise InvalidInput(f"the JSON in {what} cannot be read: {e}; {FORMATS}.",
+                           EXPORT_FORMAT) from None
 
 
 def _raise(e):
@@ -165,7 +170,8 @@ def _csv_rows(text: str, what: str) -> list[dict]:
     try:
         return list(reader)
     except csv.Error as e:
-        raise InvalidInput(f"line {reader.line_num} of {what} is not CSV ({e}); {FORMATS}.") from None
+        raise InvalidInput(f"line {reader.line_num} of {what} is not CSV ({e}); {FORMATS}.",
+                           EXPORT_FORMAT) from None
 
 
 # ----------------------------------------------------------------------------- one row
@@ -579,9 +585,10 @@ def check_rows(rows: list, now: datetime, *, skip_bad: bool = False,
     if result.skipped and not skip_bad:
         listed = "; ".join(f"row {i}: {why}" for i, why in result.skipped[:5])
         more = f" (and {len(result.skipped) - 5} more)" if len(result.skipped) > 5 else ""
+        rest = Hint("import the rest and skip them", "skip_bad")
         raise InvalidInput(
             f"{len(result.skipped)} malformed row(s), nothing imported. {listed}{more}. "
-            "Fix them, or import the rest with --skip-bad."
+            f"Fix them, or {rest}.", rest
         )
     return result, incoming
 

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from . import ministries, recurrence
 from .address import one_address
-from .errors import InvalidInput, UnreadableDeadline
+from .errors import Hint, InvalidInput, UnreadableDeadline
 from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
 from .store import check_storable, find_by_number, get_promise, history
 
@@ -93,10 +93,11 @@ def from_window(phrase: str, reference: date, w, *, open_ended=False, due=None) 
         return Reading(phrase, reference, None, None, w.kind, None, w.hedged, False,
                        w.explanation, True, w.anchor, w.offset, w.offset_mode)
     if open_ended or due is not None:
-        flag = "--open-ended" if open_ended else "--due"
+        given = Hint("an open end", "option", name="open_ended") if open_ended else \
+            Hint("the event's date", "option", name="due")
         raise InvalidInput(
-            f"'{phrase}' already gives a date ({w.explanation}); {flag} is only for a "
-            "deadline tied to an event. Leave it out."
+            f"'{phrase}' already gives a date ({w.explanation}); {given} is only for a "
+            "deadline tied to an event. Leave it out.", given
         )
     return Reading(phrase, reference, w.earliest, w.latest, w.kind, w.recurrence, w.hedged,
                    w.estimated, w.explanation, False)
@@ -126,8 +127,9 @@ def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -
 
     phrase = check_storable((phrase or "").strip(), "the deadline")
     if not phrase:
-        raise InvalidInput("the deadline is empty; give the time phrase as said, "
-                           "e.g. --deadline 'voor de zomer'.")
+        example = Hint("'voor de zomer'", "option", name="deadline", example="'voor de zomer'")
+        raise InvalidInput(f"the deadline is empty; give the time phrase as said, e.g. {example}.",
+                           example)
     try:
         w = parse(phrase, reference)
     except UnreadableDeadline as e:
@@ -182,7 +184,8 @@ def check_fields(fields: dict) -> dict:
             except ValueError as e:
                 raise InvalidInput(str(e)) from None
         if key == "url" and value is not None and not re.match(r"^https?://\S+$", value):
-            raise InvalidInput(f"--url '{value}' is not a web address (https://...).")
+            url = Hint("the url", "option", name="url")
+            raise InvalidInput(f"{url} '{value}' is not a web address (https://...).", url)
         if key == "ministry":
             value = ministries.as_stored(value)  # one name per ministry
         out[key] = value
@@ -191,9 +194,10 @@ def check_fields(fields: dict) -> dict:
 
 def check_reference(reference: date, today: date) -> None:
     if reference > today:
+        day = Hint("the date", "option", name="reference")
         raise InvalidInput(
-            f"--date {reference.isoformat()} is in the future; it is the day the promise "
-            f"was made (today is {today.isoformat()})."
+            f"{day} {reference.isoformat()} is in the future; it is the day the promise "
+            f"was made (today is {today.isoformat()}).", day
         )
 
 
@@ -239,10 +243,9 @@ def check_number_free(session: Session, number: str | None, own_id: int | None =
     if number:
         other = find_by_number(session, number)
         if other is not None and other.id != own_id:
-            raise InvalidInput(
-                f"register number {number} is already promise {other.id}; "
-                f"see `toezegging show {other.id}`."
-            )
+            show = Hint("see that promise", "show", id=other.id)
+            raise InvalidInput(f"register number {number} is already promise {other.id}; {show}.",
+                               show)
 
 
 def add_promise(session: Session, p: Promise) -> Promise:
@@ -256,9 +259,9 @@ def add_promise(session: Session, p: Promise) -> Promise:
 def present(p: Promise) -> Promise:
     """`p`, unless it was removed (`delete`): then `InvalidInput` saying how to restore it."""
     if p.deleted_at is not None:
+        restore = Hint("restore it first", "restore", id=p.id)
         raise InvalidInput(
-            f"promise {p.id} was removed on {p.deleted_at.date().isoformat()}; restore it "
-            f"first with `toezegging delete {p.id} --undo`."
+            f"promise {p.id} was removed on {p.deleted_at.date().isoformat()}; {restore}.", restore
         )
     return p
 
@@ -273,9 +276,10 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
     (unless the new phrase brings a rule of its own) and the series keeps its dates."""
     p = present(get_promise(session, promise_id))
     if p.status != Status.OPEN:
+        reopen = Hint("reopen it first", "reopen", id=p.id)
         raise InvalidInput(
-            f"promise {p.id} is {p.status}; only an open promise can be postponed "
-            f"(reopen it with `toezegging edit {p.id} --status open`)."
+            f"promise {p.id} is {p.status}; only an open promise can be postponed ({reopen}).",
+            reopen
         )
     said = announced or today
     _check_said(p, said, today)
@@ -301,15 +305,16 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
 
 def _check_said(p: Promise, said: date, today: date) -> None:
     """The day a phrase was said: not in the future, not before the promise was made."""
+    day = Hint("the date", "option", name="announced")
     if said > today:
         raise InvalidInput(
-            f"--date {said.isoformat()} is in the future; it is the day the new deadline "
-            f"was announced (today is {today.isoformat()})."
+            f"{day} {said.isoformat()} is in the future; it is the day the new deadline "
+            f"was announced (today is {today.isoformat()}).", day
         )
     if said < p.reference:
         raise InvalidInput(
-            f"--date {said.isoformat()} is before promise {p.id} was made "
-            f"({p.reference.isoformat()}); give the day the new deadline was announced."
+            f"{day} {said.isoformat()} is before promise {p.id} was made "
+            f"({p.reference.isoformat()}); give the day the new deadline was announced.", day
         )
 
 
@@ -434,11 +439,12 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
     ending = status in (Status.WITHDRAWN, Status.LAPSED)
     if ending and Status(old).closed:
         if not force:
-            verb = "withdraw" if status is Status.WITHDRAWN else "lapse"
+            anyway = Hint("make the change on purpose", "force_status", id=p.id,
+                          status=status.value)
             raise InvalidInput(
                 f"promise {p.id} is {old} (closed {_iso(p.closed_on) or 'before'}); marking it "
-                f"{status} would rewrite that. If it really is {status}, run "
-                f"`toezegging {verb} {p.id} --force` (the change is kept in its history)."
+                f"{status} would rewrite that. If it really is {status}, {anyway} (the change "
+                "is kept in its history).", anyway
             )
         session.add(_status_row(p, old, status.value, today=today, now=now))
     p.status = status.value
@@ -474,9 +480,11 @@ def fulfil(session: Session, promise_id, *, today: date, now: datetime, letter: 
     p = present(get_promise(session, promise_id))
     status = Status.PARTLY if partly else Status.FULFILLED
     if series and not recurs(p):
+        series_ = Hint("ending the series", "option", name="series")
+        itself = Hint("Fulfil the promise itself", "fulfil", id=p.id)
         raise InvalidInput(
-            f"promise {p.id} does not recur; --series is for a recurring promise. "
-            f"Use `toezegging done {p.id}`."
+            f"promise {p.id} does not recur; {series_} is for a recurring promise. {itself}.",
+            series_, itself
         )
     if not recurs(p) or series or p.status != Status.OPEN:
         return Fulfilled(set_status(session, p.id, status, today=today, now=now, letter=letter))
@@ -565,10 +573,9 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
     if unknown:
         raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}.")
     if not changes:
-        raise InvalidInput(
-            "nothing to change; give the fields to change, e.g. "
-            f"`toezegging edit {p.id} --owner staf@example.org --tag zeden`."
-        )
+        example = Hint("a new owner and a tag", "edit_example", id=p.id)
+        raise InvalidInput(f"nothing to change; give the fields to change, e.g. {example}.",
+                           example)
     phrase = changes.pop("deadline", None)
     said = changes.pop("reference", None)
     changes = check_fields(changes)
@@ -576,10 +583,11 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
         check_number_free(session, changes["number"], p.id)
     if phrase is not None or said is not None:
         if phrase is None and p.current_deadline:
+            again = Hint(", with the day it was said", "correct_postponement", id=p.id)
             raise InvalidInput(
                 f"promise {p.id} has been postponed; its window now follows the postponement, "
                 "so the day it was made can no longer change. To correct the postponement's "
-                f"phrase give it again: `toezegging edit {p.id} --deadline PHRASE --date DAY`."
+                f"phrase give it again{again}.", again
             )
         try:
             correct_deadline(session, p.id, phrase, today=today, now=now, said=said)

@@ -64,7 +64,7 @@ from .database import (
     sqlite_path,
     unique_violation,
 )
-from .errors import ConfigError, Conflict, InvalidInput, NotFound
+from .errors import ConfigError, Conflict, Hint, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status
 
 MIGRATIONS = "toezegging:migrations"
@@ -425,18 +425,20 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 # ----------------------------------------------------------------------------- queries
 
+# Where the ids are: every promise, of any status (`list --status all` on the command line).
+LIST_ALL = Hint("see the list of every promise, of any status", "list_all")
+
+
 def get_promise(session: Session, promise_id: int | str) -> Promise:
     """The promise with this id, or `NotFound` saying how to find the right one."""
     try:
         pid = int(str(promise_id).strip().lstrip("#"))
     except ValueError:
-        raise NotFound(
-            f"'{promise_id}' is not a promise id; ids are numbers, "
-            "see `toezegging list --status all`."
-        ) from None
+        raise NotFound(f"'{promise_id}' is not a promise id; ids are numbers, {LIST_ALL}.",
+                       LIST_ALL) from None
     p = session.get(Promise, pid) if 1 <= pid <= MAX_INT else None
     if p is None:
-        raise NotFound(f"no promise with id {pid}; see `toezegging list --status all` for the ids.")
+        raise NotFound(f"no promise with id {pid}; {LIST_ALL} for the ids.", LIST_ALL)
     return p
 
 

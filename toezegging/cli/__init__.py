@@ -31,6 +31,7 @@ from .. import __version__
 from ..errors import ToezeggingError
 from .context import Context
 from .format import plain_lines
+from .hints import told
 
 # command name -> (module, attribute); the order is the order of `--help`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -97,7 +98,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToezeggingError as e:
-            raise UserError(plain_lines(e.message)) from None
+            raise UserError(plain_lines(told(e))) from None
         except Exception as e:
             # A database failure that is no bug (busy, disk full, read-only, damaged, gone)
             # gets a message too; the store only is imported when a command used it.

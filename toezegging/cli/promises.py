@@ -651,9 +651,9 @@ def _read_input(path: str) -> bytes:
         with open(path, "rb") as f:
             return f.read()
     except OSError as e:
-        from ..import_export import FORMATS
+        from ..import_export import EXPORT_FORMAT, FORMATS
 
-        raise InvalidInput(f"cannot read {path}: {e.strerror}; {FORMATS}.") from None
+        raise InvalidInput(f"cannot read {path}: {e.strerror}; {FORMATS}.", EXPORT_FORMAT) from None
 
 
 @click.command("import")

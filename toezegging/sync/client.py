@@ -15,9 +15,11 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from .. import __version__
-from ..errors import ToezeggingError
+from ..errors import Hint, ToezeggingError
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+# Where the address of the register is set (the command line can also give it).
+ADDRESS = Hint("[sync.tk] url", "sync_url")
 USER_AGENT = f"toezegging/{__version__} (sync; python-httpx/{httpx.__version__})"
 
 
@@ -86,7 +88,7 @@ class JsonClient:
                 elif r.status_code >= 400:
                     raise SyncError(f"{_where(url)} answered HTTP {r.status_code} "
                                     f"{r.reason_phrase}{_error_detail(r)}; check the address "
-                                    "([sync.tk] url or --url) and the filters.")
+                                    f"({ADDRESS}) and the filters.", ADDRESS)
                 else:
                     try:
                         return r.json()
@@ -96,8 +98,8 @@ class JsonClient:
                 break
             self.sleep(wait)
         raise SyncError(f"cannot read {_where(url)}: {last} ({self.retries} attempt"
-                        f"{'s' if self.retries != 1 else ''}). Check the address ([sync.tk] url "
-                        "or --url) and the network, then run the sync again.")
+                        f"{'s' if self.retries != 1 else ''}). Check the address ({ADDRESS}) "
+                        "and the network, then run the sync again.", ADDRESS)
 
 
 def _where(url: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 
-from .client import JsonClient, SyncError
+from .client import ADDRESS, JsonClient, SyncError
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def pages(client: JsonClient, url: str, params: dict | None = None) -> Iterator[
 def _page(doc, url: str) -> tuple[list[dict], str | None, int | None]:
     if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
         raise SyncError(f"{url.split('?')[0]} answered JSON that is not an OData collection "
-                        "(no 'value' list); check the address ([sync.tk] url or --url).")
+                        f"(no 'value' list); check the address ({ADDRESS}).", ADDRESS)
     records = doc["value"]
     if not all(isinstance(r, dict) for r in records):
         raise SyncError(f"{url.split('?')[0]} answered a 'value' list that holds something "
