@@ -11,7 +11,7 @@ from sqlmodel import SQLModel, select
 
 from toezegging.config import Config
 from toezegging.errors import ConfigError, InvalidInput, NotFound
-from toezegging.model import DeadlineChange, Promise
+from toezegging.model import DeadlineChange, Promise, is_overdue
 from toezegging.store import (
     Store,
     current_revision,
@@ -154,6 +154,22 @@ def test_query_promises(register, filters, texts):
 def test_query_promises_refuses_an_unknown_status(register):
     with register.session() as s, pytest.raises(InvalidInput, match="unknown status 'done'"):
         query_promises(s, status="done")
+
+
+def test_the_overdue_rule_reads_the_same_in_python_and_in_sql(store):
+    """`model.is_overdue` and `model.overdue_clause` are one rule: every status with every
+    kind of `latest` (none, before, on and after today) is overdue in both or in neither."""
+    days = {"none": None, "before": date(2026, 6, 9), "on": TODAY, "after": date(2026, 6, 11)}
+    with store.session() as s:
+        s.add_all([promise(text=f"{status} {when}", status=status, latest=day, earliest=day)
+                   for status in ("open", "fulfilled", "lapsed") for when, day in days.items()])
+    with store.session() as s:
+        late = {p.text for p in query_promises(s, overdue=True, today=TODAY)}
+        on_time = {p.text for p in query_promises(s, overdue=False, today=TODAY)}
+        everything = query_promises(s)
+    assert late == {p.text for p in everything if is_overdue(p.status, p.latest, TODAY)}
+    assert late == {"open before"}
+    assert on_time == {p.text for p in everything} - late
 
 
 def test_histories_in_one_query(store):

@@ -2,14 +2,27 @@
 
 No `from __future__ import annotations` here: it breaks SQLModel table classes.
 Moments are stored in UTC (`datetime` with tzinfo=UTC when read back through `utc()`);
-dates are plain dates. "Overdue" is never stored: it is derived from `latest`.
+dates are plain dates. "Overdue" is never stored: it is derived from `latest`, by one
+rule (`is_overdue`, and `overdue_clause` for SQL).
 """
 
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    DateTime,
+    Index,
+    Integer,
+    SQLColumnExpression,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    and_,
+)
 from sqlmodel import Field, SQLModel
 
 from .status import STATUS_NL, Status  # noqa: F401  (defined apart for start-up time; re-exported)
@@ -51,6 +64,20 @@ def formal_source(source: str | None) -> str:
     """The source as formal text may name it: "" for nothing or a bare file name."""
     source = (source or "").strip()
     return "" if _FILE_NAME.match(source) else source
+
+
+def is_overdue(status: str, latest: date | None, today: date) -> bool:
+    """The overdue rule, its one home: open, with a window, and the window's last day
+    (`latest`) before `today`. `overdue_clause` is the same rule in SQL."""
+    return status == Status.OPEN and latest is not None and latest < today
+
+
+def overdue_clause(status: SQLColumnExpression[str], latest: SQLColumnExpression[date | None],
+                   today: date) -> ColumnElement[bool]:
+    """`is_overdue` as a SQL condition over the columns `status` and `latest` (the ORM's
+    `col(Promise.status)`, or a table's `promise.c.status`). Never NULL, so its negation
+    (`~overdue_clause(...)`) keeps exactly the promises that are not overdue."""
+    return and_(status == Status.OPEN.value, latest.is_not(None), latest < today)
 
 
 # A promise's revision is also its optimistic lock: every UPDATE of a promise runs
@@ -123,7 +150,7 @@ class Promise(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
 
     def is_overdue(self, today: date) -> bool:
-        return self.status == Status.OPEN and self.latest is not None and self.latest < today
+        return is_overdue(self.status, self.latest, today)
 
     def waits_on_event(self) -> bool:
         """Open, with an event phrase whose event has no date yet (so no window, no reminders)."""

@@ -50,7 +50,7 @@ from typing import TypeVar
 
 from sqlalchemy import Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from . import ministries, model  # noqa: F401  (model registers the tables)
 from .database import (
@@ -65,7 +65,7 @@ from .database import (
     unique_violation,
 )
 from .errors import ConfigError, Conflict, Hint, InvalidInput, NotFound
-from .model import DeadlineChange, Promise, Status
+from .model import DeadlineChange, Promise, Status, overdue_clause
 
 MIGRATIONS = "toezegging:migrations"
 # The largest id or revision: the columns are INTEGER, 32 bits on PostgreSQL.
@@ -525,12 +525,9 @@ def query_promises(
         )))
     if (overdue is not None or due_within_days is not None) and today is None:
         raise ValueError("query_promises: pass today= with overdue or due_within_days")
-    if overdue is True:
-        stmt = stmt.where(Promise.status == Status.OPEN.value, Promise.latest < today)
-    elif overdue is False:
-        stmt = stmt.where(or_(
-            Promise.status != Status.OPEN.value, Promise.latest.is_(None), Promise.latest >= today
-        ))
+    if overdue is not None:
+        late = overdue_clause(col(Promise.status), col(Promise.latest), today)
+        stmt = stmt.where(late if overdue else ~late)
     if due_within_days is not None:
         stmt = stmt.where(
             Promise.latest >= today, Promise.latest <= today + timedelta(days=due_within_days)
