@@ -78,6 +78,23 @@ def test_open_store_uses_the_config_and_migrates(database_url, monkeypatch):
     s.dispose()
 
 
+def test_a_store_is_a_context_manager_that_closes_it_however_the_block_ends(
+        database_url, monkeypatch):
+    monkeypatch.setenv("TOEZEGGING_DATABASE_URL", database_url)
+    with open_store(Config()) as store:
+        with store.session() as s:
+            s.exec(select(Promise)).all()
+        pool = store.engine.pool
+        assert pool.checkedin() == 1  # the session's connection, kept for the next one
+    assert pool.checkedin() == 0 and store.engine.pool is not pool  # disposed
+    with pytest.raises(KeyError), open_store(Config()) as store:
+        pool = store.engine.pool
+        with store.session() as s:
+            s.exec(select(Promise)).all()
+        raise KeyError("the command failed")
+    assert pool.checkedin() == 0 and store.engine.pool is not pool
+
+
 def test_open_store_refuses_a_bad_url(monkeypatch):
     monkeypatch.setenv("TOEZEGGING_DATABASE_URL", "not a url")
     with pytest.raises(ConfigError, match="not valid"):

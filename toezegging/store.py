@@ -9,7 +9,8 @@ keeps a user's data.
 For other modules:
 
 - `open_store(config) -> Store`: the store a command uses (URL and busy timeout from
-  the config, schema up to date). `with store.session() as s:` commits on success.
+  the config, schema up to date); `with open_store(config) as store:` closes it when the
+  block ends. `with store.session() as s:` commits on success.
 - `open_store(config, read_only=True)` for commands that only read: a SQLite file this
   user cannot write still opens (read-only). Before a SQLite file is used, its folder must
   exist (only the default one is created), a zero-length file is refused and
@@ -114,6 +115,11 @@ CHANGED_MEANWHILE = (
 
 
 class Store:
+    """A database with its engine: sessions, retried writes, schema checks.
+
+    A context manager: `with open_store(config) as store:` disposes of it at the end of
+    the block, however the block ends (`dispose()` does the same by hand)."""
+
     def __init__(self, url: str, busy_timeout: float = 30.0, read_only: bool = False):
         self.url = url
         self.busy_timeout = busy_timeout
@@ -196,7 +202,14 @@ class Store:
         return self.engine.dialect.name
 
     def dispose(self) -> None:
+        """Close the store's connections (the store cannot be used after)."""
         self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
 
 
 def open_store(config, *, read_only: bool = False) -> Store:
