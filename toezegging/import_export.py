@@ -391,8 +391,6 @@ def read_register(row: dict, now: datetime) -> Incoming:
     register gives one (not `0001-01-01`), else the time phrase found in `Tekst`; the
     explanation says which. A record marked `Verwijderd` needs only its `Id` or `Nummer`.
     """
-    from .deadline import parse, search
-
     words = register_words()
     deleted = _bool(row.get("Verwijderd"), "Verwijderd")
     register_id = _str(row, "Id")
@@ -400,12 +398,7 @@ def read_register(row: dict, now: datetime) -> Incoming:
     modified = _moment(row.get("GewijzigdOp"), "GewijzigdOp", now) if row.get("GewijzigdOp") \
         else None
     if deleted:
-        if not (number or register_id):
-            raise BadRow("a deleted record without Id or Nummer")
-        p = Promise(text=text or "", deadline="", reference=now.date(), created_at=now,
-                    updated_at=now, tags=[], number=(number or "").strip().upper() or None)
-        return Incoming(p, register=True, register_id=register_id, modified=modified,
-                        deleted=True)
+        return _deleted_record(number, register_id, text, modified, now)
     if not number or not number.strip():
         raise BadRow("Nummer is empty")
     if not text or not text.strip():
@@ -417,39 +410,64 @@ def read_register(row: dict, now: datetime) -> Incoming:
         raise BadRow("Aanmaakdatum is empty; the day of the promise is needed to read its deadline")
     status = _status(row.get("Status"))
     letter = _letters(row.get("KamerbriefNakoming"), words)
-    try:
-        fields = check_fields({
-            "number": number, "by": _person(row), "function": _str(row, "Functie"),
-            "ministry": ministries.from_register(_str(row, "Ministerie"), _str(row, "Functie")),
-            "source": _source(activity, _str(row, "ActiviteitNummer"), words),
-            "fulfilled_by": letter if status in (Status.FULFILLED, Status.PARTLY) else None,
-        })
-    except InvalidInput as e:
-        raise BadRow(e.message) from None
-    text = " ".join(text.split())
+    fields = _register_fields(row, number, activity, words, fulfilled_by=letter if status in (
+        Status.FULFILLED, Status.PARTLY) else None)
     # tags given: a default_factory costs pydantic an inspect.signature per row
-    p = Promise(text=text, deadline="", reference=reference, created_at=now, updated_at=now,
-                tags=[], **fields)
-    due = _date(row.get("DatumNakoming"), "DatumNakoming")
-    deadline_from = None
-    if due is not None:
-        p.deadline, deadline_from = due.isoformat(), "DatumNakoming"
-        apply_reading(p, from_window(p.deadline, reference, parse(p.deadline, reference)))
-        p.explanation = words["from_datum_nakoming"].format(explanation=p.explanation)
-    elif (found := search(text, reference)) is not None:
-        p.deadline, deadline_from = found.text, "Tekst"
-        w = found.window
-        apply_reading(p, from_window(found.text, reference, w, open_ended=w.is_event))
-        p.explanation = words["from_text"].format(explanation=p.explanation)
-    else:
-        p.kind, p.open_ended = "event", True
-        p.explanation = words["no_deadline"]
+    p = Promise(text=" ".join(text.split()), deadline="", reference=reference, created_at=now,
+                updated_at=now, tags=[], **fields)
+    deadline_from = _read_register_deadline(p, row, words)
     p.status = status.value
     if status.closed:
         p.closed_on = (modified or now).date()
     return Incoming(p, register=True, register_id=register_id, modified=modified,
                     subject=_str(activity, "Onderwerp"), letter=letter,
                     deadline_from=deadline_from)
+
+
+def _deleted_record(number: str | None, register_id: str | None, text: str | None,
+                    modified: datetime | None, now: datetime) -> Incoming:
+    """A record the register marks deleted: only what finds the promise it was."""
+    if not (number or register_id):
+        raise BadRow("a deleted record without Id or Nummer")
+    p = Promise(text=text or "", deadline="", reference=now.date(), created_at=now,
+                updated_at=now, tags=[], number=(number or "").strip().upper() or None)
+    return Incoming(p, register=True, register_id=register_id, modified=modified, deleted=True)
+
+
+def _register_fields(row: dict, number: str, activity: dict, words: dict,
+                     fulfilled_by: str | None) -> dict:
+    """The free fields of a record (who, which ministry, where), checked as every way in is."""
+    try:
+        return check_fields({
+            "number": number, "by": _person(row), "function": _str(row, "Functie"),
+            "ministry": ministries.from_register(_str(row, "Ministerie"), _str(row, "Functie")),
+            "source": _source(activity, _str(row, "ActiviteitNummer"), words),
+            "fulfilled_by": fulfilled_by,
+        })
+    except InvalidInput as e:
+        raise BadRow(e.message) from None
+
+
+def _read_register_deadline(p: Promise, row: dict, words: dict) -> str | None:
+    """Give `p` its deadline and window: `DatumNakoming`, else the phrase found in its text,
+    else none (an event without a date). Where it came from: "DatumNakoming", "Tekst", None."""
+    from .deadline import parse, search
+
+    due = _date(row.get("DatumNakoming"), "DatumNakoming")
+    if due is not None:
+        p.deadline = due.isoformat()
+        apply_reading(p, from_window(p.deadline, p.reference, parse(p.deadline, p.reference)))
+        p.explanation = words["from_datum_nakoming"].format(explanation=p.explanation)
+        return "DatumNakoming"
+    if (found := search(p.text, p.reference)) is not None:
+        p.deadline = found.text
+        w = found.window
+        apply_reading(p, from_window(found.text, p.reference, w, open_ended=w.is_event))
+        p.explanation = words["from_text"].format(explanation=p.explanation)
+        return "Tekst"
+    p.kind, p.open_ended = "event", True
+    p.explanation = words["no_deadline"]
+    return None
 
 
 def _related(value) -> dict:

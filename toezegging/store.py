@@ -49,7 +49,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Text, cast, event, func, or_, text
+from sqlalchemy import ColumnElement, Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, col, create_engine, select
 
@@ -482,7 +482,14 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
     return out
 
 
-def _values(v) -> list[str]:
+# A filter's value: one, or several (any of them matches).
+Values = str | Iterable[str] | None
+# The texts `search` looks in.
+SEARCHED = ("text", "deadline", "by", "function", "ministry", "to", "fraction", "source",
+            "kamerstuk", "number", "notes", "fulfilled_by")
+
+
+def _values(v: Values) -> list[str]:
     if v is None:
         return []
     if isinstance(v, str):
@@ -497,10 +504,10 @@ def _like_escape(s: str) -> str:
 def query_promises(
     session: Session,
     *,
-    status=None,
-    ministry=None,
-    tag=None,
-    owner=None,
+    status: Values = None,
+    ministry: Values = None,
+    tag: Values = None,
+    owner: Values = None,
     overdue: bool | None = None,
     today: date | None = None,
     due_within_days: int | None = None,
@@ -508,59 +515,90 @@ def query_promises(
     waiting: bool | None = None,
 ) -> list[Promise]:
     """Promises matching every filter given, by deadline (see the module docstring)."""
-    stmt = select(Promise).where(Promise.deleted_at.is_(None))
-    statuses = [s.lower() for s in _values(status)]
-    if statuses and "all" not in statuses:
-        unknown = [s for s in statuses if s not in {x.value for x in Status}]
-        if unknown:
-            raise InvalidInput(
-                f"unknown status {unknown[0]!r}; use one of "
-                + ", ".join(s.value for s in Status) + " or all."
-            )
-        stmt = stmt.where(Promise.status.in_(statuses))
-    if chosen := ministries.select(_values(ministry)):
-        # One name per ministry: a value selects ministries (see `ministries`); what
-        # selects none is matched as a piece of the stored name.
-        clauses = [func.lower(Promise.ministry).in_(sorted(chosen.stored_forms))] \
-            if chosen.names else []
-        clauses += [func.lower(Promise.ministry).like(f"%{_like_escape(t)}%", escape="\\")
-                    for t in chosen.texts]
-        stmt = stmt.where(or_(*clauses))
-    if owners := _values(owner):
-        stmt = stmt.where(func.lower(Promise.owner).in_([o.lower() for o in owners]))
-    if tags := _values(tag):
-        # Tags are stored as a JSON list of lower-case strings; match the quoted tag.
-        stmt = stmt.where(or_(*(
-            cast(Promise.tags, Text).like(
-                f"%{_like_escape(json.dumps(t.strip().lower()))}%", escape="\\"
-            )
-            for t in tags
-        )))
-    if (overdue is not None or due_within_days is not None) and today is None:
-        raise ValueError("query_promises: pass today= with overdue or due_within_days")
-    if overdue is not None:
-        late = overdue_clause(col(Promise.status), col(Promise.latest), today)
-        stmt = stmt.where(late if overdue else ~late)
-    if due_within_days is not None:
-        stmt = stmt.where(
-            Promise.latest >= today, Promise.latest <= today + timedelta(days=due_within_days)
-        )
-    if waiting:
-        stmt = stmt.where(Promise.latest.is_(None), Promise.kind == "event")
-    if search and search.strip():
-        pattern = f"%{_like_escape(search.strip().lower())}%"
-        columns = (
-            Promise.text, Promise.deadline, Promise.by, Promise.function, Promise.ministry,
-            Promise.to, Promise.fraction, Promise.source, Promise.kamerstuk, Promise.number,
-            Promise.notes, Promise.fulfilled_by,
-        )
-        stmt = stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
-    stmt = stmt.order_by(Promise.latest.is_(None), Promise.latest, Promise.earliest, Promise.id)
+    tags = _values(tag)
+    where = [
+        col(Promise.deleted_at).is_(None),
+        *_of_status(_values(status)),
+        *_of_ministry(_values(ministry)),
+        *_of_owner(_values(owner)),
+        *_of_tags(tags),
+        *_of_time(overdue, today, due_within_days, waiting),
+        *_of_search(search),
+    ]
+    stmt = select(Promise).where(*where).order_by(
+        col(Promise.latest).is_(None), col(Promise.latest), col(Promise.earliest), col(Promise.id))
     found = list(session.exec(stmt))
-    if tags:  # the LIKE above may over-match a tag that contains a quote; check exactly
+    if tags:  # the LIKE of `_of_tags` may over-match a tag that contains a quote; check exactly
         wanted = {t.strip().lower() for t in tags}
         found = [p for p in found if wanted & {t.lower() for t in p.tags}]
     return found
+
+
+def _of_status(statuses: list[str]) -> list[ColumnElement[bool]]:
+    statuses = [s.lower() for s in statuses]
+    if not statuses or "all" in statuses:
+        return []
+    unknown = [s for s in statuses if s not in {x.value for x in Status}]
+    if unknown:
+        raise InvalidInput(
+            f"unknown status {unknown[0]!r}; use one of "
+            + ", ".join(s.value for s in Status) + " or all."
+        )
+    return [col(Promise.status).in_(statuses)]
+
+
+def _of_ministry(values: list[str]) -> list[ColumnElement[bool]]:
+    """One name per ministry: a value selects ministries (see `ministries`); what selects
+    none is matched as a piece of the stored name."""
+    chosen = ministries.select(values)
+    if not chosen:
+        return []
+    stored = func.lower(col(Promise.ministry))
+    clauses = [stored.in_(sorted(chosen.stored_forms))] if chosen.names else []
+    clauses += [stored.like(f"%{_like_escape(t)}%", escape="\\") for t in chosen.texts]
+    return [or_(*clauses)]
+
+
+def _of_owner(owners: list[str]) -> list[ColumnElement[bool]]:
+    if not owners:
+        return []
+    return [func.lower(col(Promise.owner)).in_([o.lower() for o in owners])]
+
+
+def _of_tags(tags: list[str]) -> list[ColumnElement[bool]]:
+    """Tags are stored as a JSON list of lower-case strings: match the quoted tag."""
+    if not tags:
+        return []
+    stored = cast(col(Promise.tags), Text)
+    return [or_(*(stored.like(f"%{_like_escape(json.dumps(t.strip().lower()))}%", escape="\\")
+                  for t in tags))]
+
+
+def _of_time(overdue: bool | None, today: date | None, due_within_days: int | None,
+             waiting: bool | None) -> list[ColumnElement[bool]]:
+    """Overdue or not, due within N days of `today`, waiting on an event without a date."""
+    out = []
+    if overdue is not None or due_within_days is not None:
+        if today is None:
+            raise ValueError("query_promises: pass today= with overdue or due_within_days")
+        if overdue is not None:
+            late = overdue_clause(col(Promise.status), col(Promise.latest), today)
+            out.append(late if overdue else ~late)
+        if due_within_days is not None:
+            latest = col(Promise.latest)
+            out += [latest >= today, latest <= today + timedelta(days=due_within_days)]
+    if waiting:
+        out += [col(Promise.latest).is_(None), col(Promise.kind) == "event"]
+    return out
+
+
+def _of_search(search: str | None) -> list[ColumnElement[bool]]:
+    """A piece of text in any of the `SEARCHED` texts, in any case."""
+    if not search or not search.strip():
+        return []
+    pattern = f"%{_like_escape(search.strip().lower())}%"
+    return [or_(*(func.lower(getattr(Promise, name)).like(pattern, escape="\\")
+                  for name in SEARCHED))]
 
 
 def find_by_number(session: Session, number: str) -> Promise | None:

@@ -21,8 +21,10 @@ Nothing changes when nothing changed: a record equal to its base is left alone, 
 second sync of the same register writes nothing.
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -30,6 +32,7 @@ from ..import_export import Incoming, register_words
 from ..model import REMOVED, ChangeKind, DeadlineChange, Promise, Status, SyncRecord
 from ..promises import clean_tags
 
+T = TypeVar("T")
 # The fields a register owns (besides the deadline and the status), as the user sees them.
 FIELDS = ("text", "by", "function", "ministry", "source")
 # What a deadline's reading sets on a promise (see `promises.apply_reading`).
@@ -129,13 +132,13 @@ class Known:
         self.pending.clear()
 
 
-def _chunks(values: list, size: int = 500):
+def _chunks(values: list[T], size: int = 500) -> Iterator[list[T]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
 
 def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
-          tags: list[str] = (), known: Known | None = None) -> Outcome:
+          tags: Iterable[str] = (), known: Known | None = None) -> Outcome:
     """Bring one record into the register (see the module docstring); `known` holds the
     page's links and promises (read here when not given)."""
     single = known is None
@@ -152,39 +155,63 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
             known.finish(session, source, now)
             out.promise_id = inc.promise.id
         return out
-    theirs = values(inc.promise)
     base = link.base if link is not None else None
     out = Outcome("unchanged", number, p.id)
-    words = register_words()
     if inc.deleted:
-        removed_here = p.deleted_at is None
-        if removed_here:
-            _status_row(session, p, p.status, REMOVED, now, words["removed"], inc.modified)
-            p.deleted_at = now
-            out.kind = "removed"
-            _touch(session, p, now)
-        # `deleted` in the base: the sync removed it (and may restore it); not when the
-        # user had removed it already.
-        known.remember(_link(session, source, inc, p, link, {
-            **(base or values(p)), "deleted": removed_here or bool(base and base.get("deleted"))},
-            now), p)
+        known.remember(_link(session, source, inc, p, link, _remove(session, inc, p, base, out, now),
+                             now), p)
         return out
     if p.deleted_at is not None:
         if not (base and base.get("deleted")):
             return Outcome("ignored", number, p.id)  # removed by the user: stays removed
-        p.deleted_at = None
-        _status_row(session, p, REMOVED, p.status, now, words["restored"], inc.modified)
-        out.kind = "restored"
-        base = {**base, "deleted": False}
+        base = _restore(session, inc, p, base, out, now)
+    theirs = values(inc.promise)
+    changed = _take_changes(session, inc, p, base, theirs, out, now) or out.kind == "restored"
+    if changed:
+        _touch(session, p, now)
+        if out.kind == "unchanged":
+            out.kind = "updated"
+    out.unreadable = changed and p.deadline == "" and not p.current_deadline
+    known.remember(_link(session, source, inc, p, link, theirs, now), p)
+    return out.describe(p)
+
+
+def _remove(session: Session, inc: Incoming, p: Promise, base: dict | None, out: Outcome,
+            now: datetime) -> dict:
+    """The register deleted the record: the promise's tombstone, unless the user removed it
+    already. The base to record: `deleted` in it when the sync removed it (and may restore
+    it), not when the user had removed it."""
+    removed_here = p.deleted_at is None
+    if removed_here:
+        _status_row(session, p, p.status, REMOVED, now, register_words()["removed"], inc.modified)
+        p.deleted_at = now
+        out.kind = "removed"
+        _touch(session, p, now)
+    return {**(base or values(p)), "deleted": removed_here or bool(base and base.get("deleted"))}
+
+
+def _restore(session: Session, inc: Incoming, p: Promise, base: dict, out: Outcome,
+             now: datetime) -> dict:
+    """A record the sync had removed is back at the register: so is its promise."""
+    p.deleted_at = None
+    _status_row(session, p, REMOVED, p.status, now, register_words()["restored"], inc.modified)
+    out.kind = "restored"
+    return {**base, "deleted": False}
+
+
+def _take_changes(session: Session, inc: Incoming, p: Promise, base: dict | None, theirs: dict,
+                  out: Outcome, now: datetime) -> bool:
+    """Take over what the register changed and the user did not (`_take`): the fields, the
+    deadline, the status and the fulfilling letter. Whether anything was taken."""
+    words = register_words()
     ours = values(p)
-    changed = out.kind == "restored"
+    changed = False
     for key in FIELDS:
         if _take(key, base, ours, theirs, out):
             setattr(p, key, theirs[key])
             out.details.append(f"{key}: {_show(ours[key])} -> {_show(theirs[key])}")
             changed = True
-    deadline = ("deadline", "latest")
-    if _take(deadline, base, ours, theirs, out):
+    if _take(("deadline", "latest"), base, ours, theirs, out):
         _new_deadline(session, p, inc.promise, now, words["deadline"])
         out.details.append(f"deadline: {_show(ours['deadline'])} -> {_show(theirs['deadline'])}")
         changed = True
@@ -203,13 +230,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
         p.fulfilled_by = theirs["fulfilled_by"]
         out.details.append(f"fulfilled by: {theirs['fulfilled_by']}")
         changed = True
-    if changed:
-        _touch(session, p, now)
-        if out.kind == "unchanged":
-            out.kind = "updated"
-    out.unreadable = changed and p.deadline == "" and not p.current_deadline
-    known.remember(_link(session, source, inc, p, link, theirs, now), p)
-    return out.describe(p)
+    return changed
 
 
 def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome,
