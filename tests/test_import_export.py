@@ -156,6 +156,20 @@ def test_a_malformed_row_imports_nothing(toezegging_cli, tmp_path):
     assert listed(toezegging_cli) == []
 
 
+def test_a_history_row_without_a_day_is_a_malformed_row(toezegging_cli, tmp_path):
+    """A reference of "0001-01-01" (the register's "no date") or blanks gives no day: the
+    row is refused as malformed, where the import used to fail writing it."""
+    f = tmp_path / "history.json"
+    f.write_text(json.dumps([{
+        "text": "Brief", "deadline": "voor eind 2026", "reference": "2026-06-01",
+        "history": [{"new_deadline": "eind 2027", "reference": day}]}
+        for day in ("0001-01-01", "  ")]), encoding="utf-8")
+    r = toezegging_cli("import", str(f), expect=1)
+    assert "row 1: history[1] needs new_deadline and reference" in r.output
+    assert "row 2: history[1] needs new_deadline and reference" in r.output
+    assert listed(toezegging_cli) == []
+
+
 def test_skip_bad_imports_the_rest(toezegging_cli, tmp_path):
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(BAD), encoding="utf-8")

@@ -108,7 +108,7 @@ def read_only_engine(path: Path, busy_timeout: float) -> Engine:
     except sqlite3.OperationalError:
         uri = base + "&immutable=1"
 
-    def connect():
+    def connect() -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, check_same_thread=False)
         conn.execute("PRAGMA query_only=ON")
         return conn

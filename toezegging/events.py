@@ -14,10 +14,11 @@ written.
 """
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from .errors import Hint, InvalidInput, NotFound
 from .model import ChangeKind, DeadlineChange, Promise, Status
@@ -71,9 +72,9 @@ def clean_name(name: str | None) -> str:
 def waiting(session: Session) -> list[Promise]:
     """The open promises that wait on an event without a date, oldest first."""
     stmt = (select(Promise)
-            .where(Promise.deleted_at.is_(None), Promise.status == Status.OPEN.value,
-                   Promise.latest.is_(None), Promise.kind == "event")
-            .order_by(Promise.reference, Promise.id))
+            .where(col(Promise.deleted_at).is_(None), Promise.status == Status.OPEN.value,
+                   col(Promise.latest).is_(None), Promise.kind == "event")
+            .order_by(col(Promise.reference), col(Promise.id)))
     return list(session.exec(stmt))
 
 
@@ -117,9 +118,9 @@ def _check_open(p: Promise) -> None:
 def _members(session: Session, name: str) -> list[Promise]:
     """The open promises linked to the event `name` (case-insensitive), oldest first."""
     stmt = (select(Promise)
-            .where(func.lower(Promise.event_name) == name.lower(),
-                   Promise.deleted_at.is_(None), Promise.status == Status.OPEN.value)
-            .order_by(Promise.reference, Promise.id))
+            .where(func.lower(col(Promise.event_name)) == name.lower(),
+                   col(Promise.deleted_at).is_(None), Promise.status == Status.OPEN.value)
+            .order_by(col(Promise.reference), col(Promise.id)))
     return [p for p in session.exec(stmt) if _is_event_promise(p)]
 
 
@@ -131,7 +132,7 @@ def _date_one(session: Session, p: Promise, day: date, *, today: date, now: date
     phrase = p.deadline_now()
     r = on_event(phrase, p.reference, day, p.anchor, p.offset, p.offset_mode)
     change = DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.EVENT.value, changed_at=now, reference=today,
+        promise_id=p.stored_id, kind=ChangeKind.EVENT.value, changed_at=now, reference=today,
         old_deadline=phrase, new_deadline=phrase,
         old_earliest=p.earliest, old_latest=p.latest,
         new_earliest=r.earliest, new_latest=r.latest,
@@ -145,7 +146,7 @@ def _date_one(session: Session, p: Promise, day: date, *, today: date, now: date
     return change
 
 
-def date_promise_event(session: Session, promise_id, day: date, *, today: date,
+def date_promise_event(session: Session, promise_id: int | str, day: date, *, today: date,
                        now: datetime) -> list[DeadlineChange]:
     """Date the event promise `promise_id` waits on. A shared event (`link`) is dated for
     every promise linked to it: one event, one date."""
@@ -166,14 +167,14 @@ def set_event(session: Session, name: str, day: date, *, today: date,
     members = _members(session, name)
     if not members:
         raise _unknown_event(session, name)
-    label = members[0].event_name
+    label = members[0].event_name or name
     changes = [c for m in members
                if (c := _date_one(session, m, day, today=today, now=now, label=label))]
     session.flush()
     return changes
 
 
-def link(session: Session, promise_ids, name: str, *, today: date,
+def link(session: Session, promise_ids: Sequence[int | str], name: str, *, today: date,
          now: datetime) -> tuple[list[Promise], list[DeadlineChange]]:
     """Name the event promises `promise_ids` wait on `name`. Linked to an event that has a
     date already, a waiting promise gets its window at once."""
@@ -207,8 +208,8 @@ def phrase_of(p: Promise) -> str:
 
 def _unknown_event(session: Session, name: str) -> NotFound:
     """The error for an event no open promise is linked to, naming the nearest ones."""
-    names = sorted(session.exec(
-        select(Promise.event_name).where(Promise.event_name.is_not(None)).distinct()).all())
+    names = sorted(n for n in session.exec(
+        select(Promise.event_name).where(col(Promise.event_name).is_not(None)).distinct()) if n)
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     unknown = f"no open promise is linked to the event '{name}'."
     if close:

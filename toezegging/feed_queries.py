@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .model import ChangeKind, DeadlineChange, FeedToken, Promise
 
@@ -21,22 +21,21 @@ HASH_PREFIX = "sha256:"
 
 def load_promises(session: Session) -> tuple[list[Promise], dict[int, int]]:
     """Every promise, and how often each one's deadline was moved (postponements only)."""
-    promises = list(session.exec(select(Promise).order_by(Promise.id)))
-    counts = dict(
-        session.exec(
-            select(DeadlineChange.promise_id, func.count(DeadlineChange.id))
-            .where(DeadlineChange.kind == ChangeKind.POSTPONEMENT.value)
-            .group_by(DeadlineChange.promise_id)
-        ).all()
-    )
-    return promises, counts
+    promises = list(session.exec(select(Promise).order_by(col(Promise.id))))
+    promise_id = col(DeadlineChange.promise_id)
+    counts = session.exec(
+        select(promise_id, func.count(col(DeadlineChange.id)))
+        .where(DeadlineChange.kind == ChangeKind.POSTPONEMENT.value)
+        .group_by(promise_id)
+    ).all()
+    return promises, {pid: n for pid, n in counts}
 
 
 def load_changes(session: Session) -> dict[int, list[DeadlineChange]]:
     """Every history row (all kinds), by promise id, oldest first: the pages' history."""
     out: dict[int, list[DeadlineChange]] = {}
-    stmt = select(DeadlineChange).order_by(DeadlineChange.promise_id, DeadlineChange.changed_at,
-                                           DeadlineChange.id)
+    stmt = select(DeadlineChange).order_by(col(DeadlineChange.promise_id),
+                                           col(DeadlineChange.changed_at), col(DeadlineChange.id))
     for change in session.exec(stmt):
         out.setdefault(change.promise_id, []).append(change)
     return out
@@ -47,20 +46,20 @@ def recurring_history(session: Session) -> dict[int, list[DeadlineChange]]:
     a feed reads of history (`feeds.build(history=...)`: their fulfilled occurrences)."""
     out: dict[int, list[DeadlineChange]] = {}
     stmt = (select(DeadlineChange)
-            .join(Promise, Promise.id == DeadlineChange.promise_id)
-            .where(Promise.recurrence.is_not(None))
-            .order_by(DeadlineChange.promise_id, DeadlineChange.id))
+            .join(Promise, col(Promise.id) == col(DeadlineChange.promise_id))
+            .where(col(Promise.recurrence).is_not(None))
+            .order_by(col(DeadlineChange.promise_id), col(DeadlineChange.id)))
     for change in session.exec(stmt):
         out.setdefault(change.promise_id, []).append(change)
     return out
 
 
-def data_version(session: Session) -> tuple:
+def data_version(session: Session) -> tuple[object, ...]:
     """A marker that changes whenever a promise or its deadline history does."""
-    p = session.exec(
-        select(func.count(Promise.id), func.max(Promise.updated_at), func.sum(Promise.revision))
-    ).one()
-    d = session.exec(select(func.count(DeadlineChange.id), func.max(DeadlineChange.id))).one()
+    p = session.exec(select(func.count(col(Promise.id)), func.max(col(Promise.updated_at)),
+                               func.sum(col(Promise.revision)))).one()
+    d = session.exec(select(func.count(col(DeadlineChange.id)),
+                               func.max(col(DeadlineChange.id)))).one()
     return tuple(p) + tuple(d)
 
 

@@ -17,11 +17,12 @@ import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
+from typing import Any, NoReturn
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from . import ministries
 from .errors import Hint, InvalidInput, ToezeggingError
@@ -49,25 +50,29 @@ TK_STATUS = {
     "niet nagekomen": Status.LAPSED,
     "ingetrokken": Status.WITHDRAWN,
 }
+# A record as read from JSON or CSV: field name -> value.
+Record = dict[str, Any]
 FREE_FIELDS = ("number", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk",
                "url", "tags", "owner", "notes", "fulfilled_by")
 
 
 # ----------------------------------------------------------------------------- export
 
-def export_records(session: Session, today: date) -> list[dict]:
-    promises = list(session.exec(select(Promise).order_by(Promise.id)))
-    changes = histories(session, [p.id for p in promises])
-    return [promise_to_dict(p, changes[p.id], today) for p in promises]
+def export_records(session: Session, today: date) -> list[Record]:
+    promises = list(session.exec(select(Promise).order_by(col(Promise.id))))
+    changes = histories(session, [p.stored_id for p in promises])
+    return [promise_to_dict(p, changes[p.stored_id], today) for p in promises]
 
 
-def to_json(records: list[dict]) -> str:
+def to_json(records: list[Record]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(records: list[dict]) -> str:
+def to_csv(records: list[Record]) -> str:
     if not records:  # the header alone: an empty register still exports a readable file
-        blank = Promise(text="", deadline="", reference=date.min)
+        never = datetime.min.replace(tzinfo=UTC)
+        blank = Promise(text="", deadline="", reference=date.min, created_at=never,
+                        updated_at=never)
         records, columns = [], list(promise_to_dict(blank, [], date.min))
     else:
         columns = list(records[0])
@@ -81,7 +86,7 @@ def to_csv(records: list[dict]) -> str:
     return buf.getvalue()
 
 
-def _cell(v) -> str:
+def _cell(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -105,7 +110,7 @@ FORMATS = (f"import reads our own export (JSON or CSV, {EXPORT_FORMAT}) "
            "or the Tweede Kamer's Toezegging records (JSON)")
 
 
-def read_rows(data: bytes, name: str = "") -> list:
+def read_rows(data: bytes, name: str = "") -> list[Any]:
     """The records in an import file (JSON list, OData wrapper, JSON lines or CSV)."""
     what = name or "the input"
     try:
@@ -140,7 +145,7 @@ def read_rows(data: bytes, name: str = "") -> list:
     raise InvalidInput(f"the JSON in {what} holds no records; {FORMATS}.", EXPORT_FORMAT)
 
 
-def _json(text: str, what: str):
+def _json(text: str, what: str) -> Any:
     """`json.loads`, with the limits it can hit named instead of a traceback."""
     try:
         return json.loads(text)
@@ -156,11 +161,11 @@ def _json(text: str, what: str):
                            EXPORT_FORMAT) from None
 
 
-def _raise(e):
+def _raise(e: Exception) -> NoReturn:
     raise e
 
 
-def _csv_rows(text: str, what: str) -> list[dict]:
+def _csv_rows(text: str, what: str) -> list[Record]:
     header = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header.count)  # Dutch spreadsheets write ';'
     # A text may be as long as the file: lift the csv module's limit of 128 KiB per cell.
@@ -176,7 +181,7 @@ def _csv_rows(text: str, what: str) -> list[dict]:
 
 # ----------------------------------------------------------------------------- one row
 
-def _date(v, what: str) -> date | None:
+def _date(v: Any, what: str) -> date | None:
     if v is None or v == "":
         return None
     if not isinstance(v, str):
@@ -192,7 +197,7 @@ def _date(v, what: str) -> date | None:
         raise BadRow(f"{what} {v!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _moment(v, what: str, default: datetime) -> datetime:
+def _moment(v: Any, what: str, default: datetime) -> datetime:
     if v in (None, ""):
         return default
     try:
@@ -202,7 +207,7 @@ def _moment(v, what: str, default: datetime) -> datetime:
     return m if m.tzinfo else m.replace(tzinfo=default.tzinfo)
 
 
-def _bool(v, what: str) -> bool:
+def _bool(v: Any, what: str) -> bool:
     if isinstance(v, bool):
         return v
     s = str(v or "").strip().lower()
@@ -213,7 +218,7 @@ def _bool(v, what: str) -> bool:
     raise BadRow(f"{what} must be true or false, got {v!r}")
 
 
-def _status(v) -> Status:
+def _status(v: Any) -> Status:
     s = str(v or "").strip().lower()
     if not s:
         return Status.OPEN
@@ -224,7 +229,7 @@ def _status(v) -> Status:
     raise BadRow(f"status {v!r} is unknown; use one of " + ", ".join(x.value for x in Status))
 
 
-def _str(row: dict, key: str) -> str | None:
+def _str(row: Record, key: str) -> str | None:
     v = row.get(key)
     if v is None:
         return None
@@ -248,7 +253,7 @@ class Incoming:
     deadline_from: str | None = None  # "DatumNakoming", "Tekst", or None: none found
 
 
-def own_row(row: dict, now: datetime) -> Incoming:
+def own_row(row: Record, now: datetime) -> Incoming:
     """A row of our own export (or a spreadsheet with text, deadline, reference)."""
     text, phrase = _str(row, "text"), _str(row, "deadline")
     reference = _date(row.get("reference"), "reference")
@@ -272,7 +277,7 @@ def own_row(row: dict, now: datetime) -> Incoming:
             p.current_deadline = None
         p.earliest = _date(row.get("earliest"), "earliest")
         p.latest = _date(row.get("latest"), "latest")
-        p.kind = _str(row, "kind")
+        p.kind = _str(row, "kind") or p.kind  # (never empty here)
         p.recurrence = _str(row, "recurrence") or None
         p.hedged = _bool(row.get("hedged"), "hedged")
         p.estimated = _bool(row.get("estimated"), "estimated")
@@ -296,7 +301,7 @@ def own_row(row: dict, now: datetime) -> Incoming:
     return Incoming(p, _history(row.get("history"), now), keep_id)
 
 
-def _whole(v, what: str, lowest: int) -> int:
+def _whole(v: Any, what: str, lowest: int) -> int:
     """A whole number that fits the store's INTEGER columns."""
     try:
         n = int(v) if not isinstance(v, bool | float) else None
@@ -308,7 +313,7 @@ def _whole(v, what: str, lowest: int) -> int:
     return n
 
 
-def _tags(v) -> list[str]:
+def _tags(v: Any) -> list[str]:
     if v in (None, ""):
         return []
     if isinstance(v, str):
@@ -318,7 +323,7 @@ def _tags(v) -> list[str]:
     raise BadRow(f"tags must be a list or comma-separated text, got {v!r}")
 
 
-def _history(v, now: datetime) -> list[DeadlineChange]:
+def _history(v: Any, now: datetime) -> list[DeadlineChange]:
     if v in (None, ""):
         return []
     if isinstance(v, str):
@@ -336,9 +341,12 @@ def _history(v, now: datetime) -> list[DeadlineChange]:
         for key in ("new_deadline", "old_deadline", "reason"):
             if c.get(key) is not None and not isinstance(c[key], str):
                 raise BadRow(f"{where}.{key} must be text, got {c[key]!r}")
+        changed_at = _moment(c.get("changed_at"), f"{where}.changed_at", now)
+        reference = _date(c["reference"], f"{where}.reference")
+        if reference is None:  # blank, or the register's "no date" (0001-01-01)
+            raise BadRow(f"{where} needs new_deadline and reference")
         out.append(DeadlineChange(
-            promise_id=0, changed_at=_moment(c.get("changed_at"), f"{where}.changed_at", now),
-            reference=_date(c["reference"], f"{where}.reference"),
+            promise_id=0, changed_at=changed_at, reference=reference,
             old_deadline=str(c.get("old_deadline") or ""), new_deadline=str(c["new_deadline"]),
             old_earliest=_date(c.get("old_earliest"), f"{where}.old_earliest"),
             old_latest=_date(c.get("old_latest"), f"{where}.old_latest"),
@@ -352,7 +360,7 @@ def _history(v, now: datetime) -> list[DeadlineChange]:
     return out
 
 
-def _change_kind(v, where: str) -> str:
+def _change_kind(v: Any, where: str) -> str:
     if v in (None, ""):
         return ChangeKind.POSTPONEMENT.value  # exports from before history kinds
     kinds = [k.value for k in ChangeKind]
@@ -361,7 +369,7 @@ def _change_kind(v, where: str) -> str:
     return v
 
 
-def _opt_status(v, where: str) -> str | None:
+def _opt_status(v: Any, where: str) -> str | None:
     if v in (None, ""):
         return None
     statuses = [s.value for s in Status] + [REMOVED]
@@ -370,20 +378,20 @@ def _opt_status(v, where: str) -> str | None:
     return v
 
 
-def register_row(row: dict, now: datetime) -> Incoming | None:
+def register_row(row: Record, now: datetime) -> Incoming | None:
     """A Tweede Kamer `Toezegging` record for `import` (None for one the register marks deleted)."""
     inc = read_register(row, now)
     return None if inc.deleted else inc
 
 
 @cache
-def register_words() -> dict:
+def register_words() -> dict[str, str]:
     """The wording stored on promises from the Kamer's register (`data/register.toml`)."""
     text = resources.files("toezegging").joinpath("data/register.toml").read_text("utf-8")
     return tomllib.loads(text)["nl"]
 
 
-def read_register(row: dict, now: datetime) -> Incoming:
+def read_register(row: Record, now: datetime) -> Incoming:
     """A Tweede Kamer `Toezegging` record (the OData API's JSON, as `import` reads it too).
 
     The day the promise was made is the debate's date when the record carries its
@@ -434,8 +442,8 @@ def _deleted_record(number: str | None, register_id: str | None, text: str | Non
     return Incoming(p, register=True, register_id=register_id, modified=modified, deleted=True)
 
 
-def _register_fields(row: dict, number: str, activity: dict, words: dict,
-                     fulfilled_by: str | None) -> dict:
+def _register_fields(row: Record, number: str, activity: Record, words: dict[str, str],
+                     fulfilled_by: str | None) -> dict[str, Any]:
     """The free fields of a record (who, which ministry, where), checked as every way in is."""
     try:
         return check_fields({
@@ -448,7 +456,7 @@ def _register_fields(row: dict, number: str, activity: dict, words: dict,
         raise BadRow(e.message) from None
 
 
-def _read_register_deadline(p: Promise, row: dict, words: dict) -> str | None:
+def _read_register_deadline(p: Promise, row: Record, words: dict[str, str]) -> str | None:
     """Give `p` its deadline and window: `DatumNakoming`, else the phrase found in its text,
     else none (an event without a date). Where it came from: "DatumNakoming", "Tekst", None."""
     from .deadline import parse, search
@@ -470,14 +478,14 @@ def _read_register_deadline(p: Promise, row: dict, words: dict) -> str | None:
     return None
 
 
-def _related(value) -> dict:
+def _related(value: Any) -> Record:
     """An expanded navigation property: one entity, or the first of a collection."""
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, dict) else {}
 
 
-def _person(row: dict) -> str | None:
+def _person(row: Record) -> str | None:
     """'D.M. van Weel' from Initialen/Voornaam, Tussenvoegsel and Achternaam, or from Naam
     ('Van Weel, D.M.' is turned round)."""
     last = _str(row, "Achternaam")
@@ -491,7 +499,7 @@ def _person(row: dict) -> str | None:
     return name or None
 
 
-def _source(activity: dict, number: str | None, words: dict) -> str | None:
+def _source(activity: Record, number: str | None, words: dict[str, str]) -> str | None:
     """'Commissiedebat Zeden, 3 april 2025' from the expanded debate, else its number."""
     from .deadline.explain import explainer
 
@@ -505,7 +513,7 @@ def _source(activity: dict, number: str | None, words: dict) -> str | None:
     return words["activity"].format(number=number) if number else None
 
 
-def _letters(value, words: dict) -> str | None:
+def _letters(value: Any, words: dict[str, str]) -> str | None:
     """The letter(s) that fulfilled the promise: `KamerbriefNakoming` as text or documents."""
     if isinstance(value, str):
         return value.strip() or None
@@ -518,11 +526,11 @@ def _letters(value, words: dict) -> str | None:
         if subject and number:
             out.append(words["letter"].format(subject=subject.strip(), number=number.strip()))
         elif subject or number:
-            out.append((subject or number).strip())
+            out.append((subject or number or "").strip())
     return "; ".join(out) or None
 
 
-def _check_storable(row: dict) -> None:
+def _check_storable(row: Record) -> None:
     """Every text in the record, at any depth, is one a store can keep (no NUL, no lone
     surrogate). Walked with a stack: a deeply nested record must not exhaust recursion."""
     todo: list[tuple[str, object]] = [("", row)]
@@ -539,7 +547,8 @@ def _check_storable(row: dict) -> None:
             raise BadRow(f"{where} {why}")
 
 
-def convert(row, index: int, now: datetime) -> Incoming | None:
+def convert(row: Any, now: datetime) -> Incoming | None:
+    """One record of an import file: ours or the Kamer's (None: one the Kamer deleted)."""
     if not isinstance(row, dict):
         raise BadRow(f"not a record (an object with fields), got {type(row).__name__}")
     if None in row:  # a CSV row with more cells than its header has columns
@@ -577,15 +586,16 @@ class ImportResult:
         return ", ".join(parts)
 
 
-def check_rows(rows: list, now: datetime, *, skip_bad: bool = False,
-               progress: Callable[[int], None] | None = None):
+def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
+               progress: Callable[[int], None] | None = None,
+               ) -> tuple[ImportResult, list[tuple[int, Incoming]]]:
     """Convert every row; all errors at once (nothing is written yet)."""
     from .errors import UnreadableDeadline
 
-    result, incoming, seen = ImportResult(), [], {}
+    result, incoming, seen = ImportResult(), [], dict[str, int]()
     for i, row in enumerate(rows, 1):
         try:
-            inc = convert(row, i, now)
+            inc = convert(row, now)
             if inc is not None and inc.promise.number:
                 if inc.promise.number in seen:
                     raise BadRow(f"register number {inc.promise.number} is also on row "
@@ -615,12 +625,13 @@ def _existing(session: Session, p: Promise) -> Promise | None:
     if p.number:
         return find_by_number(session, p.number)
     return session.exec(select(Promise).where(
-        Promise.number.is_(None), Promise.text == p.text, Promise.deadline == p.deadline,
+        col(Promise.number).is_(None), Promise.text == p.text, Promise.deadline == p.deadline,
         Promise.reference == p.reference,
     )).first()
 
 
-def write_rows(session: Session, result: ImportResult, incoming: list, now: datetime,
+def write_rows(session: Session, result: ImportResult, incoming: list[tuple[int, Incoming]],
+               now: datetime,
                progress: Callable[[int], None] | None = None) -> ImportResult:
     explicit_ids = False
     for _row, inc in incoming:
@@ -638,7 +649,7 @@ def write_rows(session: Session, result: ImportResult, incoming: list, now: date
             session.add(p)
             session.flush()
             for c in inc.history:
-                c.promise_id = p.id
+                c.promise_id = p.stored_id
                 session.add(c)
             result.added += 1
         if progress:

@@ -9,6 +9,7 @@ rule (`is_overdue`, and `overdue_clause` for SQL).
 import re
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -23,18 +24,19 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
+from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 from .status import STATUS_NL, Status  # noqa: F401  (defined apart for start-up time; re-exported)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware moment, stored as UTC on every backend (SQLite has no zones)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -42,7 +44,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -50,7 +52,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def utc_now_column(**kw) -> Column:
+def utc_now_column(**kw: Any) -> Column[datetime]:
     return Column(UTCDateTime(), **kw)
 
 
@@ -148,6 +150,13 @@ class Promise(SQLModel, table=True):
     # A tombstone: set when the entry is removed (a mistaken entry, or deleted at the Kamer).
     # A removed promise leaves lists, reminders and feeds (as a cancellation); its history stays.
     deleted_at: datetime | None = Field(default=None, sa_column=utc_now_column(nullable=True))
+
+    @property
+    def stored_id(self) -> int:
+        """The id of a stored promise (`id` is None only until the promise is first flushed)."""
+        if self.id is None:
+            raise ValueError("the promise is not stored yet, so it has no id")
+        return self.id
 
     def is_overdue(self, today: date) -> bool:
         return is_overdue(self.status, self.latest, today)

@@ -15,8 +15,10 @@ occurrence row records one fulfilled occurrence of a recurring promise (see
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -25,6 +27,10 @@ from .address import one_address
 from .errors import Hint, InvalidInput, UnreadableDeadline
 from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
 from .store import check_storable, find_by_number, get_promise, history
+
+if TYPE_CHECKING:  # imported where used, for start-up time
+    from .deadline import Window
+    from .extract import Proposal
 
 # Shown when a phrase cannot be read and the engine gave no examples of its own.
 EXAMPLES = (
@@ -83,7 +89,8 @@ class Reading:
         return f"{span} ({self.kind}): {self.explanation}"
 
 
-def from_window(phrase: str, reference: date, w, *, open_ended=False, due=None) -> Reading:
+def from_window(phrase: str, reference: date, w: "Window", *, open_ended: bool = False,
+                due: date | None = None) -> Reading:
     """A `Reading` from a deadline `Window`. An event phrase waits on its event (no date);
     `due` is the event's date, given at once: the window then follows from the phrase."""
     if w.is_event:
@@ -103,8 +110,8 @@ def from_window(phrase: str, reference: date, w, *, open_ended=False, due=None) 
                    w.estimated, w.explanation, False)
 
 
-def on_event(phrase: str, reference: date, day: date, anchor, offset, mode, lang=None,
-             hedged=False) -> Reading:
+def on_event(phrase: str, reference: date, day: date, anchor: str | None, offset: str | None,
+             mode: str | None, lang: str | None = None, hedged: bool = False) -> Reading:
     """The reading of an event phrase once its event took place on `day` (spec rules)."""
     from .deadline import on_event as window_on
     from .deadline import read
@@ -121,7 +128,8 @@ def on_event(phrase: str, reference: date, day: date, anchor, offset, mode, lang
                    w.explanation, False, anchor, offset, mode, day)
 
 
-def read_deadline(phrase: str, reference: date, *, open_ended=False, due=None) -> Reading:
+def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
+                  due: date | None = None) -> Reading:
     """Read `phrase` at `reference`; `UnreadableDeadline` (with examples) when it can't."""
     from .deadline import parse
 
@@ -145,7 +153,7 @@ def _clean(v: str | None, what: str) -> str | None:
     return v or None
 
 
-def clean_tags(tags) -> list[str]:
+def clean_tags(tags: Iterable[object] | None) -> list[str]:
     out: list[str] = []
     for t in tags or ():
         for part in check_storable(str(t), "a tag").split(","):
@@ -155,7 +163,7 @@ def clean_tags(tags) -> list[str]:
     return out
 
 
-def check_fields(fields: dict) -> dict:
+def check_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Normalise and check the free fields of a promise (number, owner, url, tags, ministry).
 
     Every way into the register (add, edit, import, extract, sync) passes here, so a
@@ -210,7 +218,7 @@ class Draft:
     reference: date
     open_ended: bool = False
     due: date | None = None
-    fields: dict = field(default_factory=dict)  # by, function, ministry, to, ... tags, owner
+    fields: dict[str, Any] = field(default_factory=dict)  # by, function, ministry, ... tags, owner
 
 
 def prepare(draft: Draft, *, today: date, now: datetime) -> Promise:
@@ -266,9 +274,9 @@ def present(p: Promise) -> Promise:
     return p
 
 
-def postpone(session: Session, promise_id, phrase: str, *, today: date, now: datetime,
-             reason: str | None = None, open_ended=False, due=None,
-             announced: date | None = None) -> DeadlineChange:
+def postpone(session: Session, promise_id: int | str, phrase: str, *, today: date,
+             now: datetime, reason: str | None = None, open_ended: bool = False,
+             due: date | None = None, announced: date | None = None) -> DeadlineChange:
     """Move the deadline: the new phrase is read at `announced`, the day the minister
     announced the move (default `today`); the old one stays in history.
 
@@ -285,7 +293,7 @@ def postpone(session: Session, promise_id, phrase: str, *, today: date, now: dat
     _check_said(p, said, today)
     r = read_deadline(phrase, said, open_ended=open_ended, due=due)
     change = DeadlineChange(
-        promise_id=p.id, changed_at=now, reference=said,
+        promise_id=p.stored_id, changed_at=now, reference=said,
         old_deadline=p.deadline_now(), new_deadline=r.phrase,
         old_earliest=p.earliest, old_latest=p.latest,
         new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason, "the reason"),
@@ -328,7 +336,7 @@ def _phrase_reference(p: Promise, rows: list[DeadlineChange]) -> date:
     return p.reference
 
 
-def correct_deadline(session: Session, promise_id, phrase: str | None, *, today: date,
+def correct_deadline(session: Session, promise_id: int | str, phrase: str | None, *, today: date,
                      now: datetime, said: date | None = None) -> DeadlineChange:
     """Correct the deadline: a typo, a misread phrase, or an event promise given its date.
 
@@ -340,7 +348,7 @@ def correct_deadline(session: Session, promise_id, phrase: str | None, *, today:
     window is the first corrected occurrence after them.
     """
     p = present(get_promise(session, promise_id))
-    rows = history(session, p.id)
+    rows = history(session, p.stored_id)
     old_phrase = p.deadline_now()
     phrase = old_phrase if phrase is None else phrase
     if said is not None:
@@ -361,7 +369,7 @@ def correct_deadline(session: Session, promise_id, phrase: str | None, *, today:
             f"{reference.isoformat()} ({r.describe()}); nothing to correct."
         )
     change = DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.CORRECTION.value, changed_at=now, reference=reference,
+        promise_id=p.stored_id, kind=ChangeKind.CORRECTION.value, changed_at=now, reference=reference,
         old_deadline=old_phrase, new_deadline=r.phrase, old_earliest=p.earliest,
         old_latest=p.latest, new_earliest=r.earliest, new_latest=r.latest,
     )
@@ -382,17 +390,18 @@ def correct_deadline(session: Session, promise_id, phrase: str | None, *, today:
 def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
     """A recurring reading moved on past the occurrences already fulfilled."""
     done = [c.old_latest for c in rows if c.kind == ChangeKind.OCCURRENCE and c.old_latest]
-    if not done or r.latest is None or not recurrence.valid(r.recurrence):
+    rule = r.recurrence
+    if not done or r.latest is None or rule is None or not recurrence.valid(rule):
         return r
     last = max(done)
     if r.latest > last:
         return r
-    latest = next((d for d in recurrence.following(r.recurrence, r.latest) if d > last), None)
+    latest = next((d for d in recurrence.following(rule, r.latest) if d > last), None)
     if latest is None:
         return r
     earliest = latest - (r.latest - r.earliest) if r.earliest is not None else None
     return replace(r, earliest=earliest, latest=latest, explanation=_occurrence_text(
-        r.phrase, r.recurrence, earliest, latest, len(done) + 1))
+        r.phrase, rule, earliest, latest, len(done) + 1))
 
 
 def _language(phrase: str) -> str:
@@ -417,14 +426,14 @@ def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date
 def _status_row(p: Promise, old: str, new: str, *, today: date, now: datetime,
                 reason: str | None = None) -> DeadlineChange:
     return DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.STATUS.value, changed_at=now, reference=today,
+        promise_id=p.stored_id, kind=ChangeKind.STATUS.value, changed_at=now, reference=today,
         old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
         old_earliest=p.earliest, old_latest=p.latest, new_earliest=p.earliest,
         new_latest=p.latest, reason=reason, old_status=old, new_status=new,
     )
 
 
-def set_status(session: Session, promise_id, status: Status | str, *, today: date,
+def set_status(session: Session, promise_id: int | str, status: Status | str, *, today: date,
                now: datetime, letter: str | None = None, force: bool = False) -> Promise:
     """Close a promise (fulfilled, partly, lapsed, withdrawn) or reopen it.
 
@@ -457,9 +466,9 @@ def set_status(session: Session, promise_id, status: Status | str, *, today: dat
     return p
 
 
-def recurs(p: Promise) -> bool:
-    """Whether `p` is a recurring promise with a window (a rule that can be followed)."""
-    return p.latest is not None and recurrence.valid(p.recurrence)
+def _rule(p: Promise) -> str | None:
+    """The rule of a recurring promise with a window (a rule that can be followed), else None."""
+    return p.recurrence if p.latest is not None and recurrence.valid(p.recurrence) else None
 
 
 @dataclass(frozen=True)
@@ -471,32 +480,43 @@ class Fulfilled:
     occurrence: DeadlineChange | None = None
 
 
-def fulfil(session: Session, promise_id, *, today: date, now: datetime, letter: str | None = None,
-           partly: bool = False, series: bool = False) -> Fulfilled:
+def fulfil(session: Session, promise_id: int | str, *, today: date, now: datetime,
+           letter: str | None = None, partly: bool = False, series: bool = False) -> Fulfilled:
     """`done`: fulfil a promise. For a recurring promise, the current occurrence: it is
     recorded (history row of kind occurrence) and the window moves on to the next one;
     `series` ends the series instead (the promise is fulfilled). A rule with no more
     occurrences (its COUNT or UNTIL reached) ends the series too."""
     p = present(get_promise(session, promise_id))
     status = Status.PARTLY if partly else Status.FULFILLED
-    if series and not recurs(p):
+    rule = _rule(p)
+    if series and rule is None:
         series_ = Hint("ending the series", "option", name="series")
         itself = Hint("Fulfil the promise itself", "fulfil", id=p.id)
         raise InvalidInput(
             f"promise {p.id} does not recur; {series_} is for a recurring promise. {itself}.",
             series_, itself
         )
-    if not recurs(p) or series or p.status != Status.OPEN:
-        return Fulfilled(set_status(session, p.id, status, today=today, now=now, letter=letter))
-    rows = history(session, p.id)
+    if rule is None or series or p.status != Status.OPEN:
+        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now,
+                                    letter=letter))
+    return _next_occurrence(session, p, rule, status, today=today, now=now, letter=letter)
+
+
+def _next_occurrence(session: Session, p: Promise, rule: str, status: Status, *, today: date,
+                     now: datetime, letter: str | None) -> Fulfilled:
+    """Fulfil the current occurrence of the recurring promise `p`: a history row, and the
+    window of the next occurrence (or the promise fulfilled, after the rule's last one)."""
+    rows = history(session, p.stored_id)
     k = recurrence.fulfilled(rows)
     n_earliest, n_latest = recurrence.nominal(p.earliest, p.latest, rows)
-    nxt = recurrence.next_window(p.recurrence, n_earliest, n_latest, k)
+    # (`n_latest` is never None: `p` has a window)
+    nxt = recurrence.next_window(rule, n_earliest, n_latest, k) if n_latest is not None else None
     if nxt is None:  # the rule's last occurrence
-        return Fulfilled(set_status(session, p.id, status, today=today, now=now, letter=letter))
+        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now,
+                                    letter=letter))
     row = DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.OCCURRENCE.value, changed_at=now, reference=today,
-        old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
+        promise_id=p.stored_id, kind=ChangeKind.OCCURRENCE.value, changed_at=now,
+        reference=today, old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
         old_earliest=p.earliest, old_latest=p.latest, new_earliest=nxt[0], new_latest=nxt[1],
         reason=_clean(letter, "the letter"), old_status=Status.OPEN.value, new_status=status.value,
     )
@@ -505,7 +525,7 @@ def fulfil(session: Session, promise_id, *, today: date, now: datetime, letter: 
         p.current_deadline = _rule_phrase(rows)
         row.new_deadline = p.deadline_now()
     p.earliest, p.latest = nxt
-    p.explanation = _occurrence_text(p.deadline_now(), p.recurrence, nxt[0], nxt[1], k + 2)
+    p.explanation = _occurrence_text(p.deadline_now(), rule, nxt[0], nxt[1], k + 2)
     touch(p, now)
     session.add(row)
     session.add(p)
@@ -531,7 +551,7 @@ def _rule_phrase(rows: list[DeadlineChange]) -> str | None:
     return None
 
 
-def remove(session: Session, promise_id, *, today: date, now: datetime) -> Promise:
+def remove(session: Session, promise_id: int | str, *, today: date, now: datetime) -> Promise:
     """`delete`: remove a mistaken entry. The tombstone (`deleted_at`) takes it out of
     lists, reminders (pending ones are cancelled) and feeds (a cancelled event); its
     history keeps a status row, and `restore` undoes it."""
@@ -547,7 +567,7 @@ def remove(session: Session, promise_id, *, today: date, now: datetime) -> Promi
     return p
 
 
-def restore(session: Session, promise_id, *, today: date, now: datetime) -> Promise:
+def restore(session: Session, promise_id: int | str, *, today: date, now: datetime) -> Promise:
     """Undo `remove`: the promise is back in lists, reminders and feeds."""
     p = get_promise(session, promise_id)
     if p.deleted_at is None:
@@ -560,7 +580,8 @@ def restore(session: Session, promise_id, *, today: date, now: datetime) -> Prom
     return p
 
 
-def edit(session: Session, promise_id, changes: dict, *, today: date, now: datetime) -> Promise:
+def edit(session: Session, promise_id: int | str, changes: dict[str, Any], *, today: date,
+         now: datetime) -> Promise:
     """Change the free fields of a promise.
 
     `deadline` (with `reference`, the day it was said, if given) corrects the deadline,
@@ -590,7 +611,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
                 f"phrase give it again{again}.", again
             )
         try:
-            correct_deadline(session, p.id, phrase, today=today, now=now, said=said)
+            correct_deadline(session, p.stored_id, phrase, today=today, now=now, said=said)
         except NothingToCorrect:
             if not changes:
                 raise  # the deadline was all there was to change
@@ -608,7 +629,7 @@ def edit(session: Session, promise_id, changes: dict, *, today: date, now: datet
     return p
 
 
-def _function_stale(p: Promise, changes: dict) -> bool:
+def _function_stale(p: Promise, changes: dict[str, Any]) -> bool:
     """Whether a new `by` or `ministry` (without a new `function`) leaves the stored
     function naming someone else: another person, or another ministry's minister."""
     if "function" in changes or not p.function:
@@ -625,11 +646,11 @@ def _function_stale(p: Promise, changes: dict) -> bool:
 
 # ----------------------------------------------------------------------------- JSON shape
 
-def _iso(d) -> str | None:
+def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def change_to_dict(c: DeadlineChange) -> dict:
+def change_to_dict(c: DeadlineChange) -> dict[str, Any]:
     return {
         "kind": c.kind, "changed_at": _iso(c.changed_at), "reference": _iso(c.reference),
         "old_deadline": c.old_deadline, "new_deadline": c.new_deadline,
@@ -639,7 +660,7 @@ def change_to_dict(c: DeadlineChange) -> dict:
     }
 
 
-def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> dict:
+def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> dict[str, Any]:
     """The one JSON shape of a promise (show, list, export; import reads it back)."""
     return {
         "id": p.id,
@@ -685,7 +706,8 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
     }
 
 
-def from_proposal(p, *, reference: date, fields: dict, today: date, now: datetime,
+def from_proposal(p: "Proposal", *, reference: date, fields: dict[str, Any], today: date,
+                  now: datetime,
                   deadline: str | None = None, text: str | None = None) -> Promise:
     """A promise found by the extractor (a `Proposal`), prepared as `extract` adds it:
     its text, who made it, and its window as read in its sentence (the sentence may hedge
@@ -697,7 +719,7 @@ def from_proposal(p, *, reference: date, fields: dict, today: date, now: datetim
     return prepare_proposal(p, draft, today=today, now=now)
 
 
-def prepare_proposal(p, draft: "Draft", *, today: date, now: datetime) -> Promise:
+def prepare_proposal(p: "Proposal", draft: Draft, *, today: date, now: datetime) -> Promise:
     """`prepare` for a (possibly edited) draft of a proposal, keeping what the extractor
     read in the sentence when the phrase was not changed."""
     promise = prepare(draft, today=today, now=now)

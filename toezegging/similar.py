@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .model import Promise, Status
 
@@ -72,7 +72,7 @@ def near_duplicates(session: Session, text: str, ministry: str | None,
     if not ministry:
         return []
     stmt = select(Promise).where(Promise.status == Status.OPEN.value,
-                                 Promise.deleted_at.is_(None), Promise.ministry == ministry)
+                                 col(Promise.deleted_at).is_(None), Promise.ministry == ministry)
     out = []
     for p in session.exec(stmt):
         if p.id == exclude_id or not windows_overlap(earliest, latest, p.earliest, p.latest):

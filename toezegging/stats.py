@@ -43,7 +43,7 @@ def register_stats(session: Session, *, register_only: bool = False) -> Stats:
     if register_only:
         stmt = stmt.where(col(Promise.number).is_not(None))
     out, kinds = Stats(), Counter[str]()
-    for is_unread, kind, has_dates, open_ended, n in session.execute(stmt).tuples():
+    for is_unread, kind, has_dates, open_ended, n in session.execute(stmt):
         out.promises += n
         if is_unread:
             out.unreadable += n

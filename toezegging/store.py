@@ -47,10 +47,11 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import ColumnElement, Text, cast, event, func, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlmodel import Session, col, create_engine, select
 
 from . import ministries, model  # noqa: F401  (model registers the tables)
@@ -67,6 +68,11 @@ from .database import (
 )
 from .errors import ConfigError, Conflict, Hint, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status, overdue_clause
+
+if TYPE_CHECKING:  # imported where used, for start-up time
+    from alembic.config import Config as AlembicConfig
+
+    from .config import Config
 
 MIGRATIONS = "toezegging:migrations"
 # The largest id or revision: the columns are INTEGER, 32 bits on PostgreSQL.
@@ -88,7 +94,7 @@ def unstorable(value: str) -> str | None:
             "(text that was not valid UTF-8?); remove it, or save the text as UTF-8")
 
 
-def check_storable(value, what: str):
+def check_storable(value: T, what: str) -> T:
     """`value` (text, or a list of texts) unchanged; `InvalidInput` naming `what` if unstorable."""
     for v in value if isinstance(value, list | tuple) else (value,):
         if isinstance(v, str) and (why := unstorable(v)):
@@ -96,7 +102,7 @@ def check_storable(value, what: str):
     return value
 
 
-def _refuse_unstorable(session: Session, _context, _instances) -> None:
+def _refuse_unstorable(session: Session, _context: object, _instances: object) -> None:
     """The last guard before a write: no text with NUL or a lone surrogate reaches a store."""
     for obj in (*session.new, *session.dirty):
         table = getattr(obj, "__tablename__", None)
@@ -120,7 +126,7 @@ class Store:
     A context manager: `with open_store(config) as store:` disposes of it at the end of
     the block, however the block ends (`dispose()` does the same by hand)."""
 
-    def __init__(self, url: str, busy_timeout: float = 30.0, read_only: bool = False):
+    def __init__(self, url: str, busy_timeout: float = 30.0, read_only: bool = False) -> None:
         self.url = url
         self.busy_timeout = busy_timeout
         self.read_only = read_only
@@ -212,7 +218,7 @@ class Store:
         self.dispose()
 
 
-def open_store(config, *, read_only: bool = False) -> Store:
+def open_store(config: "Config", *, read_only: bool = False) -> Store:
     """The store a command uses: URL and busy timeout from `config`, schema up to date.
 
     `read_only=True` is for commands that only read: a SQLite file this user cannot write
@@ -275,13 +281,13 @@ def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -
             "or postgresql+psycopg://user@host/dbname."
         ) from None
     backend = u.get_backend_name()
-    if backend == "sqlite" and read_only:
+    if backend == "sqlite" and read_only and u.database:
         return read_only_engine(Path(u.database).expanduser(), busy_timeout)
     if backend == "sqlite":
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
+        def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
@@ -302,11 +308,12 @@ def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -
         ) from None
 
     @event.listens_for(engine, "connect")
-    def _pg_lock_timeout(dbapi_conn, _record):
+    def _pg_lock_timeout(dbapi_conn: DBAPIConnection, _record: object) -> None:
         # busy_timeout means on PostgreSQL what it means on SQLite: how long a write waits
         # for a lock another session holds before it gives up with a clear message.
-        with dbapi_conn.cursor() as cur:
-            cur.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
+        cur = dbapi_conn.cursor()
+        cur.execute(f"SET lock_timeout = {max(1, int(busy_timeout * 1000))}")
+        cur.close()
         dbapi_conn.commit()
 
     return engine
@@ -314,7 +321,7 @@ def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -
 
 # ----------------------------------------------------------------------------- migrations
 
-def _alembic_config(connection: Connection | None = None):
+def _alembic_config(connection: Connection | None = None) -> "AlembicConfig":
     from alembic.config import Config
 
     cfg = Config()
@@ -324,7 +331,7 @@ def _alembic_config(connection: Connection | None = None):
     return cfg
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
@@ -460,7 +467,7 @@ def history(session: Session, promise_id: int) -> list[DeadlineChange]:
     stmt = (
         select(DeadlineChange)
         .where(DeadlineChange.promise_id == promise_id)
-        .order_by(DeadlineChange.id)
+        .order_by(col(DeadlineChange.id))
     )
     return list(session.exec(stmt))
 
@@ -474,8 +481,8 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
     for start in range(0, len(ids), 500):
         stmt = (
             select(DeadlineChange)
-            .where(DeadlineChange.promise_id.in_(ids[start:start + 500]))
-            .order_by(DeadlineChange.id)
+            .where(col(DeadlineChange.promise_id).in_(ids[start:start + 500]))
+            .order_by(col(DeadlineChange.id))
         )
         for ch in session.exec(stmt):
             out[ch.promise_id].append(ch)

@@ -6,6 +6,7 @@ Also usable from the command line for writing a new revision:
 
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from toezegging import model  # noqa: F401  (registers the tables)
@@ -14,7 +15,7 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -32,6 +33,8 @@ else:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("give the database: alembic ... -x url=sqlite:///dev.db ...")
     engine = create_engine(url)
     with engine.connect() as conn:
         _run(conn)

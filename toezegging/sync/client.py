@@ -11,11 +11,15 @@ not wait.
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .. import __version__
 from ..errors import Hint, ToezeggingError
+
+if TYPE_CHECKING:
+    from .tk import Report
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 # Where the address of the register is set (the command line can also give it).
@@ -25,6 +29,9 @@ USER_AGENT = f"toezegging/{__version__} (sync; python-httpx/{httpx.__version__})
 
 class SyncError(ToezeggingError):
     """An outside register could not be read: unreachable, refusing, or not making sense."""
+
+    # What the run had done when it failed (set by `tk.run`: the pages it stored).
+    report: "Report | None" = None
 
 
 def retry_after(value: str | None, now: float) -> float | None:
@@ -58,13 +65,13 @@ class JsonClient:
     def __enter__(self) -> "JsonClient":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
         self.http.close()
 
-    def get_json(self, url: str, params: dict | None = None):
+    def get_json(self, url: str, params: dict[str, str] | None = None) -> Any:
         """The JSON document at `url`; `SyncError` once every attempt has failed."""
         last = "no answer"
         for attempt in range(1, self.retries + 1):

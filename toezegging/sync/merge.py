@@ -24,15 +24,17 @@ second sync of the same register writes nothing.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..import_export import Incoming, register_words
 from ..model import REMOVED, ChangeKind, DeadlineChange, Promise, Status, SyncRecord
 from ..promises import clean_tags
 
 T = TypeVar("T")
+# The values of a promise a register owns (`values`), as `SyncRecord.base` keeps them.
+Values = dict[str, Any]
 # The fields a register owns (besides the deadline and the status), as the user sees them.
 FIELDS = ("text", "by", "function", "ministry", "source")
 # What a deadline's reading sets on a promise (see `promises.apply_reading`).
@@ -72,7 +74,7 @@ class Outcome:
 KINDS = ("new", "updated", "closed", "reopened", "removed", "restored", "unchanged", "ignored")
 
 
-def values(p: Promise) -> dict:
+def values(p: Promise) -> Values:
     """The values of a promise a register owns, in the shape of `SyncRecord.base`."""
     return {
         **{k: getattr(p, k) for k in FIELDS},
@@ -89,23 +91,22 @@ class Known:
     """The links and promises of a page of records, read in a few queries (by register
     id, else by register number), and kept up to date as the page adds to them."""
 
-    def __init__(self, session: Session, source: str, incoming: list[Incoming]):
+    def __init__(self, session: Session, source: str, incoming: list[Incoming]) -> None:
         self.links: dict[str, SyncRecord] = {}
         self.promises: dict[int, Promise] = {}
         self.numbers: dict[str, Promise] = {}
         self.pending: list[tuple[Incoming, Promise]] = []  # new, not yet flushed
-        ids = [i.register_id for i in incoming if i.register_id]
-        for chunk in _chunks(ids):
+        for ids in _chunks([i.register_id for i in incoming if i.register_id]):
             for link in session.exec(select(SyncRecord).where(
-                    SyncRecord.source == source, SyncRecord.register_id.in_(chunk))):
+                    SyncRecord.source == source, col(SyncRecord.register_id).in_(ids))):
                 self.links[link.register_id] = link
-        for chunk in _chunks([link.promise_id for link in self.links.values()]):
-            for p in session.exec(select(Promise).where(Promise.id.in_(chunk))):
-                self.promises[p.id] = p
-        numbers = [i.promise.number for i in incoming if i.promise.number]
-        for chunk in _chunks(numbers):
-            for p in session.exec(select(Promise).where(Promise.number.in_(chunk))):
-                self.numbers[p.number] = p
+        for promise_ids in _chunks([link.promise_id for link in self.links.values()]):
+            for p in session.exec(select(Promise).where(col(Promise.id).in_(promise_ids))):
+                self.promises[p.stored_id] = p
+        for numbers in _chunks([i.promise.number for i in incoming if i.promise.number]):
+            for p in session.exec(select(Promise).where(col(Promise.number).in_(numbers))):
+                if p.number:  # (always: found by it)
+                    self.numbers[p.number] = p
 
     def find(self, inc: Incoming) -> tuple[SyncRecord | None, Promise | None]:
         """The link of a record (by its register id) and its promise (else by its number)."""
@@ -176,8 +177,8 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
     return out.describe(p)
 
 
-def _remove(session: Session, inc: Incoming, p: Promise, base: dict | None, out: Outcome,
-            now: datetime) -> dict:
+def _remove(session: Session, inc: Incoming, p: Promise, base: Values | None, out: Outcome,
+            now: datetime) -> Values:
     """The register deleted the record: the promise's tombstone, unless the user removed it
     already. The base to record: `deleted` in it when the sync removed it (and may restore
     it), not when the user had removed it."""
@@ -190,8 +191,8 @@ def _remove(session: Session, inc: Incoming, p: Promise, base: dict | None, out:
     return {**(base or values(p)), "deleted": removed_here or bool(base and base.get("deleted"))}
 
 
-def _restore(session: Session, inc: Incoming, p: Promise, base: dict, out: Outcome,
-             now: datetime) -> dict:
+def _restore(session: Session, inc: Incoming, p: Promise, base: Values, out: Outcome,
+             now: datetime) -> Values:
     """A record the sync had removed is back at the register: so is its promise."""
     p.deleted_at = None
     _status_row(session, p, REMOVED, p.status, now, register_words()["restored"], inc.modified)
@@ -199,7 +200,7 @@ def _restore(session: Session, inc: Incoming, p: Promise, base: dict, out: Outco
     return {**base, "deleted": False}
 
 
-def _take_changes(session: Session, inc: Incoming, p: Promise, base: dict | None, theirs: dict,
+def _take_changes(session: Session, inc: Incoming, p: Promise, base: Values | None, theirs: Values,
                   out: Outcome, now: datetime) -> bool:
     """Take over what the register changed and the user did not (`_take`): the fields, the
     deadline, the status and the fulfilling letter. Whether anything was taken."""
@@ -233,8 +234,8 @@ def _take_changes(session: Session, inc: Incoming, p: Promise, base: dict | None
     return changed
 
 
-def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome,
-          blank=(None, "")) -> bool:
+def _take(key: str | tuple[str, ...], base: Values | None, ours: Values, theirs: Values,
+          out: Outcome, blank: tuple[object, ...] = (None, "")) -> bool:
     """Whether to take the register's value of `key` (a field or a tuple of fields).
 
     Theirs is taken when the register changed it since the last sync and the user did
@@ -243,7 +244,10 @@ def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome,
     is a conflict, except where ours is `blank` (empty; for the status: still open).
     """
     keys = key if isinstance(key, tuple) else (key,)
-    get = lambda d: tuple(d.get(k) for k in keys)  # noqa: E731
+
+    def get(d: Values) -> tuple[object, ...]:
+        return tuple(d.get(k) for k in keys)
+
     if get(ours) == get(theirs):
         return False
     if base is not None:
@@ -258,7 +262,7 @@ def _take(key, base: dict | None, ours: dict, theirs: dict, out: Outcome,
     return False
 
 
-def _new(session: Session, inc: Incoming, tags, known: Known) -> Outcome:
+def _new(session: Session, inc: Incoming, tags: Iterable[str], known: Known) -> Outcome:
     """A new promise; inserted and linked by `Known.finish` (its id is known then)."""
     p = inc.promise
     p.tags = clean_tags([*p.tags, *tags])
@@ -271,7 +275,7 @@ def _new(session: Session, inc: Incoming, tags, known: Known) -> Outcome:
 def _new_deadline(session: Session, p: Promise, new: Promise, now: datetime, reason: str) -> None:
     """The register gave a new deadline: a correction, not a move of the user's."""
     session.add(DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.CORRECTION.value, changed_at=now,
+        promise_id=p.stored_id, kind=ChangeKind.CORRECTION.value, changed_at=now,
         reference=new.reference, old_deadline=p.deadline_now(), new_deadline=new.deadline,
         old_earliest=p.earliest, old_latest=p.latest, new_earliest=new.earliest,
         new_latest=new.latest, reason=reason,
@@ -284,7 +288,7 @@ def _new_deadline(session: Session, p: Promise, new: Promise, now: datetime, rea
 def _status_row(session: Session, p: Promise, old: str, new: str, now: datetime, reason: str,
                 when: datetime | None = None) -> None:
     session.add(DeadlineChange(
-        promise_id=p.id, kind=ChangeKind.STATUS.value, changed_at=now,
+        promise_id=p.stored_id, kind=ChangeKind.STATUS.value, changed_at=now,
         reference=_day(when or now), old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
         old_earliest=p.earliest, old_latest=p.latest, new_earliest=p.earliest,
         new_latest=p.latest, reason=reason, old_status=old, new_status=new,
@@ -302,12 +306,12 @@ def _touch(session: Session, p: Promise, now: datetime) -> None:
 
 
 def _link(session: Session, source: str, inc: Incoming, p: Promise, link: SyncRecord | None,
-          base: dict, now: datetime) -> SyncRecord | None:
+          base: Values, now: datetime) -> SyncRecord | None:
     """Record what the register said, when it said something new."""
     if link is None:
         if not inc.register_id:
             return None
-        link = SyncRecord(source=source, register_id=inc.register_id, promise_id=p.id,
+        link = SyncRecord(source=source, register_id=inc.register_id, promise_id=p.stored_id,
                           number=p.number, modified=inc.modified, base=base, synced_at=now)
         session.add(link)
         return link
@@ -318,7 +322,7 @@ def _link(session: Session, source: str, inc: Incoming, p: Promise, link: SyncRe
     return link
 
 
-def _show(v) -> str | None:
+def _show(v: object) -> str | None:
     return None if v is None else str(v)
 
 

@@ -8,6 +8,7 @@ A next link must stay on the server the sync was pointed at.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .client import ADDRESS, JsonClient, SyncError
@@ -16,15 +17,16 @@ from .client import ADDRESS, JsonClient, SyncError
 @dataclass(frozen=True)
 class Page:
     number: int  # 1, 2, ...
-    records: list[dict]
+    records: list[dict[str, Any]]
     next_url: str | None
     count: int | None  # @odata.count, when the server gives it
 
 
-def pages(client: JsonClient, url: str, params: dict | None = None) -> Iterator[Page]:
+def pages(client: JsonClient, url: str, params: dict[str, str] | None = None) -> Iterator[Page]:
     """The pages of the collection at `url`, following `@odata.nextLink` to the end."""
     origin = urlsplit(url)[:2]
-    number, next_url, next_params = 1, url, params
+    next_url: str | None = url
+    number, next_params = 1, params
     while next_url:
         doc = client.get_json(next_url, next_params)
         records, link, count = _page(doc, next_url)
@@ -37,7 +39,7 @@ def pages(client: JsonClient, url: str, params: dict | None = None) -> Iterator[
         number, next_url, next_params = number + 1, link, None
 
 
-def _page(doc, url: str) -> tuple[list[dict], str | None, int | None]:
+def _page(doc: Any, url: str) -> tuple[list[dict[str, Any]], str | None, int | None]:
     if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
         raise SyncError(f"{url.split('?')[0]} answered JSON that is not an OData collection "
                         f"(no 'value' list); check the address ({ADDRESS}).", ADDRESS)

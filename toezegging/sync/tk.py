@@ -21,19 +21,24 @@ shows what would change and writes nothing, not even the mark.
 import hashlib
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from .. import ministries
 from ..errors import ToezeggingError
-from ..import_export import read_register
+from ..import_export import Incoming, read_register
 from ..model import SyncState
 from . import merge, odata
 from .client import JsonClient, SyncError
+
+if TYPE_CHECKING:
+    from ..config import TkSyncConfig
+    from ..store import Store
 
 SOURCE = "tk"
 ENTITY = "Toezegging"
@@ -50,7 +55,7 @@ class Filters:
     since: date | None = None
 
     @classmethod
-    def from_config(cls, tk) -> "Filters":
+    def from_config(cls, tk: "TkSyncConfig") -> "Filters":
         """The filters of `[sync.tk]` (a `config.TkSyncConfig`)."""
         return cls(tuple(tk.ministries), tuple(tk.match),
                    date.fromisoformat(tk.since) if tk.since else None)
@@ -78,7 +83,7 @@ def state_key(filters: Filters) -> str:
 
 # ----------------------------------------------------------------------------- the query
 
-def query(filters: Filters, high_water: datetime | None) -> dict:
+def query(filters: Filters, high_water: datetime | None) -> dict[str, str]:
     """The OData query options of one run."""
     narrow = []
     terms = _name_terms(filters)
@@ -123,7 +128,7 @@ def _fold(text: str) -> str:
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
-def wanted(inc, filters: Filters, selection: ministries.Selection) -> bool:
+def wanted(inc: Incoming, filters: Filters, selection: ministries.Selection) -> bool:
     """Whether a record the register does not follow yet passes the filters."""
     if inc.deleted:
         return False
@@ -174,7 +179,7 @@ class Report:
             "unchanged": len(self.of("unchanged")), "skipped": len(self.skipped),
         }
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "url": self.url, "filters": self.filters.describe(), "dry_run": self.dry_run,
             "complete": self.complete, "pages": self.pages, "records": self.records,
@@ -190,8 +195,8 @@ class Report:
         }
 
 
-def run(store, client: JsonClient, *, url: str, filters: Filters, now: datetime,
-        tags: list[str] = (), dry_run: bool = False, full: bool = False,
+def run(store: "Store", client: JsonClient, *, url: str, filters: Filters, now: datetime,
+        tags: Iterable[str] = (), dry_run: bool = False, full: bool = False,
         progress: Callable[[int, int | None], None] | None = None) -> Report:
     """One sync of the register at `url` (see the module docstring).
 
@@ -229,10 +234,14 @@ def run(store, client: JsonClient, *, url: str, filters: Filters, now: datetime,
     return report
 
 
-def _commit_page(store, records: list[dict], report: Report, key: str, filters: Filters,
-                 selection, now: datetime, tags, dry_run: bool) -> None:
+def _commit_page(store: "Store", records: list[dict[str, Any]], report: Report, key: str,
+                 filters: Filters, selection: ministries.Selection, now: datetime,
+                 tags: Iterable[str], dry_run: bool) -> None:
     """Bring one page into the register and move the mark, in one transaction."""
-    outcomes, skipped, newest, incoming = [], [], report.high_water, []
+    newest = report.high_water
+    skipped: list[tuple[str, str]] = []
+    incoming: list[Incoming] = []
+    applied: list[tuple[Incoming, merge.Outcome]] = []
     for row in records:
         modified = _modified(row)
         if modified and (newest is None or modified > newest):
@@ -248,12 +257,11 @@ def _commit_page(store, records: list[dict], report: Report, key: str, filters: 
                 link, promise = known.find(inc)
                 if link is None and promise is None and not wanted(inc, filters, selection):
                     continue
-                outcomes.append((inc, merge.apply(s, SOURCE, inc, now=now, tags=list(tags),
-                                                  known=known)))
+                applied.append((inc, merge.apply(s, SOURCE, inc, now=now, tags=list(tags),
+                                                 known=known)))
             known.finish(s, SOURCE, now)
-            for inc, outcome in outcomes:  # the ids of the new promises are known now
+            for inc, outcome in applied:  # the ids of the new promises are known now
                 outcome.promise_id = outcome.promise_id or inc.promise.id
-            outcomes = [outcome for _inc, outcome in outcomes]
             if dry_run:
                 s.rollback()
             else:
@@ -270,7 +278,7 @@ def _commit_page(store, records: list[dict], report: Report, key: str, filters: 
         except BaseException:
             s.rollback()
             raise
-    report.outcomes += outcomes
+    report.outcomes += [outcome for _inc, outcome in applied]
     report.skipped += skipped
     report.records += len(records)
     report.high_water = newest
@@ -302,13 +310,14 @@ def due(last_run: datetime | None, now: datetime, hour: int) -> bool:
     return last_run < slot
 
 
-def last_run(store, filters: Filters) -> datetime | None:
+def last_run(store: "Store", filters: Filters) -> datetime | None:
     with Session(store.engine) as s:
         state = s.get(SyncState, state_key(filters))
         return state.last_run_at if state else None
 
 
-def daily(store, tk, now: datetime, client: JsonClient | None = None) -> Report | None:
+def daily(store: "Store", tk: "TkSyncConfig", now: datetime,
+          client: JsonClient | None = None) -> Report | None:
     """The scheduler's daily sync with the filters of `[sync.tk]` (`tk`), when it is due
     at `now`: enabled, past `tk.hour` today, and not yet run since. The last run is kept
     in the database, so a restart or a night the scheduler was down changes nothing.
