@@ -70,9 +70,6 @@ def test_open_events_group_a_shared_name_and_keep_the_others_apart(store):
         assert got == [("inwerkingtreding Wet X", [a, b], date(2026, 3, 1)),
                        ("afronding van de pilot", [c], date(2026, 6, 10))]
         assert found[0].weeks_waiting(date(2026, 6, 10)) == 14
-        assert [e.label for e in events.undated_for(found, date(2026, 6, 10), 8)] == [
-            "inwerkingtreding Wet X"]
-        assert events.undated_for(found, date(2026, 6, 10), 0) == []
 
 
 def test_setting_the_event_dates_every_linked_promise_by_the_spec(store):

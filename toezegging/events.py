@@ -94,11 +94,6 @@ def open_events(session: Session) -> list[Event]:
     return out
 
 
-def undated_for(events: list[Event], today: date, weeks: int) -> list[Event]:
-    """The events still without a date `weeks` weeks after their promise was made."""
-    return [e for e in events if weeks > 0 and e.weeks_waiting(today) >= weeks]
-
-
 def _is_event_promise(p: Promise) -> bool:
     """Waits on an event, or got its window from one (so it can be dated again)."""
     return (p.kind == "event" and p.latest is None) or p.event_date is not None

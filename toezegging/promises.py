@@ -32,11 +32,6 @@ if TYPE_CHECKING:  # imported where used, for start-up time
     from .deadline import Window
     from .extract import Proposal
 
-# Shown when a phrase cannot be read and the engine gave no examples of its own.
-EXAMPLES = (
-    "voor de zomer", "voor eind 2026", "in het eerste kwartaal van 2027",
-    "binnen drie maanden", "uiterlijk 1 maart 2027", "na het zomerreces",
-)
 NUMBER_RE = re.compile(r"^TZ\d{6}-\d{1,5}$")
 # What `edit` may change ("deadline" is a correction: `correct_deadline`).
 EDITABLE = (
@@ -130,7 +125,8 @@ def on_event(phrase: str, reference: date, day: date, anchor: str | None, offset
 
 def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
                   due: date | None = None) -> Reading:
-    """Read `phrase` at `reference`; `UnreadableDeadline` (with examples) when it can't."""
+    """Read `phrase` at `reference`; `UnreadableDeadline` (with the engine's examples,
+    `deadline.EXAMPLES`) when it can't."""
     from .deadline import parse
 
     phrase = check_storable((phrase or "").strip(), "the deadline")
@@ -138,13 +134,8 @@ def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
         example = Hint("'voor de zomer'", "option", name="deadline", example="'voor de zomer'")
         raise InvalidInput(f"the deadline is empty; give the time phrase as said, e.g. {example}.",
                            example)
-    try:
-        w = parse(phrase, reference)
-    except UnreadableDeadline as e:
-        if e.examples:
-            raise
-        raise UnreadableDeadline(phrase, EXAMPLES) from None
-    return from_window(phrase, reference, w, open_ended=open_ended, due=due)
+    return from_window(phrase, reference, parse(phrase, reference), open_ended=open_ended,
+                       due=due)
 
 
 def _clean(v: str | None, what: str) -> str | None:

@@ -24,7 +24,7 @@ second sync of the same register writes nothing.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -49,11 +49,16 @@ class Conflict:
     theirs: str | None
 
 
+# What a record did to the register.
+OutcomeKind = Literal["new", "updated", "closed", "reopened", "removed", "restored", "unchanged",
+                     "ignored"]
+
+
 @dataclass
 class Outcome:
-    """What one record did: its kind is one of KINDS."""
+    """What one record did (`kind`)."""
 
-    kind: str
+    kind: OutcomeKind
     number: str | None
     promise_id: int | None = None
     details: list[str] = field(default_factory=list)
@@ -69,9 +74,6 @@ class Outcome:
         self.text, self.deadline = p.text, p.deadline_now()
         self.earliest, self.latest = p.earliest, p.latest
         return self
-
-
-KINDS = ("new", "updated", "closed", "reopened", "removed", "restored", "unchanged", "ignored")
 
 
 def values(p: Promise) -> Values:
