@@ -117,7 +117,7 @@ def _tick(store, config, now, transport, dry_run, token) -> TickReport:
             sender.send_digests()
         # The events still without a date: one weekly list per recipient, not a mail per
         # promise (in a digest they are lines of the digest).
-        elif sender.send_digests(kinds=(outbox.UNDATED,)):
+        elif sender.send_digests(kinds=(reminders.UNDATED,)):
             sender.send_singles()
     finally:
         if own:
@@ -176,7 +176,7 @@ class _Sender:
         from . import mail
 
         tried: set[int] = set()
-        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(outbox.UNDATED,))
+        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(reminders.UNDATED,))
                       if i not in tried]:
             for rid in ids:
                 tried.add(rid)
@@ -220,7 +220,7 @@ class _Sender:
         its Message-ID): a retry sends exactly that set again; newer rows wait for the next."""
         from . import mail
 
-        undated = kinds == (outbox.UNDATED,)
+        undated = kinds == (reminders.UNDATED,)
         today = reminders.local_today(self.now, self.rules)
         fresh: dict[str, list] = {}
         digests: dict[str, list] = {}
@@ -235,7 +235,7 @@ class _Sender:
         for rows in fresh.values():
             digest_id = mail.digest_message_id([r.id for r in rows], today,
                                                self.config.mail.from_,
-                                               label=outbox.UNDATED if undated else "digest")
+                                               label=reminders.UNDATED if undated else "digest")
             outbox.fix_digest(self.store, [r.id for r in rows], digest_id, self.token)
             digests[digest_id] = rows
         for digest_id, rows in digests.items():
@@ -243,7 +243,7 @@ class _Sender:
                 continue
             label = (f"undated events to {rows[0].recipient} ({len(rows)} promises)" if undated
                      else f"digest to {rows[0].recipient} ({len(rows)} reminders)")
-            undated_rows = all(r.kind == outbox.UNDATED for r in rows)
+            undated_rows = all(r.kind == reminders.UNDATED for r in rows)
             if not self._deliver(rows, label,
                                  lambda rs=rows, d=digest_id, u=undated_rows: self._digest(rs, d, u),
                                  rows[0].recipient, digest_id):

@@ -173,6 +173,7 @@ def check_feeds_folder(config) -> Check:
 def check_calendar(config, today: date) -> Check:
     """Whether any open promise's deadline rests on an estimated recess or budget date."""
     from . import calendar_report
+    from .status import Status
     from .store import open_store, query_promises
 
     try:
@@ -182,7 +183,7 @@ def check_calendar(config, today: date) -> Check:
                      "fix the database first")
     try:
         with store.session() as s:
-            rep = calendar_report.report(query_promises(s, status="open"), today)
+            rep = calendar_report.report(query_promises(s, status=Status.OPEN), today)
     finally:
         store.dispose()
     years = f"{rep.years[0]}–{rep.years[-1]}" if len(rep.years) > 1 else str(rep.years[0])

@@ -39,9 +39,10 @@ from typing import Protocol
 
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
-from . import ministries, recurrence
+from . import ministries, recurrence, status
 from .lang import month_names
-from .model import formal_source
+from .model import REMOVED, formal_source
+from .status import Status
 
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
@@ -106,10 +107,11 @@ def plain(p: PromiseLike) -> SimpleNamespace:
 
 @cache
 def words(language: str) -> dict:
-    """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`."""
+    """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`, with the month
+    names (their one home is lang/<language>.toml) and the status names (data/statuses.toml)."""
     text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
-    # the month names have their one home in lang/<language>.toml
-    return {**tomllib.loads(text)[language], "months": list(month_names(language))}
+    return {**tomllib.loads(text)[language], "months": list(month_names(language)),
+            "status": status.names(language)}
 
 
 # ----------------------------------------------------------------------------- selection
@@ -119,7 +121,7 @@ def has_window(p: PromiseLike) -> bool:
 
 
 def is_overdue(p: PromiseLike, today: date) -> bool:
-    return p.status == "open" and p.latest is not None and p.latest < today
+    return p.status == Status.OPEN and p.latest is not None and p.latest < today
 
 
 def _fold_set(values: Iterable[str]) -> set[str]:
@@ -187,7 +189,7 @@ def _postponed(n: int, w: dict) -> str:
 
 def _status(p: PromiseLike) -> str:
     """The status a feed shows: a removed promise is "removed" whatever its status was."""
-    return "removed" if p.deleted_at is not None else p.status
+    return REMOVED if p.deleted_at is not None else p.status
 
 
 def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
@@ -197,7 +199,7 @@ def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
     text = short(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
-    if status != "open":
+    if status != Status.OPEN:
         text = w["closed_prefix"].format(status=w["status"].get(status, status)) + text
     return text
 
@@ -329,7 +331,7 @@ def _shared(p: PromiseLike, desc: str, categories: list[str], state: bytes,
 def _state(p: PromiseLike) -> bytes:
     # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
     # higher SEQUENCE), so a subscribed calendar drops them.
-    return (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
+    return (b"CANCELLED" if _status(p) in (Status.WITHDRAWN, REMOVED)
             else b"TENTATIVE" if p.hedged else b"CONFIRMED")
 
 
@@ -373,12 +375,12 @@ def events(p: PromiseLike, postponements: int, feed, w: dict, domain: str = UID_
     rows = history or []
     fulfilled = recurrence.fulfilled(rows) if recurring else 0
     upcoming = None
-    if recurring and p.status == "open" and p.deleted_at is None and today is not None:
+    if recurring and p.status == Status.OPEN and p.deleted_at is None and today is not None:
         upcoming = recurrence.upcoming(p.recurrence, p.latest, today, fulfilled)
     desc = description(p, postponements, w, language=language, upcoming=upcoming)
     shared = _shared(p, desc, categories, _state(p))
     alarm = None
-    if feed.alarm_days is not None and _status(p) == "open":
+    if feed.alarm_days is not None and _status(p) == Status.OPEN:
         alarm = (feed.alarm_days, w["alarm"].format(summary=title))
     out: list[bytes] = []
     if recurring:
@@ -402,11 +404,11 @@ def _past_occurrences(p: PromiseLike, rows: list, categories: list[str], w: dict
         if getattr(c, "kind", None) != "occurrence" or c.old_latest is None:
             continue
         n += 1
-        status = "removed" if p.deleted_at is not None else (c.new_status or "fulfilled")
+        status = REMOVED if p.deleted_at is not None else (c.new_status or Status.FULFILLED)
         occ = SimpleNamespace(earliest=c.old_earliest, latest=c.old_latest, status=status,
                               fulfilled_by=c.reason, closed_on=c.reference)
         desc = description(p, 0, w, language=language, occurrence=occ)
-        state = b"CANCELLED" if status == "removed" else b"CONFIRMED"
+        state = b"CANCELLED" if status == REMOVED else b"CONFIRMED"
         out += _event(f"toezegging-{p.id}-keer-{n}@{domain}", c.old_latest,
                       c.old_latest + timedelta(days=1), summary(p, w, status),
                       _shared(p, desc, categories, state))
@@ -420,14 +422,14 @@ def _series(p: PromiseLike, rows: list, fulfilled: int, categories: list[str], w
                                  fulfilled)
     if nxt is None:
         return []
-    ended = _status(p) != "open"
-    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status="open", fulfilled_by=None,
+    ended = _status(p) != Status.OPEN
+    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status=Status.OPEN, fulfilled_by=None,
                           closed_on=None)
     desc = description(p, 0, w, language=language, occurrence=occ)
     state = b"CANCELLED" if ended else b"TENTATIVE" if p.hedged else b"CONFIRMED"
     rule = recurrence.remaining(p.recurrence, fulfilled + 1)
     return _event(f"toezegging-{p.id}-reeks@{domain}", nxt[1], nxt[1] + timedelta(days=1),
-                  summary(p, w, "open"), _shared(p, desc, categories, state, rule),
+                  summary(p, w, Status.OPEN), _shared(p, desc, categories, state, rule),
                   None if ended else alarm)
 
 

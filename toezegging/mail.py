@@ -41,6 +41,8 @@ from jinja2 import (
 
 from .errors import ConfigError, DeliveryError
 from .lang import month_names
+from .reminders import UNDATED
+from .status import Status
 
 
 class ConnectionFailed(DeliveryError):
@@ -199,7 +201,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
     tz = ZoneInfo(timezone)
     upcoming = recurrence.upcoming(promise.recurrence, promise.latest, today or due_on,
                                    recurrence.fulfilled(history)) \
-        if promise.status == "open" else None
+        if promise.status == Status.OPEN else None
     history = moves(history)
     member_name, member_fraction = _member(promise, member, words)
     changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
@@ -449,7 +451,7 @@ def compose_undated(entries: list, *, to: str, message_id: str, now: datetime, m
     ids = " ".join(str(c["p"]["id"]) for g in ordered for c in g["items"])
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang,
-                         extra={"X-Toezegging-Kind": "undated", "X-Toezegging-Promise": ids})
+                         extra={"X-Toezegging-Kind": UNDATED, "X-Toezegging-Promise": ids})
 
 
 # ----------------------------------------------------------------------------- transports

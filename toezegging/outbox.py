@@ -28,21 +28,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from . import reminders
-from .model import (
-    ChangeKind,
-    DeadlineChange,
-    MailServerState,
-    Promise,
-    Reminder,
-    ReminderState,
-)
+from .model import ChangeKind, DeadlineChange, MailServerState, Promise, Reminder
+from .reminders import UNDATED, ReminderState
+from .status import Status
 
 reminder_t = Reminder.__table__
 promise_t = Promise.__table__
 change_t = DeadlineChange.__table__
 server_t = MailServerState.__table__
 PENDING, SENDING, SENT, FAILED, CANCELLED = (s.value for s in ReminderState)
-UNDATED = "undated"  # a weekly list of the events still without a date, one mail per recipient
 
 
 @dataclass(slots=True)
@@ -177,7 +171,7 @@ def candidates(conn, today: date, rules) -> list[PromiseRow]:
         due_when.append(and_(p.latest.is_(None), p.kind == "event",
                              p.reference <= today - timedelta(weeks=rules.undated_event_weeks),
                              ~_recorded_since(day_number(literal(monday, Date())))))
-    where = and_(p.status == reminders.OPEN, p.deleted_at.is_(None), or_(*due_when))
+    where = and_(p.status == Status.OPEN, p.deleted_at.is_(None), or_(*due_when))
     return _promise_rows(conn, where, tz)
 
 
@@ -261,7 +255,7 @@ def stale_rows(store, rules, dry_run: bool = False) -> list[tuple]:
             if row.deleted_at is not None:
                 stale.append((row.id, row.pid, row.kind, row.due_on, "promise removed"))
             elif not reminders.is_scheduled(pr, row.kind, row.due_on, rules):
-                reason = "promise closed" if pr.status != reminders.OPEN else (
+                reason = "promise closed" if pr.status != Status.OPEN else (
                     "event dated" if row.kind == UNDATED else "deadline moved")
                 stale.append((row.id, row.pid, row.kind, row.due_on, reason))
         if not dry_run:

@@ -31,12 +31,26 @@ Nothing is due during quiet hours.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from .status import Status
+
+# The kinds of reminder, in the order of their stages: later stages win a tie on a day.
 KINDS = ("opens", "approaching", "due", "overdue", "postponed", "undated")
-# Later stages win a tie on the same day.
+OPENS, APPROACHING, DUE, OVERDUE, POSTPONED, UNDATED = KINDS
 RANK = {k: i for i, k in enumerate(KINDS, start=1)}
-OPEN = "open"
+
+
+class ReminderState(StrEnum):
+    """Where a reminder stands in the outbox (`outbox.py`): pending, then sending (claimed
+    under a lease), then sent; back to pending to retry, failed for good, or cancelled."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed under a lease
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or attempts exhausted
+    CANCELLED = "cancelled"  # deadline moved or promise closed
 
 
 @dataclass(frozen=True, order=True)
@@ -116,13 +130,13 @@ def is_overdue_day(days_late: int, rules) -> bool:
 
 def _window_events(earliest: date | None, latest: date, reference: date, rules) -> Iterator[Event]:
     if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
-        yield Event.of("opens", earliest)
+        yield Event.of(OPENS, earliest)
     for n in sorted(set(rules.days_before), reverse=True):
         day = latest - timedelta(days=n)
         if n > 0 and day >= reference:
-            yield Event.of("approaching", day)
+            yield Event.of(APPROACHING, day)
     if rules.on_deadline:
-        yield Event.of("due", latest)
+        yield Event.of(DUE, latest)
 
 
 def _first_undated(p, rules) -> date | None:
@@ -137,33 +151,33 @@ def _first_undated(p, rules) -> date | None:
 def events(p, until: date, rules) -> list[Event]:
     """The events of promise `p` with a date up to and including `until`, oldest first."""
     out: list[Event] = []
-    if p.status != OPEN:
+    if p.status != Status.OPEN:
         return out
     changed_on = getattr(p, "changed_on", None)
     if changed_on is not None and changed_on <= until:
-        out.append(Event.of("postponed", changed_on))
+        out.append(Event.of(POSTPONED, changed_on))
     if p.latest is None:
         first = _first_undated(p, rules)
         if first is not None and first <= until:
-            out.append(Event.of("undated", until - timedelta(days=(until - first).days % 7)))
+            out.append(Event.of(UNDATED, until - timedelta(days=(until - first).days % 7)))
         return sorted(out)
     out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
                if e.due_on <= until)
     if p.latest < until:
         offset = overdue_day((until - p.latest).days, rules)
         if offset is not None:
-            out.append(Event.of("overdue", p.latest + timedelta(days=offset)))
+            out.append(Event.of(OVERDUE, p.latest + timedelta(days=offset)))
     return sorted(out)
 
 
 def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
     """Whether (kind, due_on) still belongs to the schedule of `p` (not moved, not closed)."""
-    if p.status != OPEN or kind not in RANK:
+    if p.status != Status.OPEN or kind not in RANK:
         return False
-    if kind == "undated":
+    if kind == UNDATED:
         first = _first_undated(p, rules)
         return first is not None and due_on >= first and (due_on - first).days % 7 == 0
-    if kind == "overdue":
+    if kind == OVERDUE:
         if p.latest is None or due_on <= p.latest:
             return False
         return is_overdue_day((due_on - p.latest).days, rules)
@@ -201,16 +215,16 @@ def due(promises: Iterable, now: datetime, rules) -> list[Due]:
 
 def stage(p, today: date, rules) -> str:
     """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
-    if p.status == OPEN and p.latest is not None:
+    if p.status == Status.OPEN and p.latest is not None:
         if p.latest < today:
-            return "overdue"
+            return OVERDUE
         if p.latest == today:
-            return "due"
+            return DUE
     evs = events(p, today, rules)
     if getattr(p, "latest", None) is None and getattr(p, "kind", None) == "event" \
-            and p.status == OPEN:
-        return "undated"  # waits on an event: ask when it will be
-    return evs[-1].kind if evs else "approaching"
+            and p.status == Status.OPEN:
+        return UNDATED  # waits on an event: ask when it will be
+    return evs[-1].kind if evs else APPROACHING
 
 
 def deadline_for(p, due_on: date) -> date | None:

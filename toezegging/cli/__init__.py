@@ -30,7 +30,7 @@ import click
 from .. import __version__
 from ..errors import ToezeggingError
 from .context import Context
-from .format import plain_lines
+from .format import UserError, plain_lines
 
 # command name -> (module, attribute); the order is the order of `--help`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -62,12 +62,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("sync", "sync"),
     "stats": ("sync", "stats"),
 }
-
-
-class UserError(click.ClickException):
-    """A `ToezeggingError` on its way out through click: message on stderr, exit 1."""
-
-    exit_code = 1
 
 
 class LazyGroup(click.Group):

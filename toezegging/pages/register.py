@@ -19,16 +19,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from ..status import Status
+
 if TYPE_CHECKING:
     from ..model import Promise
 
-OPEN = "open"
 SOON_DAYS = 30
 MOVED_OFTEN = 2
-CLOSED = ("fulfilled", "partly", "lapsed", "withdrawn")
+CLOSED = tuple(s.value for s in Status if s.closed)
 # What the overview's "show" filter (query key `status`) can ask for; "open" is the default.
-SHOW = ("open", "overdue", "soon", "waiting", "moved", "all", *CLOSED)
-DEFAULT_SHOW = "open"
+SHOW = (Status.OPEN.value, "overdue", "soon", "waiting", "moved", "all", *CLOSED)
+DEFAULT_SHOW = Status.OPEN.value
 NO_MINISTRY_SLUG = "none"
 
 
@@ -67,7 +68,7 @@ class Item:
 
     @property
     def is_open(self) -> bool:
-        return self.p.status == OPEN
+        return self.p.status == Status.OPEN
 
     @property
     def haystack(self) -> str:
@@ -98,7 +99,7 @@ def _item(p, changes: list, today: date, slug: str, private: bool) -> Item:
 
     latest, status = get("latest"), get("status")
     windowed = latest is not None and not get("open_ended")
-    is_open = status == OPEN
+    is_open = status == Status.OPEN
     moves = [c for c in changes if is_move(c)]
     ghosts = [(c.old_earliest, c.old_latest) for c in moves if c.old_latest is not None]
     return Item(
@@ -247,7 +248,7 @@ class Register:
     def shown(items: Iterable[Item], show: str) -> list[Item]:
         keep = {
             "all": lambda i: True,
-            "open": lambda i: i.is_open,
+            Status.OPEN: lambda i: i.is_open,
             "overdue": lambda i: i.overdue,
             "soon": lambda i: i.soon,
             "waiting": lambda i: i.waiting,
@@ -276,7 +277,7 @@ class Register:
         days_late = []
         for i in items:
             promised = i.promised_latest
-            if i.p.status in ("fulfilled", "partly"):
+            if i.p.status in (Status.FULFILLED, Status.PARTLY):
                 if promised and i.p.closed_on and i.p.closed_on > promised:
                     late += 1
                     days_late.append((i.p.closed_on - promised).days)

@@ -14,20 +14,26 @@ from importlib import resources
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .. import feeds as feed_core
 from .. import recurrence as rules
+from .. import status
+from ..lang import month_names
 from ..model import formal_source
+from ..status import Status
+from .register import CLOSED
 
 ASSETS = ("style.css", "app.js")
 
 
 @cache
 def words(language: str) -> dict:
-    """The page words of `language`, with the status and month names of the feeds."""
+    """The page words of `language`, with the month and status names (their homes are
+    lang/<language>.toml and data/statuses.toml); the overview's "show" filter offers the
+    closed statuses by their names."""
     text = resources.files("toezegging.pages").joinpath("words.toml").read_text("utf-8")
     w = tomllib.loads(text)[language]
-    fw = feed_core.words(language)
-    return {**w, "months": fw["months"], "status": fw["status"]}
+    names = status.names(language)
+    show = {**w["show"], **{s: names[s] for s in CLOSED}}
+    return {**w, "months": list(month_names(language)), "status": names, "show": show}
 
 
 @cache
@@ -132,7 +138,7 @@ class Say:
         """A recurring promise's rule in words, with its next deadline while it is open
         ("herhaalt elk jaar; eerstvolgende: 22 januari 2027")."""
         upcoming = rules.upcoming(p.recurrence, p.latest, today, rules.fulfilled(changes)) \
-            if p.status == "open" else None
+            if p.status == Status.OPEN else None
         words = rules.in_words(p.recurrence, self.language, upcoming and self.day(upcoming))
         return self.t["recurring"].format(what=words) if words else ""
 

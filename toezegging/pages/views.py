@@ -9,6 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from .. import feeds as feed_core
+from ..status import Status
 from .register import Filters, Item, Register
 from .render import Links, Say, render
 from .timeline import Lane, Row, Scale, Span
@@ -90,7 +91,7 @@ class Pages:
         if i.overdue:
             marks.append(f"⚠ {t['overdue']}")
         elif not i.is_open:
-            marks.append(("✓ " if p.status == "fulfilled" else "") + self.say.status(p.status))
+            marks.append(("✓ " if p.status == Status.FULFILLED else "") + self.say.status(p.status))
         label = " · ".join([f"#{p.id}", *marks, feed_core.short(p.text, PREVIEW)])
         detail = "; ".join(x for x in (self.say.window(p), self.say.state(i, self.today),
                                         self.say.moved(i.moves) if i.moves else "") if x)
