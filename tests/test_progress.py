@@ -11,7 +11,7 @@ import pytest
 
 from toezegging import demo as demo_core
 
-LETTER = Path(demo_core.__file__).parent / "data" / "demo" / demo_core.LETTER
+LETTER = Path(demo_core.__file__).parent / "data" / "demo" / demo_core.letter().file
 
 
 def _env(tmp_path: Path) -> dict:

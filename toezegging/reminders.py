@@ -32,9 +32,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from .status import Status
+
+if TYPE_CHECKING:
+    from .config import RemindersConfig
+    from .outbox import PromiseRow
 
 # The kinds of reminder, in the order of their stages: later stages win a tie on a day.
 KINDS = ("opens", "approaching", "due", "overdue", "postponed", "undated")
@@ -51,6 +56,20 @@ class ReminderState(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # permanent failure, or attempts exhausted
     CANCELLED = "cancelled"  # deadline moved or promise closed
+
+
+class Schedulable(Protocol):
+    """What the rules read of a promise: a `model.Promise`, or an `outbox.PromiseRow` (which
+    adds when its deadline last moved and the newest reminder already recorded)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def reference(self) -> date: ...
+    @property
+    def earliest(self) -> date | None: ...
+    @property
+    def latest(self) -> date | None: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -74,12 +93,12 @@ class Due:
     send_at: datetime
 
 
-def send_moment(day: date, rules) -> datetime:
+def send_moment(day: date, rules: "RemindersConfig") -> datetime:
     """`day` at `send_hour` in the configured zone (the earlier one in an autumn DST night)."""
     return datetime.combine(day, time(rules.send_hour), tzinfo=ZoneInfo(rules.timezone))
 
 
-def in_quiet_hours(now: datetime, rules) -> bool:
+def in_quiet_hours(now: datetime, rules: "RemindersConfig") -> bool:
     """Whether `now` falls in `quiet_hours = [start, end)` (local hours; may wrap midnight)."""
     if len(rules.quiet_hours) != 2:
         return False
@@ -92,13 +111,13 @@ def in_quiet_hours(now: datetime, rules) -> bool:
     return hour >= start or hour < end
 
 
-def local_today(now: datetime, rules) -> date:
+def local_today(now: datetime, rules: "RemindersConfig") -> date:
     return now.astimezone(ZoneInfo(rules.timezone)).date()
 
 
 # ----------------------------------------------------------------------------- schedule
 
-def overdue_offsets(rules) -> tuple[list[int], int]:
+def overdue_offsets(rules: "RemindersConfig") -> tuple[list[int], int]:
     """The days after `latest` of the overdue mails while the gap still doubles, and the
     gap that follows: ([14, 42, 98], 90) for a first gap of 14 and a maximum of 90."""
     first = rules.overdue_every_days
@@ -113,7 +132,7 @@ def overdue_offsets(rules) -> tuple[list[int], int]:
     return offsets, ceiling
 
 
-def overdue_day(days_late: int, rules) -> int | None:
+def overdue_day(days_late: int, rules: "RemindersConfig") -> int | None:
     """The newest overdue mail's offset at `days_late` days past `latest` (None: none yet)."""
     offsets, ceiling = overdue_offsets(rules)
     if days_late < offsets[0]:
@@ -124,11 +143,12 @@ def overdue_day(days_late: int, rules) -> int | None:
     return offsets[-1] + (days_late - offsets[-1]) // ceiling * ceiling
 
 
-def is_overdue_day(days_late: int, rules) -> bool:
+def is_overdue_day(days_late: int, rules: "RemindersConfig") -> bool:
     return days_late > 0 and overdue_day(days_late, rules) == days_late
 
 
-def _window_events(earliest: date | None, latest: date, reference: date, rules) -> Iterator[Event]:
+def _window_events(earliest: date | None, latest: date, reference: date,
+                   rules: "RemindersConfig") -> Iterator[Event]:
     if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
         yield Event.of(OPENS, earliest)
     for n in sorted(set(rules.days_before), reverse=True):
@@ -139,7 +159,7 @@ def _window_events(earliest: date | None, latest: date, reference: date, rules) 
         yield Event.of(DUE, latest)
 
 
-def _first_undated(p, rules) -> date | None:
+def _first_undated(p: Schedulable, rules: "RemindersConfig") -> date | None:
     """The first Monday a waiting promise's event counts as undated (None: never)."""
     weeks = getattr(rules, "undated_event_weeks", 0)
     if weeks <= 0 or p.latest is not None or not getattr(p, "waiting", False):
@@ -148,7 +168,7 @@ def _first_undated(p, rules) -> date | None:
     return d + timedelta(days=(7 - d.weekday()) % 7)
 
 
-def events(p, until: date, rules) -> list[Event]:
+def events(p: Schedulable, until: date, rules: "RemindersConfig") -> list[Event]:
     """The events of promise `p` with a date up to and including `until`, oldest first."""
     out: list[Event] = []
     if p.status != Status.OPEN:
@@ -170,7 +190,7 @@ def events(p, until: date, rules) -> list[Event]:
     return sorted(out)
 
 
-def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
+def is_scheduled(p: Schedulable, kind: str, due_on: date, rules: "RemindersConfig") -> bool:
     """Whether (kind, due_on) still belongs to the schedule of `p` (not moved, not closed)."""
     if p.status != Status.OPEN or kind not in RANK:
         return False
@@ -184,7 +204,7 @@ def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
     return Event.of(kind, due_on) in events(p, due_on, rules)
 
 
-def current(p, now: datetime, rules) -> Event | None:
+def current(p: Schedulable, now: datetime, rules: "RemindersConfig") -> Event | None:
     """The newest event of `p` whose send moment has passed at `now`, if any."""
     today = local_today(now, rules)
     if send_moment(today, rules) > now:
@@ -193,7 +213,7 @@ def current(p, now: datetime, rules) -> Event | None:
     return evs[-1] if evs else None
 
 
-def due(promises: Iterable, now: datetime, rules) -> list[Due]:
+def due(promises: "Iterable[PromiseRow]", now: datetime, rules: "RemindersConfig") -> list[Due]:
     """The reminders due at `now`: per promise its current event, unless already recorded.
 
     A promise may carry `last_due`/`last_kind`, the newest reminder already in the outbox
@@ -206,14 +226,14 @@ def due(promises: Iterable, now: datetime, rules) -> list[Due]:
         ev = current(p, now, rules)
         if ev is None:
             continue
-        last_due = getattr(p, "last_due", None)
-        if last_due is not None and Event.of(p.last_kind, last_due) >= ev:
+        last_due, last_kind = getattr(p, "last_due", None), getattr(p, "last_kind", None)
+        if last_due is not None and last_kind is not None and Event.of(last_kind, last_due) >= ev:
             continue
         out.append(Due(p.id, ev.kind, ev.due_on, send_moment(ev.due_on, rules)))
     return out
 
 
-def stage(p, today: date, rules) -> str:
+def stage(p: Schedulable, today: date, rules: "RemindersConfig") -> str:
     """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
     if p.status == Status.OPEN and p.latest is not None:
         if p.latest < today:
@@ -227,7 +247,7 @@ def stage(p, today: date, rules) -> str:
     return evs[-1].kind if evs else APPROACHING
 
 
-def deadline_for(p, due_on: date) -> date | None:
+def deadline_for(p: Schedulable, due_on: date) -> date | None:
     """The `latest` a reminder on `due_on` is about: the promise's window, which for a
     recurring promise is its current occurrence."""
     return p.latest

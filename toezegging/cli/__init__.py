@@ -24,6 +24,7 @@ The clock is read here, once per command (`Context.today`/`Context.now`), never 
 
 import importlib
 import sys
+from typing import Any
 
 import click
 
@@ -87,7 +88,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ToezeggingError as e:
@@ -141,7 +142,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 EXIT_INTERRUPTED = 130
 
 
-def _interrupted(e: BaseException) -> bool:
+def _interrupted(e: BaseException | None) -> bool:
     """Whether an `Abort` came from Ctrl-C (click raises it from the KeyboardInterrupt it
     caught, at a prompt or anywhere in a command), rather than a declined question or the
     end of the input."""

@@ -53,7 +53,7 @@ def calendar(ctx: Context, years: tuple[int, ...], as_json: bool) -> None:
         fmt.print_json(dict(
             years={str(y): [_moment_dict(m) for m in rep.moments[y]] for y in rep.years},
             extra=[str(p) for p in ctx.config.calendar_files()],
-            on_estimates=[dict(id=p.id, deadline=p.deadline_now(), latest=p.latest.isoformat(),
+            on_estimates=[dict(id=p.id, deadline=p.deadline_now(), latest=str(p.latest),
                                explanation=p.explanation) for p in rep.on_estimates],
         ))
         return
@@ -79,7 +79,7 @@ def _print_calendar(rep: "CalendarReport") -> None:
         click.echo(f"\nWarning: {fmt.plural(n, 'open promise')} "
                    f"{'rest' if n != 1 else 'rests'} on an estimated date:", err=True)
         for p in rep.on_estimates:
-            click.echo(plain(f"  #{p.id} \"{p.deadline_now()}\" -> {p.latest.isoformat()}: "
+            click.echo(plain(f"  #{p.id} \"{p.deadline_now()}\" -> {p.latest}: "
                              f"{p.explanation}"), err=True)
         click.echo("Once the Kamer publishes the dates, put them in a file named in "
                    "[calendar] extra (the schema of calendars/recesses.toml).", err=True)

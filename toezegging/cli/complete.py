@@ -61,8 +61,8 @@ def _rows(ctx: click.Context, sql: str) -> list[tuple]:
         engine = create_engine(url, connect_args={"connect_timeout": 2}
                                if url.startswith("postgresql") else {})
         try:
-            with engine.connect() as conn:
-                return [tuple(r) for r in conn.execute(text(sql))]
+            with engine.connect() as pg:
+                return [tuple(r) for r in pg.execute(text(sql))]
         finally:
             engine.dispose()
     except Exception:  # a Tab never fails loudly

@@ -53,12 +53,12 @@ def demo(folder: Path, force: bool) -> None:
 
 def _print_steps(r: "Report") -> None:
     """What the demo did, step by step."""
-    from ..demo import LETTER_DATE
+    from ..demo import letter
 
     click.echo(f"Demo register in {_shown(r.folder)}/ (your own config and database are "
                "untouched).")
     click.echo(f"\n1. Read the cabinet letter {_shown(r.letter)}\n"
-               f"   (dated {LETTER_DATE.isoformat()}) and added the "
+               f"   (dated {letter().date.isoformat()}) and added the "
                f"{plural(len(r.from_letter), 'promise')} with a deadline it makes:")
     for p in r.from_letter:
         click.echo(_line(p))

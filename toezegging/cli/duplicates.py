@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .format import plain, window_text
+from .format import plain, stored_id, window_text
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -37,7 +37,7 @@ def find(session: "Session", promise: "Promise", exclude_id: int | None = None) 
 
 
 def ids(matches: "list[Match]") -> list[int]:
-    return [m.promise.id for m in matches]
+    return [stored_id(m.promise) for m in matches]
 
 
 def question(matches: "list[Match]") -> str:

@@ -135,13 +135,13 @@ def link(ctx: Context, promise_ids: tuple[str, ...], name: str, as_json: bool) -
         if as_json:
             fmt.print_json([fmt.promise_dict(s, p, ctx.today) for p in promises])
             return
-        name = promises[0].event_name
+        name = promises[0].event_name or name
         ids = ", ".join(str(p.id) for p in promises)
         _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
               f"'{name}'.")
-        if changes:
-            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is",
-                    promises[0].event_date)
+        day = promises[0].event_date
+        if changes and day is not None:
+            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is", day)
         else:
             _echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
 

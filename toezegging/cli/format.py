@@ -30,8 +30,9 @@ import re
 import shutil
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -55,6 +56,7 @@ ESCAPES = re.compile(
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\u2028\u2029]")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
+FC = TypeVar("FC", bound=Callable[..., Any])  # a command function, as click's decorators take it
 # Characters JSON leaves raw that a terminal acts on (see `json_text`).
 JSON_RAW = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -64,7 +66,7 @@ def _clean(text: str) -> str:
     return CONTROLS.sub("", text.replace("\t", " "))
 
 
-def plain(text) -> str:
+def plain(text: object) -> str:
     """`text` as one line of plain text for a terminal (None becomes '')."""
     if text is None:
         return ""
@@ -74,7 +76,7 @@ def plain(text) -> str:
     return _clean(BREAKS.sub(" ", text))
 
 
-def plain_lines(text) -> str:
+def plain_lines(text: object) -> str:
     """`text` as plain text for a terminal, keeping its line breaks."""
     if text is None:
         return ""
@@ -83,7 +85,7 @@ def plain_lines(text) -> str:
                      for line in text.split("\n"))
 
 
-def json_text(obj, indent: int | None = 2) -> str:
+def json_text(obj: Any, indent: int | None = 2) -> str:
     """`obj` as JSON that shows no control on a terminal and still reads back exactly."""
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
     return JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -106,26 +108,27 @@ SHAPES = {
 class JsonOption(click.Option):
     """`--json`, with the shape of what it prints (`array`, `object` or `lines`)."""
 
-    def __init__(self, *args, shape: str = "object", **kwargs):
+    def __init__(self, *args: Any, shape: str = "object", **kwargs: Any):
         if shape not in SHAPES:
             raise ValueError(f"--json shape {shape!r}: use one of {', '.join(SHAPES)}")
         self.shape = shape
         super().__init__(*args, **kwargs)
 
 
-def json_option(what: str, shape: str = "object", help: str | None = None):
+def json_option(what: str, shape: str = "object",
+                help: str | None = None) -> Callable[[FC], FC]:
     """The one `--json` option (`as_json` in the command): prints `what` in `shape`."""
     text = help or f"Print {what} {SHAPES[shape]}."
     return click.option("--json", "as_json", is_flag=True, cls=JsonOption, shape=shape,
                         help=text)
 
 
-def print_json(obj) -> None:
+def print_json(obj: Any) -> None:
     """One JSON document (an array or an object) on standard output."""
     click.echo(json_text(obj))
 
 
-def print_json_line(obj) -> None:
+def print_json_line(obj: Any) -> None:
     """One object of a stream: one line, written at once (a reader may wait for it)."""
     click.echo(json_text(obj, indent=None))
     sys.stdout.flush()
@@ -198,7 +201,7 @@ def table_lines(columns: list[str], rows: list[list[str]], *, right: frozenset[i
             *(line(r, red[n] if red else set()) for n, r in enumerate(rows))]
 
 
-def print_rows(rows) -> None:
+def print_rows(rows: Iterable[Iterable[Any]]) -> None:
     """Rows for another program: one line each, fields whole and separated by tabs."""
     lines = ["\t".join(plain(cell) for cell in row) for row in rows]
     if lines:
@@ -311,12 +314,18 @@ def window_text(p: Any) -> str:
     return f"{p.earliest.isoformat()} .. {p.latest.isoformat()}"
 
 
+def stored_id(p: "Promise") -> int:
+    """The id of a promise read from the register (only one not added yet has none)."""
+    assert p.id is not None
+    return p.id
+
+
 def promise_dict(session: "Session", p: "Promise", today: date) -> dict:
     """The promise as JSON (`promises.promise_to_dict`), with its history."""
     from ..promises import promise_to_dict
     from ..store import history
 
-    return promise_to_dict(p, history(session, p.id), today)
+    return promise_to_dict(p, history(session, stored_id(p)), today)
 
 
 def _span(earliest: str | None, latest: str | None) -> str:
@@ -381,10 +390,10 @@ def promise_lines(d: dict, p: "Promise", today: date) -> list[str]:
     lines += [f"  {label + ':':<11} {value}" for label, value in who if value]
     if p.tags:
         lines.append(f"  tags:       {', '.join(p.tags)}")
-    if getattr(p, "deleted_at", None):
+    if p.deleted_at is not None:
         lines.append(f"  removed:    {p.deleted_at.date().isoformat()} "
                      "(left out of lists, reminders and feeds)")
-    if getattr(p, "event_name", None) or getattr(p, "event_date", None):
+    if p.event_name or p.event_date:
         lines.append(f"  event:      {p.event_name or p.anchor or ''}"
                      + (f", on {p.event_date.isoformat()}" if p.event_date else ", no date yet"))
     return lines + [_history_line(h, d, moves) for h in d["history"]]
@@ -413,7 +422,7 @@ def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChan
     if not to_terminal():
         if not found:
             click.echo("No promises match.", err=True)
-        print_rows([p.id, _due(p), p.deadline_now(), _state(p, changes[p.id], today),
+        print_rows([p.id, _due(p), p.deadline_now(), _state(p, changes[stored_id(p)], today),
                     ministries.abbreviation(p.ministry) or "", p.ministry, p.by, p.text]
                    for p in found)
         return
@@ -426,7 +435,7 @@ def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChan
     rows = []
     for p in found:
         row = [str(p.id), _due(p) or "—", cut(plain(p.deadline_now()), 30 if wide else 22),
-               _state(p, changes[p.id], today), plain(p.text)]
+               _state(p, changes[stored_id(p)], today), plain(p.text)]
         if wide:
             row.append(cut(plain(p.by or p.ministry), 22))
         rows.append(row)

@@ -250,9 +250,9 @@ def list_(ctx: Context, status: str, overdue: bool, due_within: str | None, mini
             overdue=True if overdue else None, today=ctx.today,
             due_within_days=_days(due_within), search=search, waiting=waiting or None,
         )
-        changes = histories(s, [p.id for p in found])
+        changes = histories(s, [fmt.stored_id(p) for p in found])
     if as_json:
-        fmt.print_json([promise_to_dict(p, changes[p.id], ctx.today) for p in found])
+        fmt.print_json([promise_to_dict(p, changes[fmt.stored_id(p)], ctx.today) for p in found])
         return
     fmt.print_promises(found, changes, ctx.today)
 
@@ -328,7 +328,7 @@ def done(ctx: Context, promise_id: str, letter: str | None, partly: bool, series
         p, occ = r.promise, r.occurrence
         if occ is not None:
             by = f" ({occ.reason})" if occ.reason else ""
-            message = (f"Promise {p.id}: the occurrence due {occ.old_latest.isoformat()} is "
+            message = (f"Promise {p.id}: the occurrence due {occ.old_latest} is "
                        f"{occ.new_status}{by}; the next one: {window_text(p)}. "
                        f"To end the series: `toezegging done {p.id} --series`.")
         else:

@@ -2,6 +2,7 @@
 
 import logging
 import signal
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -122,14 +123,32 @@ def scheduler(ctx: Context, interval: float | None, as_json: bool) -> None:
     first; the exit status is 0 after SIGTERM, 130 after Ctrl-C (SIGINT).
     """
     from .. import scheduler as daemon
-    from ..delivery import tick
-    from ..errors import ToezeggingError
 
     _logging(True)
     config = ctx.config
     tz = ZoneInfo(config.reminders.timezone)
     log = logging.getLogger("toezegging.scheduler")
+    with daemon.stopping() as stop:
+        # The daemon waits for a database it cannot reach yet: its own way to open the store.
+        store = daemon.wait_for_store(config, log, stop)
+        if store is not None:  # else stopped before the database could be opened
+            try:
+                daemon.run(_ticker(store, config, log, as_json),
+                           interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
+            finally:
+                store.dispose()
+    if stop.signum == signal.SIGINT:  # Ctrl-C: stopped cleanly, and says it was interrupted
+        raise click.exceptions.Exit(130)
 
+
+def _ticker(store: "Store", config: "Config", log: logging.Logger,
+            as_json: bool) -> Callable[[], None]:
+    """The scheduler's job: the daily sync (when enabled) and a tick, at the daemon's clock,
+    one log line per tick (an ERROR while mail is failing)."""
+    from ..delivery import tick
+    from ..errors import ToezeggingError
+
+    tz = ZoneInfo(config.reminders.timezone)
     paused: dict = {}  # after a failed sync, the moment to try again
 
     def job() -> None:
@@ -147,15 +166,7 @@ def scheduler(ctx: Context, interval: float | None, as_json: bool) -> None:
         if as_json:
             fmt.print_json_line(_report_dict(report, False))
 
-    with daemon.stopping() as stop:
-        store = daemon.wait_for_store(config, log, stop)
-        if store is not None:  # else stopped before the database could be opened
-            try:
-                daemon.run(job, interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
-            finally:
-                store.dispose()
-    if stop.signum == signal.SIGINT:  # Ctrl-C: stopped cleanly, and says it was interrupted
-        raise click.exceptions.Exit(130)
+    return job
 
 
 def _daily_sync(store: "Store", config: "Config", now: datetime, log: logging.Logger,
@@ -193,7 +204,7 @@ def draft(ctx: Context, promise_id: str, kind: str | None, as_json: bool) -> Non
     config = ctx.config
     with ctx.session(read_only=True) as s:
         p = get_promise(s, promise_id)
-        changes = history(s, p.id)
+        changes = history(s, fmt.stored_id(p))
     kind = kind or reminders.stage(p, ctx.today, config.reminders)
     templates = config.templates_dir()
     c = mail.context(p, changes, kind, ctx.today, config.mail.language,

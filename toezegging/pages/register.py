@@ -16,9 +16,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from ..model import ChangeKind
 from ..status import Status
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ DEFAULT_SHOW = Status.OPEN.value
 NO_MINISTRY_SLUG = "none"
 
 
-def is_move(change) -> bool:
+def is_move(change: Any) -> bool:
     """Whether a history row is a postponement (a row of an older schema has no kind)."""
-    return getattr(change, "kind", None) in (None, "postponement")
+    return getattr(change, "kind", None) in (None, ChangeKind.POSTPONEMENT)
 
 
 def slugify(name: str) -> str:
@@ -64,7 +65,14 @@ class Item:
 
     @property
     def id(self) -> int:
+        assert self.p.id is not None  # a promise of the register
         return self.p.id
+
+    @property
+    def latest(self) -> date:
+        """The last day of the window (of an item with a window)."""
+        assert self.p.latest is not None
+        return self.p.latest
 
     @property
     def is_open(self) -> bool:
@@ -91,10 +99,10 @@ class Item:
         return self.p.latest
 
 
-def _item(p, changes: list, today: date, slug: str, private: bool) -> Item:
+def _item(p: "Promise", changes: list, today: date, slug: str, private: bool) -> Item:
     d = getattr(p, "__dict__", {})  # a loaded row's values: faster than its descriptors
 
-    def get(name: str):
+    def get(name: str) -> Any:
         return d[name] if name in d else getattr(p, name, None)
 
     latest, status = get("latest"), get("status")
@@ -140,7 +148,7 @@ class Filters:
                    owner=get("owner") if private else "", text=get("q"), page=page,
                    unknown_show=unknown)
 
-    def query(self, **changes) -> str:
+    def query(self, **changes: Any) -> str:
         """The query string of these filters (with `changes`), defaults left out."""
         f = replace(self, **changes)
         pairs = [("ministry", f.ministry), ("tag", f.tag),
