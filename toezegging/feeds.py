@@ -43,7 +43,8 @@ from . import ministries, recurrence, status
 from .lang import month_names
 from .model import REMOVED, ChangeKind, formal_source
 from .status import Status
-from .text import TITLE_MAX, clean, short
+from .text import TITLE_MAX, clean
+from .text import title as short_title
 
 if TYPE_CHECKING:
     from .config import FeedConfig
@@ -179,7 +180,7 @@ def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
     """The event's title: the text (ministry), after "[Voldaan] " and the like when
     `status` (default the promise's) is not open."""
     status = status or _status(p)
-    text = short(p.text)
+    text = short_title(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
     if status != Status.OPEN:

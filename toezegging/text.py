@@ -1,6 +1,6 @@
-"""A promise's text in short, as the product shows it: the title of a feed's event, the
-subject of a mail, a bar's label on the pages. The one truncation rule of the core (the
-command line cuts to a terminal's columns: `cli.format.cut`)."""
+"""A promise's text in short, as the product shows it: the title of a feed's event, a bar's
+label on the pages, the subject of a mail. `short` is the one truncation rule of the core
+(the command line cuts to a terminal's columns: `cli.format.cut`)."""
 
 import re
 
@@ -15,14 +15,18 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def short(text: str, limit: int = TITLE_MAX) -> str:
-    """The first line of `text`, white space collapsed, cut at a word to `limit` characters
-    (ending in "…" when it was cut)."""
-    line = next((ln for ln in clean(text).split("\n") if ln.strip()), "")
-    line = " ".join(line.split())
+def short(line: str, limit: int = TITLE_MAX) -> str:
+    """One line of text in at most `limit` characters: cut at a word (in its second half)
+    and ending in "…" when it was cut."""
     if len(line) <= limit:
         return line
     cut = line[: limit - 1]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:") + "…"
+
+
+def title(text: str, limit: int = TITLE_MAX) -> str:
+    """The first line of `text` (control characters removed, white space collapsed), `short`."""
+    line = next((ln for ln in clean(text).split("\n") if ln.strip()), "")
+    return short(" ".join(line.split()), limit)

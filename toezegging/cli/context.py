@@ -1,6 +1,9 @@
 """What every command shares: the config (loaded on first use), the clock, read once, and
-the one way a command opens the store (`store`, `session`, `write`)."""
+the one way a command opens the store (`store`, `session`, `write`; the daemon's
+`store_when_up`)."""
 
+import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -60,6 +63,20 @@ class Context:
         """One transaction on the configured store: committed when the block ends cleanly."""
         with self.store(read_only) as store, store.session() as session:
             yield session
+
+    @contextmanager
+    def store_when_up(self, stop: threading.Event,
+                      log: logging.Logger) -> Iterator["Store | None"]:
+        """The store for a daemon: waited for (a line in `log` per try) while the database
+        cannot be reached; None when `stop` is set first."""
+        from ..scheduler import wait_for_store
+
+        store = wait_for_store(self.config, log, stop)
+        try:
+            yield store
+        finally:
+            if store is not None:
+                store.dispose()
 
     def write(self, change: "Callable[[Session], T]") -> T:
         """Run `change(session)` in one transaction and return what it returns. When another

@@ -128,15 +128,10 @@ def scheduler(ctx: Context, interval: float | None, as_json: bool) -> None:
     config = ctx.config
     tz = ZoneInfo(config.reminders.timezone)
     log = logging.getLogger("toezegging.scheduler")
-    with daemon.stopping() as stop:
-        # The daemon waits for a database it cannot reach yet: its own way to open the store.
-        store = daemon.wait_for_store(config, log, stop)
+    with daemon.stopping() as stop, ctx.store_when_up(stop, log) as store:
         if store is not None:  # else stopped before the database could be opened
-            try:
-                daemon.run(_ticker(store, config, log, as_json),
-                           interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
-            finally:
-                store.dispose()
+            daemon.run(_ticker(store, config, log, as_json),
+                       interval or config.reminders.tick_minutes * 60, ctx.now, tz, stop)
     if stop.signum == signal.SIGINT:  # Ctrl-C: stopped cleanly, and says it was interrupted
         raise click.exceptions.Exit(130)
 

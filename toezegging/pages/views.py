@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from .. import feeds as feed_core
 from ..status import Status
-from ..text import short
+from ..text import title as short_title
 from .register import Filters, Item, Register
 from .render import Links, Say, render
 from .timeline import Lane, Row, Scale, Span
@@ -70,7 +70,7 @@ class Pages:
         return render(template, t=self.t, say=self.say, links=links, title=title,
                       lang=self.config.language, today=self.today, static=self.links.static,
                       private=self.reg.private, current=template.split(".")[0],
-                      short=lambda text: short(text, PREVIEW), **context)
+                      short=lambda text: short_title(text, PREVIEW), **context)
 
     def _axis(self, scale: Scale) -> Axis:
         return Axis(scale.ticks(self.t["months_short"]), scale.x(self.today),
@@ -98,7 +98,7 @@ class Pages:
             marks.append(f"⚠ {t['overdue']}")
         elif not i.is_open:
             marks.append(("✓ " if p.status == Status.FULFILLED else "") + self.say.status(p.status))
-        label = " · ".join([f"#{p.id}", *marks, short(p.text, PREVIEW)])
+        label = " · ".join([f"#{p.id}", *marks, short_title(p.text, PREVIEW)])
         detail = "; ".join(x for x in (self.say.window(p), self.say.state(i, self.today),
                                         self.say.moved(i.moves) if i.moves else "") if x)
         ghosts = [scale.span(e, last) for e, last in i.ghosts] if i.windowed else []
