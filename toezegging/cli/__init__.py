@@ -19,6 +19,10 @@ each command loads, `benchmarks/cli.py` measures it). Each module below owns its
 | `cli/demo.py`     | demo                                                            |
 | `cli/sync.py`     | sync (tk), stats                                                |
 
+Beside them: `cli/context.py` (the config, the clock and the one way to open the store),
+`cli/format.py` (every kind of output, and the error every command ends with),
+`cli/options.py` (options several commands share) and `cli/complete.py` (shell completion).
+
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
 """
 
