@@ -1,6 +1,8 @@
-"""`toezegging demo`: end to end through the installed command, in a fake home whose
-config names another database, so that touching the user's files would show."""
+"""`toezegging demo`: end to end through the command line (in this process; the overview is
+served by a real `serve` process), in a fake home whose config names another database, so
+that touching the user's files would show."""
 
+import contextlib
 import email
 import json
 import os
@@ -14,10 +16,12 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from freezegun import freeze_time
 from icalendar import Calendar
 
 from toezegging import demo as demo_core
+from toezegging.cli import cli
 
 
 def _home(tmp_path: Path) -> tuple[dict, Path]:
@@ -39,10 +43,12 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def toezegging(*args, env, cwd, expect=0) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "toezegging", *args], env=env, cwd=cwd,
-                       capture_output=True, text=True, timeout=60)
-    assert r.returncode == expect, r.stdout + r.stderr
+def toezegging(*args, env, cwd, expect=0) -> Result:
+    """`toezegging ARGS` run in `cwd` with the environment `env` (and no other TOEZEGGING_)."""
+    unset = {k: None for k in os.environ if k.startswith("TOEZEGGING_")}
+    with contextlib.chdir(cwd):
+        r = CliRunner(env={**unset, **env}).invoke(cli, list(args), prog_name="toezegging")
+    assert r.exit_code == expect, r.output
     return r
 
 

@@ -6,12 +6,11 @@ import configparser
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from toezegging import __version__
 from toezegging.cli import COMMANDS, cli
@@ -78,29 +77,26 @@ def test_ci_runs_the_readme_test_command():
     assert test_command in ci.splitlines(), f"{test_command!r} is not a line of .ci/run"
 
 
-def _run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "toezegging", *args], capture_output=True,
-                          text=True, timeout=60, env=env)
+def _run(*args: str, env: dict | None = None):
+    """The command in this process, as the console script names it (`toezegging`), with no
+    config of the user's."""
+    unset = {k: None for k in os.environ if k.startswith("TOEZEGGING_")}
+    return CliRunner(env={**unset, **(env or {})}).invoke(cli, list(args), prog_name="toezegging")
 
 
 def test_version():
     r = _run("--version")
-    assert r.returncode == 0 and r.stdout.strip() == f"toezegging, version {__version__}"
+    assert r.exit_code == 0 and r.stdout.strip() == f"toezegging, version {__version__}"
 
 
 def test_bash_completion_script_and_completions():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
     # `toezegging` is the program name click was given; the README's line uses it.
-    script = subprocess.run([sys.executable, "-c", "from toezegging.cli import main; main()"],
-                            env={**env, "_TOEZEGGING_COMPLETE": "bash_source"},
-                            capture_output=True, text=True, timeout=60)
-    assert script.returncode == 0
+    script = _run(env={"_TOEZEGGING_COMPLETE": "bash_source"})
+    assert script.exit_code == 0
     assert "_toezegging_completion()" in script.stdout
     assert "complete -o nosort -F _toezegging_completion toezegging" in script.stdout
-    words = subprocess.run([sys.executable, "-c", "from toezegging.cli import main; main()"],
-                           env={**env, "_TOEZEGGING_COMPLETE": "bash_complete",
-                                "COMP_WORDS": "toezegging fe", "COMP_CWORD": "1"},
-                           capture_output=True, text=True, timeout=60)
+    words = _run(env={"_TOEZEGGING_COMPLETE": "bash_complete", "COMP_WORDS": "toezegging fe",
+                      "COMP_CWORD": "1"})
     assert "plain,feeds" in words.stdout.splitlines()
 
 

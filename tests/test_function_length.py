@@ -1,14 +1,14 @@
 """No function is longer than 60 lines (issue 14): a long function is where a change is
 risky and every new case lands. Measured over the whole package, from `def` to the
-function's last line; the packages in ENFORCED are held to it (the migrations never are).
-To hold another package to it, add it to ENFORCED."""
+function's last line; the packages and modules in ENFORCED are held to it (the migrations
+never are). To hold another one to it, add it to ENFORCED."""
 
 import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "toezegging"
 MAX_LINES = 60
-ENFORCED = (  # top-level folders and modules of toezegging/; the rest to follow
+ENFORCED = (  # top-level folders and modules of toezegging/, one a line; the rest to follow
     "deadline",
     "extract",
     "address.py",
@@ -24,6 +24,24 @@ ENFORCED = (  # top-level folders and modules of toezegging/; the rest to follow
     "stats.py",
     "store.py",
     "sync",
+    "cli",
+    "pages",
+    "lang",
+    "calendar_report.py",
+    "config.py",
+    "delivery.py",
+    "demo.py",
+    "doctor.py",
+    "feeds.py",
+    "mail.py",
+    "outbox.py",
+    "parliament.py",
+    "recurrence.py",
+    "reminders.py",
+    "scheduler.py",
+    "status.py",
+    "text.py",
+    "web.py",
 )
 NEVER = ("migrations",)
 

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from toezegging import demo as demo_core
+from toezegging.cli import cli
 
-LETTER = Path(demo_core.__file__).parent / "data" / "demo" / demo_core.LETTER
+LETTER = Path(demo_core.__file__).parent / "data" / "demo" / demo_core.letter().file
 
 
 def _env(tmp_path: Path) -> dict:
@@ -53,12 +55,11 @@ def run(args, tmp_path, *, tty: bool) -> tuple[str, str]:
 def demo_export(tmp_path) -> Path:
     """An export of the demo's thirteen promises, to import."""
     report = demo_core.run(tmp_path / "demo")
-    env = {k: v for k, v in _env(tmp_path).items() if k != "TOEZEGGING_DATABASE_URL"}
-    out = subprocess.run([sys.executable, "-m", "toezegging", "--config",
-                          str(report.config_path), "export"], env=env, capture_output=True,
-                         check=True, timeout=60).stdout
+    env = {k: None for k in os.environ if k.startswith("TOEZEGGING_")}
+    r = CliRunner(env=env).invoke(cli, ["--config", str(report.config_path), "export"])
+    assert r.exit_code == 0, r.output
     path = tmp_path / "export.json"
-    path.write_bytes(out)
+    path.write_bytes(r.stdout_bytes)
     return path
 
 

@@ -6,11 +6,16 @@ estimated, and the open promises whose window was read from an estimated date (a
 recess year the data does not hold yet, a Voorjaarsnota without its day).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from . import parliament
 from .parliament import Moment
+
+if TYPE_CHECKING:
+    from .model import Promise
 
 # Never show more years than this, however far a promise reaches.
 MAX_YEARS = 10
@@ -20,19 +25,10 @@ MAX_YEARS = 10
 class CalendarReport:
     years: list[int]
     moments: dict[int, list[Moment]]
-    on_estimates: list  # open promises whose window rests on an estimated date
-
-    @property
-    def estimated(self) -> list[Moment]:
-        return [m for y in self.years for m in self.moments[y] if m.estimated]
-
-    @property
-    def covered(self) -> bool:
-        """True when no open promise's deadline rests on an estimate."""
-        return not self.on_estimates
+    on_estimates: "list[Promise]"  # open promises whose window rests on an estimated date
 
 
-def years_reached(promises, today: date) -> list[int]:
+def years_reached(promises: "Sequence[Promise]", today: date) -> list[int]:
     """This year and every year an open promise's window reaches into (at most MAX_YEARS)."""
     years = {today.year}
     for p in promises:
@@ -40,12 +36,11 @@ def years_reached(promises, today: date) -> list[int]:
         last = p.latest or first
         if first and last:
             years.update(range(min(first.year, last.year), max(first.year, last.year) + 1))
-    years = sorted(y for y in years if y >= min(years))
     # Keep the years nearest to today when a promise reaches absurdly far.
     return sorted(sorted(years, key=lambda y: (abs(y - today.year), y))[:MAX_YEARS])
 
 
-def report(open_promises, today: date) -> CalendarReport:
+def report(open_promises: "Sequence[Promise]", today: date) -> CalendarReport:
     years = years_reached(open_promises, today)
     return CalendarReport(
         years=years,

@@ -15,6 +15,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .address import one_address
@@ -259,11 +260,11 @@ def _toml_key(f: dataclasses.Field) -> str:
     return f.name.rstrip("_")
 
 
-def _type_name(tp) -> str:
+def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp)).replace("NoneType", "nothing")
 
 
-def _convert(value, tp, where: str):
+def _convert(value: Any, tp: Any, where: str) -> Any:
     """Check `value` against the annotation `tp`, converting TOML tables to dataclasses."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -295,7 +296,8 @@ def _convert(value, tp, where: str):
     return value
 
 
-def _build(cls, table: dict, where: str):
+def _build(cls: Any, table: dict, where: str) -> Any:
+    """An instance of the dataclass `cls` from a TOML table, its keys checked."""
     fields = {_toml_key(f): f for f in dataclasses.fields(cls) if f.name != "path"}
     hints = typing.get_type_hints(cls)
     kwargs = {}
@@ -349,10 +351,11 @@ def _check_ranges(cfg: Config) -> None:
     `RANGES` (NaN and infinity are outside every range)."""
     for key, (low, high, unit) in RANGES.items():
         *path, name = key.split(".")
+        holders: list[tuple[str, Any]]
         if path == ["feeds"]:
             holders = [(f"feeds[{i}]", f) for i, f in enumerate(cfg.feeds)]
         else:
-            holder = cfg
+            holder: Any = cfg
             for part in path:
                 holder = getattr(holder, part)
             holders = [(".".join(path), holder)]
@@ -431,7 +434,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
         raise ConfigError(f"{where} is not valid TOML: {e}. Fix the line it names.") from None
     except RecursionError:
         raise ConfigError(f"{where} nests arrays or tables too deeply to be a config.") from None
-    cfg = _build(Config, data, "")
+    cfg: Config = _build(Config, data, "")
     if "feeds" not in data:  # the default feeds, in the config's language
         cfg.feeds = default_feeds(cfg.language)
     cfg.path = path
@@ -442,7 +445,7 @@ def parse_config(text: str, path: Path | None = None) -> Config:
 def load_config(path: str | os.PathLike | None = None) -> Config:
     """Load the config from `path` (or the default place); defaults when there is none."""
     explicit = path is not None
-    p = Path(path).expanduser() if explicit else default_config_path()
+    p = Path(path).expanduser() if path is not None else default_config_path()
     if not p.exists():
         if explicit:
             raise ConfigError(

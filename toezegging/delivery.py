@@ -23,15 +23,26 @@ the same Message-ID, so mail clients fold it).
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import EmailMessage
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from . import outbox, reminders
 from .errors import DatabaseUnavailable, DeliveryError
 from .outbox import FAILED, PENDING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+
+    from .config import Config
+    from .mail import Transport
+    from .model import MailServerState
+    from .store import Store
 
 log = logging.getLogger("toezegging.reminders")
 
@@ -73,7 +84,8 @@ class TickReport:
         return text
 
 
-def tick(store, config, now: datetime, transport=None, dry_run: bool = False,
+def tick(store: "Store", config: "Config", now: datetime, transport: "Transport | None" = None,
+         dry_run: bool = False,
          token: str | None = None) -> TickReport:
     """One pass: cancel what moved, queue what is due, send what is ready.
 
@@ -89,7 +101,8 @@ def _first_line(e: Exception) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def _tick(store, config, now, transport, dry_run, token) -> TickReport:
+def _tick(store: "Store", config: "Config", now: datetime, transport: "Transport | None",
+          dry_run: bool, token: str | None) -> TickReport:
     rules = config.reminders
     report = TickReport(now)
     stale = outbox.stale_rows(store, rules, dry_run)
@@ -107,7 +120,7 @@ def _tick(store, config, now, transport, dry_run, token) -> TickReport:
         _note_waiting(store, report, now, down)
         return report
     own = transport is None
-    if own:
+    if transport is None:
         from . import mail
 
         transport = mail.transport_for(config)
@@ -117,7 +130,7 @@ def _tick(store, config, now, transport, dry_run, token) -> TickReport:
             sender.send_digests()
         # The events still without a date: one weekly list per recipient, not a mail per
         # promise (in a digest they are lines of the digest).
-        elif sender.send_digests(kinds=(outbox.UNDATED,)):
+        elif sender.send_digests(kinds=(reminders.UNDATED,)):
             sender.send_singles()
     finally:
         if own:
@@ -128,12 +141,14 @@ def _tick(store, config, now, transport, dry_run, token) -> TickReport:
     return report
 
 
-def _queue(store, config, now: datetime, report: TickReport, dry_run: bool) -> None:
+def _queue(store: "Store", config: "Config", now: datetime, report: TickReport,
+           dry_run: bool) -> None:
     rules = config.reminders
     with store.engine.connect() as conn:
         cands = outbox.candidates(conn, reminders.local_today(now, rules), rules)
     owners = {c.id: c.owner for c in cands}
-    dues, recips = [], {}
+    dues: list[reminders.Due] = []
+    recips: dict[int, list[str]] = {}
     for d in reminders.due(cands, now, rules):
         to = outbox.recipients_for(owners[d.promise_id], config.mail)
         if not to:
@@ -147,7 +162,8 @@ def _queue(store, config, now: datetime, report: TickReport, dry_run: bool) -> N
     report.inserted = len(dues) if dry_run else outbox.insert_due(store, dues, recips, now)
 
 
-def _note_waiting(store, report: TickReport, now: datetime, down) -> None:
+def _note_waiting(store: "Store", report: TickReport, now: datetime,
+                  down: "MailServerState") -> None:
     report.waiting = outbox.count_ready(store, now)
     report.server_down_since = down.down_since
     report.server_error = down.last_error
@@ -160,7 +176,8 @@ def _note_waiting(store, report: TickReport, now: datetime, down) -> None:
 class _Sender:
     """Sends what is ready in one tick, with one transport and one claim token."""
 
-    def __init__(self, store, config, now: datetime, transport, token: str, report: TickReport):
+    def __init__(self, store: "Store", config: "Config", now: datetime, transport: "Transport",
+                 token: str, report: TickReport):
         self.store, self.config, self.now = store, config, now
         self.rules = config.reminders
         self.transport, self.token, self.report = transport, token, report
@@ -176,7 +193,7 @@ class _Sender:
         from . import mail
 
         tried: set[int] = set()
-        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(outbox.UNDATED,))
+        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(reminders.UNDATED,))
                       if i not in tried]:
             for rid in ids:
                 tried.add(rid)
@@ -196,7 +213,7 @@ class _Sender:
                                      row.recipient, message_id):
                     return
 
-    def _compose(self, row, message_id: str):
+    def _compose(self, row: "Row[Any]", message_id: str) -> EmailMessage:
         from . import mail
         from .store import get_promise, history
 
@@ -211,7 +228,7 @@ class _Sender:
 
     # ------------------------------------------------------------------ digests
 
-    def send_digests(self, kinds=None) -> bool:
+    def send_digests(self, kinds: Sequence[str] | None = None) -> bool:
         """One mail per recipient with every reminder ready for them, grouped by ministry;
         with `kinds=("undated",)` the weekly list of events without a date. False when the
         mail server could not be reached (the rest waits for the next tick).
@@ -220,7 +237,7 @@ class _Sender:
         its Message-ID): a retry sends exactly that set again; newer rows wait for the next."""
         from . import mail
 
-        undated = kinds == (outbox.UNDATED,)
+        undated = kinds == (reminders.UNDATED,)
         today = reminders.local_today(self.now, self.rules)
         fresh: dict[str, list] = {}
         digests: dict[str, list] = {}
@@ -235,7 +252,7 @@ class _Sender:
         for rows in fresh.values():
             digest_id = mail.digest_message_id([r.id for r in rows], today,
                                                self.config.mail.from_,
-                                               label=outbox.UNDATED if undated else "digest")
+                                               label=reminders.UNDATED if undated else "digest")
             outbox.fix_digest(self.store, [r.id for r in rows], digest_id, self.token)
             digests[digest_id] = rows
         for digest_id, rows in digests.items():
@@ -243,14 +260,14 @@ class _Sender:
                 continue
             label = (f"undated events to {rows[0].recipient} ({len(rows)} promises)" if undated
                      else f"digest to {rows[0].recipient} ({len(rows)} reminders)")
-            undated_rows = all(r.kind == outbox.UNDATED for r in rows)
+            undated_rows = all(r.kind == reminders.UNDATED for r in rows)
             if not self._deliver(rows, label,
                                  lambda rs=rows, d=digest_id, u=undated_rows: self._digest(rs, d, u),
                                  rows[0].recipient, digest_id):
                 return False
         return True
 
-    def _digest(self, rows: list, digest_id: str, undated: bool = False):
+    def _digest(self, rows: list, digest_id: str, undated: bool = False) -> EmailMessage:
         from . import mail
         from .store import get_promise, histories
 
@@ -297,8 +314,7 @@ class _Sender:
             return True
         self.reached = True
         for r in rows:
-            self._settle(r, lambda rid=r.id: outbox.record_sent(self.store, rid, self.token,
-                                                                self.now))
+            self._settle(r, partial(self._sent, r.id))
         self.report.sent += len(rows)
         self.report.lines.append(f"sent    {label} to {to} {message_id}")
         return True
@@ -323,7 +339,10 @@ class _Sender:
                   error, self.report.waiting,
                   down.next_try_at.astimezone(self.now.tzinfo).isoformat(timespec="seconds"))
 
-    def _settle(self, row, record: Callable[[], None]) -> None:
+    def _sent(self, rid: int) -> None:
+        outbox.record_sent(self.store, rid, self.token, self.now)
+
+    def _settle(self, row: "Row[Any]", record: Callable[[], None]) -> None:
         """Record that the server took a mail; retried while the database is away, for as
         long as this tick's lease allows (after that another tick may send it again)."""
         deadline = self.started + self.rules.lease_seconds * 0.8

@@ -22,19 +22,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
+from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
+from .status import Status
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from .config import Config
+    from .model import Promise
+    from .store import Store
 
 DEFAULT_DIR = "toezegging-demo"
 MARKER = ".toezegging-demo"  # marks a folder the demo made: the only kind --force removes
 TIMEZONE = "Europe/Amsterdam"
-LETTER = "kabinetsreactie-initiatiefnota-van-der-werf.txt"
-LETTER_DATE = date(2026, 6, 10)  # the letter is undated; sent before the 2026 summer recess
-LETTER_SOURCE = "Kabinetsreactie op de initiatiefnota Van der Werf (36 811)"
-LETTER_TAGS = ["geweld-tegen-vrouwen"]
 MOMENT = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo(TIMEZONE))
 OWNER = "demo@example.org"
 
@@ -82,13 +89,31 @@ class Report:
     by_hand: list = field(default_factory=list)
     feeds: list[tuple[Path, int]] = field(default_factory=list)
     mails: list[Mail] = field(default_factory=list)
-    tick_summary: str = ""
     site: Path | None = None  # the static site's overview page
     url: str = ""  # where `serve` shows the overview
 
 
-def _data(name: str):
+@dataclass(frozen=True)
+class Letter:
+    """The cabinet letter the demo reads (`[letter]` in data/demo/promises.toml)."""
+
+    file: str  # shipped beside promises.toml
+    date: date  # the day its time phrases are read at
+    source: str  # where the promises found in it were made
+    tags: list[str]
+
+
+def _data(name: str) -> Traversable:
     return resources.files("toezegging").joinpath("data", "demo", name)
+
+
+@cache
+def _shipped() -> dict[str, Any]:
+    return tomllib.loads(_data("promises.toml").read_text(encoding="utf-8"))
+
+
+def letter() -> Letter:
+    return Letter(**_shipped()["letter"])
 
 
 def make_folder(folder: Path, force: bool) -> None:
@@ -124,22 +149,23 @@ def _moment(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZoneInfo(TIMEZONE))
 
 
-def add_from_letter(session, text: str) -> list:
+def add_from_letter(session: "Session", text: str) -> "list[Promise]":
     """Every promise the extractor finds in the letter, added as `extract --yes` would."""
     from .extract import find_promises
     from .promises import add_promise, from_proposal
 
+    shipped = letter()
     added = []
-    for p in find_promises(text, LETTER_DATE):
-        promise = from_proposal(p, reference=LETTER_DATE, today=MOMENT.date(),
-                                now=_moment(LETTER_DATE),
-                                fields={"source": LETTER_SOURCE, "tags": LETTER_TAGS,
+    for p in find_promises(text, shipped.date):
+        promise = from_proposal(p, reference=shipped.date, today=MOMENT.date(),
+                                now=_moment(shipped.date),
+                                fields={"source": shipped.source, "tags": list(shipped.tags),
                                         "owner": OWNER})
         added.append(add_promise(session, promise))
     return added
 
 
-def add_by_hand(session, entries: list[dict]) -> list:
+def add_by_hand(session: "Session", entries: list[dict]) -> "list[Promise]":
     """The hand-written promises, with their postponements and closing."""
     from .promises import Draft, add_promise, postpone, prepare, set_status
 
@@ -155,13 +181,13 @@ def add_by_hand(session, entries: list[dict]) -> list:
                      now=_moment(change["on"]), reason=change.get("reason"))
         if "fulfilled" in e:
             on = e["fulfilled"]["on"]
-            set_status(session, p.id, "fulfilled", today=on, now=_moment(on),
+            set_status(session, p.id, Status.FULFILLED, today=on, now=_moment(on),
                        letter=e["fulfilled"].get("letter"))
         added.append(p)
     return added
 
 
-def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]:
+def build_feeds(store: "Store", config: "Config", out: Path, today: date) -> list[tuple[Path, int]]:
     from . import feed_queries
     from . import feeds as feed_core
 
@@ -178,7 +204,7 @@ def build_feeds(store, config, out: Path, today: date) -> list[tuple[Path, int]]
     return written
 
 
-def build_site(store, config, out: Path, today: date) -> Path:
+def build_site(store: "Store", config: "Config", out: Path, today: date) -> Path:
     """The register's pages as a static site in `out`; returns its overview page."""
     from . import feed_queries
     from .pages.site import files
@@ -215,20 +241,23 @@ def run(folder: Path | str, *, force: bool = False) -> Report:
     config_path = folder / "toezegging.toml"
     config_path.write_text(CONFIG, encoding="utf-8")
     config = parse_config(CONFIG, config_path)
-    letter = folder / LETTER
-    letter.write_bytes(_data(LETTER).read_bytes())
-    entries = tomllib.loads(_data("promises.toml").read_text(encoding="utf-8"))["promise"]
+    shipped = letter()
+    letter_path = folder / shipped.file
+    letter_path.write_bytes(_data(shipped.file).read_bytes())
+    entries = _shipped()["promise"]
 
-    report = Report(folder, config_path, letter, MOMENT)
+    report = Report(folder, config_path, letter_path, MOMENT)
     # By path, never through config.database_url(): TOEZEGGING_DATABASE_URL must not reach it.
     store = Store(f"sqlite:///{folder / 'toezegging.db'}", config.database.busy_timeout)
     try:
         store.create_schema()
         with store.session() as s:
-            report.from_letter = add_from_letter(s, letter.read_text(encoding="utf-8"))
+            report.from_letter = add_from_letter(s, letter_path.read_text(encoding="utf-8"))
             report.by_hand = add_by_hand(s, entries)
-        report.feeds = build_feeds(store, config, config.feeds_dir(), MOMENT.date())
-        report.tick_summary = tick(store, config, MOMENT).summary()
+        feeds = config.feeds_dir()
+        assert feeds is not None  # CONFIG names it
+        report.feeds = build_feeds(store, config, feeds, MOMENT.date())
+        tick(store, config, MOMENT)
         report.site = build_site(store, config, folder / "site", MOMENT.date())
     finally:
         store.dispose()

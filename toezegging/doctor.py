@@ -7,9 +7,16 @@ not migrated; the mail server is greeted (EHLO, STARTTLS or TLS, login) and left
 
 import os
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Promise
 
 OK, WARNING, FAIL = "ok", "warning", "fail"
 
@@ -26,23 +33,15 @@ class Check:
                     hint=self.hint or None)
 
 
-def sample_promise():
-    """A promise with every field filled, to render each template with."""
+def sample_promise() -> "Promise":
+    """A promise with every field filled, to render each template with (data/doctor.toml)."""
     from .model import Promise
 
-    moment = datetime(2026, 6, 10, 10, tzinfo=UTC)
-    return Promise(
-        id=1, text="De Kamer wordt voor eind 2026 geïnformeerd over de voortgang.",
-        deadline="voor eind 2026", reference=date(2026, 6, 10), earliest=date(2026, 6, 10),
-        latest=date(2026, 12, 31), kind="part", explanation="voor eind 2026 = tot en met "
-        "31 december 2026", by="A. Minister", function="minister van Justitie en Veiligheid",
-        ministry="Justitie en Veiligheid", to="Lid", fraction="Fractie",
-        source="het commissiedebat", kamerstuk="36 123, nr. 4",
-        url="https://www.tweedekamer.nl/", number="TZ202606-001", tags=["voorbeeld"],
-        created_at=moment, updated_at=moment)
+    text = resources.files("toezegging").joinpath("data", "doctor.toml").read_text("utf-8")
+    return Promise(**tomllib.loads(text)["promise"])
 
 
-def check_templates(config) -> Check:
+def check_templates(config: "Config") -> Check:
     """Every mail, digest and draft renders in both languages for a sample promise."""
     from . import mail, reminders
     from .config import MailConfig
@@ -78,7 +77,7 @@ def check_templates(config) -> Check:
     return Check("templates", OK, f"{rendered} mails and drafts render in nl and en{where}")
 
 
-def check_database(config) -> Check:
+def check_database(config: "Config") -> Check:
     """Reachable, and at the schema this version needs (looked at, not changed)."""
     from sqlalchemy.engine import make_url
 
@@ -130,7 +129,7 @@ def check_database(config) -> Check:
                  "run any command once (e.g. `toezegging list`): it upgrades the schema")
 
 
-def check_mail(config) -> Check:
+def check_mail(config: "Config") -> Check:
     """SMTP answers (EHLO, STARTTLS or TLS, login), with a timeout and no mail sent; or the
     folder of `transport = "file"` can be written."""
     from . import mail
@@ -158,7 +157,7 @@ def check_mail(config) -> Check:
     return Check("mail", status, f"{m.host}:{m.port} answers ({m.security}){login}{note}", hint)
 
 
-def check_feeds_folder(config) -> Check:
+def check_feeds_folder(config: "Config") -> Check:
     folder = config.feeds_dir()
     if folder is None:
         return Check("feeds folder", OK, "[paths] feeds is not set: `toezegging feeds build "
@@ -170,9 +169,10 @@ def check_feeds_folder(config) -> Check:
     return Check("feeds folder", OK, f"{folder} can be written")
 
 
-def check_calendar(config, today: date) -> Check:
+def check_calendar(config: "Config", today: date) -> Check:
     """Whether any open promise's deadline rests on an estimated recess or budget date."""
     from . import calendar_report
+    from .status import Status
     from .store import open_store, query_promises
 
     try:
@@ -182,7 +182,7 @@ def check_calendar(config, today: date) -> Check:
                      "fix the database first")
     try:
         with store.session() as s:
-            rep = calendar_report.report(query_promises(s, status="open"), today)
+            rep = calendar_report.report(query_promises(s, status=Status.OPEN), today)
     finally:
         store.dispose()
     years = f"{rep.years[0]}–{rep.years[-1]}" if len(rep.years) > 1 else str(rep.years[0])
@@ -197,7 +197,7 @@ def check_calendar(config, today: date) -> Check:
     return Check("calendar", OK, f"no open promise rests on an estimated date (years {years})")
 
 
-def run_checks(config, today: date) -> list[Check]:
+def run_checks(config: "Config", today: date) -> list[Check]:
     database = check_database(config)
     checks = [database, check_templates(config), check_mail(config), check_feeds_folder(config)]
     if database.status == FAIL:

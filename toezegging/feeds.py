@@ -35,20 +35,26 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from types import SimpleNamespace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
-from . import ministries, recurrence
+from . import ministries, recurrence, status
 from .lang import month_names
-from .model import formal_source
+from .model import REMOVED, ChangeKind, formal_source
+from .status import Status
+from .text import TITLE_MAX, clean
+from .text import title as short_title
+
+if TYPE_CHECKING:
+    from .config import FeedConfig
 
 PRODID = "-//toezegging//Toezeggingen//NL"
 # The right-hand side of every UID. Fixed, so that moving the server to another
 # address never changes a UID (a changed UID is a new event to every client).
 UID_DOMAIN = "toezegging.local"
 REFRESH = timedelta(hours=6)
-SUMMARY_MAX = 80
+SUMMARY_MAX = TITLE_MAX
 
 _DATE = b";VALUE=DATE"
 
@@ -106,10 +112,11 @@ def plain(p: PromiseLike) -> SimpleNamespace:
 
 @cache
 def words(language: str) -> dict:
-    """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`."""
+    """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`, with the month
+    names (their one home is lang/<language>.toml) and the status names (data/statuses.toml)."""
     text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
-    # the month names have their one home in lang/<language>.toml
-    return {**tomllib.loads(text)[language], "months": list(month_names(language))}
+    return {**tomllib.loads(text)[language], "months": list(month_names(language)),
+            "status": status.names(language)}
 
 
 # ----------------------------------------------------------------------------- selection
@@ -119,14 +126,14 @@ def has_window(p: PromiseLike) -> bool:
 
 
 def is_overdue(p: PromiseLike, today: date) -> bool:
-    return p.status == "open" and p.latest is not None and p.latest < today
+    return p.status == Status.OPEN and p.latest is not None and p.latest < today
 
 
 def _fold_set(values: Iterable[str]) -> set[str]:
     return {v.casefold() for v in values}
 
 
-def matches(p: PromiseLike, feed, today: date) -> bool:
+def matches(p: PromiseLike, feed: "FeedConfig", today: date) -> bool:
     """Whether promise `p` belongs in `feed` (a `config.FeedConfig`) on `today`.
 
     Each filter that is set must hold (AND); within one filter any value may match (OR).
@@ -146,7 +153,7 @@ def matches(p: PromiseLike, feed, today: date) -> bool:
     return True
 
 
-def select(promises: Iterable[PromiseLike], feed, today: date) -> list[PromiseLike]:
+def select(promises: Iterable[PromiseLike], feed: "FeedConfig", today: date) -> list[PromiseLike]:
     """The promises of `feed`, in feed order: by deadline, then by id."""
     chosen = [p for p in promises if has_window(p) and matches(p, feed, today)]
     chosen.sort(key=lambda p: (p.latest, p.id or 0))
@@ -154,27 +161,6 @@ def select(promises: Iterable[PromiseLike], feed, today: date) -> list[PromiseLi
 
 
 # ----------------------------------------------------------------------------- text
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-
-
-def clean(text: str) -> str:
-    """Text as iCalendar can carry it: line ends as "\\n", no other control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
-
-
-def short(text: str, limit: int = SUMMARY_MAX) -> str:
-    """The first line of `text`, whitespace collapsed, cut at a word to `limit` chars."""
-    line = next((ln for ln in clean(text).split("\n") if ln.strip()), "")
-    line = " ".join(line.split())
-    if len(line) <= limit:
-        return line
-    cut = line[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
-
 
 def _day(d: date, w: dict) -> str:
     return f"{d.day} {w['months'][d.month - 1]} {d.year}"
@@ -187,23 +173,23 @@ def _postponed(n: int, w: dict) -> str:
 
 def _status(p: PromiseLike) -> str:
     """The status a feed shows: a removed promise is "removed" whatever its status was."""
-    return "removed" if p.deleted_at is not None else p.status
+    return REMOVED if p.deleted_at is not None else p.status
 
 
 def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
     """The event's title: the text (ministry), after "[Voldaan] " and the like when
     `status` (default the promise's) is not open."""
     status = status or _status(p)
-    text = short(p.text)
+    text = short_title(p.text)
     if p.ministry:
         text = f"{text} ({clean(p.ministry)})"
-    if status != "open":
+    if status != Status.OPEN:
         text = w["closed_prefix"].format(status=w["status"].get(status, status)) + text
     return text
 
 
 def description(p: PromiseLike, postponements: int, w: dict, *, language: str = "nl",
-                upcoming: date | None = None, occurrence=None) -> str:
+                upcoming: date | None = None, occurrence: SimpleNamespace | None = None) -> str:
     """The full text first, then one labelled line per known fact.
 
     `upcoming` is a recurring promise's next deadline ("eerstvolgende"); `occurrence` an
@@ -231,7 +217,7 @@ def description(p: PromiseLike, postponements: int, w: dict, *, language: str = 
         x for x in (formal_source(p.source), p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}")
         if x
     )
-    rule = recurrence.in_words(p.recurrence, language, upcoming and _day(upcoming, w))
+    rule = recurrence.in_words(p.recurrence, language, _day(upcoming, w) if upcoming else None)
     closed_on = o.closed_on if o is not None else p.closed_on
     facts = [
         ("deadline", f"“{p.deadline}”"),
@@ -329,7 +315,7 @@ def _shared(p: PromiseLike, desc: str, categories: list[str], state: bytes,
 def _state(p: PromiseLike) -> bytes:
     # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
     # higher SEQUENCE), so a subscribed calendar drops them.
-    return (b"CANCELLED" if _status(p) in ("withdrawn", "removed")
+    return (b"CANCELLED" if _status(p) in (Status.WITHDRAWN, REMOVED)
             else b"TENTATIVE" if p.hedged else b"CONFIRMED")
 
 
@@ -356,8 +342,8 @@ def _event(uid: str, start: date, end: date, title: str, shared: list[bytes],
     return lines
 
 
-def events(p: PromiseLike, postponements: int, feed, w: dict, domain: str = UID_DOMAIN, *,
-           history: list | None = None, today: date | None = None,
+def events(p: PromiseLike, postponements: int, feed: "FeedConfig", w: dict,
+           domain: str = UID_DOMAIN, *, history: list | None = None, today: date | None = None,
            language: str = "nl") -> list[bytes]:
     """The content lines of the event(s) of one promise (which must have a window).
 
@@ -369,27 +355,29 @@ def events(p: PromiseLike, postponements: int, feed, w: dict, domain: str = UID_
         c = " ".join(clean(c).split())
         if c and c not in categories:
             categories.append(c)
-    recurring = recurrence.valid(p.recurrence)
+    rule = p.recurrence if recurrence.valid(p.recurrence) else None
     rows = history or []
-    fulfilled = recurrence.fulfilled(rows) if recurring else 0
+    fulfilled = recurrence.fulfilled(rows) if rule else 0
     upcoming = None
-    if recurring and p.status == "open" and p.deleted_at is None and today is not None:
-        upcoming = recurrence.upcoming(p.recurrence, p.latest, today, fulfilled)
+    if rule and p.status == Status.OPEN and p.deleted_at is None and today is not None:
+        upcoming = recurrence.upcoming(rule, p.latest, today, fulfilled)
     desc = description(p, postponements, w, language=language, upcoming=upcoming)
     shared = _shared(p, desc, categories, _state(p))
     alarm = None
-    if feed.alarm_days is not None and _status(p) == "open":
+    if feed.alarm_days is not None and _status(p) == Status.OPEN:
         alarm = (feed.alarm_days, w["alarm"].format(summary=title))
     out: list[bytes] = []
-    if recurring:
+    if rule:
         out += _past_occurrences(p, rows, categories, w, domain, language)
-    end = p.latest + timedelta(days=1)
-    out += _event(f"toezegging-{p.id}@{domain}", p.latest, end, title, shared, alarm)
-    if feed.show_window and p.earliest and p.earliest < p.latest:
+    latest = p.latest
+    assert latest is not None  # a promise with a window
+    end = latest + timedelta(days=1)
+    out += _event(f"toezegging-{p.id}@{domain}", latest, end, title, shared, alarm)
+    if feed.show_window and p.earliest and p.earliest < latest:
         out += _event(f"toezegging-{p.id}-venster@{domain}", p.earliest, end,
                       w["window_summary"].format(summary=title), shared)
-    if recurring:
-        out += _series(p, rows, fulfilled, categories, w, domain, language, alarm)
+    if rule:
+        out += _series(p, rule, rows, fulfilled, categories, w, domain, language, alarm)
     return out
 
 
@@ -399,47 +387,47 @@ def _past_occurrences(p: PromiseLike, rows: list, categories: list[str], w: dict
     out: list[bytes] = []
     n = 0
     for c in rows:
-        if getattr(c, "kind", None) != "occurrence" or c.old_latest is None:
+        if getattr(c, "kind", None) != ChangeKind.OCCURRENCE or c.old_latest is None:
             continue
         n += 1
-        status = "removed" if p.deleted_at is not None else (c.new_status or "fulfilled")
+        status = REMOVED if p.deleted_at is not None else (c.new_status or Status.FULFILLED)
         occ = SimpleNamespace(earliest=c.old_earliest, latest=c.old_latest, status=status,
                               fulfilled_by=c.reason, closed_on=c.reference)
         desc = description(p, 0, w, language=language, occurrence=occ)
-        state = b"CANCELLED" if status == "removed" else b"CONFIRMED"
+        state = b"CANCELLED" if status == REMOVED else b"CONFIRMED"
         out += _event(f"toezegging-{p.id}-keer-{n}@{domain}", c.old_latest,
                       c.old_latest + timedelta(days=1), summary(p, w, status),
                       _shared(p, desc, categories, state))
     return out
 
 
-def _series(p: PromiseLike, rows: list, fulfilled: int, categories: list[str], w: dict,
-            domain: str, language: str, alarm) -> list[bytes]:
+def _series(p: PromiseLike, rule: str, rows: list, fulfilled: int, categories: list[str],
+            w: dict, domain: str, language: str, alarm: tuple[int, str] | None) -> list[bytes]:
     """The occurrences after the current one: one event with the rule, from the next one."""
-    nxt = recurrence.next_window(p.recurrence, *recurrence.nominal(p.earliest, p.latest, rows),
-                                 fulfilled)
+    earliest, latest = recurrence.nominal(p.earliest, p.latest, rows)
+    nxt = recurrence.next_window(rule, earliest, latest, fulfilled) if latest else None
     if nxt is None:
         return []
-    ended = _status(p) != "open"
-    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status="open", fulfilled_by=None,
+    ended = _status(p) != Status.OPEN
+    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status=Status.OPEN, fulfilled_by=None,
                           closed_on=None)
     desc = description(p, 0, w, language=language, occurrence=occ)
     state = b"CANCELLED" if ended else b"TENTATIVE" if p.hedged else b"CONFIRMED"
-    rule = recurrence.remaining(p.recurrence, fulfilled + 1)
     return _event(f"toezegging-{p.id}-reeks@{domain}", nxt[1], nxt[1] + timedelta(days=1),
-                  summary(p, w, "open"), _shared(p, desc, categories, state, rule),
+                  summary(p, w, Status.OPEN),
+                  _shared(p, desc, categories, state, recurrence.remaining(rule, fulfilled + 1)),
                   None if ended else alarm)
 
 
-def feed_title(feed, language: str) -> tuple[str, str]:
+def feed_title(feed: "FeedConfig") -> tuple[str, str]:
     """The feed's name and description (a config without [[feeds]] has its default feeds
     worded in its language already: config.default_feeds)."""
     return feed.title or feed.name, feed.description
 
 
-def calendar_head(feed, language: str, domain: str = UID_DOMAIN) -> bytes:
+def calendar_head(feed: "FeedConfig", domain: str = UID_DOMAIN) -> bytes:
     """The VCALENDAR lines before the events (without END:VCALENDAR)."""
-    title, desc = feed_title(feed, language)
+    title, desc = feed_title(feed)
     cal = Calendar.new(
         uid=f"toezegging-feed-{feed.name}@{domain}",
         prodid=PRODID,
@@ -462,7 +450,7 @@ def calendar_head(feed, language: str, domain: str = UID_DOMAIN) -> bytes:
     return body[: -len(end)]
 
 
-def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], feed, *,
+def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], feed: "FeedConfig", *,
           today: date, language: str = "nl", domain: str = UID_DOMAIN,
           history: Mapping[int, list] | None = None) -> bytes:
     """The iCalendar bytes of `feed` (a `config.FeedConfig`) over `promises`.
@@ -477,10 +465,11 @@ def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], fee
     history = history or {}
     lines: list[bytes] = []
     for p in select(map(plain, promises), feed, today):
-        lines += events(p, postponements.get(p.id, 0), feed, w, domain,
-                        history=history.get(p.id), today=today, language=language)
+        key = p.id or 0  # every stored promise has an id
+        lines += events(p, postponements.get(key, 0), feed, w, domain,
+                        history=history.get(key), today=today, language=language)
     body = b"\r\n".join(lines)
-    return calendar_head(feed, language, domain) + body + (b"\r\n" if lines else b"") + \
+    return calendar_head(feed, domain) + body + (b"\r\n" if lines else b"") + \
         b"END:VCALENDAR\r\n"
 
 

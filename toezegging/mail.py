@@ -16,6 +16,7 @@ import smtplib
 import ssl
 import tomllib
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from email.utils import format_datetime, parseaddr
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from jinja2 import (
@@ -41,6 +43,13 @@ from jinja2 import (
 
 from .errors import ConfigError, DeliveryError
 from .lang import month_names
+from .reminders import UNDATED
+from .status import Status
+from .text import short
+
+if TYPE_CHECKING:
+    from .config import Config, MailConfig, MemberConfig
+    from .model import DeadlineChange, Promise
 
 
 class ConnectionFailed(DeliveryError):
@@ -135,11 +144,6 @@ def _environment(language: str, templates: str | None = None, html: bool = False
     return env
 
 
-def templates_folder(path) -> str | None:
-    """The override folder as the cache key of the environments (None: shipped only)."""
-    return str(path) if path else None
-
-
 def _template_frame(e: Exception) -> str | None:
     """'nl/due.j2, line 3': the innermost template of a rendering error (jinja2 puts the
     template files in the traceback), or None."""
@@ -152,7 +156,7 @@ def _template_frame(e: Exception) -> str | None:
 
 
 @contextmanager
-def _guard(name: str, templates: str | None):
+def _guard(name: str, templates: str | None) -> Iterator[None]:
     """Turns what loading or rendering a template can raise into a `RenderError` naming it."""
     try:
         yield
@@ -171,17 +175,15 @@ def _guard(name: str, templates: str | None):
         raise RenderError(f"cannot read the mail template {name}: {e}.") from None
 
 
-def _short(text: str, limit: int = 80) -> str:
-    text = clean_header(text)
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
+def _short(text: str) -> str:
+    """The promise's text as a subject's title: all of it on one line, cut at a word."""
+    return short(clean_header(text))
 
 
-def context(promise, history: list, kind: str, due_on: date, language: str, *,
+def context(promise: "Promise", history: list, kind: str, due_on: date, language: str, *,
             deadline: date | None = None, timezone: str = "Europe/Amsterdam",
-            templates: str | None = None, today: date | None = None, member=None) -> dict:
+            templates: str | None = None, today: date | None = None,
+            member: "MemberConfig | None" = None) -> dict:
     """Everything a template may use, as plain values (StrictUndefined catches the rest).
 
     `deadline` is the `latest` this reminder is about (a recurring promise's current
@@ -199,7 +201,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
     tz = ZoneInfo(timezone)
     upcoming = recurrence.upcoming(promise.recurrence, promise.latest, today or due_on,
                                    recurrence.fulfilled(history)) \
-        if promise.status == "open" else None
+        if promise.status == Status.OPEN else None
     history = moves(history)
     member_name, member_fraction = _member(promise, member, words)
     changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
@@ -223,7 +225,7 @@ def context(promise, history: list, kind: str, due_on: date, language: str, *,
                number=promise.number or "", status=promise.status,
                recurrence=promise.recurrence or "",
                recurrence_words=recurrence.in_words(promise.recurrence, language,
-                                                    upcoming and _datum(upcoming, words)),
+                                                    _datum(upcoming, words) if upcoming else None),
                upcoming=upcoming,
                event=getattr(promise, "event_name", None) or getattr(promise, "anchor", None)
                or _current_deadline(promise, history)),
@@ -248,7 +250,7 @@ def addressee(function: str | None, ministry: str | None, words: dict) -> str:
     return words["minister_unknown"]
 
 
-def _member(promise, member, words: dict) -> tuple[str, str]:
+def _member(promise: "Promise", member: "MemberConfig | None", words: dict) -> tuple[str, str]:
     """The member the drafts are for: the promise's own, else the configured one."""
     own_name = (promise.to or "").strip()
     name = (getattr(member, "name", "") or "").strip()
@@ -271,7 +273,7 @@ def moves(history: list) -> list:
     return [c for c in history if getattr(c, "is_move", True)]
 
 
-def _current_deadline(promise, history) -> str:
+def _current_deadline(promise: "Promise", history: "list[DeadlineChange]") -> str:
     if history:
         return history[-1].new_deadline
     return promise.deadline
@@ -285,7 +287,8 @@ class Rendered:
 
 
 def _render(language: str, templates: str | None, name: str, ctx: dict, *,
-            module: bool = False):
+            module: bool = False) -> Any:
+    """The template `name` rendered (or, with `module`, as a module: its variables too)."""
     with _guard(name, templates):
         html = name.endswith(".html.j2")
         template = _environment(language, templates, html).get_template(name)
@@ -319,7 +322,7 @@ def _domain(from_addr: str) -> str:
     return "".join(c for c in domain if c.isalnum() or c in ".-") or "toezegging.invalid"
 
 
-def promise_ics(promise, postponements: int, language: str, today: date,
+def promise_ics(promise: "Promise", postponements: int, language: str, today: date,
                 history: list | None = None) -> bytes | None:
     """The promise as a calendar (METHOD:PUBLISH) with the same events, UIDs and SEQUENCE
     as in the feeds, so a calendar that has both shows it once. None without a window.
@@ -330,8 +333,9 @@ def promise_ics(promise, postponements: int, language: str, today: date,
     if promise.latest is None or getattr(promise, "open_ended", False):
         return None
     feed = FeedConfig(name=f"toezegging-{promise.id}", title=_short(promise.text))
-    return feeds.build([promise], {promise.id: postponements}, feed, today=today,
-                       language=language, history={promise.id: list(history or [])})
+    key = promise.id or 0  # as feeds.build looks it up
+    return feeds.build([promise], {key: postponements}, feed, today=today,
+                       language=language, history={key: list(history or [])})
 
 
 def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: str,
@@ -358,10 +362,10 @@ def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: st
     return msg
 
 
-def compose(promise, history: list, kind: str, due_on: date, *, to: str, message_id: str,
-            now: datetime, mail_config, deadline: date | None = None,
-            timezone: str = "Europe/Amsterdam", templates: str | None = None,
-            member=None) -> EmailMessage:
+def compose(promise: "Promise", history: list, kind: str, due_on: date, *, to: str,
+            message_id: str, now: datetime, mail_config: "MailConfig",
+            deadline: date | None = None, timezone: str = "Europe/Amsterdam",
+            templates: str | None = None, member: "MemberConfig | None" = None) -> EmailMessage:
     """The reminder mail of one outbox row, worded for `now`, the moment it goes out."""
     lang = mail_config.language
     ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
@@ -375,9 +379,10 @@ def compose(promise, history: list, kind: str, due_on: date, *, to: str, message
                                 "X-Toezegging-Kind": kind})
 
 
-def compose_digest(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
-                   today: date, timezone: str = "Europe/Amsterdam",
-                   templates: str | None = None, member=None) -> EmailMessage:
+def compose_digest(entries: list, *, to: str, message_id: str, now: datetime,
+                   mail_config: "MailConfig", today: date, timezone: str = "Europe/Amsterdam",
+                   templates: str | None = None,
+                   member: "MemberConfig | None" = None) -> EmailMessage:
     """One mail for many reminders, grouped by ministry (the griffie's "rappel").
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples.
@@ -420,9 +425,10 @@ def digest_message_id(reminder_ids: list[int], today: date, from_addr: str,
     return f"<toezegging.{label}.{today:%Y%m%d}.{digest}@{_domain(from_addr)}>"
 
 
-def compose_undated(entries: list, *, to: str, message_id: str, now: datetime, mail_config,
-                    today: date, timezone: str = "Europe/Amsterdam",
-                    templates: str | None = None, member=None) -> EmailMessage:
+def compose_undated(entries: list, *, to: str, message_id: str, now: datetime,
+                    mail_config: "MailConfig", today: date, timezone: str = "Europe/Amsterdam",
+                    templates: str | None = None,
+                    member: "MemberConfig | None" = None) -> EmailMessage:
     """The weekly list of events still without a date, and the promises waiting on each.
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples of kind "undated";
@@ -449,7 +455,7 @@ def compose_undated(entries: list, *, to: str, message_id: str, now: datetime, m
     ids = " ".join(str(c["p"]["id"]) for g in ordered for c in g["items"])
     return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
                          now=now, language=lang,
-                         extra={"X-Toezegging-Kind": "undated", "X-Toezegging-Promise": ids})
+                         extra={"X-Toezegging-Kind": UNDATED, "X-Toezegging-Promise": ids})
 
 
 # ----------------------------------------------------------------------------- transports
@@ -482,7 +488,7 @@ class FileTransport:
 class SmtpTransport:
     """One SMTP session per tick, opened on the first mail; never falls back to plain text."""
 
-    def __init__(self, mail_config):
+    def __init__(self, mail_config: "MailConfig"):
         self.cfg = mail_config
         self.smtp: smtplib.SMTP | None = None
 
@@ -499,6 +505,7 @@ class SmtpTransport:
                     f"mail.username is set but the environment variable {c.password_env} "
                     "holds no password; export it (the password never sits in the file).")
         context = ssl.create_default_context()
+        smtp: smtplib.SMTP
         try:
             if c.security == "tls":
                 smtp = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout, context=context)
@@ -515,7 +522,7 @@ class SmtpTransport:
                     smtp.starttls(context=context)
                     smtp.ehlo()
                 if c.username:
-                    smtp.login(c.username, password)
+                    smtp.login(c.username, password or "")
             except BaseException:
                 smtp.close()
                 raise
@@ -573,6 +580,8 @@ class SmtpTransport:
                                 accepted=[a for a in to if a not in refused])
 
     def _reset(self) -> None:
+        if self.smtp is None:
+            return
         try:
             self.smtp.rset()
         except (smtplib.SMTPException, OSError):
@@ -595,13 +604,21 @@ class SmtpTransport:
 
 
 def _codes(refused: dict) -> str:
-    def text(m):
+    def text(m: object) -> str:
         return m.decode(errors="replace") if isinstance(m, bytes) else str(m)
 
     return "; ".join(f"{addr}: {code} {text(msg)}" for addr, (code, msg) in refused.items())
 
 
-def transport_for(config):
+class Transport(Protocol):
+    """Where mails go: `send` one to its recipients, `close` at the end of a tick."""
+
+    def send(self, msg: EmailMessage, to: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def transport_for(config: "Config") -> Transport:
     """The transport the config names: SMTP, or .eml files in `mail.folder`."""
     m = config.mail
     if m.transport == "file":

@@ -27,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
-from .status import STATUS_NL, Status  # noqa: F401  (defined apart for start-up time; re-exported)
+from .reminders import ReminderState  # noqa: F401  (the reminder rules' own; re-exported)
+from .status import Status  # noqa: F401  (defined apart for start-up time; re-exported)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -213,14 +214,6 @@ class DeadlineChange(SQLModel, table=True):
         return self.kind == ChangeKind.POSTPONEMENT
 
 
-class ReminderState(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"  # claimed under a lease
-    SENT = "sent"
-    FAILED = "failed"  # permanent failure, or attempts exhausted
-    CANCELLED = "cancelled"  # deadline moved or promise closed
-
-
 class Reminder(SQLModel, table=True):
     """The outbox: one row per (promise, kind, due date, recipient), never two. One row is
     one delivery: a recipient refused by the server fails or waits alone."""
@@ -234,7 +227,7 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
-    kind: str  # opens, approaching, due, overdue, postponed
+    kind: str  # one of reminders.KINDS
     due_on: date  # the day the rule says it is due (part of the identity)
     recipient: str = ""  # one address (part of the identity)
     state: str = Field(default=ReminderState.PENDING.value)

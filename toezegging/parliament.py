@@ -7,6 +7,7 @@ returned says `estimated=True`.
 """
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -55,7 +56,7 @@ def _read_extra(path: Path) -> dict:
             from None
 
 
-def _date_of(value, where: str) -> date:
+def _date_of(value: object, where: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ConfigError(f"{where} must be a date written as 2027-07-02, got {value!r}.")
     return value
@@ -156,16 +157,16 @@ def _budget_data() -> dict:
     return data
 
 
-def use_extra(paths) -> None:
+def use_extra(paths: Iterable[str | Path]) -> None:
     """Read recess and budget dates from these files too (`[calendar] extra`); their dates
     win over the shipped ones and over estimates. Every file is checked now: a bad one is a
     `ConfigError` naming the file and entry."""
     global _extra
-    paths = tuple(Path(p) for p in paths)
-    if paths == _extra:
+    files = tuple(Path(p) for p in paths)
+    if files == _extra:
         return
     previous = _extra
-    _extra = paths
+    _extra = files
     _recess_data.cache_clear()
     _budget_data.cache_clear()
     try:

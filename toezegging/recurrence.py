@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any, TypeGuard
 
 from .model import ChangeKind
 
@@ -111,13 +112,13 @@ def _split(rule: str) -> tuple[str, int | None]:
 
 
 @lru_cache(maxsize=4096)
-def _rrule(body: str, start: date):
+def _rrule(body: str, start: date) -> Any:  # a dateutil rrule (or rruleset)
     from dateutil.rrule import rrulestr  # here, not at the top: `list` starts without dateutil
 
     return rrulestr(body, dtstart=datetime.combine(start, time()))
 
 
-def valid(rule: str | None) -> bool:
+def valid(rule: str | None) -> TypeGuard[str]:
     """Whether `rule` is an RRULE that can be followed (an unreadable one counts as none)."""
     if not rule:
         return False

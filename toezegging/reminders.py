@@ -31,12 +31,45 @@ Nothing is due during quiet hours.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
+from .status import Status
+
+if TYPE_CHECKING:
+    from .config import RemindersConfig
+    from .outbox import PromiseRow
+
+# The kinds of reminder, in the order of their stages: later stages win a tie on a day.
 KINDS = ("opens", "approaching", "due", "overdue", "postponed", "undated")
-# Later stages win a tie on the same day.
+OPENS, APPROACHING, DUE, OVERDUE, POSTPONED, UNDATED = KINDS
 RANK = {k: i for i, k in enumerate(KINDS, start=1)}
-OPEN = "open"
+
+
+class ReminderState(StrEnum):
+    """Where a reminder stands in the outbox (`outbox.py`): pending, then sending (claimed
+    under a lease), then sent; back to pending to retry, failed for good, or cancelled."""
+
+    PENDING = "pending"
+    SENDING = "sending"  # claimed under a lease
+    SENT = "sent"
+    FAILED = "failed"  # permanent failure, or attempts exhausted
+    CANCELLED = "cancelled"  # deadline moved or promise closed
+
+
+class Schedulable(Protocol):
+    """What the rules read of a promise: a `model.Promise`, or an `outbox.PromiseRow` (which
+    adds when its deadline last moved and the newest reminder already recorded)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def reference(self) -> date: ...
+    @property
+    def earliest(self) -> date | None: ...
+    @property
+    def latest(self) -> date | None: ...
 
 
 @dataclass(frozen=True, order=True)
@@ -60,12 +93,12 @@ class Due:
     send_at: datetime
 
 
-def send_moment(day: date, rules) -> datetime:
+def send_moment(day: date, rules: "RemindersConfig") -> datetime:
     """`day` at `send_hour` in the configured zone (the earlier one in an autumn DST night)."""
     return datetime.combine(day, time(rules.send_hour), tzinfo=ZoneInfo(rules.timezone))
 
 
-def in_quiet_hours(now: datetime, rules) -> bool:
+def in_quiet_hours(now: datetime, rules: "RemindersConfig") -> bool:
     """Whether `now` falls in `quiet_hours = [start, end)` (local hours; may wrap midnight)."""
     if len(rules.quiet_hours) != 2:
         return False
@@ -78,13 +111,13 @@ def in_quiet_hours(now: datetime, rules) -> bool:
     return hour >= start or hour < end
 
 
-def local_today(now: datetime, rules) -> date:
+def local_today(now: datetime, rules: "RemindersConfig") -> date:
     return now.astimezone(ZoneInfo(rules.timezone)).date()
 
 
 # ----------------------------------------------------------------------------- schedule
 
-def overdue_offsets(rules) -> tuple[list[int], int]:
+def overdue_offsets(rules: "RemindersConfig") -> tuple[list[int], int]:
     """The days after `latest` of the overdue mails while the gap still doubles, and the
     gap that follows: ([14, 42, 98], 90) for a first gap of 14 and a maximum of 90."""
     first = rules.overdue_every_days
@@ -99,7 +132,7 @@ def overdue_offsets(rules) -> tuple[list[int], int]:
     return offsets, ceiling
 
 
-def overdue_day(days_late: int, rules) -> int | None:
+def overdue_day(days_late: int, rules: "RemindersConfig") -> int | None:
     """The newest overdue mail's offset at `days_late` days past `latest` (None: none yet)."""
     offsets, ceiling = overdue_offsets(rules)
     if days_late < offsets[0]:
@@ -110,22 +143,23 @@ def overdue_day(days_late: int, rules) -> int | None:
     return offsets[-1] + (days_late - offsets[-1]) // ceiling * ceiling
 
 
-def is_overdue_day(days_late: int, rules) -> bool:
+def is_overdue_day(days_late: int, rules: "RemindersConfig") -> bool:
     return days_late > 0 and overdue_day(days_late, rules) == days_late
 
 
-def _window_events(earliest: date | None, latest: date, reference: date, rules) -> Iterator[Event]:
+def _window_events(earliest: date | None, latest: date, reference: date,
+                   rules: "RemindersConfig") -> Iterator[Event]:
     if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
-        yield Event.of("opens", earliest)
+        yield Event.of(OPENS, earliest)
     for n in sorted(set(rules.days_before), reverse=True):
         day = latest - timedelta(days=n)
         if n > 0 and day >= reference:
-            yield Event.of("approaching", day)
+            yield Event.of(APPROACHING, day)
     if rules.on_deadline:
-        yield Event.of("due", latest)
+        yield Event.of(DUE, latest)
 
 
-def _first_undated(p, rules) -> date | None:
+def _first_undated(p: Schedulable, rules: "RemindersConfig") -> date | None:
     """The first Monday a waiting promise's event counts as undated (None: never)."""
     weeks = getattr(rules, "undated_event_weeks", 0)
     if weeks <= 0 or p.latest is not None or not getattr(p, "waiting", False):
@@ -134,43 +168,43 @@ def _first_undated(p, rules) -> date | None:
     return d + timedelta(days=(7 - d.weekday()) % 7)
 
 
-def events(p, until: date, rules) -> list[Event]:
+def events(p: Schedulable, until: date, rules: "RemindersConfig") -> list[Event]:
     """The events of promise `p` with a date up to and including `until`, oldest first."""
     out: list[Event] = []
-    if p.status != OPEN:
+    if p.status != Status.OPEN:
         return out
     changed_on = getattr(p, "changed_on", None)
     if changed_on is not None and changed_on <= until:
-        out.append(Event.of("postponed", changed_on))
+        out.append(Event.of(POSTPONED, changed_on))
     if p.latest is None:
         first = _first_undated(p, rules)
         if first is not None and first <= until:
-            out.append(Event.of("undated", until - timedelta(days=(until - first).days % 7)))
+            out.append(Event.of(UNDATED, until - timedelta(days=(until - first).days % 7)))
         return sorted(out)
     out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
                if e.due_on <= until)
     if p.latest < until:
         offset = overdue_day((until - p.latest).days, rules)
         if offset is not None:
-            out.append(Event.of("overdue", p.latest + timedelta(days=offset)))
+            out.append(Event.of(OVERDUE, p.latest + timedelta(days=offset)))
     return sorted(out)
 
 
-def is_scheduled(p, kind: str, due_on: date, rules) -> bool:
+def is_scheduled(p: Schedulable, kind: str, due_on: date, rules: "RemindersConfig") -> bool:
     """Whether (kind, due_on) still belongs to the schedule of `p` (not moved, not closed)."""
-    if p.status != OPEN or kind not in RANK:
+    if p.status != Status.OPEN or kind not in RANK:
         return False
-    if kind == "undated":
+    if kind == UNDATED:
         first = _first_undated(p, rules)
         return first is not None and due_on >= first and (due_on - first).days % 7 == 0
-    if kind == "overdue":
+    if kind == OVERDUE:
         if p.latest is None or due_on <= p.latest:
             return False
         return is_overdue_day((due_on - p.latest).days, rules)
     return Event.of(kind, due_on) in events(p, due_on, rules)
 
 
-def current(p, now: datetime, rules) -> Event | None:
+def current(p: Schedulable, now: datetime, rules: "RemindersConfig") -> Event | None:
     """The newest event of `p` whose send moment has passed at `now`, if any."""
     today = local_today(now, rules)
     if send_moment(today, rules) > now:
@@ -179,7 +213,7 @@ def current(p, now: datetime, rules) -> Event | None:
     return evs[-1] if evs else None
 
 
-def due(promises: Iterable, now: datetime, rules) -> list[Due]:
+def due(promises: "Iterable[PromiseRow]", now: datetime, rules: "RemindersConfig") -> list[Due]:
     """The reminders due at `now`: per promise its current event, unless already recorded.
 
     A promise may carry `last_due`/`last_kind`, the newest reminder already in the outbox
@@ -192,28 +226,28 @@ def due(promises: Iterable, now: datetime, rules) -> list[Due]:
         ev = current(p, now, rules)
         if ev is None:
             continue
-        last_due = getattr(p, "last_due", None)
-        if last_due is not None and Event.of(p.last_kind, last_due) >= ev:
+        last_due, last_kind = getattr(p, "last_due", None), getattr(p, "last_kind", None)
+        if last_due is not None and last_kind is not None and Event.of(last_kind, last_due) >= ev:
             continue
         out.append(Due(p.id, ev.kind, ev.due_on, send_moment(ev.due_on, rules)))
     return out
 
 
-def stage(p, today: date, rules) -> str:
+def stage(p: Schedulable, today: date, rules: "RemindersConfig") -> str:
     """The kind of mail that fits `p` on `today` (for `draft`): overdue, due, approaching ..."""
-    if p.status == OPEN and p.latest is not None:
+    if p.status == Status.OPEN and p.latest is not None:
         if p.latest < today:
-            return "overdue"
+            return OVERDUE
         if p.latest == today:
-            return "due"
+            return DUE
     evs = events(p, today, rules)
     if getattr(p, "latest", None) is None and getattr(p, "kind", None) == "event" \
-            and p.status == OPEN:
-        return "undated"  # waits on an event: ask when it will be
-    return evs[-1].kind if evs else "approaching"
+            and p.status == Status.OPEN:
+        return UNDATED  # waits on an event: ask when it will be
+    return evs[-1].kind if evs else APPROACHING
 
 
-def deadline_for(p, due_on: date) -> date | None:
+def deadline_for(p: Schedulable, due_on: date) -> date | None:
     """The `latest` a reminder on `due_on` is about: the promise's window, which for a
     recurring promise is its current occurrence."""
     return p.latest

@@ -9,19 +9,31 @@ a tick under way finishes before the process exits.
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+if TYPE_CHECKING:
+    from .config import Config
+    from .store import Store
+
 log = logging.getLogger("toezegging.scheduler")
 
 
+class Stop(threading.Event):
+    """Set when the daemon is to stop; `signum` is the signal that said so (if one did)."""
+
+    signum: int | None = None
+
+
 def make_scheduler(job: Callable[[], None], interval_seconds: float, start: datetime,
-                   timezone) -> BackgroundScheduler:
+                   timezone: tzinfo) -> BackgroundScheduler:
     """A scheduler with the tick as its only job, first run at `start`."""
     sched = BackgroundScheduler(
         jobstores={"default": MemoryJobStore()},
@@ -34,14 +46,14 @@ def make_scheduler(job: Callable[[], None], interval_seconds: float, start: date
 
 
 @contextmanager
-def stopping(stop: threading.Event | None = None):
+def stopping(stop: Stop | None = None) -> Iterator[Stop]:
     """Yields an event that SIGTERM and SIGINT set while the block runs (the old handlers
     come back after); `stop.signum` is the signal that stopped it. One such block around
     start-up and running loses no signal."""
-    stop = stop or threading.Event()
+    stop = stop or Stop()
     stop.signum = None
 
-    def _on_signal(signum, _frame):
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s, stopping", signal.Signals(signum).name)
         stop.signum = signum
         stop.set()
@@ -54,7 +66,8 @@ def stopping(stop: threading.Event | None = None):
             signal.signal(s, h)
 
 
-def wait_for_store(config, logger: logging.Logger, stop: threading.Event, max_wait: float = 60.0):
+def wait_for_store(config: "Config", logger: logging.Logger, stop: threading.Event,
+                   max_wait: float = 60.0) -> "Store | None":
     """Open the store, waiting (one log line per try, backing off) while the database
     cannot be reached. None when `stop` is set first. A wrong URL is not waited for."""
     from .errors import StoreUnreachable
@@ -77,7 +90,7 @@ def wait_for_store(config, logger: logging.Logger, stop: threading.Event, max_wa
     return None
 
 
-def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone,
+def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone: tzinfo,
         stop: threading.Event) -> None:
     """Run the tick every `interval_seconds` until `stop` is set (see `stopping`)."""
     sched = make_scheduler(job, interval_seconds, start, timezone)

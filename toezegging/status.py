@@ -1,10 +1,12 @@
-"""A promise's status: the Tweede Kamer's own statuses, and their Dutch names.
+"""A promise's status: the Tweede Kamer's own statuses, and their names in each language.
 
-Apart from `model.py` (which re-exports them) so that the command line can offer the
-statuses as choices without importing SQLModel and SQLAlchemy at start-up.
+Apart from `model.py` (which re-exports `Status`) so that the command line can offer the
+statuses as choices without importing SQLModel and SQLAlchemy at start-up. The names
+("Openstaand", "Voldaan", ...) are data: `data/statuses.toml`, read through `name`.
 """
 
 from enum import StrEnum
+from functools import cache
 
 
 class Status(StrEnum):
@@ -21,10 +23,16 @@ class Status(StrEnum):
         return self is not Status.OPEN
 
 
-STATUS_NL = {
-    Status.OPEN: "Openstaand",
-    Status.FULFILLED: "Voldaan",
-    Status.PARTLY: "Deels voldaan",
-    Status.LAPSED: "Vervallen",
-    Status.WITHDRAWN: "Ingetrokken",
-}
+@cache
+def names(language: str) -> dict[str, str]:
+    """The status names of `language` ("nl" or "en"), by status (and "removed")."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("toezegging").joinpath("data", "statuses.toml").read_text("utf-8")
+    return tomllib.loads(text)[language]
+
+
+def name(status: str, language: str = "nl") -> str:
+    """How `language` names a status ("fulfilled" is "Voldaan"); an unknown one as it is."""
+    return names(language).get(status, status)

@@ -612,6 +612,12 @@ def find_by_number(session: Session, number: str) -> Promise | None:
     return session.exec(select(Promise).where(Promise.number == number)).first()
 
 
+def promise_texts(session: Session) -> list[str]:
+    """The text of every promise in the register, removed ones too (`extract` proposes
+    none of them again)."""
+    return list(session.exec(select(Promise.text)))
+
+
 def fix_sequences(session: Session) -> None:
     """After rows were inserted with explicit ids (an import), move PostgreSQL's counter on."""
     if session.get_bind().dialect.name == "postgresql":

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -47,10 +48,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import feed_queries, feeds
 from .pages.register import Filters, Register
 from .pages.views import Pages
+
+if TYPE_CHECKING:
+    import asyncio as _asyncio
+
+    import uvicorn
+
+    from .config import Config, FeedConfig
+    from .store import Store
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -72,7 +82,7 @@ class Entry:
     gzipped: bytes = b""  # the same feed gzip-compressed (deterministic: no timestamp)
     gzip_etag: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.gzipped:
             self.gzipped = gzip.compress(self.body, compresslevel=5, mtime=0)
             self.gzip_etag = self.etag[:-1] + '-gz"'
@@ -107,7 +117,7 @@ class WebApp:
     """The ASGI application. `clock` returns an aware "now" (injectable for tests);
     `today` fixes the day the register is shown as of (a demo, a look back)."""
 
-    def __init__(self, config, store, *, clock: Callable[[], datetime] = _now_utc,
+    def __init__(self, config: "Config", store: "Store", *, clock: Callable[[], datetime] = _now_utc,
                  recheck: float = 1.0, today: date | None = None):
         self.config = config
         self.store = store
@@ -127,18 +137,18 @@ class WebApp:
             Route("/feeds", self.feeds_page),
             Mount("/static", app=StaticFiles(packages=[("toezegging.pages", "static")])),
         ], redirect_slashes=False)
-        pages = Mount("", app=GZipMiddleware(pages, minimum_size=800, compresslevel=6))
+        zipped = Mount("", app=GZipMiddleware(pages, minimum_size=800, compresslevel=6))
         self.app = Starlette(
             routes=[Route("/feeds/{name}.ics", self.feed),
                     Route("/feeds/{token}/{name}.ics", self.feed),
-                    pages],
+                    zipped],
             middleware=[Middleware(Guard, max_bytes=config.server.max_request_bytes)],
             exception_handlers={HTTPException: _http_error},
         )
         # No redirect from /feeds/ to /feeds: Starlette would build it from the Host header.
         self.app.router.redirect_slashes = False
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
 
     # ------------------------------------------------------------------ data
@@ -267,7 +277,7 @@ class WebApp:
             host = f"{server[0]}:{server[1]}"
         return f"{request.url.scheme}://{host}"
 
-    def _token_feed(self, token: str | None, snap: Snapshot):
+    def _token_feed(self, token: str | None, snap: Snapshot) -> "FeedConfig | None":
         """The private feed whose token this is, or None."""
         if not token or not _TOKEN.fullmatch(token):
             return None
@@ -298,7 +308,7 @@ class WebApp:
         feed = self._token_feed(token, snap)
         if feed is None:
             return self._message(request, snap, 403, "wrong" if token else "needed")
-        return Reader(feeds=[*self.public, feed], token=token, private=True)
+        return Reader(feeds=[*self.public, feed], token=token or "", private=True)
 
     def _message(self, request: Request, snap: Snapshot, status: int, which: str) -> Response:
         reg = Register([], {}, snap.key[1])
@@ -349,11 +359,11 @@ class WebApp:
 class Guard:
     """Refuses, before any routing, what no page or feed needs (see the module's doc)."""
 
-    def __init__(self, app, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -363,7 +373,7 @@ class Guard:
             return
         await self.app(scope, receive, send)
 
-    def refuse(self, scope) -> Response | None:
+    def refuse(self, scope: Scope) -> Response | None:
         raw_headers = scope.get("headers", [])
         raw_path = scope.get("raw_path") or scope["path"].encode()
         size = len(raw_path) + sum(len(k) + len(v) + 4 for k, v in raw_headers)
@@ -388,7 +398,8 @@ def _not_found() -> Response:
     return _plain(404, "Not found")
 
 
-async def _http_error(request: Request, exc: HTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)  # the only exception it is the handler of
     if exc.status_code == 404:
         return _not_found()
     if exc.status_code == 405:
@@ -405,7 +416,7 @@ def _accepts_gzip(header: str) -> bool:
     return False
 
 
-def _not_modified(h, entry: Entry) -> bool:
+def _not_modified(h: Any, entry: Entry) -> bool:
     """RFC 9110 13.2.2: If-None-Match decides when present; else If-Modified-Since."""
     inm = h.get("if-none-match")
     if inm is not None:
@@ -425,7 +436,7 @@ def _not_modified(h, entry: Entry) -> bool:
 
 # ----------------------------------------------------------------------------- the server
 
-def _protocol(header_timeout: float):
+def _protocol(header_timeout: float) -> type:
     """uvicorn's h11 protocol with a deadline for each request's headers.
 
     uvicorn times out only a connection left idle after an answer (`timeout_keep_alive`);
@@ -455,7 +466,7 @@ def _protocol(header_timeout: float):
             if self._waiting() and not self.transport.is_closing():
                 self.transport.close()
 
-        def connection_made(self, transport) -> None:
+        def connection_made(self, transport: "_asyncio.Transport") -> None:  # type: ignore[override]  # as uvicorn's own
             super().connection_made(transport)
             self._arm()
 
@@ -469,14 +480,15 @@ def _protocol(header_timeout: float):
             if self._waiting() and not self.transport.is_closing():
                 self._arm()
 
-        def connection_lost(self, exc) -> None:
+        def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
             super().connection_lost(exc)
 
     return HeaderDeadlineProtocol
 
 
-def server_config(app, config, *, host: str, port: int, log_level: str = "info"):
+def server_config(app: ASGIApp, config: "Config", *, host: str, port: int,
+                  log_level: str = "info") -> "uvicorn.Config":
     """The uvicorn configuration `serve` runs with (and the tests, on their own socket)."""
     import uvicorn
 
@@ -485,13 +497,14 @@ def server_config(app, config, *, host: str, port: int, log_level: str = "info")
     return uvicorn.Config(
         app, host=host, port=port, http=_protocol(s.header_timeout), lifespan="on",
         server_header=False, h11_max_incomplete_event_size=s.max_request_bytes + 4096,
-        timeout_keep_alive=s.keep_alive_timeout,
+        # Seconds, a float (uvicorn hands it to `loop.call_later`; its annotation says int).
+        timeout_keep_alive=cast(int, s.keep_alive_timeout),
         # uvicorn answers 503 once it holds this many connections, the asking one included.
         limit_concurrency=s.max_connections + 1,
         log_level=log_level, access_log=False)
 
 
-def run(config, store, host: str, port: int, today: date | None = None) -> None:
+def run(config: "Config", store: "Store", host: str, port: int, today: date | None = None) -> None:
     """Serve until interrupted (the `serve` command)."""
     import uvicorn
 

@@ -19,18 +19,23 @@ each command loads, `benchmarks/cli.py` measures it). Each module below owns its
 | `cli/demo.py`     | demo                                                            |
 | `cli/sync.py`     | sync (tk), stats                                                |
 
+Beside them: `cli/context.py` (the config, the clock and the one way to open the store),
+`cli/format.py` (every kind of output, and the error every command ends with),
+`cli/options.py` (options several commands share) and `cli/complete.py` (shell completion).
+
 The clock is read here, once per command (`Context.today`/`Context.now`), never below.
 """
 
 import importlib
 import sys
+from typing import Any
 
 import click
 
 from .. import __version__
 from ..errors import ToezeggingError
 from .context import Context
-from .format import plain_lines
+from .format import UserError, plain_lines
 from .hints import told
 
 # command name -> (module, attribute); the order is the order of `--help`.
@@ -65,12 +70,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class UserError(click.ClickException):
-    """A `ToezeggingError` on its way out through click: message on stderr, exit 1."""
-
-    exit_code = 1
-
-
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when it is asked for."""
 
@@ -94,7 +93,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._load(cmd_name)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ToezeggingError as e:
@@ -148,7 +147,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 EXIT_INTERRUPTED = 130
 
 
-def _interrupted(e: BaseException) -> bool:
+def _interrupted(e: BaseException | None) -> bool:
     """Whether an `Abort` came from Ctrl-C (click raises it from the KeyboardInterrupt it
     caught, at a prompt or anywhere in a command), rather than a declined question or the
     end of the input."""

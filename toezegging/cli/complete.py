@@ -10,16 +10,22 @@ nothing rather than an error in the middle of the user's command line.
 """
 
 import json
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import click
 from click.shell_completion import CompletionItem
+
+from .format import cut, one_line
+
+if TYPE_CHECKING:
+    from ..config import Config
 
 HELP_WIDTH = 60
 
 
-def _config(ctx):
+def _config(ctx: click.Context) -> "Config":
     from ..config import load_config  # here for start-up time (a Tab loads little)
 
     return load_config(ctx.find_root().params.get("config_path"))
@@ -33,8 +39,10 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(path).expanduser() if path and path != ":memory:" else None
 
 
-def _rows(ctx, sql: str) -> list[tuple]:
+def _rows(ctx: click.Context, sql: str) -> list[tuple]:
     """The rows `sql` selects from the register, read-only; [] when it cannot be read."""
+    import sqlite3  # here for start-up time: only a Tab reads the register this way
+
     try:
         url = _config(ctx).database_url()
         if url.startswith("sqlite"):
@@ -53,20 +61,20 @@ def _rows(ctx, sql: str) -> list[tuple]:
         engine = create_engine(url, connect_args={"connect_timeout": 2}
                                if url.startswith("postgresql") else {})
         try:
-            with engine.connect() as conn:
-                return [tuple(r) for r in conn.execute(text(sql))]
+            with engine.connect() as pg:
+                return [tuple(r) for r in pg.execute(text(sql))]
         finally:
             engine.dispose()
     except Exception:  # a Tab never fails loudly
         return []
 
 
-def _help(text) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= HELP_WIDTH else text[: HELP_WIDTH - 1] + "…"
+def _help(text: Any) -> str:
+    return cut(one_line(str(text or "")), HELP_WIDTH)
 
 
-def promise_ids(ctx, param, incomplete: str) -> list[CompletionItem]:
+def promise_ids(ctx: click.Context, param: click.Parameter,
+                incomplete: str) -> list[CompletionItem]:
     """The ids of the promises in the register (not removed ones), with their text as help."""
     want = incomplete.lstrip("#")
     rows = _rows(ctx, "SELECT id, text, status FROM promise WHERE deleted_at IS NULL ORDER BY id")
@@ -74,7 +82,7 @@ def promise_ids(ctx, param, incomplete: str) -> list[CompletionItem]:
             for i, text, status in rows if str(i).startswith(want)]
 
 
-def tags(ctx, param, incomplete: str) -> list[CompletionItem]:
+def tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The tags in use in the register."""
     found: set[str] = set()
     for (value,) in _rows(ctx, "SELECT tags FROM promise WHERE deleted_at IS NULL"):
@@ -87,7 +95,8 @@ def tags(ctx, param, incomplete: str) -> list[CompletionItem]:
     return [CompletionItem(t) for t in sorted(found) if t.lower().startswith(low)]
 
 
-def event_names(ctx, param, incomplete: str) -> list[CompletionItem]:
+def event_names(ctx: click.Context, param: click.Parameter,
+                incomplete: str) -> list[CompletionItem]:
     """The names of the shared events promises are linked to (`event link --as`)."""
     rows = _rows(ctx, "SELECT DISTINCT event_name FROM promise "
                       "WHERE event_name IS NOT NULL AND deleted_at IS NULL ORDER BY event_name")
@@ -95,7 +104,8 @@ def event_names(ctx, param, incomplete: str) -> list[CompletionItem]:
     return [CompletionItem(name) for (name,) in rows if name.lower().startswith(low)]
 
 
-def feed_names(ctx, param, incomplete: str) -> list[CompletionItem]:
+def feed_names(ctx: click.Context, param: click.Parameter,
+               incomplete: str) -> list[CompletionItem]:
     """The feeds of the config, with their titles as help."""
     try:
         feeds = _config(ctx).feeds
@@ -105,7 +115,8 @@ def feed_names(ctx, param, incomplete: str) -> list[CompletionItem]:
             for f in feeds if f.name.startswith(incomplete)]
 
 
-def ministry_names(ctx, param, incomplete: str) -> list[CompletionItem]:
+def ministry_names(ctx: click.Context, param: click.Parameter,
+                   incomplete: str) -> list[CompletionItem]:
     """The ministries: their abbreviations, with the name as help (the names themselves
     where what is typed starts no abbreviation)."""
     from .. import ministries  # here for start-up time

@@ -4,10 +4,18 @@ import os
 import shlex
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..demo import DEFAULT_DIR
+from ..reminders import OVERDUE
+from ..status import Status
+from .format import cut, plural
+
+if TYPE_CHECKING:
+    from ..demo import Report
+    from ..model import Promise
 
 
 def _shown(path: Path) -> str:
@@ -16,18 +24,10 @@ def _shown(path: Path) -> str:
     return rel if not rel.startswith("..") else str(path)
 
 
-def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _line(p) -> str:
+def _line(p: "Promise") -> str:
     latest = p.latest.isoformat() if p.latest else "no date"
-    status = "" if p.status == "open" else f" [{p.status}]"
-    return f"  #{p.id:<3} {latest}  {_cut(p.deadline_now(), 28):<28} {_cut(p.text, 52 - len(status))}{status}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    status = "" if p.status == Status.OPEN else f" [{p.status}]"
+    return f"  #{p.id:<3} {latest}  {cut(p.deadline_now(), 28):<28} {cut(p.text, 52 - len(status))}{status}"
 
 
 @click.command()
@@ -44,34 +44,45 @@ def demo(folder: Path, force: bool) -> None:
     register's pages, all at a fixed moment; it ends with the address of the overview.
     Your own config and database are not read or touched.
     """
-    from ..demo import LETTER_DATE, run
+    from ..demo import run
 
     r = run(folder, force=force)
-    config = shlex.quote(_shown(r.config_path))
+    _print_steps(r)
+    _print_next(r)
+
+
+def _print_steps(r: "Report") -> None:
+    """What the demo did, step by step."""
+    from ..demo import letter
+
     click.echo(f"Demo register in {_shown(r.folder)}/ (your own config and database are "
                "untouched).")
     click.echo(f"\n1. Read the cabinet letter {_shown(r.letter)}\n"
-               f"   (dated {LETTER_DATE.isoformat()}) and added the "
-               f"{_plural(len(r.from_letter), 'promise')} with a deadline it makes:")
+               f"   (dated {letter().date.isoformat()}) and added the "
+               f"{plural(len(r.from_letter), 'promise')} with a deadline it makes:")
     for p in r.from_letter:
         click.echo(_line(p))
-    click.echo(f"\n2. Added {_plural(len(r.by_hand), 'promise')} by hand "
+    click.echo(f"\n2. Added {plural(len(r.by_hand), 'promise')} by hand "
                "(one long overdue, one fulfilled, one postponed twice):")
     for p in r.by_hand:
         click.echo(_line(p))
     click.echo(f"\n3. Built the calendar feeds as on {r.moment.date().isoformat()}:")
     for path, n in r.feeds:
-        click.echo(f"  {_shown(path):<40} {_plural(n, 'promise')}")
+        click.echo(f"  {_shown(path):<40} {plural(n, 'promise')}")
     kinds = Counter(m.kind for m in r.mails)
     what = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     click.echo(f"\n4. Ran one reminder tick as if it were {r.moment:%Y-%m-%d %H:%M} "
-               f"({r.moment.tzinfo}):\n   {_plural(len(r.mails), 'mail')} ({what or 'none'}), "
+               f"({r.moment.tzinfo}):\n   {plural(len(r.mails), 'mail')} ({what or 'none'}), "
                "each with written questions drafted:")
     for m in r.mails:
-        click.echo(f"  #{m.promise_id:<3} {m.kind:<12} {_cut(m.subject, 72)}")
-    mail_dir = _shown(r.mails[0].path.parent) if r.mails else _shown(r.folder / "mail")
+        click.echo(f"  #{m.promise_id:<3} {m.kind:<12} {cut(m.subject, 72)}")
 
-    first_overdue = next((m.promise_id for m in r.mails if m.kind == "overdue"), None)
+
+def _print_next(r: "Report") -> None:
+    """Where to look, and what to try next."""
+    mail_dir = _shown(r.mails[0].path.parent) if r.mails else _shown(r.folder / "mail")
+    first_overdue = next((m.promise_id for m in r.mails if m.kind == OVERDUE), None)
+    config = shlex.quote(_shown(r.config_path))
     click.echo("\nWhere to look:")
     click.echo(f"  feeds:  {_shown(r.feeds[0][0].parent)}/*.ics  "
                "(import one into a calendar, or serve them, below)")
@@ -83,7 +94,7 @@ def demo(folder: Path, force: bool) -> None:
     if first_overdue is not None:
         click.echo(f"  {base} draft {first_overdue}")
     click.echo("\nSee it in a browser: the overview shows what is overdue and what is due next.")
-    click.echo(f"  from disk:   {_shown(r.site)}")
+    click.echo(f"  from disk:   {_shown(r.site) if r.site else ''}")
     click.echo(f"  served:      {base} serve --today {r.moment.date().isoformat()}")
     click.echo(f"               then open {r.url}  (calendars: {r.url}feeds)")
     if os.environ.get("TOEZEGGING_DATABASE_URL"):

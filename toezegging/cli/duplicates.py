@@ -7,9 +7,17 @@ On a terminal the user adds it anyway or skips it; with `--yes` it is left out u
 (`duplicate_of`) and whether it was `added`, so a script can tell.
 """
 
+from typing import TYPE_CHECKING
+
 import click
 
-from .format import plain
+from .format import plain, stored_id, window_text
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from ..model import Promise
+    from ..similar import Match
 
 ALLOW_OPTION = click.option(
     "--allow-duplicate", is_flag=True,
@@ -20,7 +28,7 @@ ALLOW_OPTION = click.option(
 ANSWERS = {"a": "a", "add": "a", "y": "a", "yes": "a", "s": "s", "skip": "s", "n": "s", "no": "s"}
 
 
-def find(session, promise, exclude_id: int | None = None) -> list:
+def find(session: "Session", promise: "Promise", exclude_id: int | None = None) -> "list[Match]":
     """The open promises `promise` is like (`similar.Match`), most alike first."""
     from ..similar import near_duplicates  # here for start-up time (it imports SQLModel)
 
@@ -28,19 +36,17 @@ def find(session, promise, exclude_id: int | None = None) -> list:
                            promise.latest, exclude_id=exclude_id)
 
 
-def ids(matches) -> list[int]:
-    return [m.promise.id for m in matches]
+def ids(matches: "list[Match]") -> list[int]:
+    return [stored_id(m.promise) for m in matches]
 
 
-def question(matches) -> str:
+def question(matches: "list[Match]") -> str:
     """'Is this #12?' (or '#12 or #15')."""
     return f"Is this {' or '.join(f'#{i}' for i in ids(matches))}?"
 
 
-def show(matches, err: bool = False) -> None:
+def show(matches: "list[Match]", err: bool = False) -> None:
     """The question, and each promise it may be: id, text and window."""
-    from .promises import window_text  # here: cli.promises imports this module
-
     click.echo(question(matches) + " The register holds a like promise of the same ministry "
                "in an overlapping window:", err=err)
     for m in matches:
@@ -58,16 +64,16 @@ def add_anyway(err: bool = False) -> bool:
         click.echo(f"  '{answer}' is not a or s; try again.", err=True)
 
 
-def _which(matches) -> str:
+def _which(matches: "list[Match]") -> str:
     return " or ".join(f"#{i}" for i in ids(matches))
 
 
-def skipped(matches) -> str:
+def skipped(matches: "list[Match]") -> str:
     """What is said when the user skips it."""
     return f"Not added (the register holds it as promise {_which(matches)})."
 
 
-def left_out(matches) -> str:
+def left_out(matches: "list[Match]") -> str:
     """What `--yes` says of a promise it leaves out."""
     return (f"Not added: it looks like promise {_which(matches)} (same ministry, like text, overlapping "
             "window). Add it anyway with --allow-duplicate.")

@@ -3,13 +3,23 @@
 Each command reads its options, opens the store, calls `toezegging.events` and prints.
 """
 
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
 import click
 
 from . import complete
 from . import format as fmt
 from .context import Context
-from .format import plain
-from .promises import DATE, ID_ARGUMENT, _as_dict, _dump, _session, window_text
+from .format import plain, window_text
+from .options import DATE, ID_ARGUMENT
+
+if TYPE_CHECKING:  # SQLModel: only when a command opens the store
+    from sqlmodel import Session
+
+    from ..events import Event
+    from ..model import DeadlineChange
 
 
 def _echo(text: str) -> None:
@@ -17,22 +27,23 @@ def _echo(text: str) -> None:
     click.echo(plain(text))
 
 
-def _cut(s: str, n: int) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
 @click.command()
 @fmt.json_option("the events, each with the promises waiting on it,", shape="array")
 @click.pass_obj
-def events(ctx: Context, as_json):
+def events(ctx: Context, as_json: bool) -> None:
     """List the events without a date, with the promises that wait on each."""
     from ..events import open_events
 
-    with _session(ctx, read_only=True) as s:
+    with ctx.session(read_only=True) as s:
         found = open_events(s)
     if as_json:
-        _dump([e.to_dict(ctx.today) for e in found])
+        fmt.print_json([e.to_dict(ctx.today) for e in found])
         return
+    _print_events(found, ctx.today)
+
+
+def _print_events(found: "list[Event]", today: date) -> None:
+    """The events and their promises: lines on a terminal, rows in a pipe."""
     if not fmt.to_terminal():  # piped: one whole row per waiting promise
         if not found:
             click.echo("No promise waits on an event.", err=True)
@@ -44,15 +55,15 @@ def events(ctx: Context, as_json):
         return
     for e in found:
         name = e.name or f"'{e.label}' (#{e.promises[0].id})"
-        weeks = e.weeks_waiting(ctx.today)
+        weeks = e.weeks_waiting(today)
         _echo(f"{name}: no date, waiting since {e.since.isoformat()} "
-                   f"({weeks} week{'s' if weeks != 1 else ''})")
+              f"({fmt.plural(weeks, 'week')})")
         for p in e.promises:
-            _echo(f"  #{p.id:<4} {_cut(p.deadline_now(), 40):<40}  {_cut(p.text, 50)}")
+            _echo(f"  #{p.id:<4} {fmt.cut(p.deadline_now(), 40):<40}  {fmt.cut(p.text, 50)}")
     n = sum(len(e.promises) for e in found)
-    _echo(f"{len(found)} event{'s' if len(found) != 1 else ''} without a date, "
-               f"{n} promise{'s' if n != 1 else ''} waiting. Give a date with "
-               "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`.")
+    _echo(f"{fmt.plural(len(found), 'event')} without a date, "
+          f"{fmt.plural(n, 'promise')} waiting. Give a date with "
+          "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`.")
 
 
 class EventGroup(click.Group):
@@ -65,7 +76,7 @@ class EventGroup(click.Group):
 
 
 @click.group(cls=EventGroup)
-def event():
+def event() -> None:
     """Give events their dates: `event ID --on DATE`, `event link`, `event set`.
 
     \b
@@ -76,20 +87,20 @@ def event():
     """
 
 
-def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
+def _report(ctx: Context, s: "Session", changes: "Sequence[DeadlineChange]", as_json: bool,
+            what: str, day: date) -> None:
     """The promises a dating gave their windows (or that it changed nothing)."""
     from ..store import get_promise
 
     promises = [get_promise(s, c.promise_id) for c in changes]
     if as_json:
-        _dump([_as_dict(s, p, ctx) for p in promises])
+        fmt.print_json([fmt.promise_dict(s, p, ctx.today) for p in promises])
         return
     if not promises:
         _echo(f"{what} is already on {day.isoformat()}; nothing changed.")
         return
-    n = len(promises)
-    _echo(f"{what} on {day.isoformat()}: {n} promise{'s' if n != 1 else ''} dated "
-               "(not a postponement).")
+    _echo(f"{what} on {day.isoformat()}: {fmt.plural(len(promises), 'promise')} dated "
+          "(not a postponement).")
     for p in promises:
         _echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
 
@@ -99,11 +110,11 @@ def _report(ctx: Context, s, changes, as_json: bool, what: str, day) -> None:
 @click.option("--on", "day", type=DATE, required=True, help="The day the event takes place.")
 @fmt.json_option("the dated promises", shape="array")
 @click.pass_obj
-def date_(ctx: Context, promise_id, day, as_json):
+def date_(ctx: Context, promise_id: str, day: date, as_json: bool) -> None:
     """Give the event promise ID waits on its date (all its promises, if it is linked)."""
     from ..events import date_promise_event
 
-    with _session(ctx) as s:
+    with ctx.session() as s:
         changes = date_promise_event(s, promise_id, day, today=ctx.today, now=ctx.now)
         _report(ctx, s, changes, as_json, f"The event of promise {promise_id}", day)
 
@@ -115,22 +126,22 @@ def date_(ctx: Context, promise_id, day, as_json):
               help="The event's name, e.g. 'inwerkingtreding Wet X'.")
 @fmt.json_option("the linked promises", shape="array")
 @click.pass_obj
-def link(ctx: Context, promise_ids, name, as_json):
+def link(ctx: Context, promise_ids: tuple[str, ...], name: str, as_json: bool) -> None:
     """Link the promises ID... to one shared event NAME, so one date dates them all."""
     from ..events import link as do_link
 
-    with _session(ctx) as s:
+    with ctx.session() as s:
         promises, changes = do_link(s, list(promise_ids), name, today=ctx.today, now=ctx.now)
         if as_json:
-            _dump([_as_dict(s, p, ctx) for p in promises])
+            fmt.print_json([fmt.promise_dict(s, p, ctx.today) for p in promises])
             return
-        name = promises[0].event_name
+        name = promises[0].event_name or name
         ids = ", ".join(str(p.id) for p in promises)
         _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
-                   f"'{name}'.")
-        if changes:
-            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is",
-                    promises[0].event_date)
+              f"'{name}'.")
+        day = promises[0].event_date
+        if changes and day is not None:
+            _report(ctx, s, changes, False, f"The event '{name}' (dated already) is", day)
         else:
             _echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
 
@@ -140,10 +151,10 @@ def link(ctx: Context, promise_ids, name, as_json):
 @click.argument("day", metavar="DATE", type=DATE)
 @fmt.json_option("the dated promises", shape="array")
 @click.pass_obj
-def set_(ctx: Context, name, day, as_json):
+def set_(ctx: Context, name: str, day: date, as_json: bool) -> None:
     """Give the shared event NAME its DATE: every promise linked to it gets its window."""
     from ..events import set_event
 
-    with _session(ctx) as s:
+    with ctx.session() as s:
         changes = set_event(s, name, day, today=ctx.today, now=ctx.now)
         _report(ctx, s, changes, as_json, f"Event '{name}'", day)

@@ -3,7 +3,10 @@ or in a debate report, and add the ones the user accepts (or all with --yes) to 
 register."""
 
 import sys
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,116 +14,21 @@ from ..errors import InvalidInput, UnreadableDeadline
 from . import complete, duplicates
 from . import format as fmt
 from .context import Context
-from .format import plain
-from .promises import DATE, window_text
+from .format import plain, window_text
+from .options import DATE
+
+if TYPE_CHECKING:  # SQLModel and the extractor: only when the command runs
+    from sqlmodel import Session
+
+    from ..extract import Proposal
+    from ..extract.document import Document
+    from ..model import Promise
+    from ..promises import Draft
+    from ..similar import Match
 
 CHOICES = {"a": "a", "accept": "a", "y": "a", "yes": "a", "e": "e", "edit": "e",
            "s": "s", "skip": "s", "n": "s", "no": "s", "q": "q", "quit": "q"}
-
-
-class _Progress:
-    """A progress bar on a terminal for a long document; nothing when piped."""
-
-    def __init__(self, label: str, enabled: bool):
-        self.label, self.enabled, self.bar = label, enabled, None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-
-
-def _show(i: int, n: int, p) -> None:
-    a, b = p.span  # the letter's text is not ours: plain text, only our marking styled
-    marked = click.style(plain(p.sentence[a:b]), bold=True, underline=True)
-    sentence = plain(p.sentence[:a]) + marked + plain(p.sentence[b:])
-    where = f" (answer {p.question})" if p.question else ""
-    click.echo(f"\n[{i}/{n}]{plain(where)} {sentence}")
-    hedge = ", hedged" if p.hedged else ""
-    click.echo(plain(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})"))
-    who = p.by or "?"
-    if p.function and p.function != p.by:
-        who += f" ({p.function})"
-    click.echo(plain(f"      by: {who}; ministry: {p.ministry or '?'}; confidence {p.confidence:.2f}"))
-
-
-def _draft(p, ref, fields: dict):
-    from ..promises import Draft
-
-    return Draft(
-        text=p.text or p.sentence, deadline=p.phrase, reference=ref, open_ended=p.latest is None,
-        fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields},
-    )
-
-
-def _prepare(ctx: Context, p, draft):
-    from ..promises import prepare_proposal
-
-    return prepare_proposal(p, draft, today=ctx.today, now=ctx.now)
-
-
-def _ask(label: str, default: str) -> str:
-    return click.prompt(label, default=default)
-
-
-def _edit(ctx: Context, p, draft):
-    draft.text = _ask("  text", draft.text)
-    old = (draft.fields.get("by"), draft.fields.get("ministry"))
-    draft.fields["by"] = _ask("  by", draft.fields.get("by") or "") or None
-    draft.fields["ministry"] = _ask("  ministry", draft.fields.get("ministry") or "") or None
-    if (draft.fields["by"], draft.fields["ministry"]) != old:
-        draft.fields["function"] = None  # the old function names the old minister
-    from .. import ministries
-
-    if note := ministries.unknown_note(draft.fields["ministry"]):
-        click.echo(f"  Warning: {note}", err=True)
-    from ..promises import EventWithoutDate
-
-    while True:
-        draft.deadline = _ask("  deadline", draft.deadline)
-        draft.open_ended = False
-        try:
-            return _prepare(ctx, p, draft)
-        except EventWithoutDate:
-            draft.open_ended = True
-            return _prepare(ctx, p, draft)
-        except UnreadableDeadline as e:
-            click.echo(f"  {e.message}", err=True)
-
-
-def _like(session, p) -> list:
-    """The open promises a proposal looks like (see `cli.duplicates`)."""
-    from .. import ministries  # here for start-up time, as the other imports below
-    from ..similar import near_duplicates
-
-    return near_duplicates(session, p.text or p.sentence, ministries.as_stored(p.ministry),
-                           p.earliest, p.latest)
-
-
-def _result(session, promise, ctx: Context, matches, added: bool) -> dict:
-    """`extract --yes --json`: one promise, `added` or left out as like `duplicate_of`."""
-    from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
-    from .promises import _as_dict
-
-    d = _as_dict(session, promise, ctx) if added else promise_to_dict(promise, [], ctx.today)
-    return {**d, "added": added, "duplicate_of": duplicates.ids(matches)}
-
-
-def _choose(default: str = "a") -> str:
-    """Accept, edit, skip or quit; anything else (a typo) asks again."""
-    while True:
-        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default=default,
-                              show_default=True).strip().lower()
-        if answer in CHOICES:
-            return CHOICES[answer]
-        click.echo(f"  '{answer}' is not one of a, e, s, q; try again.", err=True)
+BAR_FROM = 100_000  # characters: a document this long shows a progress bar on a terminal
 
 
 @click.command()
@@ -148,8 +56,9 @@ def _choose(default: str = "a") -> str:
               help="Propose promises tied to an event without a date "
                    "('Wanneer dit onderzoek is afgerond ...'), stored open-ended.")
 @click.pass_obj
-def extract(ctx: Context, file: Path, ref, yes, allow_duplicate, as_json, min_confidence, owner,
-            tags, source, events):
+def extract(ctx: Context, file: Path, ref: date | None, yes: bool, allow_duplicate: bool,
+            as_json: bool, min_confidence: float | None, owner: str | None, tags: tuple[str, ...],
+            source: str | None, events: bool) -> None:
     """Find the promises in a letter, answers to Kamervragen or a debate report
     (.txt, .pdf, .docx, .html).
 
@@ -162,100 +71,225 @@ def extract(ctx: Context, file: Path, ref, yes, allow_duplicate, as_json, min_co
         toezegging extract kamerbrief.pdf --date 2026-06-10
     """
     from ..extract import find_promises, read_document, read_structure
-    from ..extract.dedup import unique
-    from ..promises import add_promise, check_fields, check_reference
-    from .promises import _session
+    from ..promises import check_fields, check_reference
 
     text = read_document(file)
     doc = read_structure(text)
-    if ref is None:
-        ref = doc.date
-        if ref is None:
-            raise InvalidInput(
-                f"cannot tell the date of {file.name}; give it with --date YYYY-MM-DD "
-                "(the day of the letter, of the answers or of the debate)."
-            )
-        if not as_json:
-            click.echo(f"Document dated {ref.isoformat()} (use --date to change).", err=True)
+    ref = _reference(ref, doc, file, as_json)
     check_reference(ref, ctx.today)
     fields = {"source": source or doc.source_on(ref), "kamerstuk": None if source else doc.kamerstuk,
               "tags": list(tags), "owner": owner}
     check_fields({k: v for k, v in fields.items() if k not in ("source", "kamerstuk")})
-
-    progress = _Progress(f"Reading {file.name}", sys.stderr.isatty() and len(text) > 100_000)
-    try:
+    with fmt.Progress(f"Reading {file.name}",
+                      enabled=sys.stderr.isatty() and len(text) > BAR_FROM) as progress:
         proposals = find_promises(text, ref, document=doc, include_events=events,
                                   min_confidence=min_confidence, progress=progress)
-    finally:
-        progress.close()
-
-    interrupted = False
-    with _session(ctx) as session:
-        from sqlmodel import select
-
-        from ..model import Promise
-
-        known = session.exec(select(Promise.text)).all()
-        fresh = unique(proposals, key=lambda p: p.text or p.sentence, seen=known)
-        skipped = len(proposals) - len(fresh)
-
+    with ctx.session() as session:
+        batch = _Batch(ctx, session, ref, fields, as_json)
+        fresh = batch.fresh(proposals)
         if as_json and not yes:
             fmt.print_json([{**p.to_dict(), "duplicate_of": duplicates.ids(_like(session, p))}
                             for p in fresh])
             return
-        if skipped and not as_json:
-            click.echo(f"{skipped} already in the register, left out.", err=True)
         if not fresh:
-            if as_json:
-                fmt.print_json([])
-            else:
-                click.echo(f"No new promises found in {file.name}.")
+            _nothing_new(file, as_json)
             return
-
-        added, results = [], []  # results: what --json prints, one object per proposal handled
-        for i, p in enumerate(fresh, 1):
-            draft = _draft(p, ref, dict(fields))
-            if yes:
-                try:
-                    promise = _prepare(ctx, p, draft)
-                except UnreadableDeadline as e:
-                    click.echo(plain(f"Left out: {e.message} ({p.sentence[:60]})"), err=True)
-                    continue
-                matches = duplicates.find(session, promise)
-                if matches and not allow_duplicate:
-                    click.echo(plain(f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}):"
-                                     f" {p.sentence[:70]}"), err=True)
-                    if as_json:
-                        results.append(_result(session, promise, ctx, matches, added=False))
-                    continue
-            else:
-                _show(i, len(fresh), p)
-                matches = _like(session, p)
-                if matches:
-                    duplicates.show(matches)
-                try:
-                    choice = _choose("s" if matches else "a")
-                    if choice == "q":
-                        break
-                    if choice == "s":
-                        continue
-                    promise = _edit(ctx, p, draft) if choice == "e" else _prepare(ctx, p, draft)
-                except click.exceptions.Abort:
-                    interrupted = True
-                    break
-            added.append(add_promise(session, promise))  # later proposals are checked against it
-            if as_json:
-                results.append(_result(session, promise, ctx, matches, added=True))
-
-        if as_json:
-            fmt.print_json(results)
-            return
-        for a in added:
-            click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))
-        if interrupted:
-            click.echo(f"\nInterrupted: the {len(added)} promise(s) accepted before are stored; "
-                       "the rest was not added.", err=True)
-        elif not added:
-            click.echo("Nothing added.")
-    if interrupted:
+        if yes:
+            batch.add_all(fresh, allow_duplicate)
+        else:
+            batch.ask_each(fresh)
+        batch.report()
+    if batch.interrupted:
         raise click.exceptions.Exit(130)
+
+
+def _reference(ref: date | None, doc: "Document", file: Path, as_json: bool) -> date:
+    """The day the document's time phrases are read at: --date, else the document's own."""
+    if ref is not None:
+        return ref
+    if doc.date is None:
+        raise InvalidInput(
+            f"cannot tell the date of {file.name}; give it with --date YYYY-MM-DD "
+            "(the day of the letter, of the answers or of the debate)."
+        )
+    if not as_json:
+        click.echo(f"Document dated {doc.date.isoformat()} (use --date to change).", err=True)
+    return doc.date
+
+
+def _nothing_new(file: Path, as_json: bool) -> None:
+    if as_json:
+        fmt.print_json([])
+    else:
+        click.echo(f"No new promises found in {file.name}.")
+
+
+def _show(i: int, n: int, p: "Proposal") -> None:
+    a, b = p.span  # the letter's text is not ours: plain text, only our marking styled
+    marked = click.style(plain(p.sentence[a:b]), bold=True, underline=True)
+    sentence = plain(p.sentence[:a]) + marked + plain(p.sentence[b:])
+    where = f" (answer {p.question})" if p.question else ""
+    click.echo(f"\n[{i}/{n}]{plain(where)} {sentence}")
+    hedge = ", hedged" if p.hedged else ""
+    click.echo(plain(f"      deadline: {p.phrase!r} -> {window_text(p)} ({p.kind}{hedge})"))
+    who = p.by or "?"
+    if p.function and p.function != p.by:
+        who += f" ({p.function})"
+    click.echo(plain(f"      by: {who}; ministry: {p.ministry or '?'}; confidence {p.confidence:.2f}"))
+
+
+def _draft(p: "Proposal", ref: date, fields: dict) -> "Draft":
+    from ..promises import Draft
+
+    return Draft(
+        text=p.text or p.sentence, deadline=p.phrase, reference=ref, open_ended=p.latest is None,
+        fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields},
+    )
+
+
+def _prepare(ctx: Context, p: "Proposal", draft: "Draft") -> "Promise":
+    from ..promises import prepare_proposal
+
+    return prepare_proposal(p, draft, today=ctx.today, now=ctx.now)
+
+
+def _ask(label: str, default: str) -> str:
+    return click.prompt(label, default=default)
+
+
+def _edit(ctx: Context, p: "Proposal", draft: "Draft") -> "Promise":
+    draft.text = _ask("  text", draft.text)
+    old = (draft.fields.get("by"), draft.fields.get("ministry"))
+    draft.fields["by"] = _ask("  by", draft.fields.get("by") or "") or None
+    draft.fields["ministry"] = _ask("  ministry", draft.fields.get("ministry") or "") or None
+    if (draft.fields["by"], draft.fields["ministry"]) != old:
+        draft.fields["function"] = None  # the old function names the old minister
+    from .. import ministries
+
+    if note := ministries.unknown_note(draft.fields["ministry"]):
+        click.echo(f"  Warning: {note}", err=True)
+    from ..promises import EventWithoutDate
+
+    while True:
+        draft.deadline = _ask("  deadline", draft.deadline)
+        draft.open_ended = False
+        try:
+            return _prepare(ctx, p, draft)
+        except EventWithoutDate:
+            draft.open_ended = True
+            return _prepare(ctx, p, draft)
+        except UnreadableDeadline as e:
+            click.echo(f"  {e.message}", err=True)
+
+
+def _like(session: "Session", p: "Proposal") -> "list[Match]":
+    """The open promises a proposal looks like (see `cli.duplicates`)."""
+    from .. import ministries  # here for start-up time, as the other imports below
+    from ..similar import near_duplicates
+
+    return near_duplicates(session, p.text or p.sentence, ministries.as_stored(p.ministry),
+                           p.earliest, p.latest)
+
+
+def _choose(default: str = "a") -> str:
+    """Accept, edit, skip or quit; anything else (a typo) asks again."""
+    while True:
+        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default=default,
+                              show_default=True).strip().lower()
+        if answer in CHOICES:
+            return CHOICES[answer]
+        click.echo(f"  '{answer}' is not one of a, e, s, q; try again.", err=True)
+
+
+@dataclass
+class _Batch:
+    """One run of `extract` over the proposals of a document: what it added, and what
+    `--json` prints (one object per proposal handled)."""
+
+    ctx: Context
+    session: "Session"
+    ref: date
+    fields: dict
+    as_json: bool
+    added: "list[Promise]" = field(default_factory=list)
+    results: list[dict] = field(default_factory=list)
+    interrupted: bool = False
+
+    def fresh(self, proposals: "list[Proposal]") -> "list[Proposal]":
+        """The proposals not in the register yet (nor earlier in the document)."""
+        from ..extract.dedup import unique
+        from ..store import promise_texts
+
+        fresh = unique(proposals, key=lambda p: p.text or p.sentence,
+                       seen=promise_texts(self.session))
+        skipped = len(proposals) - len(fresh)
+        if skipped and not self.as_json:
+            click.echo(f"{skipped} already in the register, left out.", err=True)
+        return fresh
+
+    def add(self, promise: "Promise", matches: "list[Match]") -> None:
+        from ..promises import add_promise
+
+        self.added.append(add_promise(self.session, promise))  # later proposals are checked against it
+        if self.as_json:
+            self.results.append(self._result(promise, matches, added=True))
+
+    def _result(self, promise: "Promise", matches: "list[Match]", added: bool) -> dict:
+        """`extract --yes --json`: one promise, `added` or left out as like `duplicate_of`."""
+        from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
+
+        d = (fmt.promise_dict(self.session, promise, self.ctx.today) if added
+             else promise_to_dict(promise, [], self.ctx.today))
+        return {**d, "added": added, "duplicate_of": duplicates.ids(matches)}
+
+    def add_all(self, fresh: "list[Proposal]", allow_duplicate: bool) -> None:
+        """--yes: every proposal whose deadline reads, those like a promise in the register
+        only with --allow-duplicate."""
+        for p in fresh:
+            try:
+                promise = _prepare(self.ctx, p, _draft(p, self.ref, dict(self.fields)))
+            except UnreadableDeadline as e:
+                click.echo(plain(f"Left out: {e.message} ({p.sentence[:60]})"), err=True)
+                continue
+            matches = duplicates.find(self.session, promise)
+            if matches and not allow_duplicate:
+                click.echo(plain(f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}):"
+                                 f" {p.sentence[:70]}"), err=True)
+                if self.as_json:
+                    self.results.append(self._result(promise, matches, added=False))
+                continue
+            self.add(promise, matches)
+
+    def ask_each(self, fresh: "list[Proposal]") -> None:
+        """Show each proposal and ask: accept, edit, skip or quit (Ctrl-C keeps those
+        accepted so far)."""
+        for i, p in enumerate(fresh, 1):
+            _show(i, len(fresh), p)
+            matches = _like(self.session, p)
+            if matches:
+                duplicates.show(matches)
+            try:
+                choice = _choose("s" if matches else "a")
+                if choice == "q":
+                    break
+                if choice == "s":
+                    continue
+                draft = _draft(p, self.ref, dict(self.fields))
+                promise = _edit(self.ctx, p, draft) if choice == "e" else _prepare(self.ctx, p, draft)
+            except click.exceptions.Abort:
+                self.interrupted = True
+                break
+            self.add(promise, matches)
+
+    def report(self) -> None:
+        """What was added (or, with --json, every proposal handled)."""
+        if self.as_json:
+            fmt.print_json(self.results)
+            return
+        for a in self.added:
+            click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))
+        if self.interrupted:
+            click.echo(f"\nInterrupted: the {len(self.added)} promise(s) accepted before are "
+                       "stored; the rest was not added.", err=True)
+        elif not self.added:
+            click.echo("Nothing added.")

@@ -1,20 +1,24 @@
 """`toezegging feeds build|token` and `toezegging serve` (pages and feeds over HTTP)."""
 
-import contextlib
 import os
-import sys
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InvalidInput, NotFound
 from . import complete
 from . import format as fmt
-from .promises import DATE
+from .context import Context
+from .options import DATE
+
+if TYPE_CHECKING:
+    from ..config import Config, FeedConfig
 
 
-def _feed(config, name: str):
+def _feed(config: "Config", name: str) -> "FeedConfig":
     for f in config.feeds:
         if f.name == name:
             return f
@@ -23,7 +27,7 @@ def _feed(config, name: str):
                    "add it as a [[feeds]] entry.")
 
 
-def _base_url(config) -> str:
+def _base_url(config: "Config") -> str:
     base = config.server.base_url.rstrip("/")
     return base or f"http://{config.server.host}:{config.server.port}"
 
@@ -54,34 +58,29 @@ def feeds() -> None:
                    "Default: [paths] feeds in the config.")
 @fmt.json_option("the feeds written, one object each,", shape="array")
 @click.pass_obj
-def build(ctx, out: str, as_json: bool) -> None:
+def build(ctx: Context, out: str | None, as_json: bool) -> None:
     """Write every configured feed to OUT/NAME.ics, atomically.
 
     Private feeds are written too: do not publish OUT as it is when it holds them.
     """
     from .. import feed_queries
     from .. import feeds as feed_core
-    from ..store import open_store
 
     config = ctx.config
-    if out is None and config.feeds_dir() is None:
+    out_dir = Path(out) if out is not None else config.feeds_dir()
+    if out_dir is None:
         raise InvalidInput("say where to write the feeds: --out DIR, or [paths] feeds in the "
                            "config.")
-    out_dir = Path(out) if out is not None else config.feeds_dir()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InvalidInput(f"cannot create the directory {out_dir}: {e.strerror}.") from None
-    store = open_store(config, read_only=True)
-    try:
-        with store.session() as s:
-            promises, counts = feed_queries.load_promises(s)
-            history = feed_queries.recurring_history(s)
-    finally:
-        store.dispose()
-    lines = []  # printed after the progress bar (on a terminal only) is gone
-    with _progress(config.feeds, "Building feeds") as todo:
-        for feed in todo:
+    with ctx.session(read_only=True) as s:
+        promises, counts = feed_queries.load_promises(s)
+        history = feed_queries.recurring_history(s)
+    lines: list = []  # printed after the progress bar (on a terminal only) is gone
+    with fmt.Progress("Building feeds", length=len(config.feeds)) as bar:
+        for feed in config.feeds:
             body = feed_core.build(promises, counts, feed, today=ctx.today,
                                    language=config.language, history=history)
             path = out_dir / f"{feed.name}.ics"
@@ -96,7 +95,8 @@ def build(ctx, out: str, as_json: bool) -> None:
                               "private": feed.private})
             else:
                 note = " (private)" if feed.private else ""
-                lines.append(f"{path}: {n} promise{'s' if n != 1 else ''}{note}")
+                lines.append(f"{path}: {fmt.plural(n, 'promise')}{note}")
+            bar.advance()
     if as_json:
         fmt.print_json(lines)
         return
@@ -104,36 +104,24 @@ def build(ctx, out: str, as_json: bool) -> None:
         click.echo(line)
 
 
-def _progress(items, label: str):
-    """A progress bar on stderr when it is a terminal; the bare items when piped."""
-    if sys.stderr.isatty():
-        return click.progressbar(items, label=label, file=sys.stderr)
-    return contextlib.nullcontext(items)
-
-
 @feeds.command()
 @click.argument("name", shell_complete=complete.feed_names)
 @fmt.json_option("the token and the feed's private addresses")
 @click.pass_obj
-def token(ctx, name: str, as_json: bool) -> None:
+def token(ctx: Context, name: str, as_json: bool) -> None:
     """Create or rotate the secret token of private feed NAME.
 
     Prints the new token and the feed's private address once; the old token stops
     working. Only a hash of the token is stored.
     """
     from .. import feed_queries
-    from ..store import open_store
 
     feed = _feed(ctx.config, name)
     if not feed.private:
         raise InvalidInput(f"feed {name!r} is not private; it is served without a token. "
                            "Set private = true in its [[feeds]] entry to require one.")
-    store = open_store(ctx.config)
-    try:
-        with store.session() as s:
-            secret = feed_queries.rotate_token(s, name, ctx.now)
-    finally:
-        store.dispose()
+    with ctx.session() as s:
+        secret = feed_queries.rotate_token(s, name, ctx.now)
     url = f"{_base_url(ctx.config)}/feeds/{secret}/{name}.ics"
     if as_json:
         fmt.print_json({"feed": name, "token": secret, "url": url,
@@ -153,22 +141,29 @@ def token(ctx, name: str, as_json: bool) -> None:
 @click.option("--today", type=DATE, default=None,
               help="Show the register as on this day (a demo, a look back). Default: today.")
 @click.pass_obj
-def serve(ctx, host: str | None, port: int | None, today) -> None:
+def serve(ctx: Context, host: str | None, port: int | None, today: date | None) -> None:
     """Serve the register's pages and calendar feeds over HTTP until interrupted (Ctrl-C).
 
     Pages: the overview at /, one page per promise and per ministry, and /feeds with a
     subscribe button per feed. Who may see them is set by [web] access.
     """
     from .. import feed_queries
-    from ..store import open_store
     from ..web import run
 
     config = ctx.config
     host = host or config.server.host
     port = config.server.port if port is None else port
-    store = open_store(config, read_only=True)
-    with store.session() as s:
-        tokens = feed_queries.token_hashes(s)
+    with ctx.store(read_only=True) as store:
+        with store.session() as s:
+            tokens = feed_queries.token_hashes(s)
+        _say_where(ctx, host, port, today, tokens)
+        run(config, store, host, port, today=today)
+
+
+def _say_where(ctx: Context, host: str, port: int, today: date | None,
+               tokens: dict[str, str]) -> None:
+    """Where the register is served, and what a reader needs (on standard error)."""
+    config = ctx.config
     public = [f.name for f in config.feeds if not f.private]
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     click.echo(f"Serving the register on {shown} (the overview; feeds: "
@@ -182,7 +177,3 @@ def serve(ctx, host: str | None, port: int | None, today) -> None:
         if f.private and f.name not in tokens:
             click.echo(f"Private feed {f.name!r} has no token yet, so nobody can read it; "
                        f"run: toezegging feeds token {f.name}", err=True)
-    try:
-        run(config, store, host, port, today=today)
-    finally:
-        store.dispose()

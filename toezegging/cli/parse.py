@@ -11,16 +11,10 @@ from ..deadline import parse as parse_phrase
 from ..errors import UnreadableDeadline
 from . import format as fmt
 from .format import plain_lines
+from .options import DATE
 
-
-def _ref(value: str | None) -> date:
-    if value is None:
-        # The clock, read once; parse needs no config, so it uses the default zone.
-        return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-06-10.") from None
+# parse needs no config, so its clock reads the default zone.
+ZONE = "Europe/Amsterdam"
 
 
 def _answer(line: str, ref: date, find: bool) -> dict:
@@ -65,14 +59,13 @@ def _human(obj: dict) -> str:
 @click.command(epilog="Exit status: 0 when every phrase was read; 1 when one was not (the "
                       "others are still answered, in order).")
 @click.argument("phrase", required=False)
-@click.option("--ref", "ref_text", metavar="YYYY-MM-DD",
-              help="The day the promise was made (default: today).")
+@click.option("--ref", "ref", type=DATE, help="The day the promise was made (default: today).")
 @fmt.json_option("each answer", shape="lines",
                  help="Print each answer as JSON, one object per line, in the order of the "
                       "input (a stream; an unreadable phrase gives an object with \"error\").")
 @click.option("--search", "find", is_flag=True,
               help="Each input is a sentence: find the time phrase in it (adds 'span').")
-def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -> None:
+def parse(phrase: str | None, ref: date | None, as_json: bool, find: bool) -> None:
     """Read a deadline PHRASE into a window; without PHRASE, one phrase per line on stdin.
 
     What it cannot read is said on standard error, and the exit status is then 1; the
@@ -85,7 +78,7 @@ def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -
       printf 'eind 2026\\nQ1 2027\\n' | toezegging parse --json --ref 2026-06-10
       toezegging parse --search "De Kamer wordt voor eind 2026 geïnformeerd"
     """
-    ref = _ref(ref_text)
+    ref = ref or datetime.now(ZoneInfo(ZONE)).date()  # the clock, read once
     lines = [phrase] if phrase is not None else sys.stdin
     failed = False
     for line in lines:
@@ -94,7 +87,7 @@ def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -
         obj = _answer(line, ref, find)
         if "error" in obj:
             failed = True
-            click.echo(plain_lines(f"Error: {_human(obj)}"), err=True)
+            fmt.error(_human(obj))  # said at once: the other phrases are still answered
             if not as_json:
                 continue
         if as_json:
@@ -102,4 +95,4 @@ def parse(phrase: str | None, ref_text: str | None, as_json: bool, find: bool) -
         else:
             click.echo(plain_lines(_human(obj)))
     if failed:
-        raise click.exceptions.Exit(1)
+        raise fmt.UserError(fmt.REPORTED)

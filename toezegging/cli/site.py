@@ -1,14 +1,16 @@
 """`toezegging site build DIR`: the register's pages as a static site (the work is in
 `toezegging.pages.site`)."""
 
+from datetime import date
 from pathlib import Path
 
 import click
 
 from ..errors import InvalidInput
 from . import format as fmt
+from .context import Context
 from .feeds import write_atomically
-from .promises import DATE
+from .options import DATE
 
 
 @click.group()
@@ -41,7 +43,8 @@ def _old_files(folder: Path) -> list[str]:
               "(e.g. https://example.org/toezeggingen). Default: [server] base_url.")
 @fmt.json_option("what was written")
 @click.pass_obj
-def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None:
+def build(ctx: Context, folder: Path, today: date | None, base_url: str | None,
+          as_json: bool) -> None:
     """Write the overview, a page per promise and per ministry, the feeds page, the
     public feeds and the CSS/JS into DIR, with relative links.
 
@@ -51,8 +54,7 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     of the previous build and removes those no longer needed.
     """
     from .. import feed_queries
-    from ..pages.site import MARKER, files, manifest
-    from ..store import open_store
+    from ..pages.site import files
 
     config = ctx.config
     today = today or ctx.today
@@ -60,14 +62,18 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
     if base and not base.startswith(("http://", "https://")):
         raise InvalidInput(f"--base-url {base!r} must start with http:// or https://.")
     old = _old_files(folder)
-    store = open_store(config, read_only=True)
-    try:
-        with store.session() as s:
-            promises, counts = feed_queries.load_promises(s)
-            changes = feed_queries.load_changes(s)
-    finally:
-        store.dispose()
+    with ctx.session(read_only=True) as s:
+        promises, counts = feed_queries.load_promises(s)
+        changes = feed_queries.load_changes(s)
     written = files(promises, counts, changes, config, today=today, base_url=base)
+    _write(folder, written, old)
+    _say_written(folder, written, today, as_json)
+
+
+def _write(folder: Path, written: dict[str, bytes], old: list[str]) -> None:
+    """Write the site's files, and remove those of the previous build no longer needed."""
+    from ..pages.site import MARKER, manifest
+
     try:
         for rel in sorted(set(old) - set(written)):
             path = folder / rel
@@ -80,6 +86,9 @@ def build(ctx, folder: Path, today, base_url: str | None, as_json: bool) -> None
         write_atomically(folder / MARKER, manifest(written))
     except OSError as e:
         raise InvalidInput(f"cannot write the site into {folder}: {e.strerror}.") from None
+
+
+def _say_written(folder: Path, written: dict[str, bytes], today: date, as_json: bool) -> None:
     pages = sum(1 for p in written if p.endswith(".html"))
     feeds = [p for p in written if p.endswith(".ics")]
     if as_json:

@@ -2,6 +2,7 @@
 
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
@@ -9,7 +10,11 @@ from . import complete
 from . import format as fmt
 from .context import Context
 from .format import plain
-from .promises import DATE, _dump, _session
+from .options import DATE
+
+if TYPE_CHECKING:
+    from ..stats import Stats
+    from ..sync.tk import Report
 
 
 @click.group()
@@ -33,7 +38,8 @@ def sync() -> None:
               help="Read every record again, not only those changed since the last sync.")
 @fmt.json_option("the summary")
 @click.pass_obj
-def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json):
+def tk(ctx: Context, url: str | None, ministries: tuple[str, ...], words: tuple[str, ...],
+       since: date | None, tags: tuple[str, ...], dry_run: bool, full: bool, as_json: bool) -> None:
     """Bring the Tweede Kamer's register of promises into the register.
 
     New records become promises with their deadline read from the text (or the
@@ -45,7 +51,6 @@ def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json
         toezegging sync tk --ministry "Justitie en Veiligheid" --match "huiselijk geweld"
     """
     from .. import ministries as names
-    from ..store import open_store
     from ..sync import client as http
     from ..sync import tk as register
 
@@ -54,61 +59,35 @@ def tk(ctx: Context, url, ministries, words, since, tags, dry_run, full, as_json
         ministries=tuple(ministries or cfg.ministries), match=tuple(words or cfg.match),
         since=since or (date.fromisoformat(cfg.since) if cfg.since else None),
     )
-    if note := names.filter_note(names.select(filters.ministries)):
-        click.echo(plain(f"Warning: {note}"), err=True)
+    fmt.warn(names.filter_note(names.select(filters.ministries)))
     url = url or cfg.url
-    store = open_store(ctx.config)
-    bar = _Bar(sys.stderr.isatty() and not as_json)
-    try:
-        with http.JsonClient(timeout=cfg.timeout, retries=cfg.retries,
-                             backoff=cfg.backoff) as client:
-            report = register.run(store, client, url=url, filters=filters, now=ctx.now,
-                                  tags=list(tags) or list(cfg.tags),
-                                  dry_run=dry_run, full=full, progress=bar)
-    except http.SyncError as e:
-        bar.close()
-        done = getattr(e, "report", None)
-        if done is not None and done.pages and not dry_run:
-            _print(done, ctx, err=True)
-            e.message += (f" The {done.pages} page{'s' if done.pages != 1 else ''} before it "
-                          "were stored; the next sync resumes after them.")
-        raise
-    finally:
-        bar.close()
-        store.dispose()
+    bar = fmt.Progress("Reading the register", enabled=sys.stderr.isatty() and not as_json,
+                       show_pos=True)
+    with ctx.store() as store:
+        try:
+            with bar, http.JsonClient(timeout=cfg.timeout, retries=cfg.retries,
+                                      backoff=cfg.backoff) as client:
+                report = register.run(store, client, url=url, filters=filters, now=ctx.now,
+                                      tags=list(tags) or list(cfg.tags),
+                                      dry_run=dry_run, full=full, progress=bar)
+        except http.SyncError as e:
+            done = getattr(e, "report", None)
+            if done is not None and done.pages and not dry_run:
+                _print(done, err=True)
+                e.message += (f" The {fmt.plural(done.pages, 'page')} before it "
+                              "were stored; the next sync resumes after them.")
+            raise
     if as_json:
         fmt.print_json(report.to_dict())
         return
-    _print(report, ctx)
+    _print(report)
 
 
-class _Bar:
-    """A progress bar on stderr when it is a terminal (its length once the API says it)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled, self.bar = enabled, None
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total or 0, label="Reading the register",
-                                         file=sys.stderr, show_pos=True)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+def _cut(text: str | None, n: int) -> str:
+    return fmt.cut(fmt.one_line(text), n)
 
 
-def _cut(text: str, n: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _print(report, ctx: Context, err: bool = False) -> None:
+def _print(report: "Report", err: bool = False) -> None:
     echo = lambda s="": click.echo(plain(s), err=err)  # noqa: E731  (the register's text is not ours)
     for o in report.outcomes:
         if o.kind in ("unchanged", "ignored") and not o.conflicts:
@@ -128,8 +107,7 @@ def _print(report, ctx: Context, err: bool = False) -> None:
     where = report.url.rstrip("/") + "/Toezegging"
     echo(f"{'Dry run, nothing written: ' if report.dry_run else ''}"
          f"{'Synced' if report.complete else 'Stopped'} {where} ({report.filters.describe()}): "
-         f"{report.pages} page{'s' if report.pages != 1 else ''}, {report.records} record"
-         f"{'s' if report.records != 1 else ''}.")
+         f"{fmt.plural(report.pages, 'page')}, {fmt.plural(report.records, 'record')}.")
     counts = ", ".join(f"{n[k]} {k}" for k in ("new", "updated", "closed", "reopened", "removed",
                                                 "restored", "conflicts", "unchanged")
                        if n[k] or k in ("new", "updated", "closed", "removed", "conflicts"))
@@ -147,15 +125,20 @@ def _print(report, ctx: Context, err: bool = False) -> None:
               help="Only the promises from the Tweede Kamer's register (with a number).")
 @fmt.json_option("the counts")
 @click.pass_obj
-def stats(ctx: Context, register_only, as_json):
+def stats(ctx: Context, register_only: bool, as_json: bool) -> None:
     """How the register's deadlines were read: windows, events, unreadable, and kinds."""
     from ..stats import register_stats
 
-    with _session(ctx, read_only=True) as s:
+    with ctx.session(read_only=True) as s:
         st = register_stats(s, register_only=register_only)
     if as_json:
-        _dump(st.to_dict())
+        fmt.print_json(st.to_dict())
         return
+    _print_stats(st, register_only)
+
+
+def _print_stats(st: "Stats", register_only: bool) -> None:
+    """The counts and shares: a table on a terminal, rows (what, how many, share) in a pipe."""
     if not fmt.to_terminal():  # piped: what, how many, share
         fmt.print_rows([["promises", st.promises, ""],
                         *([label, n, f"{st.share(n):.1%}"] for label, n in

@@ -16,25 +16,27 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+from ..model import ChangeKind
+from ..status import Status
 
 if TYPE_CHECKING:
     from ..model import Promise
 
-OPEN = "open"
 SOON_DAYS = 30
 MOVED_OFTEN = 2
-CLOSED = ("fulfilled", "partly", "lapsed", "withdrawn")
+CLOSED = tuple(s.value for s in Status if s.closed)
 # What the overview's "show" filter (query key `status`) can ask for; "open" is the default.
-SHOW = ("open", "overdue", "soon", "waiting", "moved", "all", *CLOSED)
-DEFAULT_SHOW = "open"
+SHOW = (Status.OPEN.value, "overdue", "soon", "waiting", "moved", "all", *CLOSED)
+DEFAULT_SHOW = Status.OPEN.value
 NO_MINISTRY_SLUG = "none"
 
 
-def is_move(change) -> bool:
+def is_move(change: Any) -> bool:
     """Whether a history row is a postponement (a row of an older schema has no kind)."""
-    return getattr(change, "kind", None) in (None, "postponement")
+    return getattr(change, "kind", None) in (None, ChangeKind.POSTPONEMENT)
 
 
 def slugify(name: str) -> str:
@@ -63,11 +65,18 @@ class Item:
 
     @property
     def id(self) -> int:
+        assert self.p.id is not None  # a promise of the register
         return self.p.id
 
     @property
+    def latest(self) -> date:
+        """The last day of the window (of an item with a window)."""
+        assert self.p.latest is not None
+        return self.p.latest
+
+    @property
     def is_open(self) -> bool:
-        return self.p.status == OPEN
+        return self.p.status == Status.OPEN
 
     @property
     def haystack(self) -> str:
@@ -90,15 +99,15 @@ class Item:
         return self.p.latest
 
 
-def _item(p, changes: list, today: date, slug: str, private: bool) -> Item:
+def _item(p: "Promise", changes: list, today: date, slug: str, private: bool) -> Item:
     d = getattr(p, "__dict__", {})  # a loaded row's values: faster than its descriptors
 
-    def get(name: str):
+    def get(name: str) -> Any:
         return d[name] if name in d else getattr(p, name, None)
 
     latest, status = get("latest"), get("status")
     windowed = latest is not None and not get("open_ended")
-    is_open = status == OPEN
+    is_open = status == Status.OPEN
     moves = [c for c in changes if is_move(c)]
     ghosts = [(c.old_earliest, c.old_latest) for c in moves if c.old_latest is not None]
     return Item(
@@ -139,7 +148,7 @@ class Filters:
                    owner=get("owner") if private else "", text=get("q"), page=page,
                    unknown_show=unknown)
 
-    def query(self, **changes) -> str:
+    def query(self, **changes: Any) -> str:
         """The query string of these filters (with `changes`), defaults left out."""
         f = replace(self, **changes)
         pairs = [("ministry", f.ministry), ("tag", f.tag),
@@ -247,7 +256,7 @@ class Register:
     def shown(items: Iterable[Item], show: str) -> list[Item]:
         keep = {
             "all": lambda i: True,
-            "open": lambda i: i.is_open,
+            Status.OPEN: lambda i: i.is_open,
             "overdue": lambda i: i.overdue,
             "soon": lambda i: i.soon,
             "waiting": lambda i: i.waiting,
@@ -276,7 +285,7 @@ class Register:
         days_late = []
         for i in items:
             promised = i.promised_latest
-            if i.p.status in ("fulfilled", "partly"):
+            if i.p.status in (Status.FULFILLED, Status.PARTLY):
                 if promised and i.p.closed_on and i.p.closed_on > promised:
                     late += 1
                     days_late.append((i.p.closed_on - promised).days)

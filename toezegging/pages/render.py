@@ -11,23 +11,34 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .. import feeds as feed_core
 from .. import recurrence as rules
-from ..model import formal_source
+from ..lang import month_names
+from ..model import ChangeKind, formal_source
+from ..status import Status
+from ..status import name as status_name
+from ..status import names as status_names
+from .register import CLOSED, Item
+
+if TYPE_CHECKING:
+    from ..model import DeadlineChange, Promise
 
 ASSETS = ("style.css", "app.js")
 
 
 @cache
 def words(language: str) -> dict:
-    """The page words of `language`, with the status and month names of the feeds."""
+    """The page words of `language`, with the month names (their home is
+    lang/<language>.toml); the overview's "show" filter offers the closed statuses by their
+    names (data/statuses.toml)."""
     text = resources.files("toezegging.pages").joinpath("words.toml").read_text("utf-8")
     w = tomllib.loads(text)[language]
-    fw = feed_core.words(language)
-    return {**w, "months": fw["months"], "status": fw["status"]}
+    names = status_names(language)
+    show = {**w["show"], **{s: names[s] for s in CLOSED}}
+    return {**w, "months": list(month_names(language)), "show": show}
 
 
 @cache
@@ -54,7 +65,7 @@ def _environment() -> Environment:
     )
 
 
-def render(template: str, **context) -> str:
+def render(template: str, **context: Any) -> str:
     return _environment().get_template(template).render(**context)
 
 
@@ -115,7 +126,7 @@ class Say:
             return self.t["no_window"]
         return f"{d.day} {self.t['months'][d.month - 1]} {d.year}"
 
-    def window(self, p) -> str:
+    def window(self, p: "Promise") -> str:
         if p.open_ended:
             return self.t["no_window"]
         return self.span(p.earliest, p.latest)
@@ -128,16 +139,17 @@ class Say:
                                                  latest=self.day(latest))
         return self.day(latest)
 
-    def recurrence(self, p, changes: list, today: date) -> str:
+    def recurrence(self, p: "Promise", changes: "list[DeadlineChange]", today: date) -> str:
         """A recurring promise's rule in words, with its next deadline while it is open
         ("herhaalt elk jaar; eerstvolgende: 22 januari 2027")."""
         upcoming = rules.upcoming(p.recurrence, p.latest, today, rules.fulfilled(changes)) \
-            if p.status == "open" else None
-        words = rules.in_words(p.recurrence, self.language, upcoming and self.day(upcoming))
+            if p.status == Status.OPEN else None
+        words = rules.in_words(p.recurrence, self.language,
+                               self.day(upcoming) if upcoming else None)
         return self.t["recurring"].format(what=words) if words else ""
 
     @staticmethod
-    def source(p) -> str:
+    def source(p: "Promise") -> str:
         """The source as formal text names it: never a bare file name."""
         return formal_source(p.source)
 
@@ -147,16 +159,17 @@ class Say:
         return text.replace(".", ",") if self.language == "nl" else text
 
     def moved(self, n: int) -> str:
-        forms = self.t["moved"]
-        return forms[min(n, 2)].format(n=n)
+        return self.count(self.t["moved"], n)
 
-    def count(self, forms: list[str], n: int) -> str:
+    @staticmethod
+    def count(forms: list[str], n: int) -> str:
+        """`n` in the form for none, one or more ("nooit", "1 keer", "{n} keer")."""
         return forms[min(n, 2)].format(n=n)
 
     def status(self, status: str) -> str:
-        return self.t["status"].get(status, status)
+        return status_name(status, self.language)
 
-    def state(self, item, today: date) -> str:
+    def state(self, item: Item, today: date) -> str:
         """The state of a promise in a few words: overdue since, due in, waiting, closed."""
         p = item.p
         if item.overdue:
@@ -165,10 +178,11 @@ class Say:
             return self.t["waiting"]
         if not item.is_open:
             return self.status(p.status)
+        assert p.latest is not None  # open and not waiting: it has a window
         days = (p.latest - today).days
         if days == 0:
             return self.t["due_today"]
         return self.t["due_in"].format(n=days)
 
-    def kind(self, change) -> str:
-        return self.t["kinds"].get(getattr(change, "kind", None) or "postponement", "")
+    def kind(self, change: Any) -> str:
+        return self.t["kinds"].get(getattr(change, "kind", None) or ChangeKind.POSTPONEMENT, "")

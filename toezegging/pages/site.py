@@ -13,17 +13,24 @@ The site shows what the public feeds show, whatever `[web] access` says: it is m
 for publishing. Filters need the server; on disk each ministry has its own page.
 """
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .. import feeds as feed_core
 from .register import Filters, Register
 from .render import ASSETS, asset
 from .views import Pages, pages_in
 
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..model import DeadlineChange, Promise
+
 MARKER = ".toezegging-site"  # lists the files a build wrote: the only ones a rebuild removes
 
 
-def files(promises: list, counts: dict[int, int], changes: dict[int, list], config, *,
+def files(promises: "list[Promise]", counts: dict[int, int],
+          changes: "dict[int, list[DeadlineChange]]", config: "Config", *,
           today: date, base_url: str = "") -> dict[str, bytes]:
     """Every file of the site, by its path relative to the site's folder (sorted)."""
     public = [f for f in config.feeds if not f.private]
@@ -38,9 +45,9 @@ def files(promises: list, counts: dict[int, int], changes: dict[int, list], conf
         name = "index.html" if n == 1 else f"index-{n}.html"
         out[name] = pages.overview(Filters(page=n), size).encode("utf-8")
     for item in reg.items:
-        out[f"promises/{item.id}.html"] = pages.promise(item.id).encode("utf-8")
+        out[f"promises/{item.id}.html"] = _utf8(pages.promise(item.id))
     for _, slug in reg.ministries:
-        out[f"ministries/{slug}.html"] = pages.ministry(slug).encode("utf-8")
+        out[f"ministries/{slug}.html"] = _utf8(pages.ministry(slug))
     out["feeds.html"] = pages.feeds().encode("utf-8")
     for feed in public:
         out[f"feeds/{feed.name}.ics"] = feed_core.build(promises, counts, feed, today=today,
@@ -50,7 +57,12 @@ def files(promises: list, counts: dict[int, int], changes: dict[int, list], conf
     return dict(sorted(out.items()))
 
 
-def manifest(paths) -> bytes:
+def _utf8(page: str | None) -> bytes:
+    assert page is not None  # a page of the register's own promises and ministries
+    return page.encode("utf-8")
+
+
+def manifest(paths: Iterable[str]) -> bytes:
     """The marker's content: what this build wrote, one path a line."""
     return ("# Written by `toezegging site build`; a rebuild removes only these files.\n"
             + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")

@@ -6,12 +6,19 @@ HTML; the web server (`web.py`) and the static site (`site.py`) both call them.
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .. import feeds as feed_core
+from ..status import Status
+from ..text import title as short_title
 from .register import Filters, Item, Register
 from .render import Links, Say, render
 from .timeline import Lane, Row, Scale, Span
+
+if TYPE_CHECKING:
+    from ..config import Config, FeedConfig
+    from ..model import DeadlineChange
 
 PREVIEW = 110  # characters of a promise's text in a bar's label or a table cell
 
@@ -44,8 +51,8 @@ class Pages:
     token, which goes into the private feed's address on the feeds page.
     """
 
-    def __init__(self, register: Register, config, *, feeds: list, base_url: str = "",
-                 token: str = "", static: bool = False):
+    def __init__(self, register: Register, config: "Config", *, feeds: "list[FeedConfig]",
+                 base_url: str = "", token: str = "", static: bool = False):
         self.reg = register
         self.config = config
         self.today = register.today
@@ -59,11 +66,11 @@ class Pages:
 
     # ------------------------------------------------------------------ shared
 
-    def _page(self, template: str, links: Links, title: str, **context) -> str:
+    def _page(self, template: str, links: Links, title: str, **context: Any) -> str:
         return render(template, t=self.t, say=self.say, links=links, title=title,
                       lang=self.config.language, today=self.today, static=self.links.static,
                       private=self.reg.private, current=template.split(".")[0],
-                      short=lambda text: feed_core.short(text, PREVIEW), **context)
+                      short=lambda text: short_title(text, PREVIEW), **context)
 
     def _axis(self, scale: Scale) -> Axis:
         return Axis(scale.ticks(self.t["months_short"]), scale.x(self.today),
@@ -73,14 +80,14 @@ class Pages:
         days = [self.today]
         for i in items:
             if i.windowed:
-                days += [i.p.earliest or i.p.latest, i.p.latest]
+                days += [i.p.earliest or i.latest, i.latest]
                 days += [d for g in i.ghosts for d in g if d is not None]
         return Scale.spanning(days)
 
     def _row(self, i: Item, scale: Scale, links: Links) -> Row:
         p, t = i.p, self.t
         if i.windowed:
-            bar = scale.span(p.earliest, p.latest)
+            bar = scale.span(p.earliest, i.latest)
             css = ("overdue" if i.overdue else "soon" if i.soon else "open" if i.is_open
                    else "closed")
         else:
@@ -90,12 +97,12 @@ class Pages:
         if i.overdue:
             marks.append(f"⚠ {t['overdue']}")
         elif not i.is_open:
-            marks.append(("✓ " if p.status == "fulfilled" else "") + self.say.status(p.status))
-        label = " · ".join([f"#{p.id}", *marks, feed_core.short(p.text, PREVIEW)])
+            marks.append(("✓ " if p.status == Status.FULFILLED else "") + self.say.status(p.status))
+        label = " · ".join([f"#{p.id}", *marks, short_title(p.text, PREVIEW)])
         detail = "; ".join(x for x in (self.say.window(p), self.say.state(i, self.today),
                                         self.say.moved(i.moves) if i.moves else "") if x)
         ghosts = [scale.span(e, last) for e, last in i.ghosts] if i.windowed else []
-        return Row(label=label, detail=detail, css=css, bar=bar, href=links.promise(p.id),
+        return Row(label=label, detail=detail, css=css, bar=bar, href=links.promise(i.id),
                    ghosts=ghosts, pid=p.id)
 
     def _lanes(self, items: list[Item], links: Links) -> tuple[list[Lane], Axis]:
@@ -124,7 +131,7 @@ class Pages:
         matching = self.reg.matching(f)
         counts = self.reg.counts(matching)
         shown = self.reg.ordered(self.reg.shown(matching, f.show))
-        pages = max(1, math.ceil(len(shown) / page_size))
+        pages = pages_in(len(shown), page_size)
         page = min(f.page, pages)
         chunk = shown[(page - 1) * page_size: page * page_size]
         lanes, axis = self._lanes(chunk, links)
@@ -186,7 +193,7 @@ class Pages:
     def feed_links(self, links: Links) -> list[FeedLink]:
         out = []
         for feed in self.feed_configs:
-            title, desc = feed_core.feed_title(feed, self.config.language)
+            title, desc = feed_core.feed_title(feed)
             path = f"feeds/{self.token}/{feed.name}.ics" if feed.private else f"feeds/{feed.name}.ics"
             url = f"{self.base_url}/{path}" if self.base_url else ""
             webcal = "webcal://" + url.split("://", 1)[1] if url else ""
@@ -198,10 +205,10 @@ class Pages:
             out.append(FeedLink(feed.name, title, desc, count, file, url, webcal, feed.private))
         return out
 
-    def _in_feed(self, item: Item, feed) -> bool:
+    def _in_feed(self, item: Item, feed: "FeedConfig") -> bool:
         return item.windowed and feed_core.matches(item.p, feed, self.today)
 
-    def changed_on(self, change) -> date:
+    def changed_on(self, change: "DeadlineChange") -> date:
         """The day (in the configured zone) a history row was written."""
         return change.changed_at.astimezone(self.zone).date()
 

@@ -329,6 +329,6 @@ def _show(v: object) -> str | None:
 
 
 def _status_nl(s: Status) -> str:
-    from ..model import STATUS_NL
+    from ..status import name
 
-    return STATUS_NL[s]
+    return name(s, "nl")
