@@ -177,11 +177,11 @@ def add_by_hand(session: "Session", entries: list[dict]) -> "list[Promise]":
                       fields={**fields, "owner": OWNER})
         p = add_promise(session, prepare(draft, today=MOMENT.date(), now=_moment(e["reference"])))
         for change in e.get("postponed", []):
-            postpone(session, p.id, change["deadline"], today=change["on"],
+            postpone(session, p.stored_id, change["deadline"], today=change["on"],
                      now=_moment(change["on"]), reason=change.get("reason"))
         if "fulfilled" in e:
             on = e["fulfilled"]["on"]
-            set_status(session, p.id, Status.FULFILLED, today=on, now=_moment(on),
+            set_status(session, p.stored_id, Status.FULFILLED, today=on, now=_moment(on),
                        letter=e["fulfilled"].get("letter"))
         added.append(p)
     return added

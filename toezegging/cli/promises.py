@@ -532,7 +532,7 @@ def import_(ctx: Context, file: str, skip_bad: bool, as_json: bool) -> None:
         write_rows(s, result, incoming, ctx.now, progress=bar.advance)
     for row, why in result.skipped:
         click.echo(plain(f"skipped row {row}: {why}"), err=True)
-    for ministry in sorted({inc.promise.ministry for _row, inc in incoming} - {None}):
+    for ministry in sorted({m for _row, inc in incoming if (m := inc.promise.ministry)}):
         fmt.warn(ministries.unknown_note(ministry))
     if as_json:
         fmt.print_json({"file": name or "-", "added": result.added, "updated": result.updated,
