@@ -14,9 +14,13 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from platformdirs import user_config_dir, user_data_dir
 
 from .address import one_address
 from .errors import ConfigError
@@ -25,8 +29,6 @@ APP_NAME = "toezegging"
 
 
 def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -36,8 +38,6 @@ def default_database_url() -> str:
 
 
 def default_config_path() -> Path:
-    from platformdirs import user_config_dir
-
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "toezegging.toml"
 
 
@@ -192,7 +192,6 @@ class SyncConfig:
 
 def default_feeds(language: str = "nl") -> list[FeedConfig]:
     """The feeds of a config without [[feeds]], worded in `language` (data/default_feeds.toml)."""
-    from importlib import resources
 
     text = resources.files("toezegging").joinpath("data", "default_feeds.toml").read_text("utf-8")
     tables = tomllib.loads(text)
@@ -413,8 +412,6 @@ def _validate(cfg: Config) -> None:
 
 
 def _validate_sync(tk: TkSyncConfig) -> None:
-    from datetime import date
-
     if not tk.url.startswith(("http://", "https://")):
         raise ConfigError(f"sync.tk.url = {tk.url!r} is not a web address; the default is "
                           f"{TK_ODATA_URL!r}.")

@@ -10,11 +10,14 @@ store, so the store can use it freely.
 import os
 import re
 import shutil
+import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .errors import ConfigError, StoreUnreachable
 
@@ -24,7 +27,6 @@ def cannot_open(url: str, e: Exception) -> ConfigError:
     """The error for a database that cannot be opened: `StoreUnreachable` when waiting may
     help (a server that does not answer, a lock held past busy_timeout; the scheduler waits
     for it), else `ConfigError` (a damaged, read-only or foreign database is the user's)."""
-    from sqlalchemy.exc import InterfaceError, OperationalError
 
     path = sqlite_path(url)
     found = _failure(e, path)
@@ -98,8 +100,6 @@ def read_only_engine(path: Path, busy_timeout: float) -> Engine:
     """SQLite opened read-only: `mode=ro`, and where even that fails because the WAL index
     cannot be made beside the file (a read-only folder or disk, where nobody can be writing
     it), `immutable=1`. Every connection is also `query_only`."""
-    import sqlite3
-    from urllib.parse import quote
 
     base = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
@@ -155,7 +155,6 @@ def describe_failure(e: BaseException, generic: bool = True,
     disk, a read-only or damaged file, and with `generic` any other failure of the database
     itself, such as a lost connection), or None for anything else. `path`, the SQLite file,
     tells a full disk from other I/O errors (SQLite cannot always tell them apart)."""
-    from sqlalchemy.exc import OperationalError
 
     found = _failure(e, path)
     if found is not None:
@@ -167,7 +166,6 @@ def describe_failure(e: BaseException, generic: bool = True,
 
 def _failure(e: BaseException, path: Path | None) -> tuple[str, bool] | None:
     """(message, whether waiting may help) for a failure in `FAILURES`, else None."""
-    from sqlalchemy.exc import DBAPIError
 
     if not isinstance(e, DBAPIError):
         return None

@@ -5,7 +5,6 @@ moved, (2) asks the outbox for the open promises that may have something due and
 inserts a row per reminder and recipient, as `reminders.due` says, (3) claims ready rows
 one at a time under a lease, renders each mail and sends it with a Message-ID fixed by
 the row, and records what happened:
-
 - sent: the server accepted it for that recipient;
 - an answer about the message (a refused recipient, a 4xx or 5xx to the message): a
   temporary one goes back to pending with backoff and uses an attempt; a permanent one,
@@ -32,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from . import outbox, reminders
+from . import mail, outbox, reminders
 from .errors import DatabaseUnavailable, DeliveryError
 from .outbox import FAILED, PENDING
+from .store import get_promise, histories, history
 
 if TYPE_CHECKING:
     from sqlalchemy import Row
@@ -121,8 +121,6 @@ def _tick(store: "Store", config: "Config", now: datetime, transport: "Transport
         return report
     own = transport is None
     if transport is None:
-        from . import mail
-
         transport = mail.transport_for(config)
     sender = _Sender(store, config, now, transport, token or outbox.new_token(), report)
     try:
@@ -177,7 +175,7 @@ class _Sender:
     """Sends what is ready in one tick, with one transport and one claim token."""
 
     def __init__(self, store: "Store", config: "Config", now: datetime, transport: "Transport",
-                 token: str, report: TickReport):
+                 token: str, report: TickReport) -> None:
         self.store, self.config, self.now = store, config, now
         self.rules = config.reminders
         self.transport, self.token, self.report = transport, token, report
@@ -190,8 +188,6 @@ class _Sender:
     # ------------------------------------------------------------------ one mail per row
 
     def send_singles(self) -> None:
-        from . import mail
-
         tried: set[int] = set()
         while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(reminders.UNDATED,))
                       if i not in tried]:
@@ -214,9 +210,6 @@ class _Sender:
                     return
 
     def _compose(self, row: "Row[Any]", message_id: str) -> EmailMessage:
-        from . import mail
-        from .store import get_promise, history
-
         with self.store.session() as s:
             promise = get_promise(s, row.promise_id)
             changes = history(s, row.promise_id)
@@ -235,7 +228,6 @@ class _Sender:
 
         A digest's set of rows is fixed when it is first claimed (its `digest_id`, which is
         its Message-ID): a retry sends exactly that set again; newer rows wait for the next."""
-        from . import mail
 
         undated = kinds == (reminders.UNDATED,)
         today = reminders.local_today(self.now, self.rules)
@@ -268,9 +260,6 @@ class _Sender:
         return True
 
     def _digest(self, rows: list, digest_id: str, undated: bool = False) -> EmailMessage:
-        from . import mail
-        from .store import get_promise, histories
-
         with self.store.session() as s:
             changes = histories(s, [r.promise_id for r in rows])
             entries = []
@@ -291,7 +280,6 @@ class _Sender:
     def _deliver(self, rows: list, label: str, compose: Callable, to: str,
                  message_id: str) -> bool:
         """Render and send one mail for `rows`; record the outcome. False: stop the tick."""
-        from . import mail
 
         try:
             msg = compose()

@@ -14,6 +14,9 @@ mail. The same run gives the same promises, feeds and mails on any day.
 It never reads the user's config or database: the store is opened on the folder's own
 SQLite file by path, so neither `--config`, `TOEZEGGING_CONFIG` nor
 `TOEZEGGING_DATABASE_URL` reaches it.
+
+Imports inside functions are marked `(start-up)`: `toezegging --help` loads this module,
+and must not load the ORM, the mail or the feeds with it.
 """
 
 import shutil
@@ -151,8 +154,8 @@ def _moment(day: date, hour: int = 10) -> datetime:
 
 def add_from_letter(session: "Session", text: str) -> "list[Promise]":
     """Every promise the extractor finds in the letter, added as `extract --yes` would."""
-    from .extract import find_promises
-    from .promises import add_promise, from_proposal
+    from .extract import find_promises  # noqa: PLC0415 (start-up)
+    from .promises import add_promise, from_proposal  # noqa: PLC0415 (start-up)
 
     shipped = letter()
     added = []
@@ -167,7 +170,7 @@ def add_from_letter(session: "Session", text: str) -> "list[Promise]":
 
 def add_by_hand(session: "Session", entries: list[dict]) -> "list[Promise]":
     """The hand-written promises, with their postponements and closing."""
-    from .promises import Draft, add_promise, postpone, prepare, set_status
+    from .promises import Draft, add_promise, postpone, prepare, set_status  # noqa: PLC0415 (start-up)
 
     added = []
     for e in entries:
@@ -188,8 +191,8 @@ def add_by_hand(session: "Session", entries: list[dict]) -> "list[Promise]":
 
 
 def build_feeds(store: "Store", config: "Config", out: Path, today: date) -> list[tuple[Path, int]]:
-    from . import feed_queries
-    from . import feeds as feed_core
+    from . import feed_queries  # noqa: PLC0415 (start-up)
+    from . import feeds as feed_core  # noqa: PLC0415 (start-up)
 
     out.mkdir(parents=True, exist_ok=True)
     with store.session() as s:
@@ -206,8 +209,8 @@ def build_feeds(store: "Store", config: "Config", out: Path, today: date) -> lis
 
 def build_site(store: "Store", config: "Config", out: Path, today: date) -> Path:
     """The register's pages as a static site in `out`; returns its overview page."""
-    from . import feed_queries
-    from .pages.site import files
+    from . import feed_queries  # noqa: PLC0415 (start-up)
+    from .pages.site import files  # noqa: PLC0415 (start-up)
 
     with store.session() as s:
         promises, counts = feed_queries.load_promises(s)
@@ -232,9 +235,9 @@ def read_mails(folder: Path) -> list[Mail]:
 
 def run(folder: Path | str, *, force: bool = False) -> Report:
     """Make the demo in `folder` (see the module's docstring); returns what it did."""
-    from .config import parse_config
-    from .delivery import tick
-    from .store import Store
+    from .config import parse_config  # noqa: PLC0415 (start-up)
+    from .delivery import tick  # noqa: PLC0415 (start-up)
+    from .store import Store  # noqa: PLC0415 (start-up)
 
     folder = Path(folder).expanduser().absolute()
     make_folder(folder, force)

@@ -3,6 +3,9 @@
 Each check gives a `Check` (ok, warning or fail) with what it found and, when it is not
 ok, how to fix it. Nothing is written and no mail is sent: the database is looked at,
 not migrated; the mail server is greeted (EHLO, STARTTLS or TLS, login) and left.
+
+Imports inside functions are marked `(start-up)`: `toezegging --help` loads this module,
+and must not load the ORM or the mail with it.
 """
 
 import os
@@ -35,7 +38,7 @@ class Check:
 
 def sample_promise() -> "Promise":
     """A promise with every field filled, to render each template with (data/doctor.toml)."""
-    from .model import Promise
+    from .model import Promise  # noqa: PLC0415 (start-up)
 
     text = resources.files("toezegging").joinpath("data", "doctor.toml").read_text("utf-8")
     return Promise(**tomllib.loads(text)["promise"])
@@ -43,8 +46,8 @@ def sample_promise() -> "Promise":
 
 def check_templates(config: "Config") -> Check:
     """Every mail, digest and draft renders in both languages for a sample promise."""
-    from . import mail, reminders
-    from .config import MailConfig
+    from . import mail, reminders  # noqa: PLC0415 (start-up)
+    from .config import MailConfig  # noqa: PLC0415 (start-up)
 
     folder = config.templates_dir()
     if folder and not Path(folder).is_dir():
@@ -79,11 +82,11 @@ def check_templates(config: "Config") -> Check:
 
 def check_database(config: "Config") -> Check:
     """Reachable, and at the schema this version needs (looked at, not changed)."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 (start-up)
 
-    from .database import safe_url as _safe_url
-    from .errors import ConfigError
-    from .store import Store, current_revision, head_revision
+    from .database import safe_url as _safe_url  # noqa: PLC0415 (start-up)
+    from .errors import ConfigError  # noqa: PLC0415 (start-up)
+    from .store import Store, current_revision, head_revision  # noqa: PLC0415 (start-up)
 
     url = config.database_url()
     shown = _safe_url(url)
@@ -117,9 +120,9 @@ def check_database(config: "Config") -> Check:
     if current is None:
         return Check("database", OK, f"{shown} reachable and empty; the first command creates "
                      "the tables")
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
 
-    from .store import _alembic_config
+    from .store import _alembic_config  # noqa: PLC0415 (start-up)
 
     known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current not in known:
@@ -132,7 +135,7 @@ def check_database(config: "Config") -> Check:
 def check_mail(config: "Config") -> Check:
     """SMTP answers (EHLO, STARTTLS or TLS, login), with a timeout and no mail sent; or the
     folder of `transport = "file"` can be written."""
-    from . import mail
+    from . import mail  # noqa: PLC0415 (start-up)
 
     m = config.mail
     if m.transport == "file":
@@ -171,9 +174,9 @@ def check_feeds_folder(config: "Config") -> Check:
 
 def check_calendar(config: "Config", today: date) -> Check:
     """Whether any open promise's deadline rests on an estimated recess or budget date."""
-    from . import calendar_report
-    from .status import Status
-    from .store import open_store, query_promises
+    from . import calendar_report  # noqa: PLC0415 (start-up)
+    from .status import Status  # noqa: PLC0415 (start-up)
+    from .store import open_store, query_promises  # noqa: PLC0415 (start-up)
 
     try:
         store = open_store(config, read_only=True)
@@ -209,7 +212,7 @@ def run_checks(config: "Config", today: date) -> list[Check]:
 
 
 def _first_line(e: Exception) -> str:
-    from .database import first_line
+    from .database import first_line  # noqa: PLC0415 (start-up)
 
     return first_line(e)
 

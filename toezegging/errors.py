@@ -41,7 +41,7 @@ class ToezeggingError(Exception):
 
     `hints` mark the pieces of the message that say what to do (see `Hint`)."""
 
-    def __init__(self, message: str, *hints: Hint):
+    def __init__(self, message: str, *hints: Hint) -> None:
         super().__init__(message)
         self.message = message
         self.hints = hints
@@ -63,7 +63,7 @@ class ToezeggingError(Exception):
 class UnreadableDeadline(ToezeggingError):
     """A time phrase the deadline engine cannot read."""
 
-    def __init__(self, phrase: str, examples: list[str] | tuple[str, ...] = ()):
+    def __init__(self, phrase: str, examples: list[str] | tuple[str, ...] = ()) -> None:
         hint = ""
         if examples:
             hint = " Phrases it does read include: " + ", ".join(f"'{e}'" for e in examples) + "."
@@ -91,7 +91,7 @@ class InvalidInput(ToezeggingError):
 class DeliveryError(ToezeggingError):
     """Mail could not be delivered; `permanent` tells whether retrying can help."""
 
-    def __init__(self, message: str, permanent: bool = False):
+    def __init__(self, message: str, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
 
@@ -103,7 +103,7 @@ class Conflict(ToezeggingError):
 class DatabaseUnavailable(ToezeggingError):
     """The database could not be reached, or stayed locked, while working."""
 
-    def __init__(self, detail: str):
+    def __init__(self, detail: str) -> None:
         super().__init__(f"the database cannot be reached: {detail}. Nothing was lost: what was "
                          "not recorded is done again on the next run.")
         self.detail = detail

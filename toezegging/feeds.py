@@ -41,7 +41,7 @@ from icalendar import Calendar, vDDDTypes, vDuration, vRecur, vText
 
 from . import ministries, recurrence, status
 from .lang import month_names
-from .model import REMOVED, ChangeKind, formal_source
+from .model import REMOVED, ChangeKind, formal_source, is_overdue
 from .status import Status
 from .text import TITLE_MAX, clean
 from .text import title as short_title
@@ -125,10 +125,6 @@ def has_window(p: PromiseLike) -> bool:
     return p.latest is not None and not p.open_ended
 
 
-def is_overdue(p: PromiseLike, today: date) -> bool:
-    return p.status == Status.OPEN and p.latest is not None and p.latest < today
-
-
 def _fold_set(values: Iterable[str]) -> set[str]:
     return {v.casefold() for v in values}
 
@@ -148,7 +144,7 @@ def matches(p: PromiseLike, feed: "FeedConfig", today: date) -> bool:
         return False
     if feed.owner and (p.owner or "").casefold() not in _fold_set(feed.owner):
         return False
-    if feed.overdue is not None and is_overdue(p, today) != feed.overdue:
+    if feed.overdue is not None and is_overdue(p.status, p.latest, today) != feed.overdue:
         return False
     return True
 

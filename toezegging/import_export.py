@@ -25,7 +25,9 @@ from typing import Any, NoReturn
 from sqlmodel import Session, col, select
 
 from . import ministries
-from .errors import Hint, InvalidInput, ToezeggingError
+from .deadline import parse, search
+from .deadline.explain import explainer
+from .errors import Hint, InvalidInput, ToezeggingError, UnreadableDeadline
 from .model import REMOVED, ChangeKind, DeadlineChange, Promise, Status
 from .promises import (
     apply_reading,
@@ -459,7 +461,6 @@ def _register_fields(row: Record, number: str, activity: Record, words: dict[str
 def _read_register_deadline(p: Promise, row: Record, words: dict[str, str]) -> str | None:
     """Give `p` its deadline and window: `DatumNakoming`, else the phrase found in its text,
     else none (an event without a date). Where it came from: "DatumNakoming", "Tekst", None."""
-    from .deadline import parse, search
 
     due = _date(row.get("DatumNakoming"), "DatumNakoming")
     if due is not None:
@@ -501,7 +502,6 @@ def _person(row: Record) -> str | None:
 
 def _source(activity: Record, number: str | None, words: dict[str, str]) -> str | None:
     """'Commissiedebat Zeden, 3 april 2025' from the expanded debate, else its number."""
-    from .deadline.explain import explainer
 
     kind, subject = _str(activity, "Soort"), _str(activity, "Onderwerp")
     day = _date(activity.get("Datum"), "Activiteit.Datum")
@@ -590,7 +590,6 @@ def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
                progress: Callable[[int], None] | None = None,
                ) -> tuple[ImportResult, list[tuple[int, Incoming]]]:
     """Convert every row; all errors at once (nothing is written yet)."""
-    from .errors import UnreadableDeadline
 
     result, incoming, seen = ImportResult(), [], dict[str, int]()
     for i, row in enumerate(rows, 1):

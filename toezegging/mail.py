@@ -41,8 +41,11 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 
+from . import feeds, recurrence
+from .config import FeedConfig
 from .errors import ConfigError, DeliveryError
 from .lang import month_names
+from .model import formal_source
 from .reminders import UNDATED
 from .status import Status
 from .text import short
@@ -59,7 +62,7 @@ class ConnectionFailed(DeliveryError):
 class PartlyRefused(DeliveryError):
     """Some recipients of one message were refused; `accepted` took it."""
 
-    def __init__(self, message: str, permanent: bool, accepted: list[str]):
+    def __init__(self, message: str, permanent: bool, accepted: list[str]) -> None:
         super().__init__(message, permanent)
         self.accepted = accepted
 
@@ -74,7 +77,7 @@ def clean_header(value: str) -> str:
 class RenderError(DeliveryError):
     """A mail template is missing or broken: no retry helps until it is fixed."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str) -> None:
         super().__init__(message, permanent=True)
 
 
@@ -194,8 +197,6 @@ def context(promise: "Promise", history: list, kind: str, due_on: date, language
     member of parliament the drafts are for, unless the promise names another.
     `templates` is the override folder (`[paths] templates`), for its words.
     """
-    from . import recurrence
-    from .model import formal_source
 
     words = _words(templates)[language]
     tz = ZoneInfo(timezone)
@@ -327,8 +328,6 @@ def promise_ics(promise: "Promise", postponements: int, language: str, today: da
     """The promise as a calendar (METHOD:PUBLISH) with the same events, UIDs and SEQUENCE
     as in the feeds, so a calendar that has both shows it once. None without a window.
     `history` (its history rows) gives a recurring promise's fulfilled occurrences."""
-    from . import feeds
-    from .config import FeedConfig
 
     if promise.latest is None or getattr(promise, "open_ended", False):
         return None
@@ -406,9 +405,6 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime,
     ics = None
     name = _words(templates)[lang]["digest_file"]
     if any(p.latest is not None for p in promises):
-        from . import feeds
-        from .config import FeedConfig
-
         ics = feeds.build(promises, postponements,
                           FeedConfig(name=name, title=rendered.subject), today=today,
                           language=lang, history=histories)
@@ -467,7 +463,7 @@ def recipients(to: str) -> list[str]:
 class FileTransport:
     """Writes each mail as `<folder>/<message id>.eml`; a retry rewrites the same file."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def send(self, msg: EmailMessage, to: list[str]) -> None:
@@ -488,7 +484,7 @@ class FileTransport:
 class SmtpTransport:
     """One SMTP session per tick, opened on the first mail; never falls back to plain text."""
 
-    def __init__(self, mail_config: "MailConfig"):
+    def __init__(self, mail_config: "MailConfig") -> None:
         self.cfg = mail_config
         self.smtp: smtplib.SMTP | None = None
 

@@ -12,6 +12,9 @@ minister announced it); a correction fixes a typo or a misread phrase and is no 
 status row records a forced change of a closed promise's status and a removal; an
 occurrence row records one fulfilled occurrence of a recurring promise (see
 `recurrence`), after which the promise's window is the next occurrence.
+
+Imports of the grammar inside functions are marked `(start-up)`: `list` and `show` run
+without loading it.
 """
 
 import re
@@ -108,8 +111,8 @@ def from_window(phrase: str, reference: date, w: "Window", *, open_ended: bool =
 def on_event(phrase: str, reference: date, day: date, anchor: str | None, offset: str | None,
              mode: str | None, lang: str | None = None, hedged: bool = False) -> Reading:
     """The reading of an event phrase once its event took place on `day` (spec rules)."""
-    from .deadline import on_event as window_on
-    from .deadline import read
+    from .deadline import on_event as window_on  # noqa: PLC0415 (start-up)
+    from .deadline import read  # noqa: PLC0415 (start-up)
 
     if lang is None:
         try:
@@ -127,7 +130,7 @@ def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
                   due: date | None = None) -> Reading:
     """Read `phrase` at `reference`; `UnreadableDeadline` (with the engine's examples,
     `deadline.EXAMPLES`) when it can't."""
-    from .deadline import parse
+    from .deadline import parse  # noqa: PLC0415 (start-up)
 
     phrase = check_storable((phrase or "").strip(), "the deadline")
     if not phrase:
@@ -396,7 +399,7 @@ def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
 
 
 def _language(phrase: str) -> str:
-    from .deadline import read
+    from .deadline import read  # noqa: PLC0415 (start-up)
 
     try:
         return read(" ".join(phrase.split())).lang
@@ -406,7 +409,7 @@ def _language(phrase: str) -> str:
 
 def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date, n: int) -> str:
     """The explanation of occurrence `n` of a recurring promise, in the phrase's language."""
-    from .deadline.explain import explainer
+    from .deadline.explain import explainer  # noqa: PLC0415 (start-up)
 
     lang = _language(phrase)
     day = explainer(lang).date
@@ -525,7 +528,7 @@ def _next_occurrence(session: Session, p: Promise, rule: str, status: Status, *,
 
 
 def _recurring_phrase(phrase: str) -> bool:
-    from .deadline import read
+    from .deadline import read  # noqa: PLC0415 (start-up)
 
     try:
         return read(" ".join(phrase.split())).recurrence is not None

@@ -24,6 +24,8 @@ The one dateutil import. A simple rule (FREQ and INTERVAL only, the rules the de
 engine writes) steps by whole months or years and keeps to the month's end: 31 January
 "elk kwartaal" gives 30 April, not 31 July (where RRULE would skip the months without a
 31st). Other rules follow RRULE as written. An unreadable rule counts as no rule.
+
+dateutil is imported inside the functions that need it `(start-up)`: `list` runs without it.
 """
 
 import tomllib
@@ -113,7 +115,7 @@ def _split(rule: str) -> tuple[str, int | None]:
 
 @lru_cache(maxsize=4096)
 def _rrule(body: str, start: date) -> Any:  # a dateutil rrule (or rruleset)
-    from dateutil.rrule import rrulestr  # here, not at the top: `list` starts without dateutil
+    from dateutil.rrule import rrulestr  # noqa: PLC0415 (start-up)
 
     return rrulestr(body, dtstart=datetime.combine(start, time()))
 
@@ -144,7 +146,7 @@ def _simple(body: str) -> tuple[str, int] | None:
 def following(rule: str | None, latest: date, fulfilled: int = 0) -> Iterator[date]:
     """The deadlines of the occurrences after the one ending on `latest`, which is
     occurrence number `fulfilled + 1` (a COUNT in the rule counts from the first)."""
-    from dateutil.relativedelta import relativedelta  # here: `list` starts without dateutil
+    from dateutil.relativedelta import relativedelta  # noqa: PLC0415 (start-up)
 
     if not valid(rule):
         return

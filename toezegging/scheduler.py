@@ -19,6 +19,9 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .errors import StoreUnreachable
+from .store import open_store
+
 if TYPE_CHECKING:
     from .config import Config
     from .store import Store
@@ -70,8 +73,6 @@ def wait_for_store(config: "Config", logger: logging.Logger, stop: threading.Eve
                    max_wait: float = 60.0) -> "Store | None":
     """Open the store, waiting (one log line per try, backing off) while the database
     cannot be reached. None when `stop` is set first. A wrong URL is not waited for."""
-    from .errors import StoreUnreachable
-    from .store import open_store
 
     delay = 1.0
     while not stop.is_set():

@@ -5,8 +5,10 @@ statuses as choices without importing SQLModel and SQLAlchemy at start-up. The n
 ("Openstaand", "Voldaan", ...) are data: `data/statuses.toml`, read through `name`.
 """
 
+import tomllib
 from enum import StrEnum
 from functools import cache
+from importlib import resources
 
 
 class Status(StrEnum):
@@ -26,8 +28,6 @@ class Status(StrEnum):
 @cache
 def names(language: str) -> dict[str, str]:
     """The status names of `language` ("nl" or "en"), by status (and "removed")."""
-    import tomllib
-    from importlib import resources
 
     text = resources.files("toezegging").joinpath("data", "statuses.toml").read_text("utf-8")
     return tomllib.loads(text)[language]

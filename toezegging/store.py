@@ -7,7 +7,6 @@ database up to the newest revision before a command uses it, so an upgrade of th
 keeps a user's data.
 
 For other modules:
-
 - `open_store(config) -> Store`: the store a command uses (URL and busy timeout from
   the config, schema up to date); `with open_store(config) as store:` closes it when the
   block ends. `with store.session() as s:` commits on success.
@@ -49,12 +48,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import ColumnElement, Text, cast, event, func, or_, text
+from sqlalchemy import ColumnElement, Text, cast, event, func, inspect, or_, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, create_engine, select
 
 from . import ministries, model  # noqa: F401  (model registers the tables)
+from .config import default_database_url
 from .database import (
     READ_ONLY,
     RESTORE_HINT,
@@ -69,7 +71,7 @@ from .database import (
 from .errors import ConfigError, Conflict, Hint, InvalidInput, NotFound
 from .model import DeadlineChange, Promise, Status, overdue_clause
 
-if TYPE_CHECKING:  # imported where used, for start-up time
+if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
     from .config import Config
@@ -140,8 +142,6 @@ class Store:
         check of `model.PROMISE_REVISION` failed), or a unique value (a register number)
         stored by another process meanwhile, raises `Conflict`, with nothing written.
         """
-        from sqlalchemy.exc import IntegrityError
-        from sqlalchemy.orm.exc import StaleDataError
 
         with Session(self.engine, expire_on_commit=False) as s:
             event.listen(s, "before_flush", _refuse_unstorable)
@@ -226,7 +226,6 @@ def open_store(config: "Config", *, read_only: bool = False) -> Store:
     checked first (its folder exists, unless it is the default one, which is created; it
     is not a zero-length leftover; `PRAGMA quick_check` finds it sound).
     """
-    from .config import default_database_url
 
     url = config.database_url()
     default = url == default_database_url()
@@ -320,11 +319,14 @@ def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -
 
 
 # ----------------------------------------------------------------------------- migrations
+# Alembic is imported inside the functions that use it: a database already at the head
+# revision opens without it (`_at_head` reads the version with one query), which keeps it
+# out of every command's start-up.
 
 def _alembic_config(connection: Connection | None = None) -> "AlembicConfig":
-    from alembic.config import Config
+    from alembic.config import Config as AlembicConfig  # noqa: PLC0415 (start-up)
 
-    cfg = Config()
+    cfg = AlembicConfig()
     cfg.set_main_option("script_location", MIGRATIONS)
     if connection is not None:
         cfg.attributes["connection"] = connection
@@ -332,13 +334,13 @@ def _alembic_config(connection: Connection | None = None) -> "AlembicConfig":
 
 
 def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
 
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415 (start-up)
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -347,9 +349,8 @@ def current_revision(engine: Engine) -> str | None:
 def _check_revision(engine: Engine, current: str | None) -> None:
     """`ConfigError` for a schema this version cannot bring up to date: one made by a newer
     version of toezegging, or tables without Alembic's record of their revision."""
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
-    from sqlalchemy import inspect
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
+    from alembic.util.exc import CommandError  # noqa: PLC0415 (start-up)
 
     where = safe_url(engine.url.render_as_string(hide_password=False))
     if current is not None:
@@ -419,8 +420,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Run the Alembic migrations up to `revision` (nothing to do when already there)."""
     if revision == "head" and _at_head(engine):
         return
-    from alembic import command
-    from sqlalchemy.exc import DatabaseError
+    from alembic import command  # noqa: PLC0415 (start-up)
 
     head = head_revision() if revision == "head" else revision
     for attempt in range(6):

@@ -40,6 +40,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -49,6 +50,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import feed_queries, feeds
 from .pages.register import Filters, Register
@@ -118,7 +120,7 @@ class WebApp:
     `today` fixes the day the register is shown as of (a demo, a look back)."""
 
     def __init__(self, config: "Config", store: "Store", *, clock: Callable[[], datetime] = _now_utc,
-                 recheck: float = 1.0, today: date | None = None):
+                 recheck: float = 1.0, today: date | None = None) -> None:
         self.config = config
         self.store = store
         self.clock = clock
@@ -359,7 +361,7 @@ class WebApp:
 class Guard:
     """Refuses, before any routing, what no page or feed needs (see the module's doc)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
@@ -444,7 +446,6 @@ def _protocol(header_timeout: float) -> type:
     Here a timer runs from the moment a connection opens or an answer completes until a
     request's headers are in, and closes the connection when it fires first.
     """
-    from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class HeaderDeadlineProtocol(H11Protocol):
         _deadline = None
@@ -490,7 +491,6 @@ def _protocol(header_timeout: float) -> type:
 def server_config(app: ASGIApp, config: "Config", *, host: str, port: int,
                   log_level: str = "info") -> "uvicorn.Config":
     """The uvicorn configuration `serve` runs with (and the tests, on their own socket)."""
-    import uvicorn
 
     s = config.server
     # No access log: private feed URLs carry their token, and a log must not.
@@ -506,7 +506,6 @@ def server_config(app: ASGIApp, config: "Config", *, host: str, port: int,
 
 def run(config: "Config", store: "Store", host: str, port: int, today: date | None = None) -> None:
     """Serve until interrupted (the `serve` command)."""
-    import uvicorn
 
     app = WebApp(config, store, today=today)
     uvicorn.Server(server_config(app, config, host=host, port=port)).run()

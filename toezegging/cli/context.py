@@ -21,7 +21,7 @@ T = TypeVar("T")
 
 
 class Context:
-    def __init__(self, config_path: str | None = None):
+    def __init__(self, config_path: str | None = None) -> None:
         self.config_path = config_path
 
     @cached_property

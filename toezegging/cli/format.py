@@ -108,7 +108,7 @@ SHAPES = {
 class JsonOption(click.Option):
     """`--json`, with the shape of what it prints (`array`, `object` or `lines`)."""
 
-    def __init__(self, *args: Any, shape: str = "object", **kwargs: Any):
+    def __init__(self, *args: Any, shape: str = "object", **kwargs: Any) -> None:
         if shape not in SHAPES:
             raise ValueError(f"--json shape {shape!r}: use one of {', '.join(SHAPES)}")
         self.shape = shape
@@ -261,7 +261,7 @@ class Progress:
     `with` block (or `close()`) ends it; closing twice is harmless."""
 
     def __init__(self, label: str, *, enabled: bool | None = None, length: int | None = None,
-                 show_pos: bool = False):
+                 show_pos: bool = False) -> None:
         self.label, self.length, self.show_pos = label, length, show_pos
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.bar: Any = None

@@ -39,7 +39,7 @@ class Occurrence:
     __slots__ = ("start", "end", "boundary", "estimated", "period", "moment")
 
     def __init__(self, start: date, end: date, period: Period, boundary: date | None = None,
-                 estimated: bool = False, moment: parliament.Moment | None = None):
+                 estimated: bool = False, moment: parliament.Moment | None = None) -> None:
         self.start, self.end = start, end
         self.boundary = boundary or start
         self.estimated = estimated

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # resolve.py imports this module
 
 
 class Explainer:
-    def __init__(self, lang: str):
+    def __init__(self, lang: str) -> None:
         self.t = language(lang).explain
         self.w = self.t["words"]
         self.p = self.t["period"]

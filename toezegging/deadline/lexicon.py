@@ -159,7 +159,7 @@ def _parse_value(token: str) -> tuple[str, Value]:
 class Lexicon:
     """Both languages' words in one regex; a word's meaning is settled per phrase."""
 
-    def __init__(self, codes: tuple[str, ...] = LANGUAGES):
+    def __init__(self, codes: tuple[str, ...] = LANGUAGES) -> None:
         self.codes = codes
         # surface -> {language: (kind, value)}
         self.words: dict[str, dict[str, tuple[str, Value]]] = {}

@@ -301,7 +301,7 @@ class ActorResolver:
     signer with that office; a sentence naming nobody ("Wij zullen ...") is the signers'.
     """
 
-    def __init__(self, signers: list[Actor], rules: Rules | None = None):
+    def __init__(self, signers: list[Actor], rules: Rules | None = None) -> None:
         self.rules = rules or load_rules()
         self.signers = signers
         self.last: dict[str, Actor] = {}

@@ -67,7 +67,7 @@ class _Cutter:
     """Cuts a sentence into pieces, token by token: `start` and `kind` of the piece being
     read, `group` the main clause it belongs to."""
 
-    def __init__(self, sentence: str, rules: Rules):
+    def __init__(self, sentence: str, rules: Rules) -> None:
         self.sentence, self.rules = sentence, rules
         self.out: list[Piece] = []
         self.group = 0

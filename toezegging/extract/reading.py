@@ -2,9 +2,13 @@
 
 Page furniture of a PDF (a header or footer repeated on most pages, page numbers) is
 dropped here, where the pages are still apart; the rest of the cleaning is text-only.
+pypdf and python-docx are imported by the reader of their format (`PDF only`, `Word
+only`): reading a text letter, or starting the command, loads neither.
 """
 
+import logging
 import re
+import warnings
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -54,11 +58,9 @@ def decode(raw: bytes) -> str:
 def pdf_text(path: Path) -> str:
     """The text of a PDF, its pages separated by form feeds. pypdf's own complaints about a
     font or a damaged table are not shown: the user sees our message or the text."""
-    import logging
-    import warnings
 
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf import PdfReader  # noqa: PLC0415 (PDF only)
+    from pypdf.errors import PyPdfError  # noqa: PLC0415 (PDF only)
 
     logger = logging.getLogger("pypdf")  # its modules log font and xref complaints
     level = logger.level
@@ -130,9 +132,9 @@ def drop_repeated_furniture(pages: list[str], edge: int = 3) -> list[str]:
 # ----------------------------------------------------------------------------- Word
 
 def docx_text(path: Path) -> str:
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
+    import docx  # noqa: PLC0415 (Word only)
+    from docx.opc.exceptions import PackageNotFoundError  # noqa: PLC0415 (Word only)
+    from docx.table import Table  # noqa: PLC0415 (Word only)
 
     try:
         document = docx.Document(str(path))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ..deadline import parse, search
 from ..errors import ToezeggingError
 from .rules import Rules, load_rules
 
@@ -58,8 +59,6 @@ class Timing:
 
 
 def _engine() -> tuple[Search, Parse]:
-    from ..deadline import parse, search
-
     return search, parse
 
 

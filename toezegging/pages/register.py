@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from ..model import ChangeKind
+from ..model import ChangeKind, is_overdue
 from ..status import Status
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def _item(p: "Promise", changes: list, today: date, slug: str, private: bool) ->
     ghosts = [(c.old_earliest, c.old_latest) for c in moves if c.old_latest is not None]
     return Item(
         p=p, changes=changes, moves=len(moves), ghosts=ghosts, windowed=windowed,
-        overdue=is_open and windowed and latest < today,
+        overdue=windowed and is_overdue(status, latest, today),
         soon=is_open and windowed and today <= latest <= today + timedelta(days=SOON_DAYS),
         waiting=is_open and not windowed,
         ministry=(get("ministry") or "").strip(), slug=slug, private=private,
@@ -190,7 +190,7 @@ class Register:
     """The promises a reader may see, on `today`, indexed for the pages."""
 
     def __init__(self, promises: Iterable, changes: Mapping[int, list], today: date, *,
-                 private: bool = False):
+                 private: bool = False) -> None:
         self.today = today
         self.private = private
         self.slugs: dict[str, str] = {}  # ministry name -> slug

@@ -117,7 +117,7 @@ class Links:
 class Say:
     """How the pages say dates, windows and states, in the words of one language."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str) -> None:
         self.language = language
         self.t = words(language)
 

@@ -56,7 +56,7 @@ class Lane:
 class Scale:
     """Days from `start` (inclusive) to `end` (exclusive) onto 0..100 percent."""
 
-    def __init__(self, start: date, end: date):
+    def __init__(self, start: date, end: date) -> None:
         self.start, self.end = start, max(end, start + timedelta(days=1))
         self.days = (self.end - self.start).days
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .. import feeds as feed_core
+from .. import mail, reminders
 from ..status import Status
 from ..text import title as short_title
 from .register import Filters, Item, Register
@@ -52,7 +53,7 @@ class Pages:
     """
 
     def __init__(self, register: Register, config: "Config", *, feeds: "list[FeedConfig]",
-                 base_url: str = "", token: str = "", static: bool = False):
+                 base_url: str = "", token: str = "", static: bool = False) -> None:
         self.reg = register
         self.config = config
         self.today = register.today
@@ -217,7 +218,6 @@ class Pages:
         a template that cannot be rendered says why instead."""
         if not item.is_open:
             return None
-        from .. import mail, reminders
 
         cfg = self.config
         templates = cfg.templates_dir()

@@ -53,7 +53,7 @@ class JsonClient:
 
     def __init__(self, *, timeout: float = 30.0, retries: int = 5, backoff: float = 2.0,
                  max_wait: float = 600.0, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time):
+                 clock: Callable[[], float] = time.time) -> None:
         self.retries, self.backoff, self.max_wait = retries, backoff, max_wait
         self.sleep, self.clock = sleep, clock
         self.http = httpx.Client(

@@ -1,7 +1,6 @@
 """What a record of an outside register may change in the register: the rules of a sync.
 
 Per record (`apply`), against the values the last sync took from it (`SyncRecord.base`):
-
 - a record not followed yet becomes a promise (with the sync's tags), unless it is
   marked deleted; a promise that already has its number is adopted instead;
 - a field the register changed (text, people, ministry, source, deadline, status,
@@ -31,6 +30,7 @@ from sqlmodel import Session, col, select
 from ..import_export import Incoming, register_words
 from ..model import REMOVED, ChangeKind, DeadlineChange, Promise, Status, SyncRecord
 from ..promises import clean_tags
+from ..status import name
 
 T = TypeVar("T")
 # The values of a promise a register owns (`values`), as `SyncRecord.base` keeps them.
@@ -329,6 +329,4 @@ def _show(v: object) -> str | None:
 
 
 def _status_nl(s: Status) -> str:
-    from ..status import name
-
     return name(s, "nl")
