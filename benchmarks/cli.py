@@ -26,11 +26,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 TARGET = 0.4
-MINISTRIES = ["Binnenlandse Zaken en Koninkrijksrelaties", "Justitie en Veiligheid", "Financiën",
-              "Onderwijs, Cultuur en Wetenschap", "Volksgezondheid, Welzijn en Sport",
-              "Infrastructuur en Waterstaat", "Sociale Zaken en Werkgelegenheid", "Defensie"]
-WORDS = ("de Kamer wordt geïnformeerd over de voortgang van het wetsvoorstel, de evaluatie en "
-         "de uitvoering; met aandacht voor gemeenten, provincies en waterschappen").split()
+MINISTRIES = [
+    "Binnenlandse Zaken en Koninkrijksrelaties",
+    "Justitie en Veiligheid",
+    "Financiën",
+    "Onderwijs, Cultuur en Wetenschap",
+    "Volksgezondheid, Welzijn en Sport",
+    "Infrastructuur en Waterstaat",
+    "Sociale Zaken en Werkgelegenheid",
+    "Defensie",
+]
+WORDS = (
+    "de Kamer wordt geïnformeerd over de voortgang van het wetsvoorstel, de evaluatie en "
+    "de uitvoering; met aandacht voor gemeenten, provincies en waterschappen"
+).split()
 
 
 def build_register(folder: Path, n: int) -> Path:
@@ -40,9 +49,11 @@ def build_register(folder: Path, n: int) -> Path:
 
     db = folder / "toezegging.db"
     config = folder / "toezegging.toml"
-    config.write_text(f'[database]\nurl = "sqlite:///{db}"\n\n[mail]\ntransport = "file"\n'
-                      f'folder = "{folder / "mail"}"\nto = ["staf@example.org"]\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{db}"\n\n[mail]\ntransport = "file"\n'
+        f'folder = "{folder / "mail"}"\nto = ["staf@example.org"]\n',
+        encoding="utf-8",
+    )
     rnd = random.Random(12)
     now = datetime(2026, 6, 1, tzinfo=UTC)
     store = Store(f"sqlite:///{db}")
@@ -52,19 +63,35 @@ def build_register(folder: Path, n: int) -> Path:
             latest = date(2025, 6, 1) + timedelta(days=rnd.randrange(900))
             earliest = latest - timedelta(days=rnd.choice([0, 30, 90, 180]))
             text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randrange(12, 40))).capitalize()
-            p = Promise(text=text + ".", deadline="voor eind 2026", reference=earliest,
-                        earliest=earliest, latest=latest, kind="part",
-                        explanation="'voor eind 2026' = vóór het einde van 2026.",
-                        by="Van Weel", ministry=rnd.choice(MINISTRIES),
-                        tags=rnd.sample(["zorg", "wonen", "klimaat", "onderwijs"], 2),
-                        status=rnd.choice(["open"] * 6 + ["fulfilled"]),
-                        created_at=now, updated_at=now)
+            p = Promise(
+                text=text + ".",
+                deadline="voor eind 2026",
+                reference=earliest,
+                earliest=earliest,
+                latest=latest,
+                kind="part",
+                explanation="'voor eind 2026' = vóór het einde van 2026.",
+                by="Van Weel",
+                ministry=rnd.choice(MINISTRIES),
+                tags=rnd.sample(["zorg", "wonen", "klimaat", "onderwijs"], 2),
+                status=rnd.choice(["open"] * 6 + ["fulfilled"]),
+                created_at=now,
+                updated_at=now,
+            )
             s.add(p)
             if i % 10 == 0:
                 s.flush()
-                s.add(DeadlineChange(promise_id=p.id, changed_at=now, reference=earliest,
-                                     old_deadline="voor de zomer", new_deadline="voor eind 2026",
-                                     old_latest=earliest, new_latest=latest))
+                s.add(
+                    DeadlineChange(
+                        promise_id=p.id,
+                        changed_at=now,
+                        reference=earliest,
+                        old_deadline="voor de zomer",
+                        new_deadline="voor eind 2026",
+                        old_latest=earliest,
+                        new_latest=latest,
+                    )
+                )
     store.dispose()
     return config
 
@@ -95,8 +122,7 @@ def _run(argv: list[str], env: dict, terminal: bool) -> tuple[float, float]:
         os.close(fd)
     else:
         with tempfile.TemporaryFile() as err:
-            p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.PIPE, stderr=err)
+            p = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
             while p.stdout.read(65536):
                 pass
             p.stdout.close()
@@ -104,8 +130,7 @@ def _run(argv: list[str], env: dict, terminal: bool) -> tuple[float, float]:
             p.returncode = os.waitstatus_to_exitcode(status)
             if p.returncode:
                 err.seek(0)
-                raise SystemExit(f"{' '.join(argv)} failed ({p.returncode}):\n"
-                                 f"{err.read().decode()}")
+                raise SystemExit(f"{' '.join(argv)} failed ({p.returncode}):\n{err.read().decode()}")
     wall = time.perf_counter() - start
     return wall, usage.ru_utime + usage.ru_stime
 
@@ -132,32 +157,54 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
         env["TOEZEGGING_CONFIG"] = str(config)
         cmd = _command()
-        add = [*cmd, "add", "De Kamer ontvangt de evaluatie van de pilot", "--deadline",
-               "voor de zomer van 2027", "--ministry", "OCW", "--yes"]
+        add = [
+            *cmd,
+            "add",
+            "De Kamer ontvangt de evaluatie van de pilot",
+            "--deadline",
+            "voor de zomer van 2027",
+            "--ministry",
+            "OCW",
+            "--yes",
+        ]
         rows = [
             ("python -c pass", [sys.executable, "-c", "pass"], False, False),
-            ("import toezegging.model (the floor)",
-             [sys.executable, "-c", "import toezegging.model"], False, False),
+            (
+                "import toezegging.model (the floor)",
+                [sys.executable, "-c", "import toezegging.model"],
+                False,
+                False,
+            ),
             ("toezegging --version", [*cmd, "--version"], False, False),
-            ("toezegging parse 'voor de zomer'", [*cmd, "parse", "voor de zomer", "--ref",
-                                                  "2026-06-10"], False, False),
-            (f"toezegging list ({args.promises}; piped)", [*cmd, "list", "--status", "all"],
-             False, True),
-            (f"toezegging list ({args.promises}; terminal)", [*cmd, "list", "--status", "all"],
-             True, True),
-            (f"toezegging list --json ({args.promises})", [*cmd, "list", "--status", "all",
-                                                           "--json"], False, False),
+            (
+                "toezegging parse 'voor de zomer'",
+                [*cmd, "parse", "voor de zomer", "--ref", "2026-06-10"],
+                False,
+                False,
+            ),
+            (f"toezegging list ({args.promises}; piped)", [*cmd, "list", "--status", "all"], False, True),
+            (f"toezegging list ({args.promises}; terminal)", [*cmd, "list", "--status", "all"], True, True),
+            (
+                f"toezegging list --json ({args.promises})",
+                [*cmd, "list", "--status", "all", "--json"],
+                False,
+                False,
+            ),
             ("toezegging add --yes", add, False, True),
             ("completion: toezegging show <Tab>", [*cmd], False, False),
         ]
-        print(f"A whole process, {args.runs} runs each (register of {args.promises} promises, "
-              "SQLite):")
+        print(f"A whole process, {args.runs} runs each (register of {args.promises} promises, SQLite):")
         print(f"  {'':<40} {'best':>6}    {'median':>6}    {'CPU':>6} (best; user + system)")
-        tab = {**env, "_TOEZEGGING_COMPLETE": "zsh_complete", "COMP_WORDS": "toezegging show ",
-               "COMP_CWORD": "2"}
+        tab = {
+            **env,
+            "_TOEZEGGING_COMPLETE": "zsh_complete",
+            "COMP_WORDS": "toezegging show ",
+            "COMP_CWORD": "2",
+        }
         for label, argv, terminal, targeted in rows:
-            best, median, cpu = timed(argv, tab if label.startswith("completion") else env,
-                                      args.runs, terminal)
+            best, median, cpu = timed(
+                argv, tab if label.startswith("completion") else env, args.runs, terminal
+            )
             mark = ""
             if targeted:
                 mark = f"  {'under' if best < TARGET else 'OVER'} the {TARGET:.1f} s target"

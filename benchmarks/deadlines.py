@@ -35,7 +35,9 @@ def judge_window(row, earliest, latest, kind, recurrence) -> bool:
     if row["kind"] == "event":
         return kind == "event" and earliest is None and latest is None
     return ((earliest and earliest.isoformat()), (latest and latest.isoformat())) == (
-        row["earliest"], row["latest"]) and (recurrence or "") == row["recurrence"]
+        row["earliest"],
+        row["latest"],
+    ) and (recurrence or "") == row["recurrence"]
 
 
 def judge_date(row, d) -> bool:
@@ -74,8 +76,10 @@ def main() -> None:
     for phrase, ref, row in cases:
         w = ours(phrase, ref)
         right += bool(w) and judge_window(row, w.earliest, w.latest, w.kind, w.recurrence)
-    rows = [("toezegging (warm)", right, rate(ours, cases)),
-            ("toezegging (cold)", right, rate(ours_cold, cases))]
+    rows = [
+        ("toezegging (warm)", right, rate(ours, cases)),
+        ("toezegging (cold)", right, rate(ours_cold, cases)),
+    ]
 
     try:
         import dateparser
@@ -83,9 +87,9 @@ def main() -> None:
     except ImportError:
         print("dateparser is not installed: pip install -e '.[bench]' for the comparison", file=sys.stderr)
     else:
+
         def settings(ref):
-            return {"RELATIVE_BASE": datetime(ref.year, ref.month, ref.day),
-                    "PREFER_DATES_FROM": "future"}
+            return {"RELATIVE_BASE": datetime(ref.year, ref.month, ref.day), "PREFER_DATES_FROM": "future"}
 
         def dp_parse(phrase, ref):
             return dateparser.parse(phrase, languages=["nl", "en"], settings=settings(ref))
@@ -113,12 +117,19 @@ def main() -> None:
         f.write("\n".join(phrases) + "\n")
         f.seek(0)
         start = time.perf_counter()
-        p = subprocess.run(cmd + ["parse", "--json", "--ref", "2026-06-10"], stdin=f,
-                           capture_output=True, text=True, env={**os.environ})
+        p = subprocess.run(
+            cmd + ["parse", "--json", "--ref", "2026-06-10"],
+            stdin=f,
+            capture_output=True,
+            text=True,
+            env={**os.environ},
+        )
         wall = time.perf_counter() - start
     lines = len(p.stdout.splitlines())
-    print(f"toezegging parse --json: {lines:,} phrases from stdin in {wall:.2f} s wall "
-          f"({lines / wall:,.0f} phrases/s, start-up included)")
+    print(
+        f"toezegging parse --json: {lines:,} phrases from stdin in {wall:.2f} s wall "
+        f"({lines / wall:,.0f} phrases/s, start-up included)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,16 +23,14 @@ from toezegging.lang import month_names  # noqa: E402
 
 MONTHS = month_names("nl")
 FILLER = [
-    "Professionals moeten bij vermoedens van huiselijk geweld en kindermishandeling in actie "
-    "komen.{n}",
+    "Professionals moeten bij vermoedens van huiselijk geweld en kindermishandeling in actie komen.{n}",
     "De verplichte meldcode ondersteunt de professionals om de juiste afweging te maken bij "
     "signalen of vermoedens van onveiligheid in regio {k}.",
     "Veilig Thuis is daarmee een centrale schakel in de aanpak van huiselijk geweld (o.a. in "
     "{k} gemeenten, zie art. {k} van de wet).",
     "Op dit moment wordt door gemeenten en opvanginstellingen gewerkt aan de realisatie van "
     "{k} extra plekken.",
-    "In het schooljaar 2022/2023 hebben de vertrouwensinspecteurs over {k} dossiers meldingen "
-    "ontvangen.",
+    "In het schooljaar 2022/2023 hebben de vertrouwensinspecteurs over {k} dossiers meldingen ontvangen.",
 ]
 PAST = [
     "De resultaten van deze verkenning zijn op {d} {m} 2025 gepubliceerd.",
@@ -55,14 +53,18 @@ def letter(pages: int = 100, seed: int = 6) -> list[list[str]]:
             k += 1
             kind = rnd.random()
             pool = PROMISE if kind < 0.12 else PAST if kind < 0.25 else FILLER
-            text.append(rnd.choice(pool).format(
-                k=k, n=rnd.choice(["", "1", " 2"]), d=rnd.randint(1, 28),
-                m=rnd.choice(MONTHS), y=rnd.choice([2026, 2027, 2028]),
-            ))
+            text.append(
+                rnd.choice(pool).format(
+                    k=k,
+                    n=rnd.choice(["", "1", " 2"]),
+                    d=rnd.randint(1, 28),
+                    m=rnd.choice(MONTHS),
+                    y=rnd.choice([2026, 2027, 2028]),
+                )
+            )
         heading = f"Onderdeel {k} van de aanpak"
         out.append(textwrap.wrap(heading + " " + " ".join(text), 95))
-    out[-1] += ["", "Hoogachtend,", "", "De minister van Justitie en Veiligheid,", "",
-                "D.M. van Weel"]
+    out[-1] += ["", "Hoogachtend,", "", "De minister van Justitie en Veiligheid,", "", "D.M. van Weel"]
     return out
 
 
@@ -88,8 +90,10 @@ def main() -> None:
         for label, path in (("text", txt), ("pdf", pdf)):
             runs = [timed(path, ref) for _ in range(3)]
             wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
-            print(f"extract {label}: {len(pages)} pages, {chars:,} characters: "
-                  f"{wall:.2f} s ({cpu:.2f} s CPU), {runs[0][2]} promises (target < 2 s)")
+            print(
+                f"extract {label}: {len(pages)} pages, {chars:,} characters: "
+                f"{wall:.2f} s ({cpu:.2f} s CPU), {runs[0][2]} promises (target < 2 s)"
+            )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ from toezegging.config import FeedConfig
 from toezegging.model import Promise
 
 MINISTRIES = ["BZK", "JenV", "Financiën", "OCW", "VWS", "EZK", "IenW", "SZW", "Defensie", "LVVN"]
-WORDS = ("de Kamer wordt geïnformeerd over de voortgang van het wetsvoorstel, de evaluatie en "
-         "de uitvoering; met aandacht voor gemeenten, provincies en waterschappen").split()
+WORDS = (
+    "de Kamer wordt geïnformeerd over de voortgang van het wetsvoorstel, de evaluatie en "
+    "de uitvoering; met aandacht voor gemeenten, provincies en waterschappen"
+).split()
 
 
 def synthetic(n: int, seed: int = 1) -> tuple[list[Promise], dict[int, int]]:
@@ -42,18 +44,34 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[Promise], dict[int, int]]:
         latest = date(2026, 1, 1) + timedelta(days=rnd.randrange(900))
         earliest = latest - timedelta(days=rnd.choice([0, 30, 90, 180]))
         text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randrange(20, 60))).capitalize() + "."
-        ps.append(Promise(
-            id=i, text=text, deadline="voor eind 2026", reference=earliest,
-            earliest=earliest, latest=latest, kind="part",
-            recurrence="FREQ=YEARLY" if i % 50 == 0 else None, hedged=i % 7 == 0,
-            explanation="Eind 2026 loopt tot 31 december 2026.", by="E. van Dijk",
-            function="minister", ministry=rnd.choice(MINISTRIES), to="Van der Werf",
-            fraction="D66", source="Commissiedebat", kamerstuk=f"32802-{i % 300}",
-            url=f"https://www.tweedekamer.nl/toezegging/{i}", number=f"TZ2026-{i:05d}",
-            tags=rnd.sample(["woo", "privacy", "wonen", "zorg", "klimaat"], 2),
-            status=rnd.choice(["open"] * 6 + ["fulfilled", "withdrawn"]),
-            created_at=datetime(2026, 1, 1, tzinfo=UTC),
-            updated_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=i), revision=i % 3))
+        ps.append(
+            Promise(
+                id=i,
+                text=text,
+                deadline="voor eind 2026",
+                reference=earliest,
+                earliest=earliest,
+                latest=latest,
+                kind="part",
+                recurrence="FREQ=YEARLY" if i % 50 == 0 else None,
+                hedged=i % 7 == 0,
+                explanation="Eind 2026 loopt tot 31 december 2026.",
+                by="E. van Dijk",
+                function="minister",
+                ministry=rnd.choice(MINISTRIES),
+                to="Van der Werf",
+                fraction="D66",
+                source="Commissiedebat",
+                kamerstuk=f"32802-{i % 300}",
+                url=f"https://www.tweedekamer.nl/toezegging/{i}",
+                number=f"TZ2026-{i:05d}",
+                tags=rnd.sample(["woo", "privacy", "wonen", "zorg", "klimaat"], 2),
+                status=rnd.choice(["open"] * 6 + ["fulfilled", "withdrawn"]),
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                updated_at=datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=i),
+                revision=i % 3,
+            )
+        )
     return ps, {i: i % 4 for i in range(1, n + 1)}
 
 
@@ -62,8 +80,7 @@ def bench_build(n: int) -> None:
     today = date(2026, 11, 25)
     for label, feed in [
         ("plain", FeedConfig(name="alle", title="Alle toezeggingen")),
-        ("window+alarm", FeedConfig(name="alle", title="Alle toezeggingen", show_window=True,
-                                    alarm_days=7)),
+        ("window+alarm", FeedConfig(name="alle", title="Alle toezeggingen", show_window=True, alarm_days=7)),
     ]:
         times = []
         for _ in range(5):
@@ -71,15 +88,16 @@ def bench_build(n: int) -> None:
             body = feeds.build(ps, counts, feed, today=today)
             times.append(time.perf_counter() - t)
         verdict = "OK" if min(times) < 1.0 else "TOO SLOW (target < 1 s)"
-        print(f"build {label:13} {n} promises -> {body.count(b'BEGIN:VEVENT')} events, "
-              f"{len(body) / 1e6:.1f} MB: best {min(times):.3f} s, "
-              f"median {statistics.median(times):.3f} s  [{verdict}]")
+        print(
+            f"build {label:13} {n} promises -> {body.count(b'BEGIN:VEVENT')} events, "
+            f"{len(body) / 1e6:.1f} MB: best {min(times):.3f} s, "
+            f"median {statistics.median(times):.3f} s  [{verdict}]"
+        )
 
 
 async def _client(port: int, path: str, etag: str, stop_at: float, limit: int, counts: dict):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-               f"If-None-Match: {etag}\r\n\r\n").encode()
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nIf-None-Match: {etag}\r\n\r\n").encode()
     try:
         while time.perf_counter() < stop_at and counts["total"] < limit:
             writer.write(request)
@@ -88,8 +106,7 @@ async def _client(port: int, path: str, etag: str, stop_at: float, limit: int, c
             counts["total"] += 1
             if status != b"304":
                 counts["other"] += 1
-                length = [ln for ln in head.split(b"\r\n")
-                          if ln.lower().startswith(b"content-length")]
+                length = [ln for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-length")]
                 if length:
                     await reader.readexactly(int(length[0].split(b":")[1]))
     finally:
@@ -109,14 +126,14 @@ def bench_serve(n: int, seconds: float, connections: int) -> None:
             token = feed_queries.rotate_token(s, "team", datetime(2026, 1, 1, tzinfo=UTC))
         store.dispose()
         config = Path(tmp) / "toezegging.toml"
-        config.write_text(f'[database]\nurl = "sqlite:///{db}"\n'
-                          '[[feeds]]\nname = "alle"\n[[feeds]]\nname = "team"\nprivate = true\n')
+        config.write_text(
+            f'[database]\nurl = "sqlite:///{db}"\n'
+            '[[feeds]]\nname = "alle"\n[[feeds]]\nname = "team"\nprivate = true\n'
+        )
         proc, port = start_serve(config)
         try:
-            for label, path in (("public", "/feeds/alle.ics"),
-                                ("private", f"/feeds/{token}/team.ics")):
-                _load_one(port, label, path, seconds, connections, first=label == "public",
-                          proc=proc)
+            for label, path in (("public", "/feeds/alle.ics"), ("private", f"/feeds/{token}/team.ics")):
+                _load_one(port, label, path, seconds, connections, first=label == "public", proc=proc)
         finally:
             proc.terminate()
             proc.wait(10)
@@ -128,8 +145,12 @@ def start_serve(config: Path, *args: str) -> tuple[subprocess.Popen, int]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
-    proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port),
-                             *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "serve", "--port", str(port), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return proc, port
 
 
@@ -139,8 +160,7 @@ def fetch(url: str, proc: subprocess.Popen, headers: dict | None = None):
     while True:
         try:
             t = time.perf_counter()
-            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}),
-                                        timeout=60) as r:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=60) as r:
                 body = r.read()
             return time.perf_counter() - t, r.headers, body
         except OSError:
@@ -149,8 +169,9 @@ def fetch(url: str, proc: subprocess.Popen, headers: dict | None = None):
             time.sleep(0.1)
 
 
-def _load_one(port: int, label: str, path: str, seconds: float, connections: int, *,
-              first: bool, proc) -> None:
+def _load_one(
+    port: int, label: str, path: str, seconds: float, connections: int, *, first: bool, proc
+) -> None:
     took, headers, body = fetch(f"http://127.0.0.1:{port}{path}", proc)
     etag, size = headers["ETag"], len(body)
     if first:
@@ -160,18 +181,19 @@ def _load_one(port: int, label: str, path: str, seconds: float, connections: int
 
     async def load():
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(port, path, etag, stop_at, limit, counts)
-                               for _ in range(connections)))
+        await asyncio.gather(*(_client(port, path, etag, stop_at, limit, counts) for _ in range(connections)))
 
     t = time.perf_counter()
     asyncio.run(load())
     elapsed = time.perf_counter() - t
     rate = counts["total"] / elapsed
     verdict = "OK" if rate >= 1000 and not counts["other"] else "TOO SLOW (target ≥ 1000/s)"
-    print(f"serve 304 {label:7}: {counts['total']} requests over {connections} keep-alive "
-          f"connections in {elapsed:.2f} s = {rate:,.0f} req/s "
-          f"({counts['other']} not 304; one server process, client on the same host, "
-          f"{os.cpu_count()} CPUs)  [{verdict}]")
+    print(
+        f"serve 304 {label:7}: {counts['total']} requests over {connections} keep-alive "
+        f"connections in {elapsed:.2f} s = {rate:,.0f} req/s "
+        f"({counts['other']} not 304; one server process, client on the same host, "
+        f"{os.cpu_count()} CPUs)  [{verdict}]"
+    )
 
 
 def main() -> None:

@@ -41,11 +41,21 @@ def history(promises, seed: int = 2) -> dict[int, list]:
             rows, latest = [], p.latest
             for n in range(rnd.choice([1, 2])):
                 old = latest - timedelta(days=rnd.choice([60, 120]))
-                rows.insert(0, DeadlineChange(
-                    promise_id=p.id, kind="postponement", changed_at=datetime(2026, 1, 1 + n, tzinfo=UTC),
-                    reference=date(2026, 1, 1), old_deadline="voor de zomer", new_deadline="eind 2026",
-                    old_earliest=old - timedelta(days=30), old_latest=old, new_earliest=p.earliest,
-                    new_latest=latest))
+                rows.insert(
+                    0,
+                    DeadlineChange(
+                        promise_id=p.id,
+                        kind="postponement",
+                        changed_at=datetime(2026, 1, 1 + n, tzinfo=UTC),
+                        reference=date(2026, 1, 1),
+                        old_deadline="voor de zomer",
+                        new_deadline="eind 2026",
+                        old_earliest=old - timedelta(days=30),
+                        old_latest=old,
+                        new_earliest=p.earliest,
+                        new_latest=latest,
+                    ),
+                )
                 latest = old
             out[p.id] = rows
     return out
@@ -74,14 +84,23 @@ def bench_render(n: int) -> None:
     reg = timed(f"register of {n} promises", lambda: Register(promises, changes, TODAY))
     pages = Pages(reg, config, feeds=config.feeds, base_url="http://127.0.0.1:8000")
     size = config.web.page_size
-    page = timed("overview (open)", lambda: pages.overview(Filters(), size), limit=1.0,
-                 size_limit=1_000_000)
-    print(f"{'':34} {page.count('data-id=') // 2} bars on the first page "
-          f"(page_size {size}), gzip {len(gzip.compress(page.encode())) / 1e3:,.0f} kB")
-    timed("overview (all statuses)", lambda: pages.overview(Filters(show="all"), size), limit=1.0,
-          size_limit=1_000_000)
-    timed("overview (text filter)", lambda: pages.overview(Filters(text="evaluatie"), size),
-          limit=1.0, size_limit=1_000_000)
+    page = timed("overview (open)", lambda: pages.overview(Filters(), size), limit=1.0, size_limit=1_000_000)
+    print(
+        f"{'':34} {page.count('data-id=') // 2} bars on the first page "
+        f"(page_size {size}), gzip {len(gzip.compress(page.encode())) / 1e3:,.0f} kB"
+    )
+    timed(
+        "overview (all statuses)",
+        lambda: pages.overview(Filters(show="all"), size),
+        limit=1.0,
+        size_limit=1_000_000,
+    )
+    timed(
+        "overview (text filter)",
+        lambda: pages.overview(Filters(text="evaluatie"), size),
+        limit=1.0,
+        size_limit=1_000_000,
+    )
     moved = next(i for i in reg.items if i.moves)
     timed(f"promise page (#{moved.id})", lambda: pages.promise(moved.id))
     slug = reg.ministries[0][1]
@@ -114,8 +133,10 @@ def bench_serve(n: int) -> None:
                 took, _, zipped = fetch(url, proc, {"Accept-Encoding": "gzip"})
                 times.append(took)
             verdict = "OK" if min(times) < 1 and len(body) < 1_000_000 else "TOO SLOW OR TOO BIG"
-            print(f"serve GET / again x10: best {min(times):.3f} s, median "
-                  f"{statistics.median(times):.3f} s, {len(zipped) / 1e3:,.0f} kB gzip  [{verdict}]")
+            print(
+                f"serve GET / again x10: best {min(times):.3f} s, median "
+                f"{statistics.median(times):.3f} s, {len(zipped) / 1e3:,.0f} kB gzip  [{verdict}]"
+            )
         finally:
             proc.terminate()
             proc.wait(10)
@@ -130,8 +151,10 @@ def bench_site(n: int) -> None:
     t = time.perf_counter()
     out = files(promises, counts, changes, Config(), today=TODAY)
     took = time.perf_counter() - t
-    print(f"static site of {n} promises: {len(out)} files, "
-          f"{sum(len(v) for v in out.values()) / 1e6:.1f} MB in {took:.1f} s")
+    print(
+        f"static site of {n} promises: {len(out)} files, "
+        f"{sum(len(v) for v in out.values()) / 1e6:.1f} MB in {took:.1f} s"
+    )
 
 
 def main() -> None:

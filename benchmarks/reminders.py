@@ -45,20 +45,43 @@ def fill(store: Store, n: int, seed: int = 7) -> None:
         latest = ref + timedelta(days=rnd.randrange(7, 3 * 365))
         earliest = ref if rnd.random() < 0.7 else latest - timedelta(days=rnd.randrange(0, 90))
         status = "open" if rnd.random() < 0.66 else rnd.choice(["fulfilled", "lapsed", "partly"])
-        rows.append(dict(id=i, text=f"Toezegging {i}", deadline="voor eind 2026", reference=ref,
-                         earliest=max(earliest, ref), latest=latest, kind="part",
-                         recurrence="FREQ=YEARLY" if rnd.random() < 0.01 else None,
-                         hedged=False, estimated=False, explanation="", open_ended=False,
-                         ministry=rnd.choice(["BZK", "JenV", "Financiën", "OCW", "VWS"]),
-                         tags=[], status=status, created_at=stamp, updated_at=stamp,
-                         revision=0, owner=f"staf{i % 50}@example.org"))
+        rows.append(
+            dict(
+                id=i,
+                text=f"Toezegging {i}",
+                deadline="voor eind 2026",
+                reference=ref,
+                earliest=max(earliest, ref),
+                latest=latest,
+                kind="part",
+                recurrence="FREQ=YEARLY" if rnd.random() < 0.01 else None,
+                hedged=False,
+                estimated=False,
+                explanation="",
+                open_ended=False,
+                ministry=rnd.choice(["BZK", "JenV", "Financiën", "OCW", "VWS"]),
+                tags=[],
+                status=status,
+                created_at=stamp,
+                updated_at=stamp,
+                revision=0,
+                owner=f"staf{i % 50}@example.org",
+            )
+        )
         if rnd.random() < 0.05:
-            changes.append(dict(promise_id=i, changed_at=stamp + timedelta(days=rnd.randrange(900)),
-                                reference=ref, old_deadline="x", new_deadline="y",
-                                new_latest=latest))
+            changes.append(
+                dict(
+                    promise_id=i,
+                    changed_at=stamp + timedelta(days=rnd.randrange(900)),
+                    reference=ref,
+                    old_deadline="x",
+                    new_deadline="y",
+                    new_latest=latest,
+                )
+            )
     with store.engine.begin() as conn:
         for start in range(0, n, 10000):
-            conn.execute(insert(Promise.__table__), rows[start:start + 10000])
+            conn.execute(insert(Promise.__table__), rows[start : start + 10000])
         if changes:
             conn.execute(insert(DeadlineChange.__table__), changes)
 
@@ -80,8 +103,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     r = delivery.tick(store, config, now, dry_run=True)
-    print(f"dry-run tick, empty outbox:    {time.perf_counter() - t0:6.3f} s "
-          f"({r.inserted:,} reminders due)")
+    print(f"dry-run tick, empty outbox:    {time.perf_counter() - t0:6.3f} s ({r.inserted:,} reminders due)")
 
     # The first real tick queues everything; mark them sent so only the queueing is timed.
     t0 = time.perf_counter()
@@ -98,8 +120,10 @@ def main() -> None:
         conn.execute(update(Reminder.__table__).values(state="sent", sent_at=now))
     print(f"first tick, queueing {dues:,}:  {time.perf_counter() - t0:6.3f} s")
 
-    for label, moment in (("steady tick, an hour later:", now + timedelta(hours=1)),
-                          ("steady tick, the next day:  ", now + timedelta(days=1))):
+    for label, moment in (
+        ("steady tick, an hour later:", now + timedelta(hours=1)),
+        ("steady tick, the next day:  ", now + timedelta(days=1)),
+    ):
         t0 = time.perf_counter()
         r = delivery.tick(store, config, moment, transport=Drop())
         took = time.perf_counter() - t0

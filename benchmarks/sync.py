@@ -27,8 +27,15 @@ from toezegging.store import Store  # noqa: E402
 from toezegging.sync import tk  # noqa: E402
 from toezegging.sync.client import JsonClient  # noqa: E402
 
-PHRASES = ["voor de zomer", "voor het einde van het jaar", "binnen drie maanden",
-           "in het eerste kwartaal van 2026", "na het zomerreces", "in het najaar", ""]
+PHRASES = [
+    "voor de zomer",
+    "voor het einde van het jaar",
+    "binnen drie maanden",
+    "in het eerste kwartaal van 2026",
+    "na het zomerreces",
+    "in het najaar",
+    "",
+]
 
 
 def synthetic(n: int, seed: int = 1) -> list[dict]:
@@ -42,8 +49,11 @@ def synthetic(n: int, seed: int = 1) -> list[dict]:
         phrase = rnd.choice(PHRASES)
         r["Id"] = f"00000000-0000-4000-8000-{i:012d}"
         r["Nummer"] = f"TZ{made:%Y%m}-{i % 100000:03d}"
-        r["Tekst"] = (f"De minister stuurt de Kamer {phrase} een brief over onderwerp {i}."
-                      if phrase else f"De minister gaat in gesprek over onderwerp {i}.")
+        r["Tekst"] = (
+            f"De minister stuurt de Kamer {phrase} een brief over onderwerp {i}."
+            if phrase
+            else f"De minister gaat in gesprek over onderwerp {i}."
+        )
         r["Aanmaakdatum"] = r["GewijzigdOp"] = r["ApiGewijzigdOp"] = made.isoformat()
         r["DatumNakoming"] = "0001-01-01T00:00:00Z"
         if isinstance(r.get("Activiteit"), list):
@@ -57,8 +67,10 @@ def timed(label: str, store, client, url: str, n: int, now: datetime) -> None:
     report = tk.run(store, client, url=url, filters=tk.Filters(), now=now)
     dt = time.perf_counter() - t
     counts = {k: v for k, v in report.counts().items() if v}
-    print(f"{label:<24} {report.records:>6} records, {report.pages:>3} pages in {dt:6.2f} s "
-          f"= {report.records / dt:7.0f} records/s  {counts}")
+    print(
+        f"{label:<24} {report.records:>6} records, {report.pages:>3} pages in {dt:6.2f} s "
+        f"= {report.records / dt:7.0f} records/s  {counts}"
+    )
 
 
 def main() -> None:
@@ -68,15 +80,20 @@ def main() -> None:
     args = ap.parse_args()
     records = synthetic(args.records)
     now = datetime(2026, 11, 27, 6, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-    with tempfile.TemporaryDirectory() as tmp, FakeOData(records, args.page_size) as server, \
-            JsonClient(retries=2, backoff=0) as client:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FakeOData(records, args.page_size) as server,
+        JsonClient(retries=2, backoff=0) as client,
+    ):
         store = Store(f"sqlite:///{Path(tmp) / 'sync.db'}")
         store.create_schema()
         timed("first sync (all new)", store, client, server.url, args.records, now)
         timed("second (nothing new)", store, client, server.url, args.records, now)
         later = datetime(2026, 11, 1, 12, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
-        changed = [dict(r, Status="Voldaan", GewijzigdOp=(later + timedelta(minutes=i)).isoformat())
-                   for i, r in enumerate(records[:: 10])]
+        changed = [
+            dict(r, Status="Voldaan", GewijzigdOp=(later + timedelta(minutes=i)).isoformat())
+            for i, r in enumerate(records[::10])
+        ]
         server.update(changed)
         timed("a tenth closed", store, client, server.url, len(changed), now)
         store.dispose()

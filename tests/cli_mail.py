@@ -11,18 +11,23 @@ import pytest
 
 
 def mail_config(tmp_path: Path, *, smtp_port: int | None = None) -> Path:
-    transport = (f'transport = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\n'
-                 'security = "none"\ntimeout = 2' if smtp_port else
-                 f'transport = "file"\nfolder = "{tmp_path / "mail"}"')
+    transport = (
+        f'transport = "smtp"\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\ntimeout = 2'
+        if smtp_port
+        else f'transport = "file"\nfolder = "{tmp_path / "mail"}"'
+    )
     config = tmp_path / "toezegging.toml"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 [mail]
 {transport}
 from = "Toezeggingen <toezegging@example.org>"
 to = ["staf@example.org"]
 [reminders]
 quiet_hours = []
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -44,8 +49,10 @@ def cli(toezegging_cli, tmp_path):
 
 def mails(folder: Path) -> list:
     """The mails written so far, oldest first."""
-    return [message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)]
+    return [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    ]
 
 
 def body(msg) -> str:

@@ -80,7 +80,8 @@ class CliRun:
         (folder / "toezegging.toml").write_text(
             f'[mail]\ntransport = "file"\nfolder = "{self.home / "mail"}"\n'
             f'to = ["staf@example.org"]\n\n[reminders]\nquiet_hours = []\n\n{extra}',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
 
     def __call__(self, *args: str, input: str | None = None, expect: int | None = 0):
         from click.testing import CliRunner
@@ -89,8 +90,10 @@ class CliRun:
         from toezegging.cli import cli
 
         env = {
-            "TOEZEGGING_DATABASE_URL": self.url, "TOEZEGGING_CONFIG": None,
-            "XDG_CONFIG_HOME": str(self.home / "config"), "XDG_DATA_HOME": str(self.home / "data"),
+            "TOEZEGGING_DATABASE_URL": self.url,
+            "TOEZEGGING_CONFIG": None,
+            "XDG_CONFIG_HOME": str(self.home / "config"),
+            "XDG_DATA_HOME": str(self.home / "data"),
         }
         with freeze_time(f"{self.today} 10:00:00"):
             result = CliRunner(env=env).invoke(cli, list(args), input=input)

@@ -63,10 +63,14 @@ def icaljs():
     if not installed:
         ICALJS_DIR.mkdir(parents=True, exist_ok=True)
         (ICALJS_DIR / "package.json").write_text(
-            json.dumps({"private": True, "type": "module",
-                        "dependencies": {"ical.js": ICALJS_VERSION}}))
-        r = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(ICALJS_DIR)],
-                           capture_output=True, text=True, timeout=180)
+            json.dumps({"private": True, "type": "module", "dependencies": {"ical.js": ICALJS_VERSION}})
+        )
+        r = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(ICALJS_DIR)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         if r.returncode != 0:
             if os.environ.get("CI"):
                 pytest.fail(f"npm install ical.js failed: {r.stderr}")
@@ -75,8 +79,9 @@ def icaljs():
     script.write_text(_CHECK_MJS)
 
     def parse(*paths: Path) -> list[dict]:
-        r = subprocess.run([node, str(script), *map(str, paths)], capture_output=True,
-                           text=True, timeout=60, cwd=ICALJS_DIR)
+        r = subprocess.run(
+            [node, str(script), *map(str, paths)], capture_output=True, text=True, timeout=60, cwd=ICALJS_DIR
+        )
         assert r.returncode == 0, f"ical.js refused the feed:\n{r.stderr}"
         return json.loads(r.stdout)
 
@@ -111,8 +116,9 @@ def own_checks(body: bytes) -> None:
         if name in {"DTSTAMP", "CREATED", "LAST-MODIFIED"}:
             assert re.fullmatch(r"\d{8}T\d{6}Z", value), f"{name} must be UTC: {value}"
         if name in {"DTSTART", "DTEND"}:
-            assert "VALUE=DATE" in name_params and re.fullmatch(r"\d{8}", value) or \
-                value.endswith("Z"), f"floating time in {line}"
+            assert "VALUE=DATE" in name_params and re.fullmatch(r"\d{8}", value) or value.endswith("Z"), (
+                f"floating time in {line}"
+            )
     cal = icalendar.Calendar.from_ical(body)
     for ev in cal.walk("VEVENT"):
         start, end = ev.decoded("DTSTART"), ev.decoded("DTEND")

@@ -36,14 +36,38 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 FIXTURES = Path(__file__).parent / "tk_odata"
 BASE_PATH = "/OData/v4/2.0"
 PROPERTIES = {
-    "Id", "Nummer", "Tekst", "Naam", "Achternaam", "Initialen", "Voornaam", "Tussenvoegsel",
-    "Achtervoegsel", "Titulatuur", "Functie", "Ministerie", "Status", "DatumNakoming",
-    "Aanmaakdatum", "ActiviteitNummer", "Notities", "Verwijderd", "GewijzigdOp",
+    "Id",
+    "Nummer",
+    "Tekst",
+    "Naam",
+    "Achternaam",
+    "Initialen",
+    "Voornaam",
+    "Tussenvoegsel",
+    "Achtervoegsel",
+    "Titulatuur",
+    "Functie",
+    "Ministerie",
+    "Status",
+    "DatumNakoming",
+    "Aanmaakdatum",
+    "ActiviteitNummer",
+    "Notities",
+    "Verwijderd",
+    "GewijzigdOp",
     "ApiGewijzigdOp",
 }
-NAVIGATION = {"Activiteit", "KamerbriefNakoming", "ToegezegdAan", "IsHerhalingVan",
-              "IsWijzigingVan", "IsAanvullingOp", "IsAangevuldVanuit", "IsHerhaaldDoor",
-              "IsGewijzigdDoor"}
+NAVIGATION = {
+    "Activiteit",
+    "KamerbriefNakoming",
+    "ToegezegdAan",
+    "IsHerhalingVan",
+    "IsWijzigingVan",
+    "IsAanvullingOp",
+    "IsAangevuldVanuit",
+    "IsHerhaaldDoor",
+    "IsGewijzigdDoor",
+}
 
 
 def load(name: str) -> list[dict]:
@@ -56,13 +80,16 @@ class BadQuery(Exception):
 
 # ----------------------------------------------------------------------------- $filter
 
-_TOKEN = re.compile(r"""\s*(?:
+_TOKEN = re.compile(
+    r"""\s*(?:
     (?P<string>'(?:[^']|'')*')
   | (?P<moment>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_/]*)
   | (?P<punct>[(),])
-)""", re.X)
+)""",
+    re.X,
+)
 _OPS = {"eq", "ne", "gt", "ge", "lt", "le"}
 
 
@@ -143,8 +170,9 @@ class _Filter:
             self._take(")")
             return (v, a, b)
         if v not in PROPERTIES:
-            raise BadQuery(f"Could not find a property named '{v}' on type "
-                           "'Tweedekamer.Gegevensmagazijn.Toezegging'.")
+            raise BadQuery(
+                f"Could not find a property named '{v}' on type 'Tweedekamer.Gegevensmagazijn.Toezegging'."
+            )
         return ("prop", v)
 
     def __call__(self, record: dict):
@@ -166,8 +194,7 @@ class _Filter:
         if op in ("contains", "startswith", "endswith"):
             if not isinstance(a, str) or not isinstance(b, str):
                 return False
-            return {"contains": b in a, "startswith": a.startswith(b),
-                    "endswith": a.endswith(b)}[op]
+            return {"contains": b in a, "startswith": a.startswith(b), "endswith": a.endswith(b)}[op]
         a, b = _comparable(a, b)
         if op == "eq":
             return a == b
@@ -192,6 +219,7 @@ def _moment(s: str) -> datetime:
 
 
 # ----------------------------------------------------------------------------- the server
+
 
 @dataclass
 class Fault:
@@ -274,18 +302,27 @@ class FakeOData:
         expanded = {e.split("(")[0].strip() for e in _split_expand(one.get("$expand", ""))}
         unknown = expanded - NAVIGATION
         if unknown:
-            return 400, _error(f"Could not find a property named '{sorted(unknown)[0]}' on "
-                               "type 'Tweedekamer.Gegevensmagazijn.Toezegging'."), page
-        chunk = [{k: v for k, v in r.items() if k not in NAVIGATION or k in expanded}
-                 for r in found[offset:offset + self.page_size]]
+            return (
+                400,
+                _error(
+                    f"Could not find a property named '{sorted(unknown)[0]}' on "
+                    "type 'Tweedekamer.Gegevensmagazijn.Toezegging'."
+                ),
+                page,
+            )
+        chunk = [
+            {k: v for k, v in r.items() if k not in NAVIGATION or k in expanded}
+            for r in found[offset : offset + self.page_size]
+        ]
         doc = {"@odata.context": f"{BASE_PATH}/$metadata#Toezegging", "value": chunk}
         if one.get("$count") == "true" and offset == 0:
             doc["@odata.count"] = len(found)
         if offset + self.page_size < len(found):
             rest = {k: v for k, v in one.items() if k not in ("$skiptoken", "$count")}
             rest["$skiptoken"] = str(offset + self.page_size)
-            doc["@odata.nextLink"] = (f"http://127.0.0.1:{self.httpd.server_address[1]}{path}?"
-                                      + urlencode(rest, safe="$(),'/:", quote_via=quote))
+            doc["@odata.nextLink"] = f"http://127.0.0.1:{self.httpd.server_address[1]}{path}?" + urlencode(
+                rest, safe="$(),'/:", quote_via=quote
+            )
         return 200, doc, page
 
     def _handler(self):
@@ -304,8 +341,10 @@ class FakeOData:
                 server.arrived.append(page)
                 fault = server._fault(page) if status == 200 else None
                 body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
-                headers = {"Content-Type": "application/json; odata.metadata=minimal; "
-                                           "odata.streaming=true; charset=utf-8"}
+                headers = {
+                    "Content-Type": "application/json; odata.metadata=minimal; "
+                    "odata.streaming=true; charset=utf-8"
+                }
                 if fault is not None:
                     if fault.delay:
                         threading.Event().wait(fault.delay)
@@ -315,9 +354,16 @@ class FakeOData:
                         body = fault.body
                     elif status != 200:
                         body = json.dumps(_error("Service Unavailable")).encode()
-                server.requests.append({"path": parts.path, "query": query, "page": page,
-                                        "headers": dict(self.headers), "status": status,
-                                        "cut": bool(fault and fault.cut)})
+                server.requests.append(
+                    {
+                        "path": parts.path,
+                        "query": query,
+                        "page": page,
+                        "headers": dict(self.headers),
+                        "status": status,
+                        "cut": bool(fault and fault.cut),
+                    }
+                )
                 try:
                     self.send_response(status)
                     for k, v in headers.items():

@@ -73,8 +73,9 @@ class Recorder:
             reply = self.replies.pop(0) if self.replies else ""
         if reply:
             return reply
-        got = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-                       or envelope.content)
+        got = Received(
+            envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content
+        )
         with self.lock:
             self.received.append(got)
         if self.on_data:
@@ -106,13 +107,23 @@ class SmtpServer:
     def start(self) -> "SmtpServer":
         kw = {}
         if self.mode == "starttls":
-            kw = dict(tls_context=self.tls.server_context, require_starttls=True,
-                      authenticator=_auth, auth_required=True, auth_require_tls=True)
+            kw = dict(
+                tls_context=self.tls.server_context,
+                require_starttls=True,
+                authenticator=_auth,
+                auth_required=True,
+                auth_require_tls=True,
+            )
         elif self.mode == "tls":
-            kw = dict(ssl_context=self.tls.server_context, authenticator=_auth,
-                      auth_required=True, auth_require_tls=False)
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     server_hostname="127.0.0.1", **kw)
+            kw = dict(
+                ssl_context=self.tls.server_context,
+                authenticator=_auth,
+                auth_required=True,
+                auth_require_tls=False,
+            )
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="127.0.0.1", **kw
+        )
         self.controller.start()
         return self
 
@@ -140,12 +151,26 @@ def make_tls(tmp_path: Path) -> Tls:
     return Tls(ctx, ca_file)
 
 
-def config_text(db: Path, *, port: int = 25, security: str = "none", transport: str = "smtp",
-                username: str = "", folder: str = "mail",
-                to: str | list[str] = "staf@example.org",
-                extra: str = "", reminders: dict | None = None, language: str = "nl") -> str:
-    rules = dict(timezone="Europe/Amsterdam", send_hour=8, quiet_hours=[22, 7],
-                 lease_seconds=300, retry_base_seconds=60)
+def config_text(
+    db: Path,
+    *,
+    port: int = 25,
+    security: str = "none",
+    transport: str = "smtp",
+    username: str = "",
+    folder: str = "mail",
+    to: str | list[str] = "staf@example.org",
+    extra: str = "",
+    reminders: dict | None = None,
+    language: str = "nl",
+) -> str:
+    rules = dict(
+        timezone="Europe/Amsterdam",
+        send_hour=8,
+        quiet_hours=[22, 7],
+        lease_seconds=300,
+        retry_base_seconds=60,
+    )
     rules.update(reminders or {})
     rules_text = "\n".join(f"{k} = {json.dumps(v)}" for k, v in rules.items())
     return f"""
@@ -183,12 +208,22 @@ def add_promise(store, **kw) -> int:
     """A promise row as the store engineer's `add` would write it (window given)."""
     values = dict(
         text="De Kamer wordt hierover voor eind 2026 verder geïnformeerd",
-        deadline="voor eind 2026", reference=date(2026, 6, 10),
-        earliest=date(2026, 6, 10), latest=date(2026, 12, 31), kind="part",
-        by="D. Yeşilgöz-Zegerius", function="minister van Justitie en Veiligheid",
-        ministry="Justitie en Veiligheid", to="Van Nispen", fraction="SP",
-        source="het commissiedebat Gevangeniswezen en tbs", kamerstuk="24587-901",
-        number=None, owner=None, created_at=STAMP, updated_at=STAMP,
+        deadline="voor eind 2026",
+        reference=date(2026, 6, 10),
+        earliest=date(2026, 6, 10),
+        latest=date(2026, 12, 31),
+        kind="part",
+        by="D. Yeşilgöz-Zegerius",
+        function="minister van Justitie en Veiligheid",
+        ministry="Justitie en Veiligheid",
+        to="Van Nispen",
+        fraction="SP",
+        source="het commissiedebat Gevangeniswezen en tbs",
+        kamerstuk="24587-901",
+        number=None,
+        owner=None,
+        created_at=STAMP,
+        updated_at=STAMP,
     )
     values.update(kw)
     with store.session() as s:
@@ -198,14 +233,31 @@ def add_promise(store, **kw) -> int:
         return p.id
 
 
-def postpone(store, pid: int, when: datetime, new_deadline: str, new_latest: date,
-             new_earliest: date | None = None, reason: str | None = None) -> None:
+def postpone(
+    store,
+    pid: int,
+    when: datetime,
+    new_deadline: str,
+    new_latest: date,
+    new_earliest: date | None = None,
+    reason: str | None = None,
+) -> None:
     with store.session() as s:
         p = s.get(Promise, pid)
-        s.add(DeadlineChange(promise_id=pid, changed_at=when, reference=when.date(),
-                             old_deadline=p.deadline_now(), new_deadline=new_deadline,
-                             old_earliest=p.earliest, old_latest=p.latest,
-                             new_earliest=new_earliest, new_latest=new_latest, reason=reason))
+        s.add(
+            DeadlineChange(
+                promise_id=pid,
+                changed_at=when,
+                reference=when.date(),
+                old_deadline=p.deadline_now(),
+                new_deadline=new_deadline,
+                old_earliest=p.earliest,
+                old_latest=p.latest,
+                new_earliest=new_earliest,
+                new_latest=new_latest,
+                reason=reason,
+            )
+        )
         p.earliest, p.latest = new_earliest, new_latest
         if hasattr(p, "current_deadline"):
             p.current_deadline = new_deadline

@@ -28,6 +28,7 @@ source = "Voorjaarsnota 2027, as sent to the Kamer"
 @pytest.fixture
 def extra(tmp_path):
     """Writes a calendar file and uses it; the shipped calendar comes back afterwards."""
+
     def use(text: str):
         path = tmp_path / "kalender.toml"
         path.write_text(text, encoding="utf-8")
@@ -52,27 +53,40 @@ def test_an_extra_date_wins_over_the_estimate(extra):
 
 
 def test_an_extra_date_wins_over_a_shipped_one(extra):
-    extra('[[recess]]\nkind = "zomer"\nyear = 2026\nstart = 2026-07-10\nend = 2026-09-07\n'
-          'source = "a correction"\n')
+    extra(
+        '[[recess]]\nkind = "zomer"\nyear = 2026\nstart = 2026-07-10\nend = 2026-09-07\n'
+        'source = "a correction"\n'
+    )
     assert parliament.recess("zomer", 2026).start == date(2026, 7, 10)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[[recess]]\nkind = \"zomer\"\nyear = 2027\nstart = 2027-07-09\nsource = \"x\"\n",
-     "lacks end"),
-    ("[[recess]]\nkind = \"pinkster\"\nyear = 2027\nstart = 2027-05-14\nend = 2027-05-17\n"
-     "source = \"x\"\n", "kind 'pinkster' is not one of"),
-    ("[[recess]]\nkind = \"zomer\"\nyear = 2027\nstart = 2027-09-06\nend = 2027-07-09\n"
-     "source = \"x\"\n", "must start in 2027 and end on or after its start"),
-    ("[[recess]]\nkind = \"zomer\"\nyear = 2027\nstart = \"9 juli\"\nend = 2027-09-06\n"
-     "source = \"x\"\n", "must be a date written as 2027-07-02"),
-    ("[[recess]]\nkind = \"zomer\"\nyear = 2027\nstart = 2027-07-09\nend = 2027-09-06\n"
-     "source = \"  \"\n", "source is empty"),
-    ("[prinsjesdag]\ndays = [2027-09-14]\n", "not the third Tuesday of September"),
-    ("[meicirculaire]\nwindow = [\"mei\", \"juni\"]\n", "window must be two month-days"),
-    ("[kerstreces]\ndays = [2027-12-17]\n", "unknown table 'kerstreces'"),
-    ("[[recess]\n", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[recess]]\nkind = "zomer"\nyear = 2027\nstart = 2027-07-09\nsource = "x"\n', "lacks end"),
+        (
+            '[[recess]]\nkind = "pinkster"\nyear = 2027\nstart = 2027-05-14\nend = 2027-05-17\n'
+            'source = "x"\n',
+            "kind 'pinkster' is not one of",
+        ),
+        (
+            '[[recess]]\nkind = "zomer"\nyear = 2027\nstart = 2027-09-06\nend = 2027-07-09\nsource = "x"\n',
+            "must start in 2027 and end on or after its start",
+        ),
+        (
+            '[[recess]]\nkind = "zomer"\nyear = 2027\nstart = "9 juli"\nend = 2027-09-06\nsource = "x"\n',
+            "must be a date written as 2027-07-02",
+        ),
+        (
+            '[[recess]]\nkind = "zomer"\nyear = 2027\nstart = 2027-07-09\nend = 2027-09-06\nsource = "  "\n',
+            "source is empty",
+        ),
+        ("[prinsjesdag]\ndays = [2027-09-14]\n", "not the third Tuesday of September"),
+        ('[meicirculaire]\nwindow = ["mei", "juni"]\n', "window must be two month-days"),
+        ("[kerstreces]\ndays = [2027-12-17]\n", "unknown table 'kerstreces'"),
+        ("[[recess]\n", "is not valid TOML"),
+    ],
+)
 def test_a_bad_calendar_file_is_refused_naming_file_and_entry(extra, text, message):
     with pytest.raises(ConfigError, match=message) as e:
         extra(text)
@@ -96,10 +110,13 @@ def test_the_shipped_calendar_passes_the_same_checks():
 
 # ----------------------------------------------------------------------------- the command
 
+
 def _write_config(tmp_path, extra: list[str]):
     path = tmp_path / "toezegging.toml"
-    path.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "t.db"}"\n\n[calendar]\n'
-                    f"extra = {json.dumps(extra)}\n", encoding="utf-8")
+    path.write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "t.db"}"\n\n[calendar]\nextra = {json.dumps(extra)}\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -117,10 +134,17 @@ def _cli(config, *args, expect=0):
 
 def test_calendar_warns_about_promises_on_estimates_and_extra_settles_them(tmp_path, terminal):
     config = _write_config(tmp_path, [])
-    _cli(config, "add", "Brief over de evaluatie", "--deadline", "voor de zomer van 2027",
-         "--date", "2026-11-27", "--yes")
-    _cli(config, "add", "Voortgangsbrief", "--deadline", "voor eind 2026", "--date",
-         "2026-11-27", "--yes")
+    _cli(
+        config,
+        "add",
+        "Brief over de evaluatie",
+        "--deadline",
+        "voor de zomer van 2027",
+        "--date",
+        "2026-11-27",
+        "--yes",
+    )
+    _cli(config, "add", "Voortgangsbrief", "--deadline", "voor eind 2026", "--date", "2026-11-27", "--yes")
     out = _cli(config, "calendar").output
     assert "2026\n" in out and "2027\n" in out and "2028\n" not in out
     assert "zomerreces" in out and "estimated" in out and "sourced" in out
@@ -139,8 +163,17 @@ def test_calendar_warns_about_promises_on_estimates_and_extra_settles_them(tmp_p
         assert zomer["estimated"] is False and zomer["start"] == "2027-07-09"
         assert zomer["source"].startswith("recessen-2027.toml")
         # a promise added now reads the published date
-        out = _cli(config, "add", "Nog een brief", "--deadline", "voor de zomer van 2027",
-                   "--date", "2026-11-27", "--yes", "--json").stdout
+        out = _cli(
+            config,
+            "add",
+            "Nog een brief",
+            "--deadline",
+            "voor de zomer van 2027",
+            "--date",
+            "2026-11-27",
+            "--yes",
+            "--json",
+        ).stdout
         assert json.loads(out)["latest"] == "2027-07-08"
     finally:
         parliament.use_extra([])
@@ -148,7 +181,7 @@ def test_calendar_warns_about_promises_on_estimates_and_extra_settles_them(tmp_p
 
 def test_a_bad_extra_file_stops_every_command_with_a_clear_message(tmp_path):
     bad = tmp_path / "kapot.toml"
-    bad.write_text("[[recess]]\nkind = \"zomer\"\n", encoding="utf-8")
+    bad.write_text('[[recess]]\nkind = "zomer"\n', encoding="utf-8")
     config = _write_config(tmp_path, [str(bad)])
     r = _cli(config, "list", expect=1)
     assert "kapot.toml" in r.output and "lacks" in r.output and "Traceback" not in r.output

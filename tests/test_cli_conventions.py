@@ -21,15 +21,21 @@ import toezegging.cli.promises as cli_promises
 from toezegging import __version__
 from toezegging.cli import cli
 
-LONG = ("De minister van Volksgezondheid, Welzijn en Sport stuurt de Kamer voor het zomerreces "
-        "een brief over de wachttijden in de jeugdzorg, de ggz en de wijkverpleging, met de "
-        "cijfers per regio en de maatregelen die de zorgverzekeraars nemen")
+LONG = (
+    "De minister van Volksgezondheid, Welzijn en Sport stuurt de Kamer voor het zomerreces "
+    "een brief over de wachttijden in de jeugdzorg, de ggz en de wijkverpleging, met de "
+    "cijfers per regio en de maatregelen die de zorgverzekeraars nemen"
+)
 
 
 def _env(url: str, home: Path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
-    env.update(TOEZEGGING_DATABASE_URL=url, XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), **extra)
+    env.update(
+        TOEZEGGING_DATABASE_URL=url,
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        **extra,
+    )
     return env
 
 
@@ -37,12 +43,27 @@ def _env(url: str, home: Path, **extra) -> dict:
 def register(toezegging_cli):
     """Three open promises (one overdue on the frozen day, one with a long text) and a closed one."""
     c = toezegging_cli
-    c("add", LONG, "-d", "voor de zomer", "--ministry", "VWS", "--by", "Jansen", "--tag", "zorg",
-      "--yes")
-    c("add", "Het actieplan femicide naar de Kamer", "-d", "voor eind 2026", "--ministry",
-      "Justitie en Veiligheid", "--tag", "femicide", "--yes")
-    c("add", "Evaluatie van de Wet open overheid", "-d", "in het eerste kwartaal van 2027",
-      "--ministry", "BZK", "--yes")
+    c("add", LONG, "-d", "voor de zomer", "--ministry", "VWS", "--by", "Jansen", "--tag", "zorg", "--yes")
+    c(
+        "add",
+        "Het actieplan femicide naar de Kamer",
+        "-d",
+        "voor eind 2026",
+        "--ministry",
+        "Justitie en Veiligheid",
+        "--tag",
+        "femicide",
+        "--yes",
+    )
+    c(
+        "add",
+        "Evaluatie van de Wet open overheid",
+        "-d",
+        "in het eerste kwartaal van 2027",
+        "--ministry",
+        "BZK",
+        "--yes",
+    )
     c("add", "Brief over de pilots", "-d", "voor eind 2026", "--ministry", "OCW", "--yes")
     c("done", "4")
     c.today = "2026-07-15"  # the summer promise is overdue now
@@ -51,21 +72,33 @@ def register(toezegging_cli):
 
 # ----------------------------------------------------------------------------- item 12
 
+
 def test_list_piped_prints_whole_rows_tab_separated(register):
     out = register("list").stdout  # CliRunner's output is no terminal: as in a pipe
     rows = [line.split("\t") for line in out.splitlines()]
     assert [r[0] for r in rows] == ["1", "2", "3"]  # no header, no total
-    assert rows[0] == ["1", "2026-07-02", "voor de zomer", "overdue", "VWS",
-                       "Volksgezondheid, Welzijn en Sport", "Jansen", LONG]  # nothing cut
+    assert rows[0] == [
+        "1",
+        "2026-07-02",
+        "voor de zomer",
+        "overdue",
+        "VWS",
+        "Volksgezondheid, Welzijn en Sport",
+        "Jansen",
+        LONG,
+    ]  # nothing cut
     assert rows[1][4:6] == ["JenV", "Justitie en Veiligheid"]
     assert register("list", "--status", "withdrawn").stdout == ""
 
 
 def test_list_into_grep_finds_the_ministry(register):
     """`toezegging list | grep VWS` in a real shell pipeline."""
-    with subprocess.Popen(["bash", "-c", f"{sys.executable} -m toezegging list | grep VWS"],
-                          env=_env(register.url, register.home), stdout=subprocess.PIPE,
-                          text=True) as p:
+    with subprocess.Popen(
+        ["bash", "-c", f"{sys.executable} -m toezegging list | grep VWS"],
+        env=_env(register.url, register.home),
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as p:
         out, _ = p.communicate(timeout=60)
     assert p.returncode == 0
     (line,) = out.splitlines()
@@ -104,8 +137,9 @@ def test_on_a_terminal_list_stays_a_table(register):
     assert lines[-1] == "3 promises."
     first = lines[1]
     assert "\x1b[31moverdue\x1b[0m" in first  # in red
-    assert first.rstrip().endswith("…") and len(first.replace("\x1b[31m", "").replace(
-        "\x1b[0m", "")) <= 80  # cut to the terminal's width
+    assert (
+        first.rstrip().endswith("…") and len(first.replace("\x1b[31m", "").replace("\x1b[0m", "")) <= 80
+    )  # cut to the terminal's width
     plain = _on_a_terminal(["list"], {**env, "NO_COLOR": "1"})
     assert "\x1b[" not in plain and plain.splitlines()[0].startswith("ID  Due")
 
@@ -123,27 +157,47 @@ def test_the_table_keeps_its_layout(register, terminal, monkeypatch):
         "Kamer    Justitie en Veiligheid\n"
         " 3  2027-03-31  in het eerste kwartaal van 20…  open     Evaluatie van de Wet open "
         "overheid      Binnenlandse Zaken en…\n"
-        "3 promises.\n")
+        "3 promises.\n"
+    )
     monkeypatch.setenv("COLUMNS", "80")
     assert register("list").stdout.splitlines()[1] == (
-        " 1  2026-07-02  voor de zomer           overdue  De minister van Volksgezondhe…")
+        " 1  2026-07-02  voor de zomer           overdue  De minister van Volksgezondhe…"
+    )
 
 
 def test_other_tables_print_whole_rows_when_piped(register, tmp_path):
     c = register
-    c("add", "Uitvoeringstoets van de nieuwe wet", "-d", "binnen drie maanden na inwerkingtreding",
-      "--ministry", "SZW", "--yes")
+    c(
+        "add",
+        "Uitvoeringstoets van de nieuwe wet",
+        "-d",
+        "binnen drie maanden na inwerkingtreding",
+        "--ministry",
+        "SZW",
+        "--yes",
+    )
     events = [line.split("\t") for line in c("events").stdout.splitlines()]
-    assert events == [["inwerkingtreding", "2026-07-15", "5",
-                       "binnen drie maanden na inwerkingtreding", "Uitvoeringstoets van de nieuwe wet"]]
+    assert events == [
+        [
+            "inwerkingtreding",
+            "2026-07-15",
+            "5",
+            "binnen drie maanden na inwerkingtreding",
+            "Uitvoeringstoets van de nieuwe wet",
+        ]
+    ]
     stats = [line.split("\t") for line in c("stats").stdout.splitlines()]
     assert stats[0] == ["promises", "5", ""] and ["events", "1", "20.0%"] in stats
     calendar = [line.split("\t") for line in c("calendar").stdout.splitlines()]
     assert ["2026", "2026-07-03", "2026-08-31", "zomerreces", "sourced"] == calendar[
-        [r[3] for r in calendar].index("zomerreces")][:5]
+        [r[3] for r in calendar].index("zomerreces")
+    ][:5]
     cfg = tmp_path / "mail.toml"
-    cfg.write_text(f'[mail]\ntransport = "file"\nfolder = "{tmp_path / "mail"}"\n'
-                   'to = ["staf@example.org"]\n[reminders]\nquiet_hours = []\n', encoding="utf-8")
+    cfg.write_text(
+        f'[mail]\ntransport = "file"\nfolder = "{tmp_path / "mail"}"\n'
+        'to = ["staf@example.org"]\n[reminders]\nquiet_hours = []\n',
+        encoding="utf-8",
+    )
     c("--config", str(cfg), "remind", "--now", "2026-07-16T09:00")
     rows = [line.split("\t") for line in c("--config", str(cfg), "outbox").stdout.splitlines()]
     (row,) = [r for r in rows if r[1] == "1"]
@@ -151,6 +205,7 @@ def test_other_tables_print_whole_rows_when_piped(register, tmp_path):
 
 
 # ----------------------------------------------------------------------------- item 15
+
 
 def test_dash_v_shows_the_version():
     for flag in ("-V", "--version"):
@@ -183,9 +238,13 @@ def _wait_until_blocked(pid: int, timeout: float = 30) -> None:
 
 def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(toezegging_cli):
     env = _env(toezegging_cli.url, toezegging_cli.home)
-    p = subprocess.Popen([sys.executable, "-m", "toezegging", "add", "Brief over de opvang",
-                          "--deadline", "voor eind 2026"], env=env, stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "add", "Brief over de opvang", "--deadline", "voor eind 2026"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for(p.stdout, "Store this promise?")
         _wait_until_blocked(p.pid)  # at the prompt, reading: the moment a person presses Ctrl-C
@@ -201,9 +260,12 @@ def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(toezegging_cli):
 def test_sigint_stops_serve_with_130(toezegging_cli):
     toezegging_cli("list")  # the database exists
     port = free_port()
-    p = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
-                         env=_env(toezegging_cli.url, toezegging_cli.home),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
+        env=_env(toezegging_cli.url, toezegging_cli.home),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         end = time.monotonic() + 60
         while True:
@@ -224,13 +286,20 @@ def test_sigint_stops_serve_with_130(toezegging_cli):
 
 # ----------------------------------------------------------------------------- item 16
 
+
 def complete(url: str, home: Path, words: str, shell: str = "zsh") -> list[tuple[str, str]]:
     """What the shell is offered for the last of `words` (click's completion protocol):
     (value, help) pairs."""
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    env = {"_TOEZEGGING_COMPLETE": f"{shell}_complete", "COMP_WORDS": words,
-           "COMP_CWORD": str(cword), "TOEZEGGING_DATABASE_URL": url, "TOEZEGGING_CONFIG": None,
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data")}
+    env = {
+        "_TOEZEGGING_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
+        "TOEZEGGING_DATABASE_URL": url,
+        "TOEZEGGING_CONFIG": None,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
     r = CliRunner(env=env).invoke(cli, [], prog_name="toezegging")
     assert r.exit_code == 0, r.output
     if shell == "bash":
@@ -247,7 +316,11 @@ def test_completion_offers_promise_ids_with_their_text(register):
     assert got[3] == ("4", "Brief over de pilots [fulfilled]")
     assert [v for v, _ in complete(register.url, register.home, "toezegging done #3")] == ["3"]
     assert [v for v, _ in complete(register.url, register.home, "toezegging event link 1 ")] == [
-        "1", "2", "3", "4"]
+        "1",
+        "2",
+        "3",
+        "4",
+    ]
 
 
 def test_completion_offers_tags_feeds_and_ministries(register):
@@ -258,7 +331,8 @@ def test_completion_offers_tags_feeds_and_ministries(register):
     assert ("VWS", "Volksgezondheid, Welzijn en Sport") in offered
     assert all(value.lower().startswith("v") for value, _ in offered)
     assert complete(url, home, "toezegging list --ministry volksg") == [
-        ("Volksgezondheid, Welzijn en Sport", "VWS")]
+        ("Volksgezondheid, Welzijn en Sport", "VWS")
+    ]
     assert ("alle", "Alle toezeggingen") in complete(url, home, "toezegging feeds token ")
 
 
@@ -266,7 +340,8 @@ def test_completion_offers_event_names(register):
     register("add", "Uitvoeringstoets", "-d", "binnen drie maanden na inwerkingtreding", "--yes")
     register("event", "link", "5", "--as", "inwerkingtreding Wet X")
     assert complete(register.url, register.home, "toezegging event set ", "bash") == [
-        ("inwerkingtreding Wet X", "")]
+        ("inwerkingtreding Wet X", "")
+    ]
 
 
 def test_completion_neither_makes_nor_migrates_a_register(tmp_path):
@@ -281,11 +356,14 @@ def test_completion_neither_makes_nor_migrates_a_register(tmp_path):
     engine = create_engine(f"sqlite:///{old}")
     upgrade_schema(engine, "0004")  # a register an older version made
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO promise (text, deadline, reference, kind, hedged, estimated, explanation,"
-            " open_ended, tags, status, created_at, updated_at, revision) VALUES ('Oude brief',"
-            " 'eind 2025', '2025-01-01', 'part', 0, 0, '', 0, '[]', 'open', '2025-01-01',"
-            " '2025-01-01', 0)"))
+        conn.execute(
+            text(
+                "INSERT INTO promise (text, deadline, reference, kind, hedged, estimated, explanation,"
+                " open_ended, tags, status, created_at, updated_at, revision) VALUES ('Oude brief',"
+                " 'eind 2025', '2025-01-01', 'part', 0, 0, '', 0, '[]', 'open', '2025-01-01',"
+                " '2025-01-01', 0)"
+            )
+        )
     assert complete(f"sqlite:///{old}", tmp_path, "toezegging show ") == [("1", "Oude brief")]
     assert current_revision(engine) == "0004"  # not migrated
     engine.dispose()
@@ -298,10 +376,16 @@ def test_completion_neither_makes_nor_migrates_a_register(tmp_path):
 
 # ----------------------------------------------------------------------------- item 17
 
+
 def test_a_typo_at_adds_prompts_asks_again(toezegging_cli, monkeypatch):
     monkeypatch.setattr(cli_promises, "_interactive", lambda: True)
-    r = toezegging_cli("add", "Evaluatie van de pilot", "--deadline", "na afloop van de pilot",
-                       input="1-11-2026\n2026-11-01\nja\ny\n")
+    r = toezegging_cli(
+        "add",
+        "Evaluatie van de pilot",
+        "--deadline",
+        "na afloop van de pilot",
+        input="1-11-2026\n2026-11-01\nja\ny\n",
+    )
     assert "'1-11-2026' is not a date" in r.output  # the date asked again
     assert "Error: invalid input" in r.output  # "ja" is no yes or no: asked again
     (p,) = json.loads(toezegging_cli("list", "--json").stdout)

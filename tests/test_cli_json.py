@@ -43,8 +43,12 @@ def _commands(group: click.Group, prefix=()):
 
 def json_options() -> dict[str, click.Option]:
     """'event date' -> its --json option, for every command that has one."""
-    return {" ".join(path): p for path, cmd in _commands(cli) for p in cmd.params
-            if "--json" in getattr(p, "opts", ())}
+    return {
+        " ".join(path): p
+        for path, cmd in _commands(cli)
+        for p in cmd.params
+        if "--json" in getattr(p, "opts", ())
+    }
 
 
 def test_every_json_option_is_the_shared_one_and_says_its_shape():
@@ -153,7 +157,8 @@ def test_every_commands_json_reads_as_one_document_or_a_stream(world, tmp_path):
         read(r.stdout, options[name].shape)
     # the scheduler streams too: test_the_scheduler_streams_each_ticks_report
     assert {name for name, _, _ in runs} | {"scheduler"} == set(options), (
-        "a command with --json that this test does not run")
+        "a command with --json that this test does not run"
+    )
 
 
 def test_parse_reading_standard_input_streams_one_object_per_line(world):
@@ -170,11 +175,18 @@ def test_the_proposals_and_the_promises_added_are_arrays(world):
 
 def test_the_scheduler_streams_each_ticks_report(database_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
-    env.update(TOEZEGGING_DATABASE_URL=database_url, XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"))
-    p = subprocess.Popen([sys.executable, "-m", "toezegging", "scheduler", "--interval", "0.2",
-                          "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
+    env.update(
+        TOEZEGGING_DATABASE_URL=database_url,
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    p = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "scheduler", "--interval", "0.2", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         reports = []
         while len(reports) < 2:

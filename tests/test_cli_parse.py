@@ -19,9 +19,17 @@ def test_one_phrase_as_json_with_every_field():
     assert r.exit_code == 0, r.output
     obj = json.loads(r.output)
     assert obj == {
-        "phrase": "voor de zomer van 2026", "earliest": "2026-03-02", "latest": "2026-07-02",
-        "kind": "recess", "recurrence": None, "hedged": False, "estimated": False,
-        "explanation": obj["explanation"], "anchor": None, "offset": None, "offset_mode": None,
+        "phrase": "voor de zomer van 2026",
+        "earliest": "2026-03-02",
+        "latest": "2026-07-02",
+        "kind": "recess",
+        "recurrence": None,
+        "hedged": False,
+        "estimated": False,
+        "explanation": obj["explanation"],
+        "anchor": None,
+        "offset": None,
+        "offset_mode": None,
     }
     assert "zomerreces" in obj["explanation"]
 
@@ -39,8 +47,13 @@ def test_many_phrases_on_stdin_answer_in_order_and_an_error_does_not_stop_the_ba
 
 
 def test_search_mode_adds_the_span():
-    r = run("--search", "--json", "--ref", "2026-06-10",
-            input="De Kamer wordt hierover voor eind 2026 verder geïnformeerd\nGeen datum hier.\n")
+    r = run(
+        "--search",
+        "--json",
+        "--ref",
+        "2026-06-10",
+        input="De Kamer wordt hierover voor eind 2026 verder geïnformeerd\nGeen datum hier.\n",
+    )
     a, b = (json.loads(x) for x in r.stdout.splitlines())
     assert a["span"] == "voor eind 2026" and a["latest"] == "2026-12-31"
     assert "error" in b and b["latest"] is None
@@ -85,8 +98,13 @@ def test_a_bad_reference_date_is_a_usage_error():
 
 
 def test_the_installed_command_reads_stdin_in_a_real_process():
-    p = subprocess.run([sys.executable, "-m", "toezegging", "parse", "--json", "--ref", "2026-06-10"],
-                       input="Q1 2027\nvoor Prinsjesdag\n", capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "toezegging", "parse", "--json", "--ref", "2026-06-10"],
+        input="Q1 2027\nvoor Prinsjesdag\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     got = [json.loads(x)["latest"] for x in p.stdout.splitlines()]
     assert got == ["2027-03-31", "2026-09-14"]
@@ -94,9 +112,13 @@ def test_the_installed_command_reads_stdin_in_a_real_process():
 
 def test_the_stream_answers_each_line_as_it_comes():
     """A program may feed phrases one by one and wait for each answer (a coprocess)."""
-    p = subprocess.Popen([sys.executable, "-m", "toezegging", "parse", "--json", "--ref",
-                          "2026-06-10"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "parse", "--json", "--ref", "2026-06-10"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for phrase, latest in (("Q1 2027", "2027-03-31"), ("xyzzy", None), ("eind 2026", "2026-12-31")):
             p.stdin.write(phrase + "\n")

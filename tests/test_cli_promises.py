@@ -18,10 +18,27 @@ def listed(cli, *args):
 
 
 def test_add_reads_the_deadline_back_and_stores_it(toezegging_cli):
-    r = toezegging_cli("add", TEXT, "--deadline", "voor eind 2026", "--by", "Van Weel",
-                       "--ministry", "Justitie en Veiligheid", "--to", "Mutluer",
-                       "--tag", "femicide", "--tag", "Zeden", "--owner", "staf@example.org",
-                       "--number", "tz202606-001", input="y\n")
+    r = toezegging_cli(
+        "add",
+        TEXT,
+        "--deadline",
+        "voor eind 2026",
+        "--by",
+        "Van Weel",
+        "--ministry",
+        "Justitie en Veiligheid",
+        "--to",
+        "Mutluer",
+        "--tag",
+        "femicide",
+        "--tag",
+        "Zeden",
+        "--owner",
+        "staf@example.org",
+        "--number",
+        "tz202606-001",
+        input="y\n",
+    )
     assert "2026-06-10 .. 2026-12-31" in r.output
     assert "Store this promise?" in r.output
     assert "Added promise 1." in r.output
@@ -29,8 +46,7 @@ def test_add_reads_the_deadline_back_and_stores_it(toezegging_cli):
     assert p["id"] == 1
     assert p["text"] == TEXT
     assert p["deadline"] == "voor eind 2026"
-    assert (p["reference"], p["earliest"], p["latest"]) == (
-        "2026-06-10", "2026-06-10", "2026-12-31")
+    assert (p["reference"], p["earliest"], p["latest"]) == ("2026-06-10", "2026-06-10", "2026-12-31")
     assert p["status"] == "open" and p["overdue"] is False and p["history"] == []
     assert p["tags"] == ["femicide", "zeden"]
     assert p["number"] == "TZ202606-001"
@@ -57,18 +73,25 @@ def test_add_asks_for_what_is_missing_when_interactive(toezegging_cli, monkeypat
     assert "cannot read the deadline 'onleesbaar xyzzy'" in r.output
     (p,) = listed(toezegging_cli)
     assert (p["text"], p["deadline"], p["by"], p["ministry"], p["to"]) == (
-        TEXT, "voor eind 2026", "Van Weel", None, "Mutluer"
+        TEXT,
+        "voor eind 2026",
+        "Van Weel",
+        None,
+        "Mutluer",
     )
 
 
 def test_add_asks_for_the_date_of_an_event_when_interactive(toezegging_cli, monkeypatch):
     monkeypatch.setattr(cli_promises, "_interactive", lambda: True)
-    toezegging_cli("add", "Evaluatie", "--deadline", "na afloop van de pilot",
-                   input="2026-11-01\ny\n")
+    toezegging_cli("add", "Evaluatie", "--deadline", "na afloop van de pilot", input="2026-11-01\ny\n")
     (p,) = listed(toezegging_cli)
     # the pilot ends on 1 November: "na" is the day after to three months later
     assert (p["deadline"], p["earliest"], p["latest"], p["event_date"]) == (
-        "na afloop van de pilot", "2026-11-02", "2027-02-01", "2026-11-01")
+        "na afloop van de pilot",
+        "2026-11-02",
+        "2027-02-01",
+        "2026-11-01",
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,8 +107,17 @@ def test_add_asks_for_the_date_of_an_event_when_interactive(toezegging_cli, monk
         ([TEXT, "--deadline", "voor eind 2026", "--url", "kamer.nl"], "not a web address"),
         (["   ", "--deadline", "voor eind 2026"], "text is empty"),
     ],
-    ids=["no-text", "no-deadline", "unreadable", "future-date", "open-ended-date",
-         "owner", "number", "url", "empty-text"],
+    ids=[
+        "no-text",
+        "no-deadline",
+        "unreadable",
+        "future-date",
+        "open-ended-date",
+        "owner",
+        "number",
+        "url",
+        "empty-text",
+    ],
 )
 def test_add_refuses_bad_input_and_writes_nothing(toezegging_cli, args, message):
     r = toezegging_cli("add", *args, "--yes", expect=1)
@@ -184,11 +216,20 @@ def test_postpone_twice_keeps_the_history(register):
     assert (d["earliest"], d["latest"], d["revision"]) == ("2027-01-01", "2027-03-31", 2)
     h1, h2 = d["history"]
     assert (h1["old_deadline"], h1["new_deadline"], h1["reference"]) == (
-        "voor de zomer", "voor eind 2026", "2026-07-20")
+        "voor de zomer",
+        "voor eind 2026",
+        "2026-07-20",
+    )
     assert (h1["old_latest"], h1["new_latest"], h1["reason"]) == (
-        "2026-07-02", "2026-12-31", "Mag ik er december van maken?")
+        "2026-07-02",
+        "2026-12-31",
+        "Mag ik er december van maken?",
+    )
     assert (h2["old_deadline"], h2["new_deadline"], h2["reason"]) == (
-        "voor eind 2026", "in het eerste kwartaal van 2027", None)
+        "voor eind 2026",
+        "in het eerste kwartaal van 2027",
+        None,
+    )
     assert d["updated_at"].startswith("2026-12-01")
     assert "postponed 2:" in register("show", "3").stdout
     assert "2x moved" in register("list").stdout
@@ -211,27 +252,47 @@ def test_done_partly_withdraw_lapse(register):
     register("withdraw", "4")
     register("lapse", "5")
     statuses = {p["text"]: p["status"] for p in listed(register, "--status", "all")}
-    assert statuses == {"Old": "open", "Year end": "fulfilled", "Summer": "partly",
-                        "Q1": "withdrawn", "Pilot": "lapsed"}
+    assert statuses == {
+        "Old": "open",
+        "Year end": "fulfilled",
+        "Summer": "partly",
+        "Q1": "withdrawn",
+        "Pilot": "lapsed",
+    }
     assert [p["text"] for p in listed(register)] == ["Old"]
     r = register("withdraw", "4", expect=1)
     assert "already withdrawn" in r.output
 
 
 def test_edit(register):
-    r = register("edit", "2", "--owner", "staf@example.org", "--tag", "a", "--tag", "b",
-                 "--notes", "zie debat", "--kamerstuk", "36811-5")
+    r = register(
+        "edit",
+        "2",
+        "--owner",
+        "staf@example.org",
+        "--tag",
+        "a",
+        "--tag",
+        "b",
+        "--notes",
+        "zie debat",
+        "--kamerstuk",
+        "36811-5",
+    )
     assert "Promise 2 updated" in r.output
     d = json.loads(register("edit", "2", "--notes", "", "--json").stdout)
     assert (d["owner"], d["tags"], d["notes"], d["kamerstuk"]) == (
-        "staf@example.org", ["a", "b"], None, "36811-5")
+        "staf@example.org",
+        ["a", "b"],
+        None,
+        "36811-5",
+    )
     assert d["revision"] == 2
     register("done", "2")
     d = json.loads(register("edit", "2", "--status", "open", "--json").stdout)
     assert (d["status"], d["closed_on"]) == ("open", None)
     d = json.loads(register("edit", "2", "--date", "2026-05-01", "--json").stdout)
-    assert (d["reference"], d["earliest"], d["latest"]) == (
-        "2026-05-01", "2026-05-01", "2026-12-31")
+    assert (d["reference"], d["earliest"], d["latest"]) == ("2026-05-01", "2026-05-01", "2026-12-31")
 
 
 @pytest.mark.parametrize(

@@ -32,8 +32,9 @@ def _ctx():
 
 def _run_cli(url: str, home: str, args: list[str], barrier, results) -> None:
     """A child process: wait until all are ready, then run one `toezegging` command."""
-    os.environ.update(TOEZEGGING_DATABASE_URL=url, XDG_CONFIG_HOME=f"{home}/config",
-                      XDG_DATA_HOME=f"{home}/data")
+    os.environ.update(
+        TOEZEGGING_DATABASE_URL=url, XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data"
+    )
     os.environ.pop("TOEZEGGING_CONFIG", None)
     from toezegging.cli import main
 
@@ -57,8 +58,7 @@ def run_at_once(url: str, home, commands: list[list[str]]) -> list[tuple]:
     """Run each command in its own process, all released at the same moment."""
     ctx = _ctx()
     barrier, results = ctx.Barrier(len(commands)), ctx.Queue()
-    procs = [ctx.Process(target=_run_cli, args=(url, str(home), c, barrier, results))
-             for c in commands]
+    procs = [ctx.Process(target=_run_cli, args=(url, str(home), c, barrier, results)) for c in commands]
     for p in procs:
         p.start()
     done = [results.get(timeout=300) for _ in procs]
@@ -70,8 +70,16 @@ def run_at_once(url: str, home, commands: list[list[str]]) -> list[tuple]:
 def _one_promise(url: str, **fields) -> None:
     store = Store(url)
     store.create_schema()
-    p = prepare(Draft(text="De Kamer ontvangt een brief", deadline="voor eind 2026",
-                      reference=date(2026, 6, 1), fields=fields), today=TODAY, now=NOW)
+    p = prepare(
+        Draft(
+            text="De Kamer ontvangt een brief",
+            deadline="voor eind 2026",
+            reference=date(2026, 6, 1),
+            fields=fields,
+        ),
+        today=TODAY,
+        now=NOW,
+    )
     with store.session() as s:
         add_promise(s, p)
     store.dispose()
@@ -79,9 +87,11 @@ def _one_promise(url: str, **fields) -> None:
 
 def test_ten_concurrent_postpones_leave_a_chain_of_ten(database_url, tmp_path):
     _one_promise(database_url)
-    results = run_at_once(database_url, tmp_path,
-                          [["postpone", "1", phrase, "--reason", f"verzoek {i}"]
-                           for i, phrase in enumerate(PHRASES, 1)])
+    results = run_at_once(
+        database_url,
+        tmp_path,
+        [["postpone", "1", phrase, "--reason", f"verzoek {i}"] for i, phrase in enumerate(PHRASES, 1)],
+    )
     assert [(code, err) for _, code, _, err in results] == [(0, "")] * 10
 
     store = Store(database_url)
@@ -98,13 +108,17 @@ def test_ten_concurrent_postpones_leave_a_chain_of_ten(database_url, tmp_path):
     assert (p.current_deadline, p.latest) == (chain[-1].new_deadline, chain[-1].new_latest)
 
 
-def test_concurrent_adds_of_one_register_number_give_the_loser_a_clear_message(
-        database_url, tmp_path):
+def test_concurrent_adds_of_one_register_number_give_the_loser_a_clear_message(database_url, tmp_path):
     Store(database_url).create_schema()
     n = 8
-    results = run_at_once(database_url, tmp_path,
-                          [["add", f"Brief {i}", "--deadline", "voor eind 2026", "--number",
-                            "TZ202606-001", "--yes"] for i in range(n)])
+    results = run_at_once(
+        database_url,
+        tmp_path,
+        [
+            ["add", f"Brief {i}", "--deadline", "voor eind 2026", "--number", "TZ202606-001", "--yes"]
+            for i in range(n)
+        ],
+    )
     codes = sorted(code for _, code, _, _ in results)
     assert codes == [0] + [1] * (n - 1), results
     store = Store(database_url)
@@ -113,8 +127,10 @@ def test_concurrent_adds_of_one_register_number_give_the_loser_a_clear_message(
     store.dispose()
     for _, code, _, err in results:
         if code:
-            assert err == (f"Error: register number TZ202606-001 is already promise {winner.id}; "
-                           f"see `toezegging show {winner.id}`.\n")
+            assert err == (
+                f"Error: register number TZ202606-001 is already promise {winner.id}; "
+                f"see `toezegging show {winner.id}`.\n"
+            )
 
 
 def test_a_number_taken_between_the_check_and_the_write(store):
@@ -123,8 +139,16 @@ def test_a_number_taken_between_the_check_and_the_write(store):
     other, first = Store(store.url), [True]
 
     def draft(text: str):
-        return prepare(Draft(text=text, deadline="voor eind 2026", reference=date(2026, 6, 1),
-                             fields={"number": "TZ202606-001"}), today=TODAY, now=NOW)
+        return prepare(
+            Draft(
+                text=text,
+                deadline="voor eind 2026",
+                reference=date(2026, 6, 1),
+                fields={"number": "TZ202606-001"},
+            ),
+            today=TODAY,
+            now=NOW,
+        )
 
     def taken_meanwhile(*_):
         if first.pop() if first else False:
@@ -134,8 +158,7 @@ def test_a_number_taken_between_the_check_and_the_write(store):
     later = draft("Later")
     event.listen(Session, "before_flush", taken_meanwhile)
     try:
-        with pytest.raises(InvalidInput,
-                           match=r"^register number TZ202606-001 is already promise 1;"):
+        with pytest.raises(InvalidInput, match=r"^register number TZ202606-001 is already promise 1;"):
             store.write(lambda s: add_promise(s, later))
     finally:
         event.remove(Session, "before_flush", taken_meanwhile)
@@ -146,8 +169,9 @@ def test_a_number_taken_between_the_check_and_the_write(store):
 
 def test_a_change_made_on_a_stale_read_is_refused(store):
     """Optimistic locking: a session that read revision 0 cannot write over revision 1."""
-    _one = prepare(Draft(text="Brief", deadline="voor eind 2026", reference=date(2026, 6, 1)),
-                   today=TODAY, now=NOW)
+    _one = prepare(
+        Draft(text="Brief", deadline="voor eind 2026", reference=date(2026, 6, 1)), today=TODAY, now=NOW
+    )
     with store.session() as s:
         add_promise(s, _one)
     with pytest.raises(Conflict, match="changed by someone else at the same moment"):
@@ -173,10 +197,9 @@ def test_a_promise_locked_longer_than_busy_timeout_gives_a_clear_message(databas
         if holder.dialect == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         conn.execute(text("UPDATE promise SET notes = 'bezig' WHERE id = 1"))
-        results = run_at_once(database_url, tmp_path,
-                              [["--config", str(cfg), "postpone", "1", PHRASES[0]]])
+        results = run_at_once(database_url, tmp_path, [["--config", str(cfg), "postpone", "1", PHRASES[0]]])
         conn.rollback()
     holder.dispose()
-    (_, code, out, err), = results
+    ((_, code, out, err),) = results
     assert code == 1 and "Traceback" not in err, err
     assert "busy" in err and "[database] busy_timeout" in err and "nothing was written" in err

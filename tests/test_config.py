@@ -56,7 +56,7 @@ def test_the_example_gives_the_defaults_for_the_sections():
         ('langauge = "nl"', "unknown key 'langauge' in the top level. Did you mean 'language'?"),
         ('[database]\nurll = "x"', "unknown key 'urll' in database. Did you mean 'url'?"),
         ('[mail]\nfrom_ = "x"', "Did you mean 'from'?"),
-        ('[reminders]\ndays_befor = [1]', "Did you mean 'days_before'?"),
+        ("[reminders]\ndays_befor = [1]", "Did you mean 'days_before'?"),
         ('[[feeds]]\nname = "a"\nstauts = ["open"]', "Did you mean 'status'?"),
         ('[server]\nport = "80"', "server.port must be int"),
         ("[database\n", "is not valid TOML"),
@@ -64,8 +64,7 @@ def test_the_example_gives_the_defaults_for_the_sections():
         ('language = "fr"', "language = 'fr' is not one of nl, en"),
         ('[reminders]\ntimezone = "Mars/Olympus"', "not a known time zone"),
     ],
-    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "deep", "language",
-         "zone"],
+    ids=["top", "database", "from_", "reminders", "feeds", "type", "toml", "deep", "language", "zone"],
 )
 def test_bad_config_is_refused(text, message):
     with pytest.raises(ConfigError) as e:
@@ -123,8 +122,7 @@ def test_config_option_and_environment_variable_choose_the_file(tmp_path):
 
 def test_an_invalid_config_stops_the_command_and_writes_nothing(tmp_path):
     f = tmp_path / "bad.toml"
-    f.write_text('[database]\nurl = "sqlite:///x.db"\n[mail]\nhots = "smtp.example.org"\n',
-                 encoding="utf-8")
+    f.write_text('[database]\nurl = "sqlite:///x.db"\n[mail]\nhots = "smtp.example.org"\n', encoding="utf-8")
     r = _run(["--config", str(f), "add", "Brief", "--deadline", "voor eind 2026", "--yes"], {})
     assert r.exit_code == 1
     assert "unknown key 'hots' in mail. Did you mean 'host'?" in r.output
@@ -135,13 +133,20 @@ def test_an_invalid_config_stops_the_command_and_writes_nothing(tmp_path):
 
 @pytest.mark.parametrize(
     "entry",
-    ["victim,attacker@evil.example", "a;b@evil.example", "Bcc:x@evil.example",
-     "Staf <a@x.nl>, b@y.nl", '"Staf, Jan" <staf@example.org>', "group: a@x.nl;",
-     "a@x.nl\nBcc: y@z.nl", "staf"],
+    [
+        "victim,attacker@evil.example",
+        "a;b@evil.example",
+        "Bcc:x@evil.example",
+        "Staf <a@x.nl>, b@y.nl",
+        '"Staf, Jan" <staf@example.org>',
+        "group: a@x.nl;",
+        "a@x.nl\nBcc: y@z.nl",
+        "staf",
+    ],
 )
 def test_every_mail_to_entry_is_one_address(entry):
     with pytest.raises(ConfigError, match=r"mail.to\[1\] = .* is not an e-mail address"):
-        parse_config(f"[mail]\nto = [\"staf@example.org\", {json.dumps(entry)}]\n")
+        parse_config(f'[mail]\nto = ["staf@example.org", {json.dumps(entry)}]\n')
 
 
 def test_a_mail_to_entry_may_carry_a_name():
@@ -183,9 +188,13 @@ HUGE = "1" + "0" * 30  # a TOML integer far over 64 bits
 
 
 def test_the_numeric_keys_are_found():
-    assert {("reminders.tick_minutes", int, False), ("mail.timeout", float, False),
-            ("server.port", int, False), ("reminders.days_before", int, True),
-            ("feeds.alarm_days", int, False)} <= set(NUMERIC)
+    assert {
+        ("reminders.tick_minutes", int, False),
+        ("mail.timeout", float, False),
+        ("server.port", int, False),
+        ("reminders.days_before", int, True),
+        ("feeds.alarm_days", int, False),
+    } <= set(NUMERIC)
 
 
 @pytest.mark.parametrize("key, tp, is_list", NUMERIC, ids=[k for k, _, _ in NUMERIC])
@@ -203,16 +212,24 @@ def test_every_number_has_a_range(key, tp, is_list, value):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[reminders]\ntick_minutes = -1",
-         "reminders.tick_minutes = -1 is out of range: give a whole number from 1 to 1440 (minutes)."),
+        (
+            "[reminders]\ntick_minutes = -1",
+            "reminders.tick_minutes = -1 is out of range: give a whole number from 1 to 1440 (minutes).",
+        ),
         ("[reminders]\ntick_minutes = 0", "reminders.tick_minutes = 0 is out of range"),
         ("[reminders]\nlease_seconds = 0", "reminders.lease_seconds = 0 is out of range"),
-        ("[mail]\ntimeout = -1",
-         "mail.timeout = -1.0 is out of range: give a number from 0.1 to 600 (seconds)."),
-        ("[server]\nport = 70000",
-         "server.port = 70000 is out of range: give a whole number from 0 to 65535."),
-        ("[reminders]\ndays_before = [30, -7]",
-         "reminders.days_before = [30, -7] is out of range: give whole numbers from 0 to 3650"),
+        (
+            "[mail]\ntimeout = -1",
+            "mail.timeout = -1.0 is out of range: give a number from 0.1 to 600 (seconds).",
+        ),
+        (
+            "[server]\nport = 70000",
+            "server.port = 70000 is out of range: give a whole number from 0 to 65535.",
+        ),
+        (
+            "[reminders]\ndays_before = [30, -7]",
+            "reminders.days_before = [30, -7] is out of range: give whole numbers from 0 to 3650",
+        ),
         ('[[feeds]]\nname = "a"\nalarm_days = 400', "feeds[0].alarm_days = 400 is out of range"),
     ],
 )
@@ -231,8 +248,13 @@ def test_a_bad_tick_stops_the_scheduler_at_once(tmp_path):
     cfg.write_text("[reminders]\ntick_minutes = -1\n", encoding="utf-8")
     env = {**os.environ, "TOEZEGGING_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}"}
     try:
-        r = subprocess.run([sys.executable, "-m", "toezegging", "--config", str(cfg), "scheduler"],
-                           capture_output=True, text=True, timeout=60, env=env)
+        r = subprocess.run(
+            [sys.executable, "-m", "toezegging", "--config", str(cfg), "scheduler"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("the scheduler ran on with tick_minutes = -1")
     assert r.returncode == 1 and "reminders.tick_minutes = -1 is out of range" in r.stderr

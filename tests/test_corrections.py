@@ -34,18 +34,30 @@ def kinds(d: dict) -> list[str]:
 
 # ----------------------------------------------------------------------------- item 6
 
+
 def test_a_typo_in_the_deadline_is_corrected_not_postponed(cli):
     cli.set_today("2026-11-25")
     cli("add", TEXT, "--deadline", "voor eind 2027", "--date", "2026-11-20", "--yes")
     out = cli("edit", "1", "--deadline", "voor eind 2026").stdout
-    assert "Deadline corrected (not a postponement): 'voor eind 2027' (2027-12-31) -> " \
-           "'voor eind 2026', now 2026-11-20 .. 2026-12-31" in out
+    assert (
+        "Deadline corrected (not a postponement): 'voor eind 2027' (2027-12-31) -> "
+        "'voor eind 2026', now 2026-11-20 .. 2026-12-31" in out
+    )
     d = show(cli)
     assert (d["deadline"], d["current_deadline"], d["reference"], d["latest"]) == (
-        "voor eind 2026", "voor eind 2026", "2026-11-20", "2026-12-31")
+        "voor eind 2026",
+        "voor eind 2026",
+        "2026-11-20",
+        "2026-12-31",
+    )
     (h,) = d["history"]
-    assert (h["kind"], h["old_deadline"], h["new_deadline"], h["old_latest"], h["new_latest"]) \
-        == ("correction", "voor eind 2027", "voor eind 2026", "2027-12-31", "2026-12-31")
+    assert (h["kind"], h["old_deadline"], h["new_deadline"], h["old_latest"], h["new_latest"]) == (
+        "correction",
+        "voor eind 2027",
+        "voor eind 2026",
+        "2027-12-31",
+        "2026-12-31",
+    )
     assert "postponed" not in cli("show", "1").stdout and "moved" not in cli("list").stdout
     # No "postponed" mail for a correction; a postponement does send one.
     cli("remind", "--now", "2026-12-01T09:00")
@@ -60,8 +72,15 @@ def test_a_typo_in_the_deadline_is_corrected_not_postponed(cli):
 
 
 def test_an_event_promise_gets_its_date_and_a_phrase_is_read_at_date(cli):
-    cli("add", "Na inwerkingtreding", "--deadline", "binnen drie maanden na inwerkingtreding",
-        "--date", "2026-06-01", "--yes")
+    cli(
+        "add",
+        "Na inwerkingtreding",
+        "--deadline",
+        "binnen drie maanden na inwerkingtreding",
+        "--date",
+        "2026-06-01",
+        "--yes",
+    )
     assert show(cli)["waiting"] is True
     cli("edit", "1", "--deadline", "uiterlijk 1 maart 2027")
     d = show(cli)
@@ -81,7 +100,10 @@ def test_a_correction_after_a_postponement_corrects_the_postponement(cli):
     cli("edit", "1", "--deadline", "binnen twee maanden")  # read at the postponement's day
     d = show(cli)
     assert (d["deadline"], d["current_deadline"], d["latest"]) == (
-        "voor de zomer", "binnen twee maanden", "2026-08-05")
+        "voor de zomer",
+        "binnen twee maanden",
+        "2026-08-05",
+    )
     assert kinds(d) == ["postponement", "correction"]
     r = cli("edit", "1", "--deadline", "binnen twee maanden", expect=1)
     assert "nothing to correct" in r.output
@@ -92,11 +114,15 @@ def test_a_correction_after_a_postponement_corrects_the_postponement(cli):
     assert d["notes"] == "zie brief" and kinds(d) == ["postponement", "correction"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--deadline", "xyzzy plugh"], "cannot read the deadline"),
-    (["--deadline", "voor eind 2026", "--date", "2027-01-01"], "in the future"),
-    (["--deadline", "voor de zomer van 2027"], None),  # accepted: the control
-], ids=["unreadable", "future", "accepted"])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--deadline", "xyzzy plugh"], "cannot read the deadline"),
+        (["--deadline", "voor eind 2026", "--date", "2027-01-01"], "in the future"),
+        (["--deadline", "voor de zomer van 2027"], None),  # accepted: the control
+    ],
+    ids=["unreadable", "future", "accepted"],
+)
 def test_a_refused_correction_writes_nothing(cli, args, message):
     cli("add", TEXT, "--deadline", "voor eind 2026", "--yes")
     before = cli("show", "1", "--json").stdout
@@ -111,8 +137,15 @@ def test_a_refused_correction_writes_nothing(cli, args, message):
 def test_postpone_reads_the_phrase_at_the_day_it_was_announced(cli):
     cli.set_today("2026-06-10")
     cli("add", TEXT, "--deadline", "voor de zomer", "--date", "2026-03-01", "--yes")
-    out = cli("postpone", "1", "binnen twee maanden", "--date", "2026-05-01",
-              "--reason", "Mag ik er juli van maken?").stdout
+    out = cli(
+        "postpone",
+        "1",
+        "binnen twee maanden",
+        "--date",
+        "2026-05-01",
+        "--reason",
+        "Mag ik er juli van maken?",
+    ).stdout
     assert "(said on 2026-05-01)" in out
     d = show(cli)
     assert d["latest"] == "2026-07-01"
@@ -125,6 +158,7 @@ def test_postpone_reads_the_phrase_at_the_day_it_was_announced(cli):
 
 
 # ----------------------------------------------------------------------------- item 5
+
 
 @pytest.mark.parametrize("command", ["withdraw", "lapse"])
 def test_a_closed_promise_is_not_silently_rewritten(cli, command):
@@ -140,7 +174,11 @@ def test_a_closed_promise_is_not_silently_rewritten(cli, command):
     d = show(cli)
     (h,) = d["history"]
     assert (d["status"], h["kind"], h["old_status"], h["new_status"]) == (
-        status, "status", "fulfilled", status)
+        status,
+        "status",
+        "fulfilled",
+        status,
+    )
     assert "status change" in cli("show", "1").stdout
 
 
@@ -154,9 +192,21 @@ def test_an_open_promise_is_withdrawn_without_force(cli):
 
 # ----------------------------------------------------------------------------- item 3
 
+
 def test_a_new_ministry_or_minister_re_derives_the_addressee(cli):
-    cli("add", TEXT, "--deadline", "voor eind 2026", "--by", "Van Weel",
-        "--function", "minister van Justitie en Veiligheid", "--ministry", "JenV", "--yes")
+    cli(
+        "add",
+        TEXT,
+        "--deadline",
+        "voor eind 2026",
+        "--by",
+        "Van Weel",
+        "--function",
+        "minister van Justitie en Veiligheid",
+        "--ministry",
+        "JenV",
+        "--yes",
+    )
     assert "aan de minister van Justitie en Veiligheid" in cli("draft", "1").stdout
     # A function that names the same ministry stays.
     cli("edit", "1", "--ministry", "Justitie en Veiligheid", "--notes", "x")
@@ -174,6 +224,7 @@ def test_a_new_ministry_or_minister_re_derives_the_addressee(cli):
 
 
 # ----------------------------------------------------------------------------- item 9
+
 
 def test_delete_asks_and_leaves_lists_reminders_and_feeds(cli, tmp_path, icaljs, monkeypatch):
     cli.set_today("2026-12-01")

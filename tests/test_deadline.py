@@ -14,16 +14,26 @@ REF = date(2025, 11, 20)
 
 # ---------------------------------------------------------------- read (no date involved)
 
-@pytest.mark.parametrize("phrase,anchor,mod,by", [
-    ("voor de zomer", Period("season", name="summer"), "before", False),
-    ("eind 2026", Part("end", Period("year", 2026)), None, False),
-    ("uiterlijk in het vierde kwartaal van 2026", Period("quarter", 2026, 4), "in", True),
-    ("het eerste halfjaar van 2026", Period("half", 2026, 1), None, False),
-    ("bij de begroting 2027", Period("budget", 2027, name="prinsjesdag", year_offset=-1), "in", False),
-    ("volgende maand", Period("month", rel="next"), None, False),
-    ("week 12 van 2027", Period("week", 2027, 12), None, False),
-    ("tussen 1 en 15 maart 2026", Range(Period("day", 2026, 3, 1), Period("day", 2026, 3, 15)), None, False),
-], ids=lambda v: str(v) if isinstance(v, str) else None)
+
+@pytest.mark.parametrize(
+    "phrase,anchor,mod,by",
+    [
+        ("voor de zomer", Period("season", name="summer"), "before", False),
+        ("eind 2026", Part("end", Period("year", 2026)), None, False),
+        ("uiterlijk in het vierde kwartaal van 2026", Period("quarter", 2026, 4), "in", True),
+        ("het eerste halfjaar van 2026", Period("half", 2026, 1), None, False),
+        ("bij de begroting 2027", Period("budget", 2027, name="prinsjesdag", year_offset=-1), "in", False),
+        ("volgende maand", Period("month", rel="next"), None, False),
+        ("week 12 van 2027", Period("week", 2027, 12), None, False),
+        (
+            "tussen 1 en 15 maart 2026",
+            Range(Period("day", 2026, 3, 1), Period("day", 2026, 3, 15)),
+            None,
+            False,
+        ),
+    ],
+    ids=lambda v: str(v) if isinstance(v, str) else None,
+)
 def test_read_gives_the_unresolved_expression(phrase, anchor, mod, by):
     (reading,) = read(phrase).readings
     assert (reading.anchor, reading.mod, reading.by) == (anchor, mod, by)
@@ -45,6 +55,7 @@ def test_read_is_independent_of_case_and_white_space():
 
 
 # ---------------------------------------------------------------- resolve: the general rules
+
 
 def test_window_never_starts_before_the_reference_date():
     w = parse("in het tweede kwartaal", date(2026, 6, 10))
@@ -110,8 +121,20 @@ def test_event_phrases_have_no_window_and_never_a_guess():
         assert w.explanation
 
 
-@pytest.mark.parametrize("phrase", ["", "   ", "blabla", "de kat krabt de krullen", "voor", "1e",
-                                    "30 februari 2027", "week 53 van 2027", "x" * 600])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "",
+        "   ",
+        "blabla",
+        "de kat krabt de krullen",
+        "voor",
+        "1e",
+        "30 februari 2027",
+        "week 53 van 2027",
+        "x" * 600,
+    ],
+)
 def test_unreadable_phrases_raise_a_clear_error_with_examples(phrase):
     with pytest.raises(UnreadableDeadline) as e:
         parse(phrase, REF)
@@ -128,11 +151,14 @@ def test_a_recurrence_of_nothing_is_unreadable_not_a_crash():
     assert (w.kind, w.earliest, w.latest) == ("event", None, None)
 
 
-@pytest.mark.parametrize("phrase,earliest,latest", [
-    ("van maart tot de eerste helft van april", date(2026, 3, 1), date(2026, 4, 15)),
-    ("van 1 maart tot de tweede week van april", date(2026, 3, 1), date(2026, 4, 14)),
-    ("1 maart tot vrijdag de eerste week van april", date(2026, 3, 1), date(2026, 4, 7)),
-])
+@pytest.mark.parametrize(
+    "phrase,earliest,latest",
+    [
+        ("van maart tot de eerste helft van april", date(2026, 3, 1), date(2026, 4, 15)),
+        ("van 1 maart tot de tweede week van april", date(2026, 3, 1), date(2026, 4, 14)),
+        ("1 maart tot vrijdag de eerste week van april", date(2026, 3, 1), date(2026, 4, 7)),
+    ],
+)
 def test_a_range_may_end_in_a_part_of_a_month(phrase, earliest, latest):
     w = parse(phrase, REF)
     assert (w.earliest, w.latest) == (earliest, latest)
@@ -140,37 +166,57 @@ def test_a_range_may_end_in_a_part_of_a_month(phrase, earliest, latest):
 
 # ---------------------------------------------------------------- search mode
 
-@pytest.mark.parametrize("sentence,phrase,latest", [
-    ("De Kamer wordt hierover voor eind 2026 verder geïnformeerd", "voor eind 2026", date(2026, 12, 31)),
-    ("Uw Kamer wordt hierover naar verwachting voor deze zomer geïnformeerd", "voor deze zomer",
-     date(2026, 7, 2)),
-    ("Ook start het WODC dit jaar een verkenning.", "dit jaar", date(2026, 12, 31)),
-    ("We informeren u zo snel mogelijk over de uitkomst.", "zo snel mogelijk", date(2026, 9, 10)),
-    ("Het rapport verschijnt in week 12 van 2027 op de website.", "in week 12 van 2027", date(2027, 3, 28)),
-    ("The minister will report by the end of 2026 on the pilots.", "by the end of 2026", date(2026, 12, 31)),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None)
+
+@pytest.mark.parametrize(
+    "sentence,phrase,latest",
+    [
+        ("De Kamer wordt hierover voor eind 2026 verder geïnformeerd", "voor eind 2026", date(2026, 12, 31)),
+        (
+            "Uw Kamer wordt hierover naar verwachting voor deze zomer geïnformeerd",
+            "voor deze zomer",
+            date(2026, 7, 2),
+        ),
+        ("Ook start het WODC dit jaar een verkenning.", "dit jaar", date(2026, 12, 31)),
+        ("We informeren u zo snel mogelijk over de uitkomst.", "zo snel mogelijk", date(2026, 9, 10)),
+        (
+            "Het rapport verschijnt in week 12 van 2027 op de website.",
+            "in week 12 van 2027",
+            date(2027, 3, 28),
+        ),
+        (
+            "The minister will report by the end of 2026 on the pilots.",
+            "by the end of 2026",
+            date(2026, 12, 31),
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 30 else None,
+)
 def test_search_finds_the_phrase_and_its_span(sentence, phrase, latest):
     found = search(sentence, date(2026, 6, 10))
     assert found is not None
     assert found.text == phrase
-    assert sentence[found.span[0]:found.span[1]] == phrase
+    assert sentence[found.span[0] : found.span[1]] == phrase
     assert found.window.latest == latest
 
 
-@pytest.mark.parametrize("sentence", [
-    "Wij pakken dit zo snel als het kan op, zo zegt de minister.",
-    "De Tweede Kamer heeft hierover een motie aangenomen.",
-    "De week werd niet genoemd, de eerste week evenmin.",
-    "Het tweede punt betreft de opvang.",
-    "Zo blijft de opvang bereikbaar.",
-    "De middelen staan op de begroting van VWS.",
-    "Het Actieplan 2023 bevat 24 maatregelen.",
-    "Er kwam een late reactie van de gemeente.",
-    "Aan het begin van het debat werd gestemd.",
-    "Het eind is nog niet in zicht.",
-    "De minister is niet voor uitstel.",
-    "Dat gebeurde in maart.",  # a bare month with "in" is a time phrase; see the next test
-], ids=lambda v: v[:30])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Wij pakken dit zo snel als het kan op, zo zegt de minister.",
+        "De Tweede Kamer heeft hierover een motie aangenomen.",
+        "De week werd niet genoemd, de eerste week evenmin.",
+        "Het tweede punt betreft de opvang.",
+        "Zo blijft de opvang bereikbaar.",
+        "De middelen staan op de begroting van VWS.",
+        "Het Actieplan 2023 bevat 24 maatregelen.",
+        "Er kwam een late reactie van de gemeente.",
+        "Aan het begin van het debat werd gestemd.",
+        "Het eind is nog niet in zicht.",
+        "De minister is niet voor uitstel.",
+        "Dat gebeurde in maart.",  # a bare month with "in" is a time phrase; see the next test
+    ],
+    ids=lambda v: v[:30],
+)
 def test_search_has_no_false_hits_on_lone_words(sentence):
     found = search(sentence, date(2026, 6, 10))
     if "maart" in sentence:
@@ -198,9 +244,32 @@ def test_a_range_given_largest_first_is_the_same_range():
 
 
 def test_every_result_kind_is_one_of_the_spec():
-    kinds = {"day", "week", "month", "quarter", "half", "season", "year", "part", "recess",
-             "budget", "relative", "vague", "event"}
-    for phrase in ("in de week van 12 januari", "vrijdag 3 maart 2028", "medio 2026", "Q1 2027",
-                   "jaarlijks", "binnenkort", "na de verkiezingen", "voor Prinsjesdag",
-                   "rond de jaarwisseling", "van maart tot mei", "eind 2026 - begin 2027"):
+    kinds = {
+        "day",
+        "week",
+        "month",
+        "quarter",
+        "half",
+        "season",
+        "year",
+        "part",
+        "recess",
+        "budget",
+        "relative",
+        "vague",
+        "event",
+    }
+    for phrase in (
+        "in de week van 12 januari",
+        "vrijdag 3 maart 2028",
+        "medio 2026",
+        "Q1 2027",
+        "jaarlijks",
+        "binnenkort",
+        "na de verkiezingen",
+        "voor Prinsjesdag",
+        "rond de jaarwisseling",
+        "van maart tot mei",
+        "eind 2026 - begin 2027",
+    ):
         assert parse(phrase, REF).kind in kinds, phrase

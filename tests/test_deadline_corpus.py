@@ -16,8 +16,10 @@ def _rows(name: str):
         return [pytest.param(None, id="corpus-missing")]
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
-    return [pytest.param(r, id=f"{r.get('phrase') or r.get('time_phrase')}@{r.get('reference', '')}")
-            for r in rows]
+    return [
+        pytest.param(r, id=f"{r.get('phrase') or r.get('time_phrase')}@{r.get('reference', '')}")
+        for r in rows
+    ]
 
 
 @pytest.mark.parametrize("row", _rows("deadlines-dev.tsv"))
@@ -54,5 +56,7 @@ def test_gold_time_phrases_in_search_mode(name, ref):
         assert found is not None, sentence
         assert found.text.lower().endswith(r["time_phrase"].lower().split()[-1]), found.text
         assert (found.window.earliest.isoformat(), found.window.latest.isoformat()) == (
-            r["earliest"], r["latest"]), (sentence, found.window.explanation)
+            r["earliest"],
+            r["latest"],
+        ), (sentence, found.window.explanation)
         assert found.window.hedged == (r["hedged"] == "true"), sentence

@@ -9,8 +9,15 @@ from toezegging.deadline import parse, search
 from toezegging.deadline.lexicon import LANGUAGES, language
 from toezegging.errors import UnreadableDeadline
 
-EXAMPLES = sorted({ex[0] for code in LANGUAGES for rule in language(code).rules
-                   for ex in rule.get("examples", []) if ex[2] != "unreadable"})
+EXAMPLES = sorted(
+    {
+        ex[0]
+        for code in LANGUAGES
+        for rule in language(code).rules
+        for ex in rule.get("examples", [])
+        if ex[2] != "unreadable"
+    }
+)
 FORWARD = [p for p in EXAMPLES if not any(w in p.lower() for w in ("vorig", "last year", "2020"))]
 refs = st.dates(min_value=date(2015, 1, 1), max_value=date(2045, 12, 31))
 
@@ -32,12 +39,21 @@ def test_a_forward_phrase_never_starts_before_the_reference_date(phrase, ref):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(EXAMPLES), refs, st.sampled_from(["", " ", "  ", "\t"]),
-       st.sampled_from([str.upper, str.lower, str.title, lambda s: s]))
+@given(
+    st.sampled_from(EXAMPLES),
+    refs,
+    st.sampled_from(["", " ", "  ", "\t"]),
+    st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+)
 def test_case_and_surrounding_white_space_change_nothing(phrase, ref, pad, case):
     a, b = parse(phrase, ref), parse(pad + case(phrase) + pad, ref)
     assert (a.earliest, a.latest, a.kind, a.recurrence, a.hedged) == (
-        b.earliest, b.latest, b.kind, b.recurrence, b.hedged)
+        b.earliest,
+        b.latest,
+        b.kind,
+        b.recurrence,
+        b.hedged,
+    )
 
 
 @settings(max_examples=1500, deadline=None)
@@ -52,8 +68,12 @@ def test_any_unicode_gives_a_window_an_event_or_a_clean_error(text, ref):
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(EXAMPLES + ["en", "de", "123", "2026", "-", ",", "week", "Q9"]),
-                max_size=6).map(" ".join), refs)
+@given(
+    st.lists(st.sampled_from(EXAMPLES + ["en", "de", "123", "2026", "-", ",", "week", "Q9"]), max_size=6).map(
+        " ".join
+    ),
+    refs,
+)
 def test_word_salad_of_known_words_never_raises_anything_else(text, ref):
     try:
         w = parse(text, ref)
@@ -73,13 +93,19 @@ def test_within_n_months_ends_n_months_later(ref, n):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(EXAMPLES + ["De Kamer", "wordt", "geïnformeerd", "het reces",
-                                            "vorig jaar", ",", "2026", "week"]),
-                max_size=8).map(" ".join), refs)
+@given(
+    st.lists(
+        st.sampled_from(
+            EXAMPLES + ["De Kamer", "wordt", "geïnformeerd", "het reces", "vorig jaar", ",", "2026", "week"]
+        ),
+        max_size=8,
+    ).map(" ".join),
+    refs,
+)
 def test_search_in_any_sentence_finds_a_consistent_span_or_nothing(sentence, ref):
     found = search(sentence, ref)
     if found is not None:
-        assert sentence[found.span[0]:found.span[1]] == found.text
+        assert sentence[found.span[0] : found.span[1]] == found.text
         if found.window.is_event:
             assert found.window.anchor and found.window.latest is None
         else:

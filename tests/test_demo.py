@@ -29,13 +29,18 @@ def _home(tmp_path: Path) -> tuple[dict, Path]:
     home = tmp_path / "home"
     (home / "config" / "toezegging").mkdir(parents=True)
     user_config = home / "config" / "toezegging" / "toezegging.toml"
-    user_config.write_text(f'[database]\nurl = "sqlite:///{home / "real.db"}"\n'
-                           '[mail]\ntransport = "smtp"\nhost = "192.0.2.1"\n')
+    user_config.write_text(
+        f'[database]\nurl = "sqlite:///{home / "real.db"}"\n[mail]\ntransport = "smtp"\nhost = "192.0.2.1"\n'
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"),
-               TOEZEGGING_CONFIG=str(user_config),
-               TOEZEGGING_DATABASE_URL=f"sqlite:///{home / 'env.db'}")
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        TOEZEGGING_CONFIG=str(user_config),
+        TOEZEGGING_DATABASE_URL=f"sqlite:///{home / 'env.db'}",
+    )
     return env, home
 
 
@@ -58,8 +63,9 @@ def demo_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo")
     env, home = _home(tmp)
     before = _files(home)
-    r = toezegging("--config", str(home / "config" / "toezegging" / "toezegging.toml"), "demo",
-                   env=env, cwd=tmp)
+    r = toezegging(
+        "--config", str(home / "config" / "toezegging" / "toezegging.toml"), "demo", env=env, cwd=tmp
+    )
     return tmp, env, home, before, r
 
 
@@ -109,8 +115,9 @@ def test_list_and_draft_on_the_demo_config(demo_run):
     tmp, env, home, before, r = demo_run
     env = {k: v for k, v in env.items() if k != "TOEZEGGING_DATABASE_URL"}
     config = "toezegging-demo/toezegging.toml"
-    listed = json.loads(toezegging("--config", config, "list", "--status", "all", "--json",
-                                   env=env, cwd=tmp).stdout)
+    listed = json.loads(
+        toezegging("--config", config, "list", "--status", "all", "--json", env=env, cwd=tmp).stdout
+    )
     assert len(listed) == 13
     assert [p["status"] for p in listed].count("fulfilled") == 1
     assert max(len(p["history"]) for p in listed) == 2
@@ -156,8 +163,13 @@ def test_the_demo_is_the_same_on_any_day(tmp_path):
     for day in ("2026-11-25", "2031-03-01"):
         with freeze_time(f"{day} 15:00:00"):
             report = demo_core.run(tmp_path / day)
-        runs.append({**_files(report.folder / "feeds"), **_files(report.folder / "mail"),
-                     **_files(report.folder / "site")})
+        runs.append(
+            {
+                **_files(report.folder / "feeds"),
+                **_files(report.folder / "mail"),
+                **_files(report.folder / "site"),
+            }
+        )
     assert runs[0] == runs[1]
 
 
@@ -172,9 +184,13 @@ def test_demo_ends_with_the_overview_served_from_its_register(demo_run):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "toezegging", *command.split()[1:],
-                             "--port", str(port)], env=env, cwd=tmp,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", *command.split()[1:], "--port", str(port)],
+        env=env,
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -95,8 +95,9 @@ def test_bash_completion_script_and_completions():
     assert script.exit_code == 0
     assert "_toezegging_completion()" in script.stdout
     assert "complete -o nosort -F _toezegging_completion toezegging" in script.stdout
-    words = _run(env={"_TOEZEGGING_COMPLETE": "bash_complete", "COMP_WORDS": "toezegging fe",
-                      "COMP_CWORD": "1"})
+    words = _run(
+        env={"_TOEZEGGING_COMPLETE": "bash_complete", "COMP_WORDS": "toezegging fe", "COMP_CWORD": "1"}
+    )
     assert "plain,feeds" in words.stdout.splitlines()
 
 
@@ -115,8 +116,9 @@ def test_the_dockerfile_runs_serve_and_scheduler():
     assert any(ln.endswith(" toezegging scheduler") for ln in lines)
 
 
-@pytest.mark.parametrize(("unit", "command"), [("toezegging.service", "scheduler"),
-                                               ("toezegging-serve.service", "serve")])
+@pytest.mark.parametrize(
+    ("unit", "command"), [("toezegging.service", "scheduler"), ("toezegging-serve.service", "serve")]
+)
 def test_the_systemd_units(unit, command):
     p = configparser.ConfigParser(strict=True, interpolation=None)
     p.optionxform = str
@@ -128,10 +130,16 @@ def test_the_systemd_units(unit, command):
     assert p["Install"]["WantedBy"] == "multi-user.target"
 
 
-@pytest.mark.parametrize("needle", [
-    "_TOEZEGGING_COMPLETE=bash_source toezegging", "contrib/toezegging.service",
-    "contrib/toezegging-serve.service", "docker build", "toezegging scheduler",
-])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "_TOEZEGGING_COMPLETE=bash_source toezegging",
+        "contrib/toezegging.service",
+        "contrib/toezegging-serve.service",
+        "docker build",
+        "toezegging scheduler",
+    ],
+)
 def test_the_readme_documents_running_it(needle):
     assert any(needle in b for b in _code_blocks(README)), f"README.md shows no {needle!r}"
 

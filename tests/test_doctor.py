@@ -18,8 +18,7 @@ def doctor(config_path, *args, env=None):
     from toezegging.cli import cli
 
     with freeze_time("2026-11-27 10:00:00"):
-        return CliRunner(env=env or {}).invoke(cli, ["--config", str(config_path), "doctor",
-                                                     *args])
+        return CliRunner(env=env or {}).invoke(cli, ["--config", str(config_path), "doctor", *args])
 
 
 def checks(result) -> dict[str, dict]:
@@ -61,8 +60,7 @@ def test_a_wrong_smtp_port_is_named(config_path):
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-def test_smtp_answers_with_starttls_and_login_and_no_mail_is_sent(config_path, tmp_path,
-                                                                   monkeypatch):
+def test_smtp_answers_with_starttls_and_login_and_no_mail_is_sent(config_path, tmp_path, monkeypatch):
     tls = make_tls(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(tls.ca_file))
     monkeypatch.setenv("TOEZEGGING_TEST_SMTP_PASSWORD", PASSWORD)

@@ -52,47 +52,72 @@ def test_the_letters_sentence_is_the_promise_typed_after_the_debate_one_promise_
 
 
 def test_add_yes_leaves_a_like_promise_out_and_says_which_it_matched(debate):
-    r = debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry",
-               "Volksgezondheid, Welzijn en Sport", "--yes")
+    r = debate(
+        "add",
+        SENTENCE,
+        "--deadline",
+        "voor het zomerreces",
+        "--ministry",
+        "Volksgezondheid, Welzijn en Sport",
+        "--yes",
+    )
     assert "Is this #1?" in r.stdout and TYPED in r.stdout and "2026-03-02 .. 2026-07-02" in r.stdout
     assert "Not added: it looks like promise #1" in r.stdout and "--allow-duplicate" in r.stdout
     assert len(promises(debate)) == 1
-    out = json.loads(debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry",
-                            "VWS", "--yes", "--json").stdout)
+    out = json.loads(
+        debate(
+            "add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry", "VWS", "--yes", "--json"
+        ).stdout
+    )
     assert (out["added"], out["id"], out["duplicate_of"]) == (False, None, [1])
-    out = json.loads(debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry",
-                            "VWS", "--yes", "--json", "--allow-duplicate").stdout)
+    out = json.loads(
+        debate(
+            "add",
+            SENTENCE,
+            "--deadline",
+            "voor het zomerreces",
+            "--ministry",
+            "VWS",
+            "--yes",
+            "--json",
+            "--allow-duplicate",
+        ).stdout
+    )
     assert (out["added"], out["id"], out["duplicate_of"]) == (True, 2, [1])
     assert len(promises(debate)) == 2
 
 
 def test_add_asks_is_this_1_and_a_typo_asks_again(debate):
-    r = debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry", "VWS",
-               input="x\ns\n")
+    r = debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry", "VWS", input="x\ns\n")
     assert "Is this #1?" in r.output and "'x' is not a or s; try again." in r.output
     assert "Not added (the register holds it as promise #1)." in r.output
     assert len(promises(debate)) == 1
-    r = debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry", "VWS",
-               input="a\n")
+    r = debate("add", SENTENCE, "--deadline", "voor het zomerreces", "--ministry", "VWS", input="a\n")
     assert "Added promise 2. (like promise 1; added anyway)" in r.output
     assert len(promises(debate)) == 2
 
 
-@pytest.mark.parametrize(("text", "ministry", "deadline"), [
-    (SENTENCE, "OCW", "voor het zomerreces"),  # another ministry
-    ("De jaarrapportage van de politie", "VWS", "voor het zomerreces"),  # another promise
-    (SENTENCE, "VWS", "in het eerste kwartaal van 2027"),  # a window that does not overlap
-], ids=["ministry", "text", "window"])
+@pytest.mark.parametrize(
+    ("text", "ministry", "deadline"),
+    [
+        (SENTENCE, "OCW", "voor het zomerreces"),  # another ministry
+        ("De jaarrapportage van de politie", "VWS", "voor het zomerreces"),  # another promise
+        (SENTENCE, "VWS", "in het eerste kwartaal van 2027"),  # a window that does not overlap
+    ],
+    ids=["ministry", "text", "window"],
+)
 def test_unlike_promises_are_not_asked_about(debate, text, ministry, deadline):
-    out = json.loads(debate("add", text, "--ministry", ministry, "--deadline", deadline,
-                            "--yes", "--json").stdout)
+    out = json.loads(
+        debate("add", text, "--ministry", ministry, "--deadline", deadline, "--yes", "--json").stdout
+    )
     assert (out["added"], out["duplicate_of"]) == (True, [])
 
 
 def test_a_closed_promise_is_no_duplicate(debate):
     debate("done", "1")
-    out = json.loads(debate("add", TYPED, "--deadline", "voor de zomer", "--ministry", "VWS",
-                            "--yes", "--json").stdout)
+    out = json.loads(
+        debate("add", TYPED, "--deadline", "voor de zomer", "--ministry", "VWS", "--yes", "--json").stdout
+    )
     assert (out["added"], out["duplicate_of"]) == (True, [])
 
 
@@ -102,8 +127,9 @@ def test_extract_json_gives_the_ids_matched(debate):
     (left,) = json.loads(debate("extract", str(debate.letter), "--yes", "--json").stdout)
     assert (left["added"], left["id"], left["duplicate_of"]) == (False, None, [1])
     assert left["text"] == SENTENCE and left["ministry"] == "Volksgezondheid, Welzijn en Sport"
-    (added,) = json.loads(debate("extract", str(debate.letter), "--yes", "--json",
-                                 "--allow-duplicate").stdout)
+    (added,) = json.loads(
+        debate("extract", str(debate.letter), "--yes", "--json", "--allow-duplicate").stdout
+    )
     assert (added["added"], added["id"], added["duplicate_of"]) == (True, 2, [1])
 
 
@@ -118,10 +144,16 @@ def test_extract_on_a_terminal_shows_the_like_promise_and_skips_it_by_default(de
 
 def test_two_like_proposals_in_one_letter_become_one_promise(debate, tmp_path):
     letter = tmp_path / "twee.txt"
-    letter.write_text(LETTER.replace(SENTENCE, "Voor het zomerreces ontvangt de Kamer de "
-                                               "evaluatie van de wachttijdenpilot. Ook stuur ik "
-                                               "de Kamer voor het zomerreces de evaluatie van de "
-                                               "wachttijdenpilot."), encoding="utf-8")
+    letter.write_text(
+        LETTER.replace(
+            SENTENCE,
+            "Voor het zomerreces ontvangt de Kamer de "
+            "evaluatie van de wachttijdenpilot. Ook stuur ik "
+            "de Kamer voor het zomerreces de evaluatie van de "
+            "wachttijdenpilot.",
+        ),
+        encoding="utf-8",
+    )
     debate("done", "1")
     r = debate("extract", str(letter), "--yes")
     assert r.stdout.count("Added promise") == 1 and "Left out (like #2)" in r.stderr

@@ -34,8 +34,11 @@ def at(y, m, d, hour=9, minute=0) -> datetime:
 
 
 def add(store, text, phrase, reference=date(2026, 6, 10), **fields) -> int:
-    p = prepare(Draft(text=text, deadline=phrase, reference=reference, fields=fields),
-                today=date(2026, 6, 10), now=NOW)
+    p = prepare(
+        Draft(text=text, deadline=phrase, reference=reference, fields=fields),
+        today=date(2026, 6, 10),
+        now=NOW,
+    )
     with store.session() as s:
         return store_promise(s, p).id
 
@@ -47,12 +50,12 @@ def get(store, pid) -> Promise:
 
 # ----------------------------------------------------------------------------- the core
 
+
 def test_an_event_phrase_is_stored_waiting_with_what_it_needs(store):
     pid = add(store, TEXT, "binnen drie maanden na inwerkingtreding")
     p = get(store, pid)
     assert (p.earliest, p.latest, p.kind, p.open_ended) == (None, None, "event", True)
-    assert (p.anchor, p.offset, p.offset_mode, p.event_date) == (
-        "inwerkingtreding", "P3M", "within", None)
+    assert (p.anchor, p.offset, p.offset_mode, p.event_date) == ("inwerkingtreding", "P3M", "within", None)
     assert p.waits_on_event()
     assert "zodra 'inwerkingtreding' een datum heeft" in p.explanation
 
@@ -67,8 +70,10 @@ def test_open_events_group_a_shared_name_and_keep_the_others_apart(store):
     with store.session() as s:
         found = events.open_events(s)
         got = [(e.label, [p.id for p in e.promises], e.since) for e in found]
-        assert got == [("inwerkingtreding Wet X", [a, b], date(2026, 3, 1)),
-                       ("afronding van de pilot", [c], date(2026, 6, 10))]
+        assert got == [
+            ("inwerkingtreding Wet X", [a, b], date(2026, 3, 1)),
+            ("afronding van de pilot", [c], date(2026, 6, 10)),
+        ]
         assert found[0].weeks_waiting(date(2026, 6, 10)) == 14
 
 
@@ -80,12 +85,12 @@ def test_setting_the_event_dates_every_linked_promise_by_the_spec(store):
         events.link(s, [a, b], "inwerkingtreding Wet X", today=date(2026, 6, 10), now=NOW)
     later = datetime(2026, 9, 1, 10, tzinfo=UTC)
     with store.session() as s:
-        changes = events.set_event(s, "Inwerkingtreding wet X", date(2026, 10, 1),
-                                   today=date(2026, 9, 1), now=later)
+        changes = events.set_event(
+            s, "Inwerkingtreding wet X", date(2026, 10, 1), today=date(2026, 9, 1), now=later
+        )
         assert sorted(ch.promise_id for ch in changes) == [a, b]
     pa, pb, pc = get(store, a), get(store, b), get(store, c)
-    assert (pa.earliest, pa.latest, pa.event_date) == (date(2026, 10, 1), date(2027, 1, 1),
-                                                       date(2026, 10, 1))
+    assert (pa.earliest, pa.latest, pa.event_date) == (date(2026, 10, 1), date(2027, 1, 1), date(2026, 10, 1))
     assert (pb.earliest, pb.latest) == (date(2028, 10, 1), date(2028, 10, 1))
     assert not pa.waits_on_event() and not pa.open_ended and pc.waits_on_event()
     assert pa.revision == 1 and pa.updated_at == later
@@ -93,7 +98,11 @@ def test_setting_the_event_dates_every_linked_promise_by_the_spec(store):
     with store.session() as s:
         (row,) = history(s, a)
     assert (row.kind, row.is_move, row.old_latest, row.new_latest) == (
-        ChangeKind.EVENT.value, False, None, date(2027, 1, 1))
+        ChangeKind.EVENT.value,
+        False,
+        None,
+        date(2027, 1, 1),
+    )
 
 
 def test_dating_one_promise_of_a_shared_event_dates_the_event(store):
@@ -102,16 +111,16 @@ def test_dating_one_promise_of_a_shared_event_dates_the_event(store):
     with store.session() as s:
         events.link(s, [a, b], "inwerkingtreding Wet X", today=date(2026, 6, 10), now=NOW)
     with store.session() as s:
-        changes = events.date_promise_event(s, b, date(2026, 7, 1), today=date(2026, 6, 20),
-                                            now=NOW)
+        changes = events.date_promise_event(s, b, date(2026, 7, 1), today=date(2026, 6, 20), now=NOW)
     assert len(changes) == 2
     assert get(store, b).latest == date(2026, 8, 12)
     # the same date again changes nothing; a new one is a correction, again no postponement
     with store.session() as s:
-        assert events.set_event(s, "inwerkingtreding Wet X", date(2026, 7, 1),
-                                today=date(2026, 6, 20), now=NOW) == []
-        events.set_event(s, "inwerkingtreding Wet X", date(2026, 8, 1), today=date(2026, 6, 20),
-                         now=NOW)
+        assert (
+            events.set_event(s, "inwerkingtreding Wet X", date(2026, 7, 1), today=date(2026, 6, 20), now=NOW)
+            == []
+        )
+        events.set_event(s, "inwerkingtreding Wet X", date(2026, 8, 1), today=date(2026, 6, 20), now=NOW)
     assert get(store, a).latest == date(2026, 11, 1)
     with store.session() as s:
         assert [c.kind for c in history(s, a)] == ["event", "event"]
@@ -122,11 +131,9 @@ def test_linking_to_an_event_that_has_a_date_dates_the_promise_at_once(store):
     b = add(store, "B", "binnen een jaar na inwerkingtreding")
     with store.session() as s:
         events.link(s, [a], "inwerkingtreding Wet X", today=date(2026, 6, 10), now=NOW)
-        events.set_event(s, "inwerkingtreding Wet X", date(2026, 10, 1), today=date(2026, 6, 10),
-                         now=NOW)
+        events.set_event(s, "inwerkingtreding Wet X", date(2026, 10, 1), today=date(2026, 6, 10), now=NOW)
     with store.session() as s:
-        _, changes = events.link(s, [b], "INWERKINGTREDING WET X", today=date(2026, 6, 10),
-                                 now=NOW)
+        _, changes = events.link(s, [b], "INWERKINGTREDING WET X", today=date(2026, 6, 10), now=NOW)
     assert [c.promise_id for c in changes] == [b]
     pb = get(store, b)
     assert (pb.event_name, pb.latest) == ("inwerkingtreding Wet X", date(2027, 10, 1))
@@ -140,23 +147,46 @@ def test_a_dated_event_never_gives_a_window_before_the_reference_date(store):
     assert (p.earliest, p.latest) == (date(2026, 6, 10), date(2026, 8, 1))
 
 
-@pytest.mark.parametrize("action, message", [
-    (lambda s, ids: events.date_promise_event(s, ids["dated"], date(2027, 1, 1),
-                                              today=date(2026, 6, 10), now=NOW),
-     "does not wait on an event"),
-    (lambda s, ids: events.date_promise_event(s, 99, date(2027, 1, 1), today=date(2026, 6, 10),
-                                              now=NOW), "no promise with id 99"),
-    (lambda s, ids: events.link(s, [ids["event"]], "  ", today=date(2026, 6, 10), now=NOW),
-     "name is empty"),
-    (lambda s, ids: events.link(s, [ids["event"], ids["dated"]], "Wet X",
-                                today=date(2026, 6, 10), now=NOW), "does not wait on an event"),
-    (lambda s, ids: events.set_event(s, "inwerkingtreding Wet Y", date(2027, 1, 1),
-                                     today=date(2026, 6, 10), now=NOW),
-     "Did you mean 'inwerkingtreding Wet X'?"),
-], ids=["not-an-event", "no-such-promise", "empty-name", "link-a-dated-promise", "unknown-name"])
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        (
+            lambda s, ids: events.date_promise_event(
+                s, ids["dated"], date(2027, 1, 1), today=date(2026, 6, 10), now=NOW
+            ),
+            "does not wait on an event",
+        ),
+        (
+            lambda s, ids: events.date_promise_event(
+                s, 99, date(2027, 1, 1), today=date(2026, 6, 10), now=NOW
+            ),
+            "no promise with id 99",
+        ),
+        (
+            lambda s, ids: events.link(s, [ids["event"]], "  ", today=date(2026, 6, 10), now=NOW),
+            "name is empty",
+        ),
+        (
+            lambda s, ids: events.link(
+                s, [ids["event"], ids["dated"]], "Wet X", today=date(2026, 6, 10), now=NOW
+            ),
+            "does not wait on an event",
+        ),
+        (
+            lambda s, ids: events.set_event(
+                s, "inwerkingtreding Wet Y", date(2027, 1, 1), today=date(2026, 6, 10), now=NOW
+            ),
+            "Did you mean 'inwerkingtreding Wet X'?",
+        ),
+    ],
+    ids=["not-an-event", "no-such-promise", "empty-name", "link-a-dated-promise", "unknown-name"],
+)
 def test_bad_input_is_refused_and_nothing_is_written(store, action, message):
-    ids = {"event": add(store, "A", "na de evaluatie"), "dated": add(store, "B", "voor eind 2026"),
-           "named": add(store, "C", "twee jaar na inwerkingtreding")}
+    ids = {
+        "event": add(store, "A", "na de evaluatie"),
+        "dated": add(store, "B", "voor eind 2026"),
+        "named": add(store, "C", "twee jaar na inwerkingtreding"),
+    }
     with store.session() as s:
         events.link(s, [ids["named"]], "inwerkingtreding Wet X", today=date(2026, 6, 10), now=NOW)
     with pytest.raises((InvalidInput, NotFound)) as e:
@@ -166,17 +196,26 @@ def test_bad_input_is_refused_and_nothing_is_written(store, action, message):
     with store.session() as s:
         assert s.exec(select(DeadlineChange)).all() == []
         assert [p.event_name for p in s.exec(select(Promise).order_by(Promise.id))] == [
-            None, None, "inwerkingtreding Wet X"]
+            None,
+            None,
+            "inwerkingtreding Wet X",
+        ]
 
 
 # ----------------------------------------------------------------------------- the commands
 
+
 def test_the_commands_list_link_and_date_events(toezegging_cli, terminal):
     cli = toezegging_cli
-    out = json.loads(cli("add", TEXT, "--deadline", "binnen drie maanden na inwerkingtreding",
-                         "--yes", "--json").stdout)
+    out = json.loads(
+        cli("add", TEXT, "--deadline", "binnen drie maanden na inwerkingtreding", "--yes", "--json").stdout
+    )
     assert (out["latest"], out["kind"], out["waiting"], out["anchor"]) == (
-        None, "event", True, "inwerkingtreding")
+        None,
+        "event",
+        True,
+        "inwerkingtreding",
+    )
     r = cli("add", "Evaluatie van de wet", "--deadline", "twee jaar na inwerkingtreding", "--yes")
     assert "It waits on 'inwerkingtreding'" in r.output
     assert "toezegging event 2 --on YYYY-MM-DD" in r.output
@@ -187,7 +226,8 @@ def test_the_commands_list_link_and_date_events(toezegging_cli, terminal):
     assert "Linked promises 1, 2 to the event 'inwerkingtreding Wet X'." in r.output
     listed = json.loads(cli("events", "--json").stdout)
     assert [(e["label"], [p["id"] for p in e["promises"]]) for e in listed] == [
-        ("inwerkingtreding Wet X", [1, 2])]
+        ("inwerkingtreding Wet X", [1, 2])
+    ]
     assert "inwerkingtreding Wet X: no date, waiting since 2026-06-10" in cli("events").output
     cli.today = "2026-09-01"
     r = cli("event", "set", "inwerkingtreding Wet X", "2026-10-01")
@@ -208,17 +248,24 @@ def test_event_id_on_date_is_short_for_event_date(toezegging_cli):
     r = cli("event", "1", "--on", "2026-07-01", "--json")
     (p,) = json.loads(r.stdout)
     assert (p["earliest"], p["latest"], p["event_date"], p["kind"]) == (
-        "2026-07-01", "2026-10-01", "2026-07-01", "relative")
+        "2026-07-01",
+        "2026-10-01",
+        "2026-07-01",
+        "relative",
+    )
     assert [h["kind"] for h in p["history"]] == ["event"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["event", "1", "--on", "2026-13-01"], "is not a date"),
-    (["event", "2", "--on", "2026-07-01"], "does not wait on an event"),
-    (["event", "set", "onbekend", "2026-07-01"], "no open promise is linked to the event"),
-    (["event", "link", "1", "--as", ""], "name is empty"),
-    (["event", "7", "--on", "2026-07-01"], "no promise with id 7"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["event", "1", "--on", "2026-13-01"], "is not a date"),
+        (["event", "2", "--on", "2026-07-01"], "does not wait on an event"),
+        (["event", "set", "onbekend", "2026-07-01"], "no open promise is linked to the event"),
+        (["event", "link", "1", "--as", ""], "name is empty"),
+        (["event", "7", "--on", "2026-07-01"], "no promise with id 7"),
+    ],
+)
 def test_event_commands_refuse_bad_input(toezegging_cli, args, message):
     cli = toezegging_cli
     cli("add", "Reactie", "--deadline", "na de evaluatie", "-y")
@@ -230,8 +277,15 @@ def test_event_commands_refuse_bad_input(toezegging_cli, args, message):
 
 def test_the_drafted_questions_of_a_waiting_promise_ask_when_the_event_will_be(toezegging_cli):
     cli = toezegging_cli
-    cli("add", "Reactie op het advies", "--deadline",
-        "zo spoedig mogelijk na ontvangst van het advies", "--ministry", "VWS", "-y")
+    cli(
+        "add",
+        "Reactie op het advies",
+        "--deadline",
+        "zo spoedig mogelijk na ontvangst van het advies",
+        "--ministry",
+        "VWS",
+        "-y",
+    )
     text = cli("draft", "1").output
     assert "aan de minister van Volksgezondheid, Welzijn en Sport" in text
     assert "Wanneer verwacht u dat “ontvangst van het advies” plaatsvindt" in text
@@ -242,11 +296,11 @@ def test_postponing_to_an_event_phrase_makes_the_promise_wait(toezegging_cli):
     cli("add", "Brief", "--deadline", "voor eind 2026", "-y")
     r = cli("postpone", "1", "binnen zes weken na het commissiedebat", "--json")
     p = json.loads(r.stdout)
-    assert (p["latest"], p["waiting"], p["anchor"], p["offset"]) == (
-        None, True, "het commissiedebat", "P6W")
+    assert (p["latest"], p["waiting"], p["anchor"], p["offset"]) == (None, True, "het commissiedebat", "P6W")
 
 
 # ----------------------------------------------------------------------------- reminders
+
 
 class Collect:
     """A transport that keeps what it is given; `fail` raises these first, one per mail."""
@@ -286,8 +340,7 @@ def test_undated_events_are_named_weekly_in_one_mail_after_n_weeks(store, tmp_pa
     delivery.tick(store, config, at(2026, 7, 14), transport=t)  # not again the same week
     assert len(t.sent) == 1
     with store.session() as s:
-        events.set_event(s, "inwerkingtreding Wet X", date(2026, 9, 1), today=date(2026, 7, 15),
-                         now=NOW)
+        events.set_event(s, "inwerkingtreding Wet X", date(2026, 9, 1), today=date(2026, 7, 15), now=NOW)
     delivery.tick(store, config, at(2026, 7, 20), transport=t)  # the next Monday: only the pilot
     assert [(k, i) for _, k, i, _ in t.sent[1:]] == [("undated", str(c))]
 
@@ -301,8 +354,7 @@ def test_undated_events_go_into_the_digest(store, tmp_path):
     ((_, kind, ids, msg),) = t.sent
     assert (kind, sorted(ids.split())) == ("digest", ["1", "2"])
     text = msg.get_body(("plain",)).get_content()
-    assert "Deze toezegging wacht al 2 weken op “inwerkingtreding”, dat nog geen datum heeft" \
-        in text
+    assert "Deze toezegging wacht al 2 weken op “inwerkingtreding”, dat nog geen datum heeft" in text
 
 
 def test_undated_events_in_english_and_never_when_switched_off(store, tmp_path):
@@ -315,15 +367,18 @@ def test_undated_events_in_english_and_never_when_switched_off(store, tmp_path):
     delivery.tick(store, en, at(2026, 12, 7), transport=t)
     ((_, kind, _, msg),) = t.sent
     assert kind == "undated" and msg["Subject"] == "No date yet: 1 promise waits on an event"
-    assert "== the review: waiting since 10 June 2026 (25 weeks) ==" in \
-        msg.get_body(("plain",)).get_content()
+    assert "== the review: waiting since 10 June 2026 (25 weeks) ==" in msg.get_body(("plain",)).get_content()
 
 
 def test_dating_cancels_a_queued_undated_reminder_and_sends_no_postponed_mail(store, tmp_path):
     config = make_config(tmp_path, reminders=dict(undated_event_weeks=1))
     pid = add(store, "A", "binnen drie maanden na inwerkingtreding")
-    first = delivery.tick(store, config, at(2026, 6, 22),  # Monday: queued, the server says 451
-                        transport=Collect(fail=[DeliveryError("451 later")]))
+    first = delivery.tick(
+        store,
+        config,
+        at(2026, 6, 22),  # Monday: queued, the server says 451
+        transport=Collect(fail=[DeliveryError("451 later")]),
+    )
     assert (first.inserted, first.retry) == (1, 1)
     with store.session() as s:
         events.date_promise_event(s, pid, date(2026, 7, 1), today=date(2026, 6, 23), now=NOW)
@@ -338,6 +393,7 @@ def test_dating_cancels_a_queued_undated_reminder_and_sends_no_postponed_mail(st
 
 # ----------------------------------------------------------------------------- end to end
 
+
 def test_from_add_to_a_dated_window_in_the_feed_and_a_reminder(tmp_path, icaljs):
     """The issue's "done when": add an event promise, see no date; date the law's entry
     into force; the window is right, the feed shows it, and the reminders come."""
@@ -349,12 +405,23 @@ def test_from_add_to_a_dated_window_in_the_feed_and_a_reminder(tmp_path, icaljs)
         def run(today, *args):
             with freeze_time(f"{today} 10:00:00"):
                 r = CliRunner(env={"TOEZEGGING_DATABASE_URL": None}).invoke(
-                    toezegging_main, ["--config", config, *args])
+                    toezegging_main, ["--config", config, *args]
+                )
             assert r.exit_code == 0, (r.output, r.exception)
             return r
 
-        r = run("2026-06-10", "add", TEXT, "--deadline", "binnen drie maanden na inwerkingtreding",
-                "--date", "2026-06-10", "--ministry", "Binnenlandse Zaken", "--yes")
+        r = run(
+            "2026-06-10",
+            "add",
+            TEXT,
+            "--deadline",
+            "binnen drie maanden na inwerkingtreding",
+            "--date",
+            "2026-06-10",
+            "--ministry",
+            "Binnenlandse Zaken",
+            "--yes",
+        )
         assert "window:     no date yet: waits on 'inwerkingtreding'" in r.output
         run("2026-06-10", "event", "link", "1", "--as", "inwerkingtreding Wet X")
 

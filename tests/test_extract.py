@@ -32,6 +32,7 @@ REF = date(2026, 6, 10)
 
 # ----------------------------------------------------------------------------- a fake engine
 
+
 @dataclass
 class FakeWindow:
     earliest: date | None
@@ -72,6 +73,7 @@ def fake_search(sentence: str, ref: date):
 
 
 # ----------------------------------------------------------------------------- cleaning
+
 
 def test_pdf_lines_are_rejoined_and_headings_stay_apart():
     lines = [
@@ -142,8 +144,7 @@ def test_footnotes_in_a_text_without_pages_and_a_footnote_section():
         "De minister heeft de Gezondheidsraad om advies gevraagd.4 Het advies volgt in\n"
         "het voorjaar.\n"
         "4 Kamerstukken II, 2023/2024, 31 839, nr. 1024\n"
-        "Het kabinet neemt het advies over.\n\n"
-        + "Een gewone zin in de brief. " * 30 + "\n\nVoetnoten\n\n"
+        "Het kabinet neemt het advies over.\n\n" + "Een gewone zin in de brief. " * 30 + "\n\nVoetnoten\n\n"
         "5 https://www.example.org/rapport\n6 Zie de brief van 12 mei 2024, met een toezegging.\n"
     )
     joined = " ".join(clean(text))
@@ -163,14 +164,22 @@ def test_mend_rejoins_broken_words_and_keeps_the_offsets():
 @pytest.mark.parametrize(
     "block,expected",
     [
-        ("Tot slot De vertrouwensinspecteurs publiceren het overzicht jaarlijks.",
-         ["Tot slot", "De vertrouwensinspecteurs publiceren het overzicht jaarlijks."]),
-        ("Stijging aantal dossiers is zorgelijk In het schooljaar 2022/2023 waren er 2152.",
-         ["Stijging aantal dossiers is zorgelijk", "In het schooljaar 2022/2023 waren er 2152."]),
-        ("Op 12 september jl. heeft het kamerlid Van der Werf een nota ingediend.",
-         ["Op 12 september jl. heeft het kamerlid Van der Werf een nota ingediend."]),
-        ("Samen met onze collega van Justitie en Veiligheid werken we aan het actieplan.",
-         ["Samen met onze collega van Justitie en Veiligheid werken we aan het actieplan."]),
+        (
+            "Tot slot De vertrouwensinspecteurs publiceren het overzicht jaarlijks.",
+            ["Tot slot", "De vertrouwensinspecteurs publiceren het overzicht jaarlijks."],
+        ),
+        (
+            "Stijging aantal dossiers is zorgelijk In het schooljaar 2022/2023 waren er 2152.",
+            ["Stijging aantal dossiers is zorgelijk", "In het schooljaar 2022/2023 waren er 2152."],
+        ),
+        (
+            "Op 12 september jl. heeft het kamerlid Van der Werf een nota ingediend.",
+            ["Op 12 september jl. heeft het kamerlid Van der Werf een nota ingediend."],
+        ),
+        (
+            "Samen met onze collega van Justitie en Veiligheid werken we aan het actieplan.",
+            ["Samen met onze collega van Justitie en Veiligheid werken we aan het actieplan."],
+        ),
     ],
     ids=["tot-slot", "heading", "jl", "proper-names"],
 )
@@ -191,6 +200,7 @@ def test_broken_words_are_mended_only_where_the_document_knows_the_word():
 
 
 # ----------------------------------------------------------------------------- sentences
+
 
 def test_abbreviations_and_initials_do_not_end_a_sentence():
     block = (
@@ -219,13 +229,16 @@ def test_sentence_offsets_point_into_the_cleaned_document():
 
 # ----------------------------------------------------------------------------- clauses
 
+
 def _kinds(sentence: str) -> list[tuple[str, str]]:
-    return [(p.kind, sentence[p.start:p.end].strip(" ,")) for p in pieces(sentence)]
+    return [(p.kind, sentence[p.start : p.end].strip(" ,")) for p in pieces(sentence)]
 
 
 def test_clauses_by_the_words_that_open_them():
-    s = ("Bij de keuze van maatregelen voor de jaren na 2030, waarover ik u in maart "
-         "informeer, betrek ik het advies van de netbeheerder.")
+    s = (
+        "Bij de keuze van maatregelen voor de jaren na 2030, waarover ik u in maart "
+        "informeer, betrek ik het advies van de netbeheerder."
+    )
     assert [k for k, _ in _kinds(s)] == ["main", "relative", "cont"]
     s = "Mocht het nodig zijn, dan neem ik in 2027 extra maatregelen."
     kinds = _kinds(s)
@@ -251,8 +264,7 @@ def test_complement_keeps_an_expectation_and_marks_a_report():
     "sentence,feature",
     [
         ("Het kabinet investeert om eind 2027 aan de norm te voldoen.", "purpose"),
-        ("Het kabinet houdt vast aan de doelstelling om in 2030 de helft minder uit te stoten.",
-         "target"),
+        ("Het kabinet houdt vast aan de doelstelling om in 2030 de helft minder uit te stoten.", "target"),
         ("Ik ben voornemens om in 2027 een wetsvoorstel in te dienen.", None),
     ],
     ids=["purpose", "target", "intention"],
@@ -265,16 +277,24 @@ def test_om_te_clauses(sentence, feature):
 
 # ----------------------------------------------------------------------------- time phrases
 
+
 def test_time_phrases_with_what_the_search_leaves_out():
     ref = date(2022, 10, 3)
     (t,) = find_times("De oplevering is december 2022 voorzien.", ref)
     assert (t.text, t.latest, t.origin) == ("december 2022", date(2022, 12, 31), "date")
     (t,) = find_times("De periode november 2022 tot januari 2023 gebruiken we om te testen.", ref)
-    assert (t.earliest, t.latest, t.kind, t.origin) == (date(2022, 11, 1), date(2022, 12, 31),
-                                                        "month", "period")
+    assert (t.earliest, t.latest, t.kind, t.origin) == (
+        date(2022, 11, 1),
+        date(2022, 12, 31),
+        "month",
+        "period",
+    )
     (t,) = find_times("Ik laat in de eerste helft van 2023 berekenen wat dit kost.", ref)
-    assert (t.text, t.earliest, t.latest) == ("in de eerste helft van 2023", date(2023, 1, 1),
-                                              date(2023, 6, 30))
+    assert (t.text, t.earliest, t.latest) == (
+        "in de eerste helft van 2023",
+        date(2023, 1, 1),
+        date(2023, 6, 30),
+    )
     (t,) = find_times("Dat is pas laat in de eerste helft van 2023 bekend.", ref)
     assert t.text.startswith("laat")  # here "laat" is late
 
@@ -298,6 +318,7 @@ def test_events_are_kept_where_the_engine_reads_them_as_events():
 
 # ----------------------------------------------------------------------------- subjects
 
+
 @pytest.mark.parametrize(
     "clause,kind",
     [
@@ -316,6 +337,7 @@ def test_subject_of_a_clause(clause, kind):
 
 # ----------------------------------------------------------------------------- actors
 
+
 def test_signature_in_two_columns():
     text = (
         "Wij zullen uw Kamer informeren.\n\n\nHoogachtend,\n\n\n"
@@ -325,7 +347,8 @@ def test_signature_in_two_columns():
     )
     (a, b) = signature(text)
     assert (a.name, a.function, a.ministry) == (
-        "Mirjam Sterk", "minister van Langdurige Zorg, Jeugd en Sport",
+        "Mirjam Sterk",
+        "minister van Langdurige Zorg, Jeugd en Sport",
         "Volksgezondheid, Welzijn en Sport",
     )
     assert (b.name, b.ministry) == ("D.M. van Weel", "Justitie en Veiligheid")
@@ -337,24 +360,43 @@ def test_signature_in_two_columns():
 @pytest.mark.parametrize(
     "block,expected",
     [
-        ("Tekst.\n\nDe minister voor Primair en Voortgezet Onderwijs,\n\nAnne Visser\n\n"
-         "De minister van Onderwijs, Cultuur en Wetenschap,\n\nPieter de Boer\n\n---\n",
-         [("Anne Visser", "minister voor Primair en Voortgezet Onderwijs"),
-          ("Pieter de Boer", "minister van Onderwijs, Cultuur en Wetenschap")]),
-        ("Tekst.\n\nHoogachtend,\n\nDe staatssecretaris van Infrastructuur en Waterstaat,\n\n"
-         "drs. K.L.M. Veenstra\n",
-         [("drs. K.L.M. Veenstra", "staatssecretaris van Infrastructuur en Waterstaat")]),
-        ("Tekst.\n\nJoris Bakker\nMinister van Economische Zaken en Klimaat\n",
-         [("Joris Bakker", "minister van Economische Zaken en Klimaat")]),
-        ("Tekst.\n\nHoogachtend,\n\nDe minister van Justitie en Veiligheid, De staatssecretaris "
-         "van Justitie en Veiligheid,\n\nE.F. de Wit J. van Dam\n",
-         [("E.F. de Wit", "minister van Justitie en Veiligheid"),
-          ("J. van Dam", "staatssecretaris van Justitie en Veiligheid")]),
-        ("Tekst.\n\nHoogachtend,\n\nDe minister van Justitie en Veiligheid, E.F. de Wit\n",
-         [("E.F. de Wit", "minister van Justitie en Veiligheid")]),
+        (
+            "Tekst.\n\nDe minister voor Primair en Voortgezet Onderwijs,\n\nAnne Visser\n\n"
+            "De minister van Onderwijs, Cultuur en Wetenschap,\n\nPieter de Boer\n\n---\n",
+            [
+                ("Anne Visser", "minister voor Primair en Voortgezet Onderwijs"),
+                ("Pieter de Boer", "minister van Onderwijs, Cultuur en Wetenschap"),
+            ],
+        ),
+        (
+            "Tekst.\n\nHoogachtend,\n\nDe staatssecretaris van Infrastructuur en Waterstaat,\n\n"
+            "drs. K.L.M. Veenstra\n",
+            [("drs. K.L.M. Veenstra", "staatssecretaris van Infrastructuur en Waterstaat")],
+        ),
+        (
+            "Tekst.\n\nJoris Bakker\nMinister van Economische Zaken en Klimaat\n",
+            [("Joris Bakker", "minister van Economische Zaken en Klimaat")],
+        ),
+        (
+            "Tekst.\n\nHoogachtend,\n\nDe minister van Justitie en Veiligheid, De staatssecretaris "
+            "van Justitie en Veiligheid,\n\nE.F. de Wit J. van Dam\n",
+            [
+                ("E.F. de Wit", "minister van Justitie en Veiligheid"),
+                ("J. van Dam", "staatssecretaris van Justitie en Veiligheid"),
+            ],
+        ),
+        (
+            "Tekst.\n\nHoogachtend,\n\nDe minister van Justitie en Veiligheid, E.F. de Wit\n",
+            [("E.F. de Wit", "minister van Justitie en Veiligheid")],
+        ),
     ],
-    ids=["one-under-the-other", "title-in-lower-case", "name-before-function", "flattened",
-         "function-then-name"],
+    ids=[
+        "one-under-the-other",
+        "title-in-lower-case",
+        "name-before-function",
+        "flattened",
+        "function-then-name",
+    ],
 )
 def test_signature_forms(block, expected):
     assert [(s.name, s.function) for s in signature(block)] == expected
@@ -367,13 +409,19 @@ def test_no_signature_from_an_association_or_a_line_of_text():
 
 
 def test_the_answering_member_of_the_government():
-    (a,) = answerer("Antwoord van Staatssecretaris Jansen (Volksgezondheid, Welzijn en Sport – "
-                    "Jeugd, Preventie en Sport) (ontvangen 12 augustus 2024).")
+    (a,) = answerer(
+        "Antwoord van Staatssecretaris Jansen (Volksgezondheid, Welzijn en Sport – "
+        "Jeugd, Preventie en Sport) (ontvangen 12 augustus 2024)."
+    )
     assert (a.name, a.function, a.ministry) == (
-        "Jansen", "staatssecretaris van Volksgezondheid, Welzijn en Sport",
-        "Volksgezondheid, Welzijn en Sport")
-    (a,) = answerer("Antwoord van Minister De Vries (Infrastructuur en Waterstaat), mede\n"
-                    "namens de Minister van Justitie en Veiligheid (ontvangen 17 mei 2024).")
+        "Jansen",
+        "staatssecretaris van Volksgezondheid, Welzijn en Sport",
+        "Volksgezondheid, Welzijn en Sport",
+    )
+    (a,) = answerer(
+        "Antwoord van Minister De Vries (Infrastructuur en Waterstaat), mede\n"
+        "namens de Minister van Justitie en Veiligheid (ontvangen 17 mei 2024)."
+    )
     assert (a.name, a.ministry) == ("De Vries", "Infrastructuur en Waterstaat")
     (a,) = answerer("Antwoord van Minister Smit (Buitenlandse Handel en Ontwikkelingssamenwerking)")
     assert a.function == "minister voor Buitenlandse Handel en Ontwikkelingssamenwerking"
@@ -393,13 +441,15 @@ def test_resolver_names_the_office_in_the_sentence_or_the_last_one_named_or_the_
     # two signers: "aan de " + function reads as the heading of drafted questions
     assert "aan de " + joint.function == (
         "aan de minister voor Primair en Voortgezet Onderwijs en de minister van Onderwijs, "
-        "Cultuur en Wetenschap")
+        "Cultuur en Wetenschap"
+    )
 
     report = ActorResolver([])
     report.see("De staatssecretaris van Justitie en Veiligheid deelt de zorg.")
     bare = report.resolve(report.see("De staatssecretaris zei toe dit te gaan bespreken."))
     assert (bare.function, bare.ministry) == (
-        "staatssecretaris van Justitie en Veiligheid", "Justitie en Veiligheid",
+        "staatssecretaris van Justitie en Veiligheid",
+        "Justitie en Veiligheid",
     )
 
 
@@ -431,11 +481,11 @@ def test_answers_keep_the_answers_and_their_question_numbers():
     doc = read_structure(ANSWERS)
     assert doc.kind == "answers" and doc.by_government
     assert doc.date == date(2024, 4, 29)
-    assert [(s.name, s.ministry) for s in doc.signers] == [
-        ("De Vries", "Infrastructuur en Waterstaat")]
+    assert [(s.name, s.ministry) for s in doc.signers] == [("De Vries", "Infrastructuur en Waterstaat")]
     assert doc.source == (
-        "Antwoorden op vragen van het lid Pieters (CDA) over het bericht «Sluis langer dicht»")
-    texts = [(line.question, line.sentence.text[line.label_end:].strip()) for line in doc.lines]
+        "Antwoorden op vragen van het lid Pieters (CDA) over het bericht «Sluis langer dicht»"
+    )
+    texts = [(line.question, line.sentence.text[line.label_end :].strip()) for line in doc.lines]
     assert texts == [
         ("1", "Ja."),
         ("2 en 3", "Rijkswaterstaat verwacht de sluis eind 2024 weer open te stellen."),
@@ -449,34 +499,48 @@ def test_numbered_questions_without_labels():
     text = text.replace("1.\nBent u", "1. Bent u").replace("2\nWanneer", "2 Wanneer")
     doc = read_structure(text)
     assert [(ln.question, ln.sentence.text[:12]) for ln in doc.lines] == [
-        ("1", "Ja."), ("2", "Rijkswaterst"), ("2", "Uw Kamer wor")]
+        ("1", "Ja."),
+        ("2", "Rijkswaterst"),
+        ("2", "Uw Kamer wor"),
+    ]
 
 
 def test_source_of_a_letter_never_its_file_name():
-    letter = ("Datum 3 juni 2026\nBetreft Voortgang aanpak wachttijden\n\nGeachte voorzitter,\n")
+    letter = "Datum 3 juni 2026\nBetreft Voortgang aanpak wachttijden\n\nGeachte voorzitter,\n"
     assert source_of(letter, "letter") == ("Voortgang aanpak wachttijden", None)
-    reply = ("Op 2 maart jl. heeft het lid Bakker een initiatiefnota ingediend over veilig fietsen"
-             "[footnoteRef:1]. [1:  Kamerstukken II, 2025–2026, 36 999, nr. 2.]\n")
+    reply = (
+        "Op 2 maart jl. heeft het lid Bakker een initiatiefnota ingediend over veilig fietsen"
+        "[footnoteRef:1]. [1:  Kamerstukken II, 2025–2026, 36 999, nr. 2.]\n"
+    )
     assert source_of(reply, "letter") == (
-        "Reactie op de initiatiefnota van het lid Bakker over veilig fietsen", "36 999, nr. 2")
-    kamerstuk = ("31 289 Wegverkeer\n\nNr. 512 BRIEF VAN DE MINISTER VAN INFRASTRUCTUUR EN "
-                 "WATERSTAAT\n\nAan de Voorzitter van de Tweede Kamer der Staten-Generaal\n")
+        "Reactie op de initiatiefnota van het lid Bakker over veilig fietsen",
+        "36 999, nr. 2",
+    )
+    kamerstuk = (
+        "31 289 Wegverkeer\n\nNr. 512 BRIEF VAN DE MINISTER VAN INFRASTRUCTUUR EN "
+        "WATERSTAAT\n\nAan de Voorzitter van de Tweede Kamer der Staten-Generaal\n"
+    )
     assert source_of(kamerstuk, "letter") == ("Wegverkeer", "31 289, nr. 512")
     assert source_of("Tekst zonder kop.", "letter") == (None, None)
     assert letter_source("minister van Defensie", date(2026, 6, 3)) == (
-        "Brief van de minister van Defensie van 3 juni 2026")
+        "Brief van de minister van Defensie van 3 juni 2026"
+    )
 
 
-@pytest.mark.parametrize("line", [
-    "Datum 22 januari 2024 Betreft Aanbieding cijfers",
-    "Den Haag, 3 april 2025",
-    "Antwoord van Minister Smit (Financiën) (ontvangen\n4 februari 2025).",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Datum 22 januari 2024 Betreft Aanbieding cijfers",
+        "Den Haag, 3 april 2025",
+        "Antwoord van Minister Smit (Financiën) (ontvangen\n4 februari 2025).",
+    ],
+)
 def test_the_date_of_a_document(line):
     assert letter_date("Titel\n" + line + "\nTekst.") is not None
 
 
 # ----------------------------------------------------------------------------- dedup
+
 
 def test_a_garbled_second_copy_gives_each_promise_once():
     clean_copy = "Het kabinet houdt dit onderwerp op de politieke agenda en zal in 2027 beslissen."
@@ -554,8 +618,9 @@ def test_pdf_letter_read_without_its_page_furniture(tmp_path):
 
 def test_docx_letter_with_a_table(tmp_path):
     paragraphs = [" ".join(LETTER[:5]), *LETTER[5:]]
-    path = make_docx(tmp_path / "brief.docx", paragraphs, [["Toezegging", "Termijn"],
-                                                          ["Brief aan de Kamer", "2027"]])
+    path = make_docx(
+        tmp_path / "brief.docx", paragraphs, [["Toezegging", "Termijn"], ["Brief aan de Kamer", "2027"]]
+    )
     text = read_document(path)
     assert "Brief aan de Kamer" in text
     _check_letter_promises(_found(text))
@@ -564,7 +629,8 @@ def test_docx_letter_with_a_table(tmp_path):
 def test_html_letter():
     html = (
         "<html><head><title>x</title><script>var a = 'zal in 2027';</script></head><body>"
-        + "".join(f"<p>{line}</p>" for line in LETTER if line) + "</body></html>"
+        + "".join(f"<p>{line}</p>" for line in LETTER if line)
+        + "</body></html>"
     )
     text = html_text(html)
     assert "var a" not in text
@@ -581,20 +647,26 @@ def test_an_association_letter_asks_and_does_not_promise():
 
 
 def test_a_quoted_motion_gives_no_phrase():
-    text = "\n".join([
-        "Geachte voorzitter,", "",
-        "De motie verzoekt de regering «uiterlijk in 2026 een landelijk meldpunt in te richten».",
-        "Ik zal uw Kamer in 2027 over de uitvoering van de motie informeren.", "",
-        *LETTER[6:],
-    ])
+    text = "\n".join(
+        [
+            "Geachte voorzitter,",
+            "",
+            "De motie verzoekt de regering «uiterlijk in 2026 een landelijk meldpunt in te richten».",
+            "Ik zal uw Kamer in 2027 over de uitvoering van de motie informeren.",
+            "",
+            *LETTER[6:],
+        ]
+    )
     (p,) = _found(text)
     assert p.phrase == "in 2027"
 
 
 # ----------------------------------------------------------------------------- reading
 
-@pytest.mark.parametrize("name,content", [("kapot.pdf", b"%PDF-1.4 nothing"),
-                                          ("kapot.docx", b"PK\x03\x04 nothing")])
+
+@pytest.mark.parametrize(
+    "name,content", [("kapot.pdf", b"%PDF-1.4 nothing"), ("kapot.docx", b"PK\x03\x04 nothing")]
+)
 def test_unreadable_documents_are_refused_with_a_message(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
@@ -678,9 +750,13 @@ K. Smit
 def test_a_kamerstuk_edition_of_a_letter():
     doc = read_structure(KAMERSTUK)
     assert (doc.kind, doc.date, doc.source, doc.kamerstuk) == (
-        "letter", date(2024, 3, 4), "Wegverkeer", "31 289, nr. 512")
+        "letter",
+        date(2024, 3, 4),
+        "Wegverkeer",
+        "31 289, nr. 512",
+    )
     assert [(s.name, s.function) for s in doc.signers] == [
-        ("K. Smit", "minister van Infrastructuur en Waterstaat")]
+        ("K. Smit", "minister van Infrastructuur en Waterstaat")
+    ]
     (p,) = _found(KAMERSTUK)
-    assert (p.phrase, p.by, p.source, p.kamerstuk) == ("in 2027", "K. Smit", "Wegverkeer",
-                                                       "31 289, nr. 512")
+    assert (p.phrase, p.by, p.source, p.kamerstuk) == ("in 2027", "K. Smit", "Wegverkeer", "31 289, nr. 512")

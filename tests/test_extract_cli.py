@@ -70,9 +70,25 @@ def test_json_lists_the_proposals_and_adds_nothing(toezegging_cli, letter):
     got = json.loads(r.stdout)
     assert [p["phrase"] for p in got] == ["voor eind 2026", "voor de zomer"]
     first = got[0]
-    assert {"sentence", "text", "phrase", "earliest", "latest", "hedged", "by", "function",
-            "ministry", "kind", "span", "actor", "confidence", "features", "question",
-            "source", "kamerstuk"} <= set(first)
+    assert {
+        "sentence",
+        "text",
+        "phrase",
+        "earliest",
+        "latest",
+        "hedged",
+        "by",
+        "function",
+        "ministry",
+        "kind",
+        "span",
+        "actor",
+        "confidence",
+        "features",
+        "question",
+        "source",
+        "kamerstuk",
+    } <= set(first)
     assert (first["earliest"], first["latest"]) == ("2026-06-10", "2026-12-31")
     assert (first["by"], first["ministry"]) == ("D.M. van Weel", "Justitie en Veiligheid")
     assert 0.5 <= first["confidence"] <= 1 and first["features"]
@@ -82,29 +98,48 @@ def test_json_lists_the_proposals_and_adds_nothing(toezegging_cli, letter):
 
 
 def test_min_confidence_leaves_out_the_less_sure(toezegging_cli, letter):
-    every = json.loads(toezegging_cli("extract", str(letter), "--date", "2026-06-10", "--json",
-                                      "--min-confidence", "0").stdout)
+    every = json.loads(
+        toezegging_cli(
+            "extract", str(letter), "--date", "2026-06-10", "--json", "--min-confidence", "0"
+        ).stdout
+    )
     top = max(p["confidence"] for p in every)
-    sure = json.loads(toezegging_cli("extract", str(letter), "--date", "2026-06-10", "--json",
-                                     "--min-confidence", str(top)).stdout)
+    sure = json.loads(
+        toezegging_cli(
+            "extract", str(letter), "--date", "2026-06-10", "--json", "--min-confidence", str(top)
+        ).stdout
+    )
     assert 0 < len(sure) < len(every) or len(every) == len(sure) == 1
     assert all(p["confidence"] >= top for p in sure)
     toezegging_cli("extract", str(letter), "--min-confidence", "2", expect=2)
 
 
 def test_yes_adds_all_with_a_formal_source_and_a_second_run_skips_them(toezegging_cli, letter):
-    r = toezegging_cli("extract", str(letter), "--date", "2026-06-10", "--yes",
-                       "--tag", "femicide", "--owner", "staf@example.org")
+    r = toezegging_cli(
+        "extract",
+        str(letter),
+        "--date",
+        "2026-06-10",
+        "--yes",
+        "--tag",
+        "femicide",
+        "--owner",
+        "staf@example.org",
+    )
     assert r.output.count("Added promise") == 2
     stored = json.loads(toezegging_cli("list", "--json").stdout)
     assert sorted((p["deadline"], p["latest"]) for p in stored) == [
-        ("voor de zomer", "2026-07-02"), ("voor eind 2026", "2026-12-31")]
+        ("voor de zomer", "2026-07-02"),
+        ("voor eind 2026", "2026-12-31"),
+    ]
     # the document's own words, never the file name
     assert {p["source"] for p in stored} == {
-        "Brief van de minister van Justitie en Veiligheid van 10 juni 2026"}
+        "Brief van de minister van Justitie en Veiligheid van 10 juni 2026"
+    }
     assert not any("brief.txt" in json.dumps(p) for p in stored)
     assert {(tuple(p["tags"]), p["owner"], p["by"]) for p in stored} == {
-        (("femicide",), "staf@example.org", "D.M. van Weel")}
+        (("femicide",), "staf@example.org", "D.M. van Weel")
+    }
     again = toezegging_cli("extract", str(letter), "--date", "2026-06-10", "--yes")
     assert "2 already in the register" in again.output
     assert "No new promises" in again.output
@@ -121,17 +156,24 @@ def test_two_signers_subject_and_function(toezegging_cli, tmp_path):
     assert p["source"] == "Voortgang aanpak wachttijden jeugdzorg"
     assert p["by"] == "A.B. Jansen en C. de Wit"
     # joined so that the drafted heading "aan de <function>" reads right
-    assert p["function"] == ("minister van Volksgezondheid, Welzijn en Sport en de "
-                             "staatssecretaris van Justitie en Veiligheid")
+    assert p["function"] == (
+        "minister van Volksgezondheid, Welzijn en Sport en de staatssecretaris van Justitie en Veiligheid"
+    )
     draft = toezegging_cli("draft", str(p["id"])).output
-    assert ("aan de minister van Volksgezondheid, Welzijn en Sport en de staatssecretaris van "
-            "Justitie en Veiligheid") in " ".join(draft.split())
+    assert (
+        "aan de minister van Volksgezondheid, Welzijn en Sport en de staatssecretaris van "
+        "Justitie en Veiligheid"
+    ) in " ".join(draft.split())
 
 
 def test_interactive_accept_edit_and_skip(toezegging_cli, letter):
-    r = toezegging_cli("extract", str(letter), "--date", "2026-06-10",
-                       input="e\nDe Kamer wordt voor eind 2026 geïnformeerd.\n\n\n"
-                             "voor 1 november 2026\ns\n")
+    r = toezegging_cli(
+        "extract",
+        str(letter),
+        "--date",
+        "2026-06-10",
+        input="e\nDe Kamer wordt voor eind 2026 geïnformeerd.\n\n\nvoor 1 november 2026\ns\n",
+    )
     assert "[1/2]" in r.output and "[2/2]" in r.output
     (p,) = json.loads(toezegging_cli("list", "--json").stdout)
     assert p["text"] == "De Kamer wordt voor eind 2026 geïnformeerd."
@@ -163,11 +205,14 @@ def test_answers_to_kamervragen_saved_as_pdf(toezegging_cli, tmp_path):
     ]
     assert got[0]["actor"] == "Rijkswaterstaat"
     assert {(p["by"], p["function"], p["ministry"]) for p in got} == {
-        ("De Vries", "minister van Infrastructuur en Waterstaat", "Infrastructuur en Waterstaat")}
+        ("De Vries", "minister van Infrastructuur en Waterstaat", "Infrastructuur en Waterstaat")
+    }
     assert got[1]["text"] == "Uw Kamer wordt hierover voor het zomerreces geïnformeerd."
-    assert got[0]["source"] == ("Antwoorden op vragen van het lid Pieters (CDA) over het bericht "
-                                "«Sluis langer dicht» (Aanhangsel Handelingen, vergaderjaar "
-                                "2023–2024, nr. 1234)")
+    assert got[0]["source"] == (
+        "Antwoorden op vragen van het lid Pieters (CDA) over het bericht "
+        "«Sluis langer dicht» (Aanhangsel Handelingen, vergaderjaar "
+        "2023–2024, nr. 1234)"
+    )
     r = toezegging_cli("extract", str(path), "--yes")
     assert r.output.count("Added promise") == 2
     assert "Document dated 2024-04-29" in r.output

@@ -35,15 +35,14 @@ def _score(found, gold):
         start = _norm(g["sentence_start"])
         same = [p for p in found if start in _norm(p.sentence)]
         ok = [
-            p for p in same
+            p
+            for p in same
             if (p.earliest and p.earliest.isoformat(), p.latest and p.latest.isoformat())
-            == (g["earliest"], g["latest"]) and p.hedged == (g["hedged"] == "true")
+            == (g["earliest"], g["latest"])
+            and p.hedged == (g["hedged"] == "true")
         ]
         (hits if ok else misses).append((g, same))
-    extra = [
-        p for p in found
-        if not any(_norm(g["sentence_start"]) in _norm(p.sentence) for g in gold)
-    ]
+    extra = [p for p in found if not any(_norm(g["sentence_start"]) in _norm(p.sentence) for g in gold)]
     return hits, misses, extra
 
 
@@ -51,8 +50,10 @@ def _explain(misses, extra) -> str:
     lines = []
     for g, same in misses:
         got = [(p.phrase, p.earliest, p.latest, p.hedged) for p in same] or "not proposed"
-        lines.append(f"MISSED {g['sentence_start'][:60]!r} want {g['time_phrase']!r} "
-                     f"{g['earliest']}..{g['latest']} hedged={g['hedged']}; got {got}")
+        lines.append(
+            f"MISSED {g['sentence_start'][:60]!r} want {g['time_phrase']!r} "
+            f"{g['earliest']}..{g['latest']} hedged={g['hedged']}; got {got}"
+        )
     for p in extra:
         lines.append(f"EXTRA {p.sentence[:80]!r} ({p.phrase!r})")
     return "\n".join(lines)
@@ -60,16 +61,12 @@ def _explain(misses, extra) -> str:
 
 # The gold letters: at least 9 of the 10 promises of the first, all 7 of the second.
 GOLD_LETTERS = [
-    ("kabinetsreactie-initiatiefnota-van-der-werf.txt", "promises-kabinetsreactie.tsv",
-     date(2026, 6, 10), 9),
-    ("ocw-vertrouwensinspecteurs-2024.txt", "promises-ocw-vertrouwensinspecteurs.tsv",
-     date(2024, 1, 22), 7),
+    ("kabinetsreactie-initiatiefnota-van-der-werf.txt", "promises-kabinetsreactie.tsv", date(2026, 6, 10), 9),
+    ("ocw-vertrouwensinspecteurs-2024.txt", "promises-ocw-vertrouwensinspecteurs.tsv", date(2024, 1, 22), 7),
 ]
 
 
-@pytest.mark.parametrize(
-    "letter,gold,ref,at_least", GOLD_LETTERS, ids=["kabinetsreactie", "ocw"]
-)
+@pytest.mark.parametrize("letter,gold,ref,at_least", GOLD_LETTERS, ids=["kabinetsreactie", "ocw"])
 def test_gold_promises_are_found_with_their_windows(letter, gold, ref, at_least):
     found = extract_file(LETTERS / letter, ref)
     hits, misses, extra = _score(found, _gold(gold))
@@ -78,8 +75,7 @@ def test_gold_promises_are_found_with_their_windows(letter, gold, ref, at_least)
 
 
 def test_the_government_letters_name_who_promised():
-    found = extract_file(LETTERS / "kabinetsreactie-initiatiefnota-van-der-werf.txt",
-                         date(2026, 6, 10))
+    found = extract_file(LETTERS / "kabinetsreactie-initiatiefnota-van-der-werf.txt", date(2026, 6, 10))
     by_start = {p.sentence[:40]: p for p in found}
     jv = next(p for s, p in by_start.items() if s.startswith("De minister van Justitie"))
     assert (jv.by, jv.ministry) == ("D.M. van Weel", "Justitie en Veiligheid")
@@ -111,9 +107,11 @@ def test_the_dev_floor_over_every_letter_of_the_corpus():
                 continue
             firm += 1
             p = found[i] if i is not None else None
-            ok = p is not None and (not g["latest"] or (
-                p.earliest and p.earliest.isoformat(), p.latest and p.latest.isoformat()
-            ) == (g["earliest"], g["latest"]))
+            ok = p is not None and (
+                not g["latest"]
+                or (p.earliest and p.earliest.isoformat(), p.latest and p.latest.isoformat())
+                == (g["earliest"], g["latest"])
+            )
             right += ok
             if not ok:
                 report.append(f"{row['letter']}: MISSED {g['sentence_start'][:60]!r}")
@@ -132,24 +130,31 @@ def test_answers_carry_their_question_number_and_the_answering_minister():
     assert {p.source for p in found} == {
         "Antwoorden op vragen van het lid Erkens (VVD) over het artikel «Ingrijpen in energiemarkt "
         "noodzakelijk om stroomtekort te voorkomen» (Aanhangsel Handelingen, vergaderjaar "
-        "2023–2024, nr. 2168)"}
-    (nza,) = extract_file(LETTERS / "vws-kamervragen-eetstoornissen-2024.txt",
-                          min_confidence=0.5, include_events=False)[:1]
+        "2023–2024, nr. 2168)"
+    }
+    (nza,) = extract_file(
+        LETTERS / "vws-kamervragen-eetstoornissen-2024.txt", min_confidence=0.5, include_events=False
+    )[:1]
     assert nza.actor == "NZa" and nza.question == "8"
 
 
 def test_the_cabinet_reply_names_the_initiatiefnota_it_answers():
-    found = extract_file(LETTERS / "kabinetsreactie-initiatiefnota-van-der-werf.txt",
-                         date(2026, 6, 10))
+    found = extract_file(LETTERS / "kabinetsreactie-initiatiefnota-van-der-werf.txt", date(2026, 6, 10))
     assert {(p.source, p.kamerstuk) for p in found} == {
-        ("Reactie op de initiatiefnota van het kamerlid Van der Werf over het stoppen van geweld "
-         "tegen vrouwen", "36 811, nr. 2")}
+        (
+            "Reactie op de initiatiefnota van het kamerlid Van der Werf over het stoppen van geweld "
+            "tegen vrouwen",
+            "36 811, nr. 2",
+        )
+    }
 
 
 @pytest.mark.parametrize(
     "letter,ref",
-    [("valente-brief-commissiedebat-2025-05-21.txt", date(2025, 5, 14)),
-     ("valente-brief-notaoverleg-2025-09-22.txt", date(2025, 9, 10))],
+    [
+        ("valente-brief-commissiedebat-2025-05-21.txt", date(2025, 5, 14)),
+        ("valente-brief-notaoverleg-2025-09-22.txt", date(2025, 9, 10)),
+    ],
     ids=["commissiedebat", "notaoverleg"],
 )
 def test_valente_letters_ask_and_give_no_proposals(letter, ref):
@@ -179,9 +184,7 @@ def _pdf_pages(text: str, width: int = 90, per_page: int = 45) -> list[list[str]
 
 
 @pytest.mark.parametrize("form", ["pdf", "docx"])
-@pytest.mark.parametrize(
-    "letter,gold,ref,at_least", GOLD_LETTERS, ids=["kabinetsreactie", "ocw"]
-)
+@pytest.mark.parametrize("letter,gold,ref,at_least", GOLD_LETTERS, ids=["kabinetsreactie", "ocw"])
 def test_the_same_letters_saved_as_pdf_or_word(tmp_path, form, letter, gold, ref, at_least):
     from extract_docs import make_docx, make_pdf
 

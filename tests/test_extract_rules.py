@@ -16,8 +16,7 @@ from toezegging.extract.sentences import Sentence
 
 RULES = load_rules()
 
-JUDGED = [(f"commit:{r.name}", r) for r in RULES.commit] + [
-    (f"adjust:{r.name}", r) for r in RULES.adjust]
+JUDGED = [(f"commit:{r.name}", r) for r in RULES.commit] + [(f"adjust:{r.name}", r) for r in RULES.adjust]
 
 
 @pytest.mark.parametrize("rule", [r for _, r in JUDGED], ids=[i for i, _ in JUDGED])
@@ -40,8 +39,19 @@ def test_every_pattern_matches_its_examples(example):
 
 def test_every_adjust_feature_named_in_code_has_a_rule():
     named = {r.pattern.pattern for r in RULES.adjust if r.scope == "feature"}
-    assert named == {"third party", "unknown organisation", "government", "conditional", "purpose",
-                     "reason", "target", "scope", "vague", "reported", "event"}
+    assert named == {
+        "third party",
+        "unknown organisation",
+        "government",
+        "conditional",
+        "purpose",
+        "reason",
+        "target",
+        "scope",
+        "vague",
+        "reported",
+        "event",
+    }
 
 
 @pytest.mark.parametrize("rule", RULES.sources, ids=[r.name for r in RULES.sources])
@@ -92,10 +102,10 @@ def test_the_time_cue_matches_every_period_word_of_the_deadline_engine():
     vague or recurring phrase in lang/nl.toml) must hold a cue."""
     from toezegging.deadline.lexicon import language, rule_words
 
-    kinds = {"MONTH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "UNIT", "HALF", "VAGUE",
-             "RECUR", "WEEKDAY"}
-    words = {w for rule in language("nl").rules for w, token in rule_words(rule)
-             if token.split(":")[0] in kinds}
+    kinds = {"MONTH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "UNIT", "HALF", "VAGUE", "RECUR", "WEEKDAY"}
+    words = {
+        w for rule in language("nl").rules for w, token in rule_words(rule) if token.split(":")[0] in kinds
+    }
     assert words
     missed = sorted(w for w in words if not RULES.time_cue.search(w))
     assert not missed, f"add these to [time] cue: {missed}"

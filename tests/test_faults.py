@@ -28,17 +28,18 @@ def states(store) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- refusals
 
+
 def test_refused_recipients_are_kept_apart(store, tmp_path, server):
     """b is refused for now (451), c for good (550): a gets it once, b later, c never."""
-    config = make_config(tmp_path, port=server.port,
-                         to=["a@example.org", "b@example.org", "c@example.org"])
-    server.handler.rcpt_replies = {"b@example.org": ["451 4.2.1 Mailbox busy, try later"],
-                                   "c@example.org": ["550 5.1.1 No such user here"]}
+    config = make_config(tmp_path, port=server.port, to=["a@example.org", "b@example.org", "c@example.org"])
+    server.handler.rcpt_replies = {
+        "b@example.org": ["451 4.2.1 Mailbox busy, try later"],
+        "c@example.org": ["550 5.1.1 No such user here"],
+    }
     add_promise(store)
     first = delivery.tick(store, config, at(2026, 12, 31, 9))
     assert (first.sent, first.retry, first.failed) == (1, 1, 1)
-    assert states(store) == {"a@example.org": "sent", "b@example.org": "pending",
-                             "c@example.org": "failed"}
+    assert states(store) == {"a@example.org": "sent", "b@example.org": "pending", "c@example.org": "failed"}
     failed = [r for r in outbox.listing(store, ["failed"])]
     assert len(failed) == 1 and "550 5.1.1 No such user here" in failed[0].error
     # b's retry after the backoff; a is not mailed again, c stays failed
@@ -53,10 +54,15 @@ def test_refused_recipients_are_kept_apart(store, tmp_path, server):
 
 # ----------------------------------------------------------------------------- outage
 
+
 def test_a_twelve_hour_outage_loses_nothing_and_uses_no_attempts(store, tmp_path):
     port = free_port()  # nobody listens for twelve hours
-    config = make_config(tmp_path, port=port, to=["a@example.org", "b@example.org"],
-                         reminders=dict(max_attempts=3, quiet_hours=[]))
+    config = make_config(
+        tmp_path,
+        port=port,
+        to=["a@example.org", "b@example.org"],
+        reminders=dict(max_attempts=3, quiet_hours=[]),
+    )
     for _ in range(3):
         add_promise(store)
     start = at(2026, 12, 31, 9)
@@ -82,19 +88,25 @@ def test_a_twelve_hour_outage_loses_nothing_and_uses_no_attempts(store, tmp_path
         keys = sorted(s.handler.keys())
     finally:
         s.stop()
-    assert keys == sorted((who, "due", str(i)) for who in ("a@example.org", "b@example.org")
-                          for i in (1, 2, 3))
+    assert keys == sorted(
+        (who, "due", str(i)) for who in ("a@example.org", "b@example.org") for i in (1, 2, 3)
+    )
     assert outbox.server_state(store) is None
     assert {r.state for r in outbox.listing(store)} == {"sent"}
 
 
 # ----------------------------------------------------------------------------- a digest crash
 
+
 def _cli(tmp_path: Path, *args: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "toezegging", "--config", str(tmp_path / "toezegging.toml"),
-           *args]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cmd = [sys.executable, "-m", "toezegging", "--config", str(tmp_path / "toezegging.toml"), *args]
+    return subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def test_a_digest_sent_again_after_a_crash_is_the_same_digest(tmp_path, server):
@@ -104,8 +116,7 @@ def test_a_digest_sent_again_after_a_crash_is_the_same_digest(tmp_path, server):
     add_promise(db)
     add_promise(db, latest=date(2027, 1, 7))
     # the server has the digest; the sender dies before the 250
-    status = kill_while_sending(server, lambda: _cli(tmp_path, "remind", "--now",
-                                                     "2026-12-31T09:00"))
+    status = kill_while_sending(server, lambda: _cli(tmp_path, "remind", "--now", "2026-12-31T09:00"))
     assert status == -signal.SIGKILL
     (first,) = server.handler.received
     # A reminder falls due between the crash and the retry: it goes in a digest of its own.
@@ -128,14 +139,14 @@ def test_a_digest_sent_again_after_a_crash_is_the_same_digest(tmp_path, server):
 
 # ----------------------------------------------------------------------------- the database away
 
+
 def test_sqlite_locked_right_after_the_server_took_the_mail(tmp_path, server, caplog):
     """Another process holds the database for a few seconds while the mail goes out: the
     row is still marked sent (retried past busy_timeout), so nothing goes out twice."""
     path = tmp_path / "toezegging.db"
     db = Store(f"sqlite:///{path}", busy_timeout=0.3)
     db.create_schema()
-    config = make_config(tmp_path, port=server.port, reminders=dict(lease_seconds=60),
-                         extra="")
+    config = make_config(tmp_path, port=server.port, reminders=dict(lease_seconds=60), extra="")
     config.database.busy_timeout = 0.3
     add_promise(db)
     released = threading.Event()
@@ -188,29 +199,46 @@ class PgCluster:
         subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
 
     def init(self) -> str:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.root / "data"), "-U", "tz",
-                  "--auth=trust", "--no-locale", "-E", "UTF8")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.root / "data"),
+            "-U",
+            "tz",
+            "--auth=trust",
+            "--no-locale",
+            "-E",
+            "UTF8",
+        )
         self.start()
-        self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                  "-U", "tz", "tz")
+        self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "tz", "tz")
         return f"postgresql+psycopg://tz@127.0.0.1:{self.port}/tz"
 
     def start(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-w", "-l",
-                  str(self.root / "log"), "-o", f"-h 127.0.0.1 -p {self.port} -k {self.root}",
-                  "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.root / "data"),
+            "-w",
+            "-l",
+            str(self.root / "log"),
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.root}",
+            "start",
+        )
 
     def stop(self) -> None:
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
-                  "-w", "stop")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
 
 
 # How long the PostgreSQL server stays stopped: the issue's minute.
 PG_DOWN_SECONDS = 60
 
 
-@pytest.mark.skipif(_pg_bindir() is None or (os.geteuid() == 0 and shutil.which("runuser") is None),
-                    reason="PostgreSQL's server programs are not installed here")
+@pytest.mark.skipif(
+    _pg_bindir() is None or (os.geteuid() == 0 and shutil.which("runuser") is None),
+    reason="PostgreSQL's server programs are not installed here",
+)
 def test_postgresql_stopped_right_after_the_server_took_the_mail(tmp_path, server):
     """The database is stopped for a minute right after the mail server took the mail: the
     row is still marked sent once it is back (within the lease), so nothing goes twice."""
@@ -222,8 +250,7 @@ def test_postgresql_stopped_right_after_the_server_took_the_mail(tmp_path, serve
     db = Store(url)
     try:
         db.create_schema()
-        config = make_config(tmp_path, port=server.port,
-                             reminders=dict(lease_seconds=2 * PG_DOWN_SECONDS))
+        config = make_config(tmp_path, port=server.port, reminders=dict(lease_seconds=2 * PG_DOWN_SECONDS))
         add_promise(db)
         restarted = threading.Event()
 

@@ -48,36 +48,94 @@ def promise(id: int, **kw) -> Promise:
 def sample() -> tuple[list[Promise], dict[int, int]]:
     """Promises of every shape a feed meets."""
     ps = [
-        promise(1, text="De minister informeert de Kamer, voor eind 2026; over de evaluatie van "
-                        "de Wet open overheid (Woo) en de gevolgen daarvan voor gemeenten 😀.\n"
-                        "Tweede regel met \\ backslash.",
-                by="E. van Dijk", function="minister van Binnenlandse Zaken", to="Van der Werf",
-                fraction="D66", source="Commissiedebat Woo", kamerstuk="32802-95",
-                url="https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id=TZ1",
-                number="TZ202606-001", tags=["woo", "transparantie, open"], revision=2,
-                owner="staf@example.org"),
-        promise(2, text="Verwacht de bevindingen in het eerste kwartaal van 2027 te delen.",
-                deadline="in het eerste kwartaal van 2027", earliest=date(2027, 1, 1),
-                latest=date(2027, 3, 31), kind="quarter", hedged=True, ministry="JenV",
-                explanation="Het eerste kwartaal van 2027: 1 januari t/m 31 maart 2027."),
-        promise(3, text="Jaarlijkse voortgangsrapportage.", deadline="jaarlijks voor Prinsjesdag",
-                earliest=None, latest=date(2026, 9, 15), recurrence="FREQ=YEARLY", kind="budget",
-                ministry="Financiën", explanation="Prinsjesdag 2026 is 15 september 2026."),
-        promise(4, text="Ingetrokken toezegging.", status="withdrawn", latest=date(2026, 10, 1),
-                earliest=date(2026, 10, 1), kind="day", closed_on=date(2026, 10, 2)),
-        promise(5, text="Na de evaluatie.", deadline="na de evaluatie", earliest=None, latest=None,
-                kind="event", open_ended=True),
-        promise(6, text="Brief voor de zomer.", deadline="voor de zomer", latest=date(2026, 7, 3),
-                earliest=date(2026, 6, 10), kind="recess", ministry="OCW", status="open",
-                owner="Other@Example.org", tags=["onderwijs"]),
-        promise(7, text="Voldaan met brief.", status="fulfilled", latest=date(2026, 11, 1),
-                fulfilled_by="Kamerstuk 32802-99", closed_on=date(2026, 10, 30)),
+        promise(
+            1,
+            text="De minister informeert de Kamer, voor eind 2026; over de evaluatie van "
+            "de Wet open overheid (Woo) en de gevolgen daarvan voor gemeenten 😀.\n"
+            "Tweede regel met \\ backslash.",
+            by="E. van Dijk",
+            function="minister van Binnenlandse Zaken",
+            to="Van der Werf",
+            fraction="D66",
+            source="Commissiedebat Woo",
+            kamerstuk="32802-95",
+            url="https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id=TZ1",
+            number="TZ202606-001",
+            tags=["woo", "transparantie, open"],
+            revision=2,
+            owner="staf@example.org",
+        ),
+        promise(
+            2,
+            text="Verwacht de bevindingen in het eerste kwartaal van 2027 te delen.",
+            deadline="in het eerste kwartaal van 2027",
+            earliest=date(2027, 1, 1),
+            latest=date(2027, 3, 31),
+            kind="quarter",
+            hedged=True,
+            ministry="JenV",
+            explanation="Het eerste kwartaal van 2027: 1 januari t/m 31 maart 2027.",
+        ),
+        promise(
+            3,
+            text="Jaarlijkse voortgangsrapportage.",
+            deadline="jaarlijks voor Prinsjesdag",
+            earliest=None,
+            latest=date(2026, 9, 15),
+            recurrence="FREQ=YEARLY",
+            kind="budget",
+            ministry="Financiën",
+            explanation="Prinsjesdag 2026 is 15 september 2026.",
+        ),
+        promise(
+            4,
+            text="Ingetrokken toezegging.",
+            status="withdrawn",
+            latest=date(2026, 10, 1),
+            earliest=date(2026, 10, 1),
+            kind="day",
+            closed_on=date(2026, 10, 2),
+        ),
+        promise(
+            5,
+            text="Na de evaluatie.",
+            deadline="na de evaluatie",
+            earliest=None,
+            latest=None,
+            kind="event",
+            open_ended=True,
+        ),
+        promise(
+            6,
+            text="Brief voor de zomer.",
+            deadline="voor de zomer",
+            latest=date(2026, 7, 3),
+            earliest=date(2026, 6, 10),
+            kind="recess",
+            ministry="OCW",
+            status="open",
+            owner="Other@Example.org",
+            tags=["onderwijs"],
+        ),
+        promise(
+            7,
+            text="Voldaan met brief.",
+            status="fulfilled",
+            latest=date(2026, 11, 1),
+            fulfilled_by="Kamerstuk 32802-99",
+            closed_on=date(2026, 10, 30),
+        ),
     ]
     return ps, {1: 2, 6: 1}
 
 
-FULL = FeedConfig(name="alle", title="Alle toezeggingen",
-                  description="Alle toezeggingen, ook dicht", show_window=True, alarm_days=7)
+FULL = FeedConfig(
+    name="alle",
+    title="Alle toezeggingen",
+    description="Alle toezeggingen, ook dicht",
+    show_window=True,
+    alarm_days=7,
+)
 
 
 def test_golden_feed_byte_for_byte(tmp_path, icaljs):
@@ -111,12 +169,16 @@ def test_round_trip_through_icalendar():
     assert str(cal["X-PUBLISHED-TTL"]) == "PT6H"
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     assert list(events) == [
-        "toezegging-6@toezegging.local", "toezegging-6-venster@toezegging.local",
-        "toezegging-3@toezegging.local", "toezegging-3-reeks@toezegging.local",
+        "toezegging-6@toezegging.local",
+        "toezegging-6-venster@toezegging.local",
+        "toezegging-3@toezegging.local",
+        "toezegging-3-reeks@toezegging.local",
         "toezegging-4@toezegging.local",
-        "toezegging-7@toezegging.local", "toezegging-7-venster@toezegging.local",
+        "toezegging-7@toezegging.local",
+        "toezegging-7-venster@toezegging.local",
         "toezegging-1@toezegging.local",
-        "toezegging-1-venster@toezegging.local", "toezegging-2@toezegging.local",
+        "toezegging-1-venster@toezegging.local",
+        "toezegging-2@toezegging.local",
         "toezegging-2-venster@toezegging.local",
     ]
     one = events["toezegging-1@toezegging.local"]
@@ -130,10 +192,17 @@ def test_round_trip_through_icalendar():
     assert str(one["SUMMARY"]).endswith("(BZK)")
     desc = str(one["DESCRIPTION"])
     assert desc.startswith(ps[0].text + "\n\n")
-    for fact in ("“voor eind 2026”", "10 juni 2026 t/m 31 december 2026", ps[0].explanation,
-                 "E. van Dijk, minister van Binnenlandse Zaken (BZK)", "Van der Werf (D66)",
-                 "Commissiedebat Woo, Kamerstuk 32802-95", "Status: Openstaand",
-                 "Uitgesteld: 2 keer", "TZ202606-001"):
+    for fact in (
+        "“voor eind 2026”",
+        "10 juni 2026 t/m 31 december 2026",
+        ps[0].explanation,
+        "E. van Dijk, minister van Binnenlandse Zaken (BZK)",
+        "Van der Werf (D66)",
+        "Commissiedebat Woo, Kamerstuk 32802-95",
+        "Status: Openstaand",
+        "Uitgesteld: 2 keer",
+        "TZ202606-001",
+    ):
         assert fact in desc
     (alarm,) = one.walk("VALARM")
     assert alarm.decoded("TRIGGER") == timedelta(days=-7) and "nadert" in str(alarm["DESCRIPTION"])
@@ -146,7 +215,8 @@ def test_round_trip_through_icalendar():
     assert series["RRULE"].to_ical() == b"FREQ=YEARLY"
     assert series.decoded("DTSTART") == date(2027, 9, 15)
     assert "Herhaalt: elk jaar; eerstvolgende: 15 september 2027" in str(
-        events["toezegging-3@toezegging.local"]["DESCRIPTION"])
+        events["toezegging-3@toezegging.local"]["DESCRIPTION"]
+    )
     assert str(events["toezegging-7@toezegging.local"]["SUMMARY"]).startswith("[Voldaan] ")
     window = events["toezegging-2-venster@toezegging.local"]
     assert window.decoded("DTSTART") == date(2027, 1, 1)
@@ -157,21 +227,32 @@ def test_events_equal_icalendars_own_writer():
     """The fast line writer says exactly what icalendar's Event.new would say."""
     ps, counts = sample()
     p = ps[0]
-    body = feeds.build([p], counts, dataclasses.replace(FULL, show_window=False, alarm_days=None),
-                       today=TODAY)
+    body = feeds.build(
+        [p], counts, dataclasses.replace(FULL, show_window=False, alarm_days=None), today=TODAY
+    )
     (ours,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     w = feeds.words("nl")
     stamp = datetime(2026, 6, 11, 9, 30, 15, tzinfo=UTC)
     theirs = icalendar.Event.new(
-        uid="toezegging-1@toezegging.local", stamp=stamp, start=p.latest,
-        end=p.latest + timedelta(days=1), summary=feeds.summary(p, w),
-        description=feeds.description(p, 2, w), sequence=2, created=p.created_at,
-        last_modified=stamp, status="CONFIRMED", transparency="TRANSPARENT",
-        categories=["BZK", "woo", "transparantie, open"], url=p.url)
+        uid="toezegging-1@toezegging.local",
+        stamp=stamp,
+        start=p.latest,
+        end=p.latest + timedelta(days=1),
+        summary=feeds.summary(p, w),
+        description=feeds.description(p, 2, w),
+        sequence=2,
+        created=p.created_at,
+        last_modified=stamp,
+        status="CONFIRMED",
+        transparency="TRANSPARENT",
+        categories=["BZK", "woo", "transparantie, open"],
+        url=p.url,
+    )
     assert {k: v.to_ical() for k, v in ours.items()} == {k: v.to_ical() for k, v in theirs.items()}
     lines = body.split(b"\r\nBEGIN:VEVENT\r\n")[1].split(b"\r\nEND:VEVENT")[0]
-    assert sorted(lines.split(b"\r\n")) == sorted(
-        theirs.to_ical().split(b"\r\n")[1:-2]), "folding differs from icalendar's"
+    assert sorted(lines.split(b"\r\n")) == sorted(theirs.to_ical().split(b"\r\n")[1:-2]), (
+        "folding differs from icalendar's"
+    )
 
 
 @pytest.mark.parametrize(
@@ -184,8 +265,7 @@ def test_events_equal_icalendars_own_writer():
         (FeedConfig(name="bzk", ministry=["bzk"]), [4, 7, 1]),
         (FeedConfig(name="tag", tag=["WOO", "onderwijs"]), [6, 1]),
         (FeedConfig(name="owner", owner=["other@example.org"]), [6]),
-        (FeedConfig(name="combi", status=["open"], ministry=["BZK", "OCW"], tag=["onderwijs"]),
-         [6]),
+        (FeedConfig(name="combi", status=["open"], ministry=["BZK", "OCW"], tag=["onderwijs"]), [6]),
         (FeedConfig(name="leeg", ministry=["AZ"]), []),
     ],
     ids=lambda v: v.name if isinstance(v, FeedConfig) else None,
@@ -197,8 +277,11 @@ def test_filters(feed, ids, tmp_path, icaljs):
     cal = check_feed(body, tmp_path, icaljs)
     # The recurring promise 3: its current occurrence, then the occurrences after it.
     assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
-        uid for i in ids for uid in [f"toezegging-{i}@toezegging.local"]
-        + ([f"toezegging-{i}-reeks@toezegging.local"] if i == 3 else [])]
+        uid
+        for i in ids
+        for uid in [f"toezegging-{i}@toezegging.local"]
+        + ([f"toezegging-{i}-reeks@toezegging.local"] if i == 3 else [])
+    ]
 
 
 def test_promises_without_a_window_are_left_out():
@@ -263,26 +346,49 @@ def test_each_occurrence_of_a_recurring_promise_has_its_own_status(tmp_path, ica
     """Issue 12 (items 2 and 4): fulfilled occurrences, the current one and the series."""
     from toezegging.model import DeadlineChange
 
-    p = promise(12, deadline="jaarlijks", recurrence="FREQ=YEARLY", reference=date(2024, 3, 1),
-                earliest=date(2026, 3, 1), latest=date(2027, 3, 1), source="ocw.pdf",
-                kamerstuk="31293-700", revision=3)
-    rows = [DeadlineChange(promise_id=12, kind="occurrence", changed_at=p.updated_at,
-                           reference=date(2025 + n, 3, 10), old_deadline="jaarlijks",
-                           new_deadline="jaarlijks", old_earliest=date(2024 + n, 3, 1),
-                           old_latest=date(2025 + n, 3, 1), new_earliest=date(2025 + n, 3, 1),
-                           new_latest=date(2026 + n, 3, 1), reason=f"Kamerstuk 31293-70{n}",
-                           old_status="open", new_status=status)
-            for n, status in enumerate(["fulfilled", "partly"])]
+    p = promise(
+        12,
+        deadline="jaarlijks",
+        recurrence="FREQ=YEARLY",
+        reference=date(2024, 3, 1),
+        earliest=date(2026, 3, 1),
+        latest=date(2027, 3, 1),
+        source="ocw.pdf",
+        kamerstuk="31293-700",
+        revision=3,
+    )
+    rows = [
+        DeadlineChange(
+            promise_id=12,
+            kind="occurrence",
+            changed_at=p.updated_at,
+            reference=date(2025 + n, 3, 10),
+            old_deadline="jaarlijks",
+            new_deadline="jaarlijks",
+            old_earliest=date(2024 + n, 3, 1),
+            old_latest=date(2025 + n, 3, 1),
+            new_earliest=date(2025 + n, 3, 1),
+            new_latest=date(2026 + n, 3, 1),
+            reason=f"Kamerstuk 31293-70{n}",
+            old_status="open",
+            new_status=status,
+        )
+        for n, status in enumerate(["fulfilled", "partly"])
+    ]
 
     def events(**kw):
-        body = feeds.build([promise(12, **{**vars_of(p), **kw})], {}, FULL, today=TODAY,
-                           history={12: rows})
+        body = feeds.build([promise(12, **{**vars_of(p), **kw})], {}, FULL, today=TODAY, history={12: rows})
         cal = check_feed(body, tmp_path, icaljs)
         return body, {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
 
     body, ev = events()
-    assert list(ev) == ["toezegging-12-keer-1", "toezegging-12-keer-2", "toezegging-12",
-                        "toezegging-12-venster", "toezegging-12-reeks"]
+    assert list(ev) == [
+        "toezegging-12-keer-1",
+        "toezegging-12-keer-2",
+        "toezegging-12",
+        "toezegging-12-venster",
+        "toezegging-12-reeks",
+    ]
     assert str(ev["toezegging-12-keer-1"]["SUMMARY"]).startswith("[Voldaan] ")
     assert str(ev["toezegging-12-keer-2"]["SUMMARY"]).startswith("[Deels voldaan] ")
     assert str(ev["toezegging-12-keer-2"].decoded("DTSTART")) == "2026-03-01"
@@ -309,8 +415,7 @@ def vars_of(p: Promise) -> dict:
 
 
 # Text iCalendar can carry: anything but control characters (other than newline and tab).
-_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t;,\\:\""),
-                max_size=400)
+_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters='\n\t;,\\:"'), max_size=400)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -334,8 +439,7 @@ def test_any_text_round_trips(text, tag, ministry):
 
 @pytest.mark.filterwarnings("ignore:foldline is deprecated:DeprecationWarning")
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.characters(exclude_categories=("Cs",)) | st.sampled_from("\\^😀“"),
-               max_size=300))
+@given(st.text(st.characters(exclude_categories=("Cs",)) | st.sampled_from("\\^😀“"), max_size=300))
 def test_folding_matches_icalendar(s):
     line = "DESCRIPTION:" + s.replace("\r", "").replace("\n", " ")
     assert feeds.fold(line.encode()) == icalendar.parser.foldline(line).encode()
@@ -351,7 +455,8 @@ def _config(tmp_path: Path, url: str, extra: str = "") -> Path:
         '[[feeds]]\nname = "alle"\ntitle = "Alle toezeggingen"\nshow_window = true\n\n'
         '[[feeds]]\nname = "open"\ntitle = "Open"\nstatus = ["open"]\nalarm_days = 3\n\n'
         '[[feeds]]\nname = "team"\ntitle = "Team"\nprivate = true\n' + extra,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path
 
 
@@ -362,9 +467,15 @@ def _store_promises(store, ps):
         for p in ps:
             s.add(p.model_copy())
         s.flush()
-        s.add(DeadlineChange(promise_id=1, changed_at=datetime(2026, 7, 1, tzinfo=UTC),
-                             reference=date(2026, 7, 1), old_deadline="voor de zomer",
-                             new_deadline="voor eind 2026"))
+        s.add(
+            DeadlineChange(
+                promise_id=1,
+                changed_at=datetime(2026, 7, 1, tzinfo=UTC),
+                reference=date(2026, 7, 1),
+                old_deadline="voor de zomer",
+                new_deadline="voor eind 2026",
+            )
+        )
 
 
 def test_cli_build_writes_every_feed_atomically(store, tmp_path, icaljs):
@@ -382,8 +493,7 @@ def test_cli_build_writes_every_feed_atomically(store, tmp_path, icaljs):
     assert b"Uitgesteld: 1 keer" in (out / "alle.ics").read_bytes().replace(b"\r\n ", b"")
     # same database, same bytes
     before = {f.name: f.read_bytes() for f in out.iterdir()}
-    r = CliRunner().invoke(cli, ["--config", str(config), "feeds", "build", "--out", str(out),
-                                 "--json"])
+    r = CliRunner().invoke(cli, ["--config", str(config), "feeds", "build", "--out", str(out), "--json"])
     assert r.exit_code == 0, r.output
     assert before == {f.name: f.read_bytes() for f in out.iterdir()}
     assert '"feed": "alle"' in r.output
@@ -427,13 +537,44 @@ def test_feed_of_promises_added_with_the_cli(store, tmp_path, icaljs):
         assert r.exit_code == 0, r.output
         return r.output
 
-    run("add", "De Kamer wordt geïnformeerd over de evaluatie, met; tekens 😀",
-        "-d", "voor eind 2026", "--date", "2026-06-10", "--ministry", "BZK", "--tag", "woo",
-        "--by", "E. van Dijk", "--url", "https://www.tweedekamer.nl/x", "-y")
-    run("add", "Brief over de uitvoering", "-d", "in het eerste kwartaal van 2027",
-        "--date", "2026-06-10", "--ministry", "JenV", "-y")
-    run("add", "Na de evaluatie volgt een brief", "-d", "na de evaluatie", "--date",
-        "2026-06-10", "--open-ended", "-y")
+    run(
+        "add",
+        "De Kamer wordt geïnformeerd over de evaluatie, met; tekens 😀",
+        "-d",
+        "voor eind 2026",
+        "--date",
+        "2026-06-10",
+        "--ministry",
+        "BZK",
+        "--tag",
+        "woo",
+        "--by",
+        "E. van Dijk",
+        "--url",
+        "https://www.tweedekamer.nl/x",
+        "-y",
+    )
+    run(
+        "add",
+        "Brief over de uitvoering",
+        "-d",
+        "in het eerste kwartaal van 2027",
+        "--date",
+        "2026-06-10",
+        "--ministry",
+        "JenV",
+        "-y",
+    )
+    run(
+        "add",
+        "Na de evaluatie volgt een brief",
+        "-d",
+        "na de evaluatie",
+        "--date",
+        "2026-06-10",
+        "--open-ended",
+        "-y",
+    )
     run("postpone", "1", "voor de zomer van 2027", "--reason", "Mag ik er juni van maken?")
     run("withdraw", "2")
     out = tmp_path / "out"

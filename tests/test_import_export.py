@@ -17,10 +17,20 @@ def listed(cli, *args):
 @pytest.fixture
 def filled(toezegging_cli):
     cli = toezegging_cli
-    add(cli, "Brief over de verkenning", "voor eind 2026", "--ministry", "JenV", "--tag", "zeden",
-        "--number", "TZ202606-001", "--owner", "staf@example.org")
-    add(cli, "Plan met aanbevelingen", "voor de zomer", "--by", "Van Weel",
-        "--notes", "a, \"b\"\nc")
+    add(
+        cli,
+        "Brief over de verkenning",
+        "voor eind 2026",
+        "--ministry",
+        "JenV",
+        "--tag",
+        "zeden",
+        "--number",
+        "TZ202606-001",
+        "--owner",
+        "staf@example.org",
+    )
+    add(cli, "Plan met aanbevelingen", "voor de zomer", "--by", "Van Weel", "--notes", 'a, "b"\nc')
     add(cli, "Bevindingen pilots", "in het eerste kwartaal van 2027", "--date", "2026-06-01")
     add(cli, "Evaluatie", "na afloop van de pilot", "--open-ended")
     cli("postpone", "2", "voor eind 2026", "--reason", "Mag ik er december van maken?")
@@ -66,35 +76,52 @@ def test_export_json_shape(filled):
 
 def test_export_csv_header(filled):
     header = filled("export", "--format", "csv").stdout.splitlines()[0].split(",")
-    for column in ("id", "text", "deadline", "reference", "earliest", "latest", "kind", "status",
-                   "history"):
+    for column in ("id", "text", "deadline", "reference", "earliest", "latest", "kind", "status", "history"):
         assert column in header
 
 
 TK = [
     {
-        "Id": "a1", "Nummer": "TZ202412-116",
+        "Id": "a1",
+        "Nummer": "TZ202412-116",
         "Tekst": "De minister zegt toe de Kamer voor eind 2026 te informeren over de pilots.",
-        "Naam": "D.M. van Weel", "Functie": "minister van Justitie en Veiligheid",
-        "Ministerie": "Justitie en Veiligheid", "Status": "Openstaand",
-        "Aanmaakdatum": "2026-06-01T00:00:00+02:00", "DatumNakoming": "0001-01-01T00:00:00",
-        "ActiviteitNummer": "2026A01234", "Verwijderd": False,
+        "Naam": "D.M. van Weel",
+        "Functie": "minister van Justitie en Veiligheid",
+        "Ministerie": "Justitie en Veiligheid",
+        "Status": "Openstaand",
+        "Aanmaakdatum": "2026-06-01T00:00:00+02:00",
+        "DatumNakoming": "0001-01-01T00:00:00",
+        "ActiviteitNummer": "2026A01234",
+        "Verwijderd": False,
     },
     {
-        "Nummer": "TZ202412-117", "Tekst": "De staatssecretaris stuurt de evaluatie.",
-        "Naam": "Staatssecretaris", "Ministerie": "OCW", "Status": "Afgedaan",
-        "Aanmaakdatum": "2026-05-01", "DatumNakoming": "2026-09-01T00:00:00",
+        "Nummer": "TZ202412-117",
+        "Tekst": "De staatssecretaris stuurt de evaluatie.",
+        "Naam": "Staatssecretaris",
+        "Ministerie": "OCW",
+        "Status": "Afgedaan",
+        "Aanmaakdatum": "2026-05-01",
+        "DatumNakoming": "2026-09-01T00:00:00",
     },
     {
-        "Nummer": "TZ202412-118", "Tekst": "De Kamer ontvangt een brief na afloop van de pilot.",
-        "Status": "Deels afgedaan", "Aanmaakdatum": "2026-05-01", "DatumNakoming": None,
+        "Nummer": "TZ202412-118",
+        "Tekst": "De Kamer ontvangt een brief na afloop van de pilot.",
+        "Status": "Deels afgedaan",
+        "Aanmaakdatum": "2026-05-01",
+        "DatumNakoming": None,
     },
     {
-        "Nummer": "TZ202412-119", "Tekst": "Toezegging zonder termijn.",
-        "Status": "Vervallen", "Aanmaakdatum": "2026-05-01",
+        "Nummer": "TZ202412-119",
+        "Tekst": "Toezegging zonder termijn.",
+        "Status": "Vervallen",
+        "Aanmaakdatum": "2026-05-01",
     },
-    {"Nummer": "TZ202412-120", "Tekst": "Verwijderd record", "Aanmaakdatum": "2026-05-01",
-     "Verwijderd": True},
+    {
+        "Nummer": "TZ202412-120",
+        "Tekst": "Verwijderd record",
+        "Aanmaakdatum": "2026-05-01",
+        "Verwijderd": True,
+    },
 ]
 
 
@@ -108,13 +135,25 @@ def test_import_tweede_kamer_records(toezegging_cli, tmp_path, wrapped):
     by_number = {p["number"]: p for p in listed(toezegging_cli)}
     a = by_number["TZ202412-116"]
     assert (a["deadline"], a["reference"], a["latest"], a["status"]) == (
-        "voor eind 2026", "2026-06-01", "2026-12-31", "open")
+        "voor eind 2026",
+        "2026-06-01",
+        "2026-12-31",
+        "open",
+    )
     assert (a["by"], a["function"], a["ministry"], a["source"]) == (
-        "D.M. van Weel", "minister van Justitie en Veiligheid", "Justitie en Veiligheid",
-        "activiteit 2026A01234")
+        "D.M. van Weel",
+        "minister van Justitie en Veiligheid",
+        "Justitie en Veiligheid",
+        "activiteit 2026A01234",
+    )
     b = by_number["TZ202412-117"]
     assert (b["deadline"], b["earliest"], b["latest"], b["kind"], b["status"]) == (
-        "2026-09-01", "2026-09-01", "2026-09-01", "day", "fulfilled")
+        "2026-09-01",
+        "2026-09-01",
+        "2026-09-01",
+        "day",
+        "fulfilled",
+    )
     c = by_number["TZ202412-118"]
     assert (c["latest"], c["open_ended"], c["status"]) == (None, True, "partly")
     d = by_number["TZ202412-119"]
@@ -148,9 +187,13 @@ def test_a_malformed_row_imports_nothing(toezegging_cli, tmp_path):
     f = tmp_path / "bad.json"
     f.write_text(json.dumps(BAD), encoding="utf-8")
     r = toezegging_cli("import", str(f), expect=1)
-    for row, why in [(2, "Tekst is empty"), (3, "Aanmaakdatum 'gisteren' is not a date"),
-                     (4, "status 'Zoek' is unknown"), (5, "not a record"),
-                     (6, "cannot read the deadline 'xyzzy plugh'")]:
+    for row, why in [
+        (2, "Tekst is empty"),
+        (3, "Aanmaakdatum 'gisteren' is not a date"),
+        (4, "status 'Zoek' is unknown"),
+        (5, "not a record"),
+        (6, "cannot read the deadline 'xyzzy plugh'"),
+    ]:
         assert f"row {row}: {why}" in r.output
     assert "nothing imported" in r.output and "--skip-bad" in r.output
     assert listed(toezegging_cli) == []
@@ -160,10 +203,20 @@ def test_a_history_row_without_a_day_is_a_malformed_row(toezegging_cli, tmp_path
     """A reference of "0001-01-01" (the register's "no date") or blanks gives no day: the
     row is refused as malformed, where the import used to fail writing it."""
     f = tmp_path / "history.json"
-    f.write_text(json.dumps([{
-        "text": "Brief", "deadline": "voor eind 2026", "reference": "2026-06-01",
-        "history": [{"new_deadline": "eind 2027", "reference": day}]}
-        for day in ("0001-01-01", "  ")]), encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            [
+                {
+                    "text": "Brief",
+                    "deadline": "voor eind 2026",
+                    "reference": "2026-06-01",
+                    "history": [{"new_deadline": "eind 2027", "reference": day}],
+                }
+                for day in ("0001-01-01", "  ")
+            ]
+        ),
+        encoding="utf-8",
+    )
     r = toezegging_cli("import", str(f), expect=1)
     assert "row 1: history[1] needs new_deadline and reference" in r.output
     assert "row 2: history[1] needs new_deadline and reference" in r.output
@@ -181,25 +234,35 @@ def test_skip_bad_imports_the_rest(toezegging_cli, tmp_path):
 
 def test_import_a_plain_spreadsheet(toezegging_cli, tmp_path):
     f = tmp_path / "sheet.csv"
-    f.write_text("text;deadline;reference;ministry;tags\n"
-                 "Brief over zeden;voor eind 2026;2026-06-01;JenV;zeden, wodc\n"
-                 "Plan;voor de zomer;2026-06-01;;\n", encoding="utf-8-sig")
+    f.write_text(
+        "text;deadline;reference;ministry;tags\n"
+        "Brief over zeden;voor eind 2026;2026-06-01;JenV;zeden, wodc\n"
+        "Plan;voor de zomer;2026-06-01;;\n",
+        encoding="utf-8-sig",
+    )
     assert "2 added" in toezegging_cli("import", str(f)).output
     a, b = listed(toezegging_cli)
     assert (a["text"], a["latest"], b["text"], b["latest"], b["tags"]) == (
-        "Plan", "2026-07-02", "Brief over zeden", "2026-12-31", ["zeden", "wodc"])
+        "Plan",
+        "2026-07-02",
+        "Brief over zeden",
+        "2026-12-31",
+        ["zeden", "wodc"],
+    )
     assert "0 added" in toezegging_cli("import", str(f)).output
 
 
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("[{\"text\": ", "not valid JSON"),
+        ('[{"text": ', "not valid JSON"),
         ("text,deadline\nx,voor eind 2026\n", "row 1: reference"),
-        ("[{\"foo\": 1}]", "row 1: has neither our fields"),
-        ("[{\"Nummer\": \"TZ202412-1\", \"Tekst\": \"a\", \"Aanmaakdatum\": \"2026-01-01\"},"
-         " {\"Nummer\": \"TZ202412-1\", \"Tekst\": \"b\", \"Aanmaakdatum\": \"2026-01-01\"}]",
-         "row 2: register number TZ202412-1 is also on row 1"),
+        ('[{"foo": 1}]', "row 1: has neither our fields"),
+        (
+            '[{"Nummer": "TZ202412-1", "Tekst": "a", "Aanmaakdatum": "2026-01-01"},'
+            ' {"Nummer": "TZ202412-1", "Tekst": "b", "Aanmaakdatum": "2026-01-01"}]',
+            "row 2: register number TZ202412-1 is also on row 1",
+        ),
     ],
     ids=["json", "csv-missing-reference", "unknown-fields", "duplicate-number"],
 )

@@ -23,8 +23,7 @@ NOW = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
 TROUBLE = '\r\n",;\t \ufeff\u2028\u2029\x85\x0b\x0c\x1c\x1e\x00\\\x1b[]{}\ud800\udfff'
 chars = st.one_of(st.sampled_from(TROUBLE), st.characters(codec=None))
 texts = st.text(chars, max_size=40)
-TEXT_FIELDS = ("by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "notes",
-               "fulfilled_by")
+TEXT_FIELDS = ("by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "notes", "fulfilled_by")
 
 
 @pytest.fixture
@@ -46,8 +45,11 @@ def _clear(store: Store) -> None:
 def _stored(store: Store, text: str, fields: dict, reason: str) -> list[dict]:
     """Store one promise with these texts (postponed once, with `reason`); its export."""
     try:
-        p = prepare(Draft(text=text, deadline="voor eind 2026", reference=date(2026, 6, 1),
-                          fields=fields), today=TODAY, now=NOW)
+        p = prepare(
+            Draft(text=text, deadline="voor eind 2026", reference=date(2026, 6, 1), fields=fields),
+            today=TODAY,
+            now=NOW,
+        )
         with store.session() as s:
             add_promise(s, p)
             postpone(s, p.id, "voor de zomer van 2027", today=TODAY, now=NOW, reason=reason)
@@ -58,8 +60,13 @@ def _stored(store: Store, text: str, fields: dict, reason: str) -> list[dict]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=texts, fields=st.fixed_dictionaries({k: texts for k in TEXT_FIELDS}),
-       tags=st.lists(texts, max_size=3), reason=texts, fmt=st.sampled_from(["csv", "json"]))
+@given(
+    text=texts,
+    fields=st.fixed_dictionaries({k: texts for k in TEXT_FIELDS}),
+    tags=st.lists(texts, max_size=3),
+    reason=texts,
+    fmt=st.sampled_from(["csv", "json"]),
+)
 def test_any_accepted_text_survives_export_and_import(two_stores, text, fields, tags, reason, fmt):
     source, target = two_stores
     for s in two_stores:

@@ -20,15 +20,16 @@ from reminder_helpers import SmtpServer, free_port
 
 ROOT = Path(__file__).parent.parent
 WANTED = os.environ.get("TOEZEGGING_TEST_INSTALL") == "1" or os.environ.get("CI") == "true"
-pytestmark = pytest.mark.skipif(not WANTED, reason="installs a wheel: set "
-                                "TOEZEGGING_TEST_INSTALL=1 (as .ci/run does) to run")
+pytestmark = pytest.mark.skipif(
+    not WANTED, reason="installs a wheel: set TOEZEGGING_TEST_INSTALL=1 (as .ci/run does) to run"
+)
 
 
 def dockerfile_install_line() -> str:
     """The Dockerfile's `RUN pip install ... /dist/...whl` line, without what follows `&&`."""
     for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines():
         if line.startswith("RUN pip install") and "/dist/" in line:
-            return line[len("RUN "):].split(" && ")[0]
+            return line[len("RUN ") :].split(" && ")[0]
     raise AssertionError("the Dockerfile installs no wheel from /dist")
 
 
@@ -36,8 +37,12 @@ def dockerfile_install_line() -> str:
 def built(tmp_path_factory) -> Path:
     """dist/ with the sdist and the wheel, built from a copy of the sources."""
     dist = tmp_path_factory.mktemp("dist")
-    r = subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
-                       capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return dist
 
@@ -64,13 +69,20 @@ def test_the_wheel_holds_every_template_calendar_and_language_file(built):
     (wheel,) = built.glob("toezegging-*.whl")
     inside = set(zipfile.ZipFile(wheel).namelist())
     wanted = [f"toezegging/calendars/{p.name}" for p in (ROOT / "calendars").glob("*.toml")]
-    wanted += [f"toezegging/mail_templates/{p.relative_to(ROOT / 'mail_templates')}"
-               for p in (ROOT / "mail_templates").rglob("*") if p.suffix in (".j2", ".toml")]
+    wanted += [
+        f"toezegging/mail_templates/{p.relative_to(ROOT / 'mail_templates')}"
+        for p in (ROOT / "mail_templates").rglob("*")
+        if p.suffix in (".j2", ".toml")
+    ]
     wanted += [f"toezegging/lang/{p.name}" for p in (ROOT / "toezegging" / "lang").glob("*.toml")]
-    wanted += [str(p.relative_to(ROOT)) for p in (ROOT / "toezegging" / "data").rglob("*")
-               if p.is_file() and "__pycache__" not in p.parts]
-    wanted += [str(p.relative_to(ROOT)) for p in (ROOT / "toezegging").rglob("*.py")
-               if "__pycache__" not in p.parts]
+    wanted += [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "toezegging" / "data").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    wanted += [
+        str(p.relative_to(ROOT)) for p in (ROOT / "toezegging").rglob("*.py") if "__pycache__" not in p.parts
+    ]
     wanted += ["toezegging/alembic.ini", "toezegging/migrations/script.py.mako"]
     assert len(wanted) > 60
     missing = sorted(set(wanted) - inside)
@@ -82,30 +94,46 @@ def test_the_sdist_holds_the_cards_folders(built):
 
     (sdist,) = built.glob("toezegging-*.tar.gz")
     names = tarfile.open(sdist).getnames()
-    for folder in ("calendars/recesses.toml", "mail_templates/nl/mail.txt.j2",
-                   "mail_templates/words.toml", "toezegging/lang/nl.toml"):
+    for folder in (
+        "calendars/recesses.toml",
+        "mail_templates/nl/mail.txt.j2",
+        "mail_templates/words.toml",
+        "toezegging/lang/nl.toml",
+    ):
         assert any(n.endswith(folder) for n in names), folder
 
 
 def _env(home: Path, bindir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), PATH=f"{bindir}:{os.environ['PATH']}")
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        PATH=f"{bindir}:{os.environ['PATH']}",
+    )
     env.pop("PYTHONPATH", None)
     return env
 
 
 def _run(bindir: Path, cwd: Path, env: dict, *args: str, timeout=120):
-    return subprocess.run([str(bindir / "toezegging"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [str(bindir / "toezegging"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_the_installed_tool_is_not_the_source_tree(installed, tmp_path):
-    r = subprocess.run([str(installed / "python"), "-c",
-                        "import toezegging, toezegging.calendars as c; "
-                        "print(toezegging.__file__); print(c.__file__)"],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                       env=_env(tmp_path, installed))
+    r = subprocess.run(
+        [
+            str(installed / "python"),
+            "-c",
+            "import toezegging, toezegging.calendars as c; print(toezegging.__file__); print(c.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env=_env(tmp_path, installed),
+    )
     assert r.returncode == 0, r.stderr
     for path in r.stdout.split():
         assert "site-packages" in path and not path.startswith(str(ROOT)), path
@@ -125,7 +153,8 @@ def test_the_installed_tool_runs_the_whole_job(installed, tmp_path):
     # 2. a register of one's own, with mail through a real SMTP server
     server = SmtpServer("plain").start()
     try:
-        (work / "toezegging.toml").write_text(f"""
+        (work / "toezegging.toml").write_text(
+            f"""
 [database]
 url = "sqlite:///register.db"
 
@@ -136,11 +165,27 @@ port = {server.port}
 security = "none"
 from = "Toezeggingen <toezegging@example.org>"
 to = ["staf@example.org"]
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         cfg = ("--config", str(work / "toezegging.toml"))
-        r = _run(installed, work, env, *cfg, "add", "De Kamer ontvangt voor eind 2026 de "
-                 "evaluatie.", "--deadline", "voor eind 2026", "--date", "2026-06-10",
-                 "--ministry", "Justitie en Veiligheid", "--to", "Lid", "--yes")
+        r = _run(
+            installed,
+            work,
+            env,
+            *cfg,
+            "add",
+            "De Kamer ontvangt voor eind 2026 de evaluatie.",
+            "--deadline",
+            "voor eind 2026",
+            "--date",
+            "2026-06-10",
+            "--ministry",
+            "Justitie en Veiligheid",
+            "--to",
+            "Lid",
+            "--yes",
+        )
         assert r.returncode == 0, r.stderr
         r = _run(installed, work, env, *cfg, "remind", "--now", "2026-12-31T09:00")
         assert r.returncode == 0, r.stdout + r.stderr
@@ -155,8 +200,13 @@ to = ["staf@example.org"]
     assert (work / "feeds" / "alle.ics").read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     # 3. serve, and one GET
     port = free_port()
-    p = subprocess.Popen([str(installed / "toezegging"), *cfg, "serve", "--port", str(port)],
-                         cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [str(installed / "toezegging"), *cfg, "serve", "--port", str(port)],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         body = _get(f"http://127.0.0.1:{port}/feeds/alle.ics")
         page = _get(f"http://127.0.0.1:{port}/")  # the pages' templates and assets are in the wheel

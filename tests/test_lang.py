@@ -48,17 +48,25 @@ def test_no_word_means_two_things_in_one_language():
     Lexicon()  # raises ValueError naming the word and its two meanings
 
 
-@pytest.mark.parametrize("phrase,lang", [
-    ("voor de zomer van 2026", "nl"), ("before summer 2026", "en"), ("eind 2026", "nl"),
-    ("by the end of 2026", "en"), ("Q1 2027", "nl"), ("binnen drie maanden", "nl"),
-    ("within three months", "en"),
-])
+@pytest.mark.parametrize(
+    "phrase,lang",
+    [
+        ("voor de zomer van 2026", "nl"),
+        ("before summer 2026", "en"),
+        ("eind 2026", "nl"),
+        ("by the end of 2026", "en"),
+        ("Q1 2027", "nl"),
+        ("binnen drie maanden", "nl"),
+        ("within three months", "en"),
+    ],
+)
 def test_language_of_the_phrase(phrase, lang):
     """The explanation speaks the phrase's language; a phrase with no words of either is Dutch."""
     assert parse(phrase, date(2025, 11, 20)).lang == lang
 
 
 # ---------------------------------------------------------------- the month names' one home
+
 
 def test_every_date_writer_takes_the_month_names_of_the_language_files():
     """lang/<code>.toml is the one home of the month names: explanations, mails, feeds (and
@@ -80,8 +88,11 @@ def test_every_date_writer_takes_the_month_names_of_the_language_files():
         assert mail._words()[code]["months"] == names
     assert load_rules().months == month_names("nl")
     assert letter_source(None, date(2026, 6, 3)).endswith(f"3 {month_names('nl')[5]} 2026")
-    for package, name in (("toezegging.mail_templates", "words.toml"), ("toezegging", "data/feeds.toml"),
-                          ("toezegging.lang", "extract_nl.toml")):
+    for package, name in (
+        ("toezegging.mail_templates", "words.toml"),
+        ("toezegging", "data/feeds.toml"),
+        ("toezegging.lang", "extract_nl.toml"),
+    ):
         text = resources.files(package).joinpath(name).read_text("utf-8")
         assert "months =" not in text, name
         assert "|".join(month_names("nl")[:2]) not in text, name  # nor in a pattern

@@ -25,37 +25,70 @@ def at(y, m, d, hour=9, minute=0) -> datetime:
 
 def sample_promise(**kw):
     values = dict(
-        id=42, text="De Kamer wordt hierover voor eind 2026 verder geïnformeerd",
-        deadline="voor eind 2026", reference=date(2026, 6, 10), earliest=date(2026, 6, 10),
-        latest=date(2026, 12, 31), explanation="voor eind 2026 = tot en met 31 december 2026.",
-        hedged=False, by="D. Yeşilgöz-Zegerius", function="minister van Justitie en Veiligheid",
-        ministry="Justitie en Veiligheid", to="Van Nispen", fraction="SP",
-        source="het commissiedebat Gevangeniswezen en tbs", kamerstuk="24587-901",
+        id=42,
+        text="De Kamer wordt hierover voor eind 2026 verder geïnformeerd",
+        deadline="voor eind 2026",
+        reference=date(2026, 6, 10),
+        earliest=date(2026, 6, 10),
+        latest=date(2026, 12, 31),
+        explanation="voor eind 2026 = tot en met 31 december 2026.",
+        hedged=False,
+        by="D. Yeşilgöz-Zegerius",
+        function="minister van Justitie en Veiligheid",
+        ministry="Justitie en Veiligheid",
+        to="Van Nispen",
+        fraction="SP",
+        source="het commissiedebat Gevangeniswezen en tbs",
+        kamerstuk="24587-901",
         url="https://www.tweedekamer.nl/kamerstukken/toezeggingen/detail?id=TZ202606-042",
-        number="TZ202606-042", status="open", recurrence=None, kind="part",
-        estimated=False, open_ended=False, tags=["gevangeniswezen"], owner=None,
-        current_deadline=None, fulfilled_by=None, closed_on=None,
+        number="TZ202606-042",
+        status="open",
+        recurrence=None,
+        kind="part",
+        estimated=False,
+        open_ended=False,
+        tags=["gevangeniswezen"],
+        owner=None,
+        current_deadline=None,
+        fulfilled_by=None,
+        closed_on=None,
         created_at=datetime(2026, 6, 10, 10, tzinfo=UTC),
-        updated_at=datetime(2026, 6, 10, 10, tzinfo=UTC), revision=0)
+        updated_at=datetime(2026, 6, 10, 10, tzinfo=UTC),
+        revision=0,
+    )
     values.update(kw)
     return SimpleNamespace(**values)
 
 
 def change(when, old, new, old_latest, new_latest, reason=None):
-    return SimpleNamespace(changed_at=when, reference=when.date(), old_deadline=old,
-                           new_deadline=new, old_latest=old_latest, new_latest=new_latest,
-                           reason=reason)
+    return SimpleNamespace(
+        changed_at=when,
+        reference=when.date(),
+        old_deadline=old,
+        new_deadline=new,
+        old_latest=old_latest,
+        new_latest=new_latest,
+        reason=reason,
+    )
 
 
 SAMPLES = {
-    "opens": dict(due_on=date(2027, 1, 1), earliest=date(2027, 1, 1), latest=date(2027, 3, 31),
-                  deadline="in het eerste kwartaal van 2027"),
+    "opens": dict(
+        due_on=date(2027, 1, 1),
+        earliest=date(2027, 1, 1),
+        latest=date(2027, 3, 31),
+        deadline="in het eerste kwartaal van 2027",
+    ),
     "approaching": dict(due_on=date(2026, 12, 24)),
     "due": dict(due_on=date(2026, 12, 31)),
     "overdue": dict(due_on=date(2027, 1, 28)),
-    "postponed": dict(due_on=date(2027, 1, 12), latest=date(2027, 7, 2),
-                      earliest=date(2027, 1, 12), current_deadline="voor de zomer van 2027",
-                      revision=2),
+    "postponed": dict(
+        due_on=date(2027, 1, 12),
+        latest=date(2027, 7, 2),
+        earliest=date(2027, 1, 12),
+        current_deadline="voor de zomer van 2027",
+        revision=2,
+    ),
 }
 
 
@@ -66,17 +99,35 @@ def sample_mail(kind: str, language: str = "nl"):
     history = []
     if kind == "postponed":
         history = [
-            change(datetime(2026, 11, 3, 14, tzinfo=UTC), "voor eind 2026", "eind 2026",
-                   date(2026, 12, 31), date(2026, 12, 31), "Eerst het advies van de Raad."),
-            change(datetime(2027, 1, 12, 11, tzinfo=UTC), "eind 2026",
-                   "voor de zomer van 2027", date(2026, 12, 31), date(2027, 7, 2),
-                   "Mag ik er de zomer van maken?"),
+            change(
+                datetime(2026, 11, 3, 14, tzinfo=UTC),
+                "voor eind 2026",
+                "eind 2026",
+                date(2026, 12, 31),
+                date(2026, 12, 31),
+                "Eerst het advies van de Raad.",
+            ),
+            change(
+                datetime(2027, 1, 12, 11, tzinfo=UTC),
+                "eind 2026",
+                "voor de zomer van 2027",
+                date(2026, 12, 31),
+                date(2027, 7, 2),
+                "Mag ik er de zomer van maken?",
+            ),
         ]
     cfg = MailConfig(from_="Toezeggingen <toezegging@example.org>", language=language)
     mid = mail.message_id_for(7, p.id, kind, due_on, cfg.from_)
-    return mail.compose(p, history, kind, due_on, to="Staf <staf@example.org>", message_id=mid,
-                        now=datetime.combine(due_on, datetime.min.time(), AMS).replace(hour=8),
-                        mail_config=cfg)
+    return mail.compose(
+        p,
+        history,
+        kind,
+        due_on,
+        to="Staf <staf@example.org>",
+        message_id=mid,
+        now=datetime.combine(due_on, datetime.min.time(), AMS).replace(hour=8),
+        mail_config=cfg,
+    )
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -100,10 +151,13 @@ def _parts(msg):
 
 def test_a_mail_has_the_promise_the_window_the_history_and_numbered_questions():
     m, text, html, ics = _parts(sample_mail("overdue"))
-    assert m["Subject"] == ("Verlopen sinds 31 december 2026: De Kamer wordt hierover voor "
-                            "eind 2026 verder geïnformeerd")
-    assert "D. Yeşilgöz-Zegerius (minister van Justitie en Veiligheid) deed deze toezegging " \
-           "op 10 juni 2026 in het commissiedebat Gevangeniswezen en tbs" in " ".join(text.split())
+    assert m["Subject"] == (
+        "Verlopen sinds 31 december 2026: De Kamer wordt hierover voor eind 2026 verder geïnformeerd"
+    )
+    assert (
+        "D. Yeşilgöz-Zegerius (minister van Justitie en Veiligheid) deed deze toezegging "
+        "op 10 juni 2026 in het commissiedebat Gevangeniswezen en tbs" in " ".join(text.split())
+    )
     assert "Zoals gezegd: “voor eind 2026”" in text
     questions = text.split("CONCEPT SCHRIFTELIJKE VRAGEN\n", 1)[1]
     assert questions.startswith(
@@ -113,7 +167,8 @@ def test_a_mail_has_the_promise_the_window_the_history_and_numbered_questions():
         "Gevangeniswezen en tbs van 10 juni 2026: “De Kamer wordt hierover voor eind 2026 "
         "verder geïnformeerd”, met als termijn “voor eind 2026”?\n\n2.\nWaarom is deze "
         "toezegging, die uiterlijk 31 december 2026 nagekomen had moeten zijn, nog niet "
-        "nagekomen?\n\n3.\nWanneer kan de Kamer de uitvoering van deze toezegging tegemoet zien?")
+        "nagekomen?\n\n3.\nWanneer kan de Kamer de uitvoering van deze toezegging tegemoet zien?"
+    )
     assert html.split("<ol>", 1)[1].count("<li>") == 4
     assert ics.get_content_type() == "text/calendar" and ics.get_param("method") == "PUBLISH"
     body = ics.get_content()
@@ -134,11 +189,20 @@ def test_postponed_mail_tells_the_history():
 def test_headers_from_data_are_cleaned_and_html_only_is_escaped():
     p = sample_promise(text="Brief over <b>\r\nBcc: x@evil.example</b> &   meer")
     cfg = MailConfig(from_="Toezeggingen\r\n <toezegging@example.org>")
-    msg = mail.compose(p, [], "due", date(2026, 12, 31), to="a@example.org\nBcc: b@x",
-                       message_id="<m@x>", now=at(2026, 12, 31, 8), mail_config=cfg)
+    msg = mail.compose(
+        p,
+        [],
+        "due",
+        date(2026, 12, 31),
+        to="a@example.org\nBcc: b@x",
+        message_id="<m@x>",
+        now=at(2026, 12, 31, 8),
+        mail_config=cfg,
+    )
     m, text, html, _ = _parts(msg)
-    assert m["Subject"] == "Termijn verloopt op 31 december 2026: Brief over <b> Bcc: " \
-                           "x@evil.example</b> & meer"
+    assert (
+        m["Subject"] == "Termijn verloopt op 31 december 2026: Brief over <b> Bcc: x@evil.example</b> & meer"
+    )
     assert m["Bcc"] is None and "\n" not in m["To"]
     assert "Brief over <b> Bcc: x@evil.example</b> & meer" in text
     assert "Brief over &lt;b&gt; Bcc: x@evil.example&lt;/b&gt; &amp; meer" in html
@@ -154,6 +218,7 @@ def test_strict_undefined_is_a_render_error_that_names_the_template():
 
 
 # ----------------------------------------------------------------------------- SMTP
+
 
 @pytest.fixture
 def tls(tmp_path, monkeypatch):
@@ -187,13 +252,16 @@ def _two_promises(store):
 def test_tick_delivers_through_smtp(store, tmp_path, tls, server_factory, mode):
     server = server_factory(mode, tls)
     security = {"plain": "none", "starttls": "starttls", "tls": "tls"}[mode]
-    config = make_config(tmp_path, port=server.port, security=security,
-                         username="" if mode == "plain" else USER)
+    config = make_config(
+        tmp_path, port=server.port, security=security, username="" if mode == "plain" else USER
+    )
     _two_promises(store)
     report = delivery.tick(store, config, at(2026, 12, 31, 8, 5))
     assert (report.sent, report.failed, report.retry) == (2, 0, 0)
-    assert sorted(server.handler.keys()) == [("eigenaar@example.org", "due", "1"),
-                                              ("staf@example.org", "approaching", "2")]
+    assert sorted(server.handler.keys()) == [
+        ("eigenaar@example.org", "due", "1"),
+        ("staf@example.org", "approaching", "2"),
+    ]
     assert server.handler.received[0].mail_from == "toezegging@example.org"
     delivery.tick(store, config, at(2026, 12, 31, 9, 5))
     assert len(server.handler.received) == 2
@@ -211,8 +279,7 @@ def test_starttls_never_falls_back_to_plain(store, tmp_path, tls, server_factory
     assert row.attempts == 0  # the server's doing, not the message's
 
 
-def test_password_comes_from_the_environment_only(store, tmp_path, tls, server_factory,
-                                                  monkeypatch):
+def test_password_comes_from_the_environment_only(store, tmp_path, tls, server_factory, monkeypatch):
     server = server_factory("starttls", tls)
     monkeypatch.delenv("TOEZEGGING_TEST_SMTP_PASSWORD")
     config = make_config(tmp_path, port=server.port, security="starttls", username=USER)
@@ -236,8 +303,10 @@ def test_server_down_for_a_tick_then_back(store, tmp_path, server_factory):
     back = delivery.tick(store, config, at(2026, 12, 31, 9, 1))
     assert (back.sent, back.waiting, back.server_down_since) == (2, 0, None)
     assert outbox.server_state(store) is None
-    assert sorted(server.handler.keys()) == [("eigenaar@example.org", "due", "1"),
-                                              ("staf@example.org", "approaching", "2")]
+    assert sorted(server.handler.keys()) == [
+        ("eigenaar@example.org", "due", "1"),
+        ("staf@example.org", "approaching", "2"),
+    ]
     delivery.tick(store, config, at(2026, 12, 31, 10))
     assert len(server.handler.received) == 2
 
@@ -280,18 +349,25 @@ def test_file_transport_writes_eml_files(store, tmp_path):
 
 def test_golden_digest():
     entries = []
-    for kind, ministry, pid in (("overdue", "Justitie en Veiligheid", 42),
-                                ("approaching", "Financiën", 43),
-                                ("due", "Justitie en Veiligheid", 44)):
+    for kind, ministry, pid in (
+        ("overdue", "Justitie en Veiligheid", 42),
+        ("approaching", "Financiën", 43),
+        ("due", "Justitie en Veiligheid", 44),
+    ):
         s = dict(SAMPLES[kind])
         due_on = s.pop("due_on")
         p = sample_promise(id=pid, ministry=ministry, **s)
         entries.append((p, [], kind, due_on, p.latest))
     cfg = MailConfig(from_="Toezeggingen <toezegging@example.org>")
     mid = mail.digest_message_id([1, 2, 3], date(2027, 1, 28), cfg.from_)
-    got = mail.compose_digest(entries, to="staf@example.org", message_id=mid,
-                              now=at(2027, 1, 28, 8), mail_config=cfg,
-                              today=date(2027, 1, 28)).as_bytes()
+    got = mail.compose_digest(
+        entries,
+        to="staf@example.org",
+        message_id=mid,
+        now=at(2027, 1, 28, 8),
+        mail_config=cfg,
+        today=date(2027, 1, 28),
+    ).as_bytes()
     path = GOLDEN / "nl-digest.eml"
     if os.environ.get("TOEZEGGING_UPDATE_GOLDEN"):
         path.write_bytes(got)
@@ -310,8 +386,10 @@ def test_digest_is_one_mail_per_recipient(store, tmp_path, server_factory):
     add_promise(store, owner="b@example.org")
     report = delivery.tick(store, config, at(2026, 12, 31, 9))
     assert report.sent == 3
-    got = sorted((r.rcpt_tos, r.msg["X-Toezegging-Kind"], r.msg["X-Toezegging-Promise"])
-                 for r in server.handler.received)
+    got = sorted(
+        (r.rcpt_tos, r.msg["X-Toezegging-Kind"], r.msg["X-Toezegging-Promise"])
+        for r in server.handler.received
+    )
     assert got == [(["a@example.org"], "digest", "1 2"), (["b@example.org"], "digest", "3")]
     ids = {r.message_id for r in outbox.listing(store)}
     assert len(ids) == 2 and all(i.startswith("<toezegging.digest.20261231.") for i in ids)
@@ -323,10 +401,28 @@ def test_a_promise_of_two_signers_takes_a_plural_verb():
     cfg = MailConfig(from_="Toezeggingen <toezegging@example.org>")
     due = date(2026, 12, 1)
     now = datetime(2026, 12, 1, 8, tzinfo=AMS)
-    one = mail.compose(sample_promise(), [], "approaching", due, to="staf@example.org",
-                       message_id="<a@example.org>", now=now, mail_config=cfg)
-    two = mail.compose(sample_promise(by="M. Sterk en D.M. van Weel"), [], "approaching", due,
-                       to="staf@example.org", message_id="<b@example.org>", now=now, mail_config=cfg)
+    one = mail.compose(
+        sample_promise(),
+        [],
+        "approaching",
+        due,
+        to="staf@example.org",
+        message_id="<a@example.org>",
+        now=now,
+        mail_config=cfg,
+    )
+    two = mail.compose(
+        sample_promise(by="M. Sterk en D.M. van Weel"),
+        [],
+        "approaching",
+        due,
+        to="staf@example.org",
+        message_id="<b@example.org>",
+        now=now,
+        mail_config=cfg,
+    )
     assert "deed deze toezegging" in _parts(one)[1]
-    assert "M. Sterk en D.M. van Weel (minister van Justitie en Veiligheid) deden deze toezegging" \
+    assert (
+        "M. Sterk en D.M. van Weel (minister van Justitie en Veiligheid) deden deze toezegging"
         in _parts(two)[1]
+    )

@@ -15,21 +15,26 @@ def _folder(package: str) -> Path:
     mapped = SETUPTOOLS.get("package-dir", {})
     for prefix in sorted(mapped, key=len, reverse=True):
         if package == prefix or package.startswith(prefix + "."):
-            rest = package[len(prefix):].lstrip(".").replace(".", "/")
+            rest = package[len(prefix) :].lstrip(".").replace(".", "/")
             return ROOT / mapped[prefix] / rest
     return ROOT / package.replace(".", "/")
 
 
 def test_every_code_folder_is_a_listed_package():
     listed = set(SETUPTOOLS["packages"])
-    found = {str(p.parent.relative_to(ROOT)).replace("/", ".")
-             for p in (ROOT / "toezegging").rglob("*.py") if "__pycache__" not in p.parts}
+    found = {
+        str(p.parent.relative_to(ROOT)).replace("/", ".")
+        for p in (ROOT / "toezegging").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
 
 
 def test_the_cards_data_folders_sit_at_the_root_and_install_inside_the_package():
-    assert SETUPTOOLS["package-dir"] == {"toezegging.calendars": "calendars",
-                                         "toezegging.mail_templates": "mail_templates"}
+    assert SETUPTOOLS["package-dir"] == {
+        "toezegging.calendars": "calendars",
+        "toezegging.mail_templates": "mail_templates",
+    }
     assert not (ROOT / "toezegging" / "calendars").exists()
     assert not (ROOT / "toezegging" / "mail_templates").exists()
 

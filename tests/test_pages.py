@@ -63,8 +63,9 @@ def site(store, tmp_path):
     running = []
 
     def start(language="nl", access="public", base_url="", page_size=200):
-        text = PAGES_CONFIG.format(language=language, url=store.url, base_url=base_url,
-                                   access=access, page_size=page_size)
+        text = PAGES_CONFIG.format(
+            language=language, url=store.url, base_url=base_url, access=access, page_size=page_size
+        )
         path = tmp_path / "toezegging.toml"
         path.write_text(text)
         s = Served(parse_config(text, path), store, lambda: None, today=TODAY)
@@ -86,6 +87,7 @@ def _page(s, path, headers=None, status=200) -> tuple[Page, dict, str]:
 
 # ----------------------------------------------------------------------------- the overview
 
+
 def test_the_overview_counts_and_draws_the_open_promises(site):
     s = site()
     page, h, html = _page(s, "/")
@@ -94,10 +96,14 @@ def test_the_overview_counts_and_draws_the_open_promises(site):
     assert set(page.bars) == OPEN and set(page.table) == OPEN
     assert {i for i, state in page.bars.items() if state == "overdue"} == OVERDUE
     assert page.bars[5] == "waiting" and page.bars[2] == "soon"
-    counts = re.findall(r'<span class="n">(\d+)</span>\s*<span class="what">(?:⚠ )?([^<]+)</span>',
-                        html)
-    assert counts == [("7", "open"), ("2", "verlopen"), ("1", "binnen 30 dagen"),
-                      ("1", "wachten op een gebeurtenis"), ("1", "twee keer of vaker uitgesteld")]
+    counts = re.findall(r'<span class="n">(\d+)</span>\s*<span class="what">(?:⚠ )?([^<]+)</span>', html)
+    assert counts == [
+        ("7", "open"),
+        ("2", "verlopen"),
+        ("1", "binnen 30 dagen"),
+        ("1", "wachten op een gebeurtenis"),
+        ("1", "twee keer of vaker uitgesteld"),
+    ]
     # overdue bars are marked by more than colour: a hatch pattern and the word
     for pid in OVERDUE:
         row = re.search(rf'data-id="{pid}".*?</a>', html, re.S).group(0)
@@ -121,27 +127,30 @@ def test_groups_by_ministry_with_events_in_a_lane_of_their_own(site):
     s = site()
     page, _, html = _page(s, "/")
     headings = re.findall(r'<h3 id="timeline-[^"]+">(?:<a href="([^"]+)">)?([^<]+)', html)
-    assert [t.strip() for _, t in headings] == [BZK, JENV, "Zonder ministerie",
-                                        "Wachten op een gebeurtenis"]
+    assert [t.strip() for _, t in headings] == [BZK, JENV, "Zonder ministerie", "Wachten op een gebeurtenis"]
     assert headings[0][0] == "ministries/binnenlandse-zaken-en-koninkrijksrelaties"
     # within a ministry by deadline
     assert list(page.bars)[:4] == [1, 2, 11, 4]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("status=all", VISIBLE),
-    ("status=overdue", OVERDUE),
-    ("status=soon", {2}),
-    ("status=waiting", {5}),
-    ("status=moved", {3}),
-    ("status=fulfilled", {6, 7}),
-    (f"ministry={JENV.replace(' ', '+')}", {3, 4}),
-    ("ministry=justitie-en-veiligheid&status=all", {3, 4, 9}),
-    ("tag=woo", {1, 2}),
-    ("q=STALKING", {4}),
-    ("q=Woo&status=overdue", {1}),
-    ("status=bogus", OPEN),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=all", VISIBLE),
+        ("status=overdue", OVERDUE),
+        ("status=soon", {2}),
+        ("status=waiting", {5}),
+        ("status=moved", {3}),
+        ("status=fulfilled", {6, 7}),
+        (f"ministry={JENV.replace(' ', '+')}", {3, 4}),
+        ("ministry=justitie-en-veiligheid&status=all", {3, 4, 9}),
+        ("tag=woo", {1, 2}),
+        ("q=STALKING", {4}),
+        ("q=Woo&status=overdue", {1}),
+        ("status=bogus", OPEN),
+    ],
+    ids=lambda v: str(v),
+)
 def test_filters_live_in_the_url(site, query, expected):
     s = site()
     page, _, html = _page(s, f"/?{query}")
@@ -179,12 +188,21 @@ def test_a_page_of_a_long_register_holds_page_size_promises(store, tmp_path):
 
     with store.session() as s:
         for n in range(100, 160):
-            s.add(Promise(id=n, text=f"Toezegging nummer {n}", deadline="eind 2027",
-                          reference=TODAY, earliest=date(2027, 1, 1), latest=date(2027, 12, 31),
-                          kind="part", ministry=OCW, created_at=TODAY_MOMENT,
-                          updated_at=TODAY_MOMENT))
-    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="public",
-                               page_size=25)
+            s.add(
+                Promise(
+                    id=n,
+                    text=f"Toezegging nummer {n}",
+                    deadline="eind 2027",
+                    reference=TODAY,
+                    earliest=date(2027, 1, 1),
+                    latest=date(2027, 12, 31),
+                    kind="part",
+                    ministry=OCW,
+                    created_at=TODAY_MOMENT,
+                    updated_at=TODAY_MOMENT,
+                )
+            )
+    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="public", page_size=25)
     s = Served(parse_config(text), store, lambda: None, today=TODAY)
     try:
         first, _, html = _page(s, "/")
@@ -209,15 +227,22 @@ def test_pages_are_gzipped_when_accepted(site):
 
 # ----------------------------------------------------------------------------- one promise
 
+
 def test_a_promise_page_shows_everything_about_it(site):
     s = site()
     page, _, html = _page(s, "/promises/1")
     text = page.all_text
-    for part in ("De minister stuurt de Kamer een brief over de Woo-verzoeken.",
-                 "“voor de zomer”", "1 juni 2026 t/m 30 september 2026",
-                 "Voor de zomer: voor het zomerreces.", "Commissiedebat Woo",
-                 "Kamerstuk 36 811", "TZ202601-001", "⚠ verlopen sinds 30 september 2026",
-                 "Vragen van het lid Van der Werf (D66)"):
+    for part in (
+        "De minister stuurt de Kamer een brief over de Woo-verzoeken.",
+        "“voor de zomer”",
+        "1 juni 2026 t/m 30 september 2026",
+        "Voor de zomer: voor het zomerreces.",
+        "Commissiedebat Woo",
+        "Kamerstuk 36 811",
+        "TZ202601-001",
+        "⚠ verlopen sinds 30 september 2026",
+        "Vragen van het lid Van der Werf (D66)",
+    ):
         assert part in text, part
     assert "https://www.tweedekamer.nl/toezegging/TZ1" in page.links
     assert "staf@example.org" not in html and "geheime notitie" not in html  # public
@@ -252,14 +277,34 @@ def test_a_recurring_promise_page_says_its_rule_and_no_file_name(site, store):
     from pages_data import _change, _p
 
     with store.session() as s:
-        s.add(_p(12, "De minister rapporteert jaarlijks over de voortgang.", date(2026, 1, 22),
-                 date(2027, 1, 22), OCW, deadline="jaarlijks", recurrence="FREQ=YEARLY",
-                 kind="relative", source="kabinetsreactie-initiatiefnota.txt",
-                 kamerstuk="31293-700", reference=date(2025, 1, 22)))
+        s.add(
+            _p(
+                12,
+                "De minister rapporteert jaarlijks over de voortgang.",
+                date(2026, 1, 22),
+                date(2027, 1, 22),
+                OCW,
+                deadline="jaarlijks",
+                recurrence="FREQ=YEARLY",
+                kind="relative",
+                source="kabinetsreactie-initiatiefnota.txt",
+                kamerstuk="31293-700",
+                reference=date(2025, 1, 22),
+            )
+        )
         s.flush()
-        s.add(_change(12, date(2026, 2, 3), ("jaarlijks", date(2025, 1, 22), date(2026, 1, 22)),
-                      ("jaarlijks", date(2026, 1, 22), date(2027, 1, 22)), kind="occurrence",
-                      reason="Kamerstuk 31293-710", old_status="open", new_status="fulfilled"))
+        s.add(
+            _change(
+                12,
+                date(2026, 2, 3),
+                ("jaarlijks", date(2025, 1, 22), date(2026, 1, 22)),
+                ("jaarlijks", date(2026, 1, 22), date(2027, 1, 22)),
+                kind="occurrence",
+                reason="Kamerstuk 31293-710",
+                old_status="open",
+                new_status="fulfilled",
+            )
+        )
     page, _, html = _page(site(), "/promises/12")
     text = page.all_text
     assert "herhaalt elk jaar; eerstvolgende: 22 januari 2027" in text
@@ -268,8 +313,9 @@ def test_a_recurring_promise_page_says_its_rule_and_no_file_name(site, store):
     assert "kabinetsreactie-initiatiefnota" not in html and "FREQ" not in html
 
 
-@pytest.mark.parametrize("path", ["/promises/10", "/promises/999", "/promises/x",
-                                  "/ministries/nope", "/nope"])
+@pytest.mark.parametrize(
+    "path", ["/promises/10", "/promises/999", "/promises/x", "/ministries/nope", "/nope"]
+)
 def test_unknown_and_removed_promises_are_not_found(site, path):
     s = site()
     status, _, body = s.get(path)
@@ -278,12 +324,19 @@ def test_unknown_and_removed_promises_are_not_found(site, path):
 
 # ----------------------------------------------------------------------------- ministries, feeds
 
+
 def test_a_ministry_page_has_its_figures(site):
     s = site()
     page, _, html = _page(s, "/ministries/onderwijs-cultuur-en-wetenschap")
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:⚠ )?([^<]+)</dd>", html))
-    assert figures == {"gedaan": "3", "op tijd nagekomen": "1", "te laat nagekomen": "1",
-                       "open": "1", "verlopen": "0", "mediaan dagen te laat": "32"}
+    assert figures == {
+        "gedaan": "3",
+        "op tijd nagekomen": "1",
+        "te laat nagekomen": "1",
+        "open": "1",
+        "verlopen": "0",
+        "mediaan dagen te laat": "32",
+    }
     jenv, _, html = _page(s, "/ministries/justitie-en-veiligheid")
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>(?:⚠ )?([^<]+)</dd>", html))
     # 4 is 154 days past its deadline; 3 is past its first deadline (31 March) by 245
@@ -313,6 +366,7 @@ def test_english_pages(site):
 
 
 # ----------------------------------------------------------------------------- access by token
+
 
 def _token(config_path, name="team") -> str:
     r = CliRunner().invoke(cli, ["--config", str(config_path), "feeds", "token", name])
@@ -355,10 +409,10 @@ def test_token_access_asks_once_then_keeps_a_cookie(site):
 
 def test_public_pages_show_what_the_public_feeds_show(store, tmp_path):
     fill(store)
-    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="public",
-                               page_size=200)
-    text = text.replace('name = "alle"\ntitle = "Alle toezeggingen"',
-                        'name = "alle"\ntitle = "Woo"\ntag = ["woo"]')
+    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="public", page_size=200)
+    text = text.replace(
+        'name = "alle"\ntitle = "Alle toezeggingen"', 'name = "alle"\ntitle = "Woo"\ntag = ["woo"]'
+    )
     s = Served(parse_config(text), store, lambda: None, today=TODAY)
     try:
         page, _, _ = _page(s, "/?status=all")
@@ -370,9 +424,9 @@ def test_public_pages_show_what_the_public_feeds_show(store, tmp_path):
 
 # ----------------------------------------------------------------------------- the static site
 
+
 def _site_files(store, tmp_path, **kw):
-    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="token",
-                               page_size=200)
+    text = PAGES_CONFIG.format(language="nl", url=store.url, base_url="", access="token", page_size=200)
     config = parse_config(text)
     with store.session() as s:
         promises, counts = feed_queries.load_promises(s)
@@ -385,8 +439,14 @@ def test_the_static_site_has_every_page_with_relative_links(store, tmp_path):
     out = _site_files(store, tmp_path)
     assert {p for p in out if p.startswith("promises/")} == {f"promises/{i}.html" for i in VISIBLE}
     assert "feeds/team.ics" not in out and "feeds/alle.ics" in out
-    assert {"index.html", "feeds.html", "static/style.css", "static/app.js",
-            "ministries/justitie-en-veiligheid.html", "ministries/none.html"} <= set(out)
+    assert {
+        "index.html",
+        "feeds.html",
+        "static/style.css",
+        "static/app.js",
+        "ministries/justitie-en-veiligheid.html",
+        "ministries/none.html",
+    } <= set(out)
     for path, data in out.items():
         if not path.endswith(".html"):
             continue
@@ -417,8 +477,7 @@ def test_the_static_site_has_deterministic_bytes(store, tmp_path):
     assert _site_files(store, tmp_path) == _site_files(store, tmp_path)
 
 
-def test_site_build_writes_rebuilds_and_refuses_a_foreign_folder(toezegging_cli, tmp_path,
-                                                                 database_url):
+def test_site_build_writes_rebuilds_and_refuses_a_foreign_folder(toezegging_cli, tmp_path, database_url):
     from toezegging.store import Store
 
     store = Store(database_url)
@@ -445,11 +504,31 @@ def test_site_build_writes_rebuilds_and_refuses_a_foreign_folder(toezegging_cli,
 
 # ----------------------------------------------------------------------------- view data
 
+
 def _row(id, latest, earliest=None, status="open", **kw):
-    base = dict(id=id, text=f"t{id}", deadline="d", current_deadline=None, earliest=earliest,
-                latest=latest, open_ended=False, status=status, ministry="M", tags=[], by=None,
-                function=None, to=None, fraction=None, source=None, kamerstuk=None, number=None,
-                owner=None, notes=None, reference=date(2026, 1, 1), closed_on=None)
+    base = dict(
+        id=id,
+        text=f"t{id}",
+        deadline="d",
+        current_deadline=None,
+        earliest=earliest,
+        latest=latest,
+        open_ended=False,
+        status=status,
+        ministry="M",
+        tags=[],
+        by=None,
+        function=None,
+        to=None,
+        fraction=None,
+        source=None,
+        kamerstuk=None,
+        number=None,
+        owner=None,
+        notes=None,
+        reference=date(2026, 1, 1),
+        closed_on=None,
+    )
     return SimpleNamespace(**{**base, **kw})
 
 
@@ -461,18 +540,25 @@ def _chg(kind=None, old_latest=date(2026, 3, 1)):
 
 
 def test_a_history_row_without_a_kind_counts_as_a_postponement():
-    reg = Register([_row(1, date(2027, 1, 1))],
-                   {1: [_chg(), _chg("postponement"), _chg("correction"), _chg("event"),
-                        _chg("status")]}, TODAY)
+    reg = Register(
+        [_row(1, date(2027, 1, 1))],
+        {1: [_chg(), _chg("postponement"), _chg("correction"), _chg("event"), _chg("status")]},
+        TODAY,
+    )
     item = reg.by_id[1]
     assert item.moves == 2 and len(item.ghosts) == 2 and item.promised_latest == date(2026, 3, 1)
 
 
 def test_counts_and_states_at_the_edges_of_today():
-    rows = [_row(1, TODAY - timedelta(days=1)), _row(2, TODAY), _row(3, TODAY + timedelta(days=30)),
-            _row(4, TODAY + timedelta(days=31)), _row(5, None, open_ended=True),
-            _row(6, TODAY - timedelta(days=9), status="fulfilled"),
-            _row(7, TODAY, deleted_at=TODAY)]
+    rows = [
+        _row(1, TODAY - timedelta(days=1)),
+        _row(2, TODAY),
+        _row(3, TODAY + timedelta(days=30)),
+        _row(4, TODAY + timedelta(days=31)),
+        _row(5, None, open_ended=True),
+        _row(6, TODAY - timedelta(days=9), status="fulfilled"),
+        _row(7, TODAY, deleted_at=TODAY),
+    ]
     reg = Register(rows, {}, TODAY)
     c = reg.counts(reg.items)
     assert (c.open, c.overdue, c.soon, c.waiting, c.moved) == (5, 1, 2, 1, 0)
@@ -480,10 +566,17 @@ def test_counts_and_states_at_the_edges_of_today():
 
 
 def test_filters_read_from_a_query_and_back():
-    f = Filters.from_query({"ministry": "  Justitie   en Veiligheid ", "status": "ALL",
-                            "page": "x", "owner": "a@b.example", "q": "woo"}, private=False)
-    assert (f.ministry, f.show, f.page, f.owner, f.text) == ("Justitie en Veiligheid", "all", 1,
-                                                             "", "woo")
+    f = Filters.from_query(
+        {
+            "ministry": "  Justitie   en Veiligheid ",
+            "status": "ALL",
+            "page": "x",
+            "owner": "a@b.example",
+            "q": "woo",
+        },
+        private=False,
+    )
+    assert (f.ministry, f.show, f.page, f.owner, f.text) == ("Justitie en Veiligheid", "all", 1, "", "woo")
     assert f.query() == "ministry=Justitie+en+Veiligheid&status=all&q=woo"
     assert Filters().query() == "" and not Filters().narrowed
     assert Filters.from_query({"status": "nope"}, private=True).unknown_show == "nope"
@@ -492,10 +585,22 @@ def test_filters_read_from_a_query_and_back():
 def test_ministry_slugs_are_ascii_and_unique():
     assert slugify("Onderwijs, Cultuur en Wetenschap") == "onderwijs-cultuur-en-wetenschap"
     assert slugify("Financiën") == "financien"
-    reg = Register([_row(1, TODAY, ministry="Financiën"), _row(2, TODAY, ministry="Financien"),
-                    _row(3, TODAY, ministry=None), _row(4, TODAY, ministry="§§")], {}, TODAY)
-    assert reg.ministries == [("Financien", "financien"), ("Financiën", "financien-2"),
-                              ("§§", "none"), ("", "none-2")]
+    reg = Register(
+        [
+            _row(1, TODAY, ministry="Financiën"),
+            _row(2, TODAY, ministry="Financien"),
+            _row(3, TODAY, ministry=None),
+            _row(4, TODAY, ministry="§§"),
+        ],
+        {},
+        TODAY,
+    )
+    assert reg.ministries == [
+        ("Financien", "financien"),
+        ("Financiën", "financien-2"),
+        ("§§", "none"),
+        ("", "none-2"),
+    ]
 
 
 def test_the_scale_puts_days_on_percentages_and_ticks_fit():
@@ -505,19 +610,26 @@ def test_the_scale_puts_days_on_percentages_and_ticks_fit():
     assert scale.x(date(2030, 1, 1)) == 100 and scale.x(date(2020, 1, 1)) == 0
     one = scale.span(date(2026, 7, 1), date(2026, 7, 1))
     assert one.w >= 0.7 and one.end <= 100
-    ticks = scale.ticks(["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt",
-                         "nov", "dec"])
-    assert [t.label for t in ticks] == ["jan 2026", "mrt 2026", "mei 2026", "jul 2026",
-                                        "sep 2026", "nov 2026"]
+    ticks = scale.ticks(["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"])
+    assert [t.label for t in ticks] == [
+        "jan 2026",
+        "mrt 2026",
+        "mei 2026",
+        "jul 2026",
+        "sep 2026",
+        "nov 2026",
+    ]
     long = Scale.spanning([date(2020, 1, 1), date(2030, 1, 1)])
-    assert [t.label for t in long.ticks(["jan"] * 12)] == ["2020", "2022", "2024", "2026",
-                                                            "2028", "2030"]
+    assert [t.label for t in long.ticks(["jan"] * 12)] == ["2020", "2022", "2024", "2026", "2028", "2030"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[web]\naccess = "secret"', "web.access = 'secret' is not one of public, token"),
-    ("[web]\npage_size = 5", "web.page_size = 5 is out of range: give a whole number from 10 to 1000"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[web]\naccess = "secret"', "web.access = 'secret' is not one of public, token"),
+        ("[web]\npage_size = 5", "web.page_size = 5 is out of range: give a whole number from 10 to 1000"),
+    ],
+)
 def test_web_config_is_checked(text, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         parse_config(text)

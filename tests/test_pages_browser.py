@@ -21,13 +21,29 @@ from toezegging.pages.site import files as site_files
 from toezegging.store import Store
 
 ROOT = Path(__file__).parent.parent
-CHROMIUM = (os.environ.get("TOEZEGGING_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("chromium-browser") or "/usr/bin/chromium")
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM = (
+    os.environ.get("TOEZEGGING_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or "/usr/bin/chromium"
+)
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTHS = (1280, 390)
-PAGES = {"overview": "/", "promise": "/promises/3", "ministry": "/ministries/justitie-en-veiligheid",
-         "feeds": "/feeds"}
+PAGES = {
+    "overview": "/",
+    "promise": "/promises/3",
+    "ministry": "/ministries/justitie-en-veiligheid",
+    "feeds": "/feeds",
+}
 
 try:
     from playwright.sync_api import sync_playwright
@@ -35,11 +51,13 @@ except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None
 
 pytestmark = [
-    pytest.mark.skipif(sync_playwright is None,
-                       reason="the Python package playwright is missing: pip install -e '.[test]'"),
-    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
-                       reason=f"Chromium is not installed ({CHROMIUM}): apt-get install chromium "
-                       "(.ci/run installs it)"),
+    pytest.mark.skipif(
+        sync_playwright is None, reason="the Python package playwright is missing: pip install -e '.[test]'"
+    ),
+    pytest.mark.skipif(
+        not os.access(CHROMIUM, os.X_OK),
+        reason=f"Chromium is not installed ({CHROMIUM}): apt-get install chromium (.ci/run installs it)",
+    ),
 ]
 
 
@@ -68,8 +86,9 @@ def register(tmp_path_factory):
     store = Store(f"sqlite:///{tmp / 'toezegging.db'}")
     store.create_schema()
     fill(store)
-    config = parse_config(CONFIG.format(language="nl", url=store.url, base_url="",
-                                        access="public", page_size=200))
+    config = parse_config(
+        CONFIG.format(language="nl", url=store.url, base_url="", access="public", page_size=200)
+    )
     yield store, config, tmp
     store.dispose()
 
@@ -107,8 +126,10 @@ def open_page(browser):
 
 
 def _bars(page) -> dict[int, str]:
-    return {int(a.get_attribute("data-id")): a.get_attribute("data-state")
-            for a in page.locator("#timeline a[data-id]").all()}
+    return {
+        int(a.get_attribute("data-id")): a.get_attribute("data-state")
+        for a in page.locator("#timeline a[data-id]").all()
+    }
 
 
 def _fits(page) -> bool:
@@ -187,7 +208,8 @@ def test_the_copy_button_copies_the_drafted_questions(server, open_page, artifac
     assert button.get_attribute("data-copied") == "yes"
     assert w.page.locator(".copy-status").inner_text() == "De vragen staan op het klembord."
     assert w.page.evaluate("navigator.clipboard.readText()") == w.page.evaluate(
-        "document.getElementById('draft').textContent")
+        "document.getElementById('draft').textContent"
+    )
     w.page.screenshot(path=artifacts / "served-promise-copied-1280.png", full_page=True)
     assert w.errors == []
 
@@ -219,6 +241,7 @@ def test_controls_and_links_have_names(server, open_page):
 
 
 # ----------------------------------------------------------------------------- from disk
+
 
 @pytest.fixture(scope="module")
 def static_site(register):

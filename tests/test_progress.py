@@ -18,9 +18,12 @@ LETTER = Path(demo_core.__file__).parent / "data" / "demo" / demo_core.letter().
 
 def _env(tmp_path: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOEZEGGING_")}
-    env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "home" / "config"),
-               XDG_DATA_HOME=str(tmp_path / "home" / "data"),
-               TOEZEGGING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}")
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "home" / "config"),
+        XDG_DATA_HOME=str(tmp_path / "home" / "data"),
+        TOEZEGGING_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}",
+    )
     return env
 
 
@@ -28,13 +31,15 @@ def run(args, tmp_path, *, tty: bool) -> tuple[str, str]:
     """Run toezegging with stderr on a pty (tty=True) or a pipe; returns (stdout, stderr)."""
     cmd = [sys.executable, "-m", "toezegging", *args]
     if not tty:
-        r = subprocess.run(cmd, env=_env(tmp_path), cwd=tmp_path, capture_output=True,
-                           timeout=120, stdin=subprocess.DEVNULL)
+        r = subprocess.run(
+            cmd, env=_env(tmp_path), cwd=tmp_path, capture_output=True, timeout=120, stdin=subprocess.DEVNULL
+        )
         assert r.returncode == 0, r.stderr
         return r.stdout.decode(), r.stderr.decode()
     master, slave = pty.openpty()
-    p = subprocess.Popen(cmd, env=_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE,
-                         stderr=slave, stdin=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        cmd, env=_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL
+    )
     os.close(slave)
     err = b""
     while True:

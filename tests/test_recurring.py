@@ -38,8 +38,21 @@ def feed(cli, tmp_path, icaljs):
 
 def test_one_truth_for_the_current_occurrence(cli, tmp_path, icaljs):
     cli.set_today("2026-06-10")
-    cli("add", TEXT, "--deadline", "jaarlijks", "--date", "2025-01-22", "--ministry", "OCW",
-        "--source", "ocw.pdf", "--kamerstuk", "31293-700", "--yes")
+    cli(
+        "add",
+        TEXT,
+        "--deadline",
+        "jaarlijks",
+        "--date",
+        "2025-01-22",
+        "--ministry",
+        "OCW",
+        "--source",
+        "ocw.pdf",
+        "--kamerstuk",
+        "31293-700",
+        "--yes",
+    )
 
     # list and show: the first occurrence (due 22 January 2026) was never fulfilled.
     d = show(cli)
@@ -76,11 +89,19 @@ def test_one_truth_for_the_current_occurrence(cli, tmp_path, icaljs):
     assert "2026-01-22 .. 2027-01-22" in out
     d = show(cli)
     assert (d["status"], d["earliest"], d["latest"], d["overdue"]) == (
-        "open", "2026-01-22", "2027-01-22", False)
+        "open",
+        "2026-01-22",
+        "2027-01-22",
+        False,
+    )
     (occ,) = [h for h in d["history"] if h["kind"] == ChangeKind.OCCURRENCE]
-    assert (occ["old_latest"], occ["new_latest"], occ["reference"], occ["reason"],
-            occ["new_status"]) == ("2026-01-22", "2027-01-22", "2026-06-10",
-                                   "Kamerstuk 31293-710", "fulfilled")
+    assert (occ["old_latest"], occ["new_latest"], occ["reference"], occ["reason"], occ["new_status"]) == (
+        "2026-01-22",
+        "2027-01-22",
+        "2026-06-10",
+        "Kamerstuk 31293-710",
+        "fulfilled",
+    )
     assert "occurrence 1 fulfilled: 2026-06-10: due 2026-01-22" in cli("show", "1").stdout
     assert json.loads(cli("list", "--overdue", "--json").stdout) == []
     assert "keer 2" in d["explanation"] and "22 januari 2027" in d["explanation"]
@@ -159,8 +180,11 @@ def test_two_dones_at_once_fulfil_two_occurrences_in_turn(database_url, tmp_path
 
     from toezegging.promises import Draft, add_promise, prepare
 
-    p = prepare(Draft(text=TEXT, deadline="jaarlijks", reference=date(2024, 3, 1)),
-                today=date(2026, 6, 10), now=datetime(2026, 6, 10, tzinfo=UTC))
+    p = prepare(
+        Draft(text=TEXT, deadline="jaarlijks", reference=date(2024, 3, 1)),
+        today=date(2026, 6, 10),
+        now=datetime(2026, 6, 10, tzinfo=UTC),
+    )
     with store.session() as s:
         add_promise(s, p)
     results = run_at_once(database_url, tmp_path, [["done", "1"], ["done", "1"]])
@@ -169,25 +193,41 @@ def test_two_dones_at_once_fulfil_two_occurrences_in_turn(database_url, tmp_path
         rows = [c for c in history(s, 1) if c.kind == ChangeKind.OCCURRENCE]
     store.dispose()
     assert [(c.old_latest, c.new_latest) for c in rows] == [
-        (date(2025, 3, 1), date(2026, 3, 1)), (date(2026, 3, 1), date(2027, 3, 1))]
+        (date(2025, 3, 1), date(2026, 3, 1)),
+        (date(2026, 3, 1), date(2027, 3, 1)),
+    ]
 
 
 # ----------------------------------------------------------------------------- the rule
 
-@pytest.mark.parametrize(("rule", "latest", "expected"), [
-    ("FREQ=YEARLY", "2026-01-22", ["2027-01-22", "2028-01-22"]),
-    ("FREQ=YEARLY;INTERVAL=2", "2026-09-14", ["2028-09-14", "2030-09-14"]),
-    # "elk kwartaal" from 31 January keeps to the month's end (RRULE would skip to July).
-    ("FREQ=MONTHLY;INTERVAL=3", "2026-01-31", ["2026-04-30", "2026-07-31"]),
-    ("FREQ=YEARLY", "2028-02-29", ["2029-02-28", "2030-02-28"]),
-    ("FREQ=WEEKLY;INTERVAL=2", "2026-06-01", ["2026-06-15", "2026-06-29"]),
-    # Other rules are followed as written; COUNT counts from the first occurrence.
-    ("FREQ=YEARLY;BYMONTH=9;BYDAY=3TU", "2026-09-15", ["2027-09-21", "2028-09-19"]),
-    ("FREQ=YEARLY;COUNT=2", "2026-01-22", ["2027-01-22"]),
-    ("FREQ=YEARLY;UNTIL=20271231", "2026-01-22", ["2027-01-22"]),
-    ("FREQ=SOMETIMES", "2026-01-22", []),
-], ids=["yearly", "two-yearly", "quarterly-month-end", "leap-day", "fortnightly", "byday",
-        "count", "until", "unreadable"])
+
+@pytest.mark.parametrize(
+    ("rule", "latest", "expected"),
+    [
+        ("FREQ=YEARLY", "2026-01-22", ["2027-01-22", "2028-01-22"]),
+        ("FREQ=YEARLY;INTERVAL=2", "2026-09-14", ["2028-09-14", "2030-09-14"]),
+        # "elk kwartaal" from 31 January keeps to the month's end (RRULE would skip to July).
+        ("FREQ=MONTHLY;INTERVAL=3", "2026-01-31", ["2026-04-30", "2026-07-31"]),
+        ("FREQ=YEARLY", "2028-02-29", ["2029-02-28", "2030-02-28"]),
+        ("FREQ=WEEKLY;INTERVAL=2", "2026-06-01", ["2026-06-15", "2026-06-29"]),
+        # Other rules are followed as written; COUNT counts from the first occurrence.
+        ("FREQ=YEARLY;BYMONTH=9;BYDAY=3TU", "2026-09-15", ["2027-09-21", "2028-09-19"]),
+        ("FREQ=YEARLY;COUNT=2", "2026-01-22", ["2027-01-22"]),
+        ("FREQ=YEARLY;UNTIL=20271231", "2026-01-22", ["2027-01-22"]),
+        ("FREQ=SOMETIMES", "2026-01-22", []),
+    ],
+    ids=[
+        "yearly",
+        "two-yearly",
+        "quarterly-month-end",
+        "leap-day",
+        "fortnightly",
+        "byday",
+        "count",
+        "until",
+        "unreadable",
+    ],
+)
 def test_following_occurrences(rule, latest, expected):
     from datetime import date
     from itertools import islice
@@ -200,19 +240,22 @@ def test_next_window_keeps_the_length_and_upcoming_skips_what_passed():
     from datetime import date
 
     assert recurrence.next_window("FREQ=YEARLY", date(2026, 3, 1), date(2026, 5, 31)) == (
-        date(2027, 3, 1), date(2027, 5, 31))
+        date(2027, 3, 1),
+        date(2027, 5, 31),
+    )
     assert recurrence.next_window("FREQ=YEARLY;COUNT=3", None, date(2026, 5, 31), 2) is None
-    assert recurrence.upcoming("FREQ=YEARLY", date(2026, 1, 22), date(2026, 1, 22)) == \
-        date(2026, 1, 22)
-    assert recurrence.upcoming("FREQ=YEARLY", date(2024, 1, 22), date(2026, 6, 10)) == \
-        date(2027, 1, 22)
+    assert recurrence.upcoming("FREQ=YEARLY", date(2026, 1, 22), date(2026, 1, 22)) == date(2026, 1, 22)
+    assert recurrence.upcoming("FREQ=YEARLY", date(2024, 1, 22), date(2026, 6, 10)) == date(2027, 1, 22)
     assert recurrence.remaining("FREQ=YEARLY;COUNT=5", 2) == "FREQ=YEARLY;COUNT=3"
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("nl", "elk jaar; eerstvolgende: 22 januari 2027"),
-    ("en", "every year; next: 22 januari 2027"),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "elk jaar; eerstvolgende: 22 januari 2027"),
+        ("en", "every year; next: 22 januari 2027"),
+    ],
+)
 def test_the_rule_in_words_with_its_next_deadline(language, expected):
     assert recurrence.in_words("FREQ=YEARLY", language, "22 januari 2027") == expected
     assert recurrence.in_words("FREQ=YEARLY", language) == expected.split(";")[0]

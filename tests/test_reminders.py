@@ -49,45 +49,93 @@ CASES = [
     ("on-deadline", P(), at(2026, 12, 31), [("due", date(2026, 12, 31))]),
     ("deadline-passed-13-days", P(), at(2027, 1, 13), [("due", date(2026, 12, 31))]),
     ("overdue-14", P(), at(2027, 1, 14), [("overdue", date(2027, 1, 14))]),
-    ("overdue-latest-repetition-only", P(), at(2027, 2, 20),
-     [("overdue", date(2027, 2, 11))]),
-    ("window-opens-after-promise", P(earliest=date(2027, 1, 1), latest=date(2027, 3, 31)),
-     at(2027, 1, 1), [("opens", date(2027, 1, 1))]),
-    ("window-open-when-made", P(earliest=date(2026, 6, 10), latest=date(2027, 3, 31)),
-     at(2026, 6, 10), []),
-    ("approaching-before-reference-skipped",
-     P(reference=date(2026, 12, 20), earliest=date(2026, 12, 20)), at(2026, 12, 21), []),
+    ("overdue-latest-repetition-only", P(), at(2027, 2, 20), [("overdue", date(2027, 2, 11))]),
+    (
+        "window-opens-after-promise",
+        P(earliest=date(2027, 1, 1), latest=date(2027, 3, 31)),
+        at(2027, 1, 1),
+        [("opens", date(2027, 1, 1))],
+    ),
+    ("window-open-when-made", P(earliest=date(2026, 6, 10), latest=date(2027, 3, 31)), at(2026, 6, 10), []),
+    (
+        "approaching-before-reference-skipped",
+        P(reference=date(2026, 12, 20), earliest=date(2026, 12, 20)),
+        at(2026, 12, 21),
+        [],
+    ),
     ("closed", P(status="fulfilled"), at(2027, 2, 20), []),
     ("event-without-date", P(earliest=None, latest=None), at(2027, 2, 20), []),
     ("quiet-hours", P(), at(2026, 12, 24, 23, 0), []),
-    ("postponed", P(changed_on=date(2026, 12, 28), latest=date(2027, 6, 30)),
-     at(2026, 12, 28), [("postponed", date(2026, 12, 28))]),
-    ("already-recorded", P(last_due=date(2026, 12, 24), last_kind="approaching"),
-     at(2026, 12, 26), []),
-    ("recorded-older-one", P(last_due=date(2026, 12, 1), last_kind="approaching"),
-     at(2026, 12, 26), [("approaching", date(2026, 12, 24))]),
+    (
+        "postponed",
+        P(changed_on=date(2026, 12, 28), latest=date(2027, 6, 30)),
+        at(2026, 12, 28),
+        [("postponed", date(2026, 12, 28))],
+    ),
+    ("already-recorded", P(last_due=date(2026, 12, 24), last_kind="approaching"), at(2026, 12, 26), []),
+    (
+        "recorded-older-one",
+        P(last_due=date(2026, 12, 1), last_kind="approaching"),
+        at(2026, 12, 26),
+        [("approaching", date(2026, 12, 24))],
+    ),
     # A recurring promise's window is its current occurrence (the first not fulfilled):
     # once its deadline passes unfulfilled it is overdue, like any promise; it does not
     # roll on to next year's date by itself (`done` moves it on).
-    ("recurring-occurrence-passed-is-overdue",
-     P(earliest=date(2026, 1, 1), latest=date(2026, 6, 1), reference=date(2025, 6, 1),
-       recurrence="FREQ=YEARLY"), at(2027, 5, 2), [("overdue", date(2027, 3, 6))]),
-    ("recurring-its-deadline",
-     P(earliest=date(2026, 1, 1), latest=date(2026, 6, 1), reference=date(2025, 6, 1),
-       recurrence="FREQ=YEARLY"), at(2026, 6, 10), [("due", date(2026, 6, 1))]),
-    ("recurring-half-yearly-opens",
-     P(earliest=date(2026, 6, 1), latest=date(2026, 6, 30), reference=date(2026, 1, 5),
-       recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 6, 1), [("opens", date(2026, 6, 1))]),
-    ("recurring-half-yearly-next-opening-is-no-reminder-yet",
-     P(earliest=date(2026, 6, 1), latest=date(2026, 6, 30), reference=date(2026, 1, 5),
-       recurrence="FREQ=MONTHLY;INTERVAL=6"), at(2026, 12, 1), [("overdue", date(2026, 10, 6))]),
-    ("unreadable-rrule-is-not-recurring", P(recurrence="FREQ=SOMETIMES"), at(2027, 1, 14),
-     [("overdue", date(2027, 1, 14))]),
+    (
+        "recurring-occurrence-passed-is-overdue",
+        P(
+            earliest=date(2026, 1, 1),
+            latest=date(2026, 6, 1),
+            reference=date(2025, 6, 1),
+            recurrence="FREQ=YEARLY",
+        ),
+        at(2027, 5, 2),
+        [("overdue", date(2027, 3, 6))],
+    ),
+    (
+        "recurring-its-deadline",
+        P(
+            earliest=date(2026, 1, 1),
+            latest=date(2026, 6, 1),
+            reference=date(2025, 6, 1),
+            recurrence="FREQ=YEARLY",
+        ),
+        at(2026, 6, 10),
+        [("due", date(2026, 6, 1))],
+    ),
+    (
+        "recurring-half-yearly-opens",
+        P(
+            earliest=date(2026, 6, 1),
+            latest=date(2026, 6, 30),
+            reference=date(2026, 1, 5),
+            recurrence="FREQ=MONTHLY;INTERVAL=6",
+        ),
+        at(2026, 6, 1),
+        [("opens", date(2026, 6, 1))],
+    ),
+    (
+        "recurring-half-yearly-next-opening-is-no-reminder-yet",
+        P(
+            earliest=date(2026, 6, 1),
+            latest=date(2026, 6, 30),
+            reference=date(2026, 1, 5),
+            recurrence="FREQ=MONTHLY;INTERVAL=6",
+        ),
+        at(2026, 12, 1),
+        [("overdue", date(2026, 10, 6))],
+    ),
+    (
+        "unreadable-rrule-is-not-recurring",
+        P(recurrence="FREQ=SOMETIMES"),
+        at(2027, 1, 14),
+        [("overdue", date(2027, 1, 14))],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("promise", "now", "expected"), [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("promise", "now", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_due(promise, now, expected):
     assert kinds(promise, now) == expected
 
@@ -116,13 +164,21 @@ def test_send_moment_in_the_autumn_dst_night_is_the_first_two_oclock():
     assert moment.astimezone(UTC) == datetime(2026, 10, 25, 0, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("hours", "hour", "quiet"), [
-    ([22, 7], 23, True), ([22, 7], 6, True), ([22, 7], 7, False), ([22, 7], 21, False),
-    ([1, 5], 3, True), ([1, 5], 5, False), ([], 3, False),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("hours", "hour", "quiet"),
+    [
+        ([22, 7], 23, True),
+        ([22, 7], 6, True),
+        ([22, 7], 7, False),
+        ([22, 7], 21, False),
+        ([1, 5], 3, True),
+        ([1, 5], 5, False),
+        ([], 3, False),
+    ],
+    ids=lambda v: str(v),
+)
 def test_quiet_hours(hours, hour, quiet):
-    assert reminders.in_quiet_hours(at(2026, 1, 5, hour), RemindersConfig(quiet_hours=hours)) \
-        is quiet
+    assert reminders.in_quiet_hours(at(2026, 1, 5, hour), RemindersConfig(quiet_hours=hours)) is quiet
 
 
 def test_is_scheduled_follows_the_current_window():
@@ -138,10 +194,10 @@ def test_is_scheduled_follows_the_current_window():
 
 # ----------------------------------------------------------------------------- the outbox
 
+
 def rows(store):
     with store.session() as s:
-        return sorted((r.promise_id, r.kind, r.due_on, r.state)
-                      for r in s.exec(select(Reminder)))
+        return sorted((r.promise_id, r.kind, r.due_on, r.state) for r in s.exec(select(Reminder)))
 
 
 class Collect:
@@ -210,8 +266,15 @@ def test_postponed_between_ticks_cancels_and_sends_the_new_one(store, tmp_path):
     add_promise(store)
     t = Collect(fail=[DeliveryError("451 later")])
     delivery.tick(store, config, at(2026, 12, 24, 9), transport=t)  # approaching: 451, pending
-    postpone(store, 1, at(2026, 12, 27, 15), "voor de zomer van 2027", date(2027, 7, 2),
-             new_earliest=date(2026, 12, 27), reason="Mag ik er de zomer van maken?")
+    postpone(
+        store,
+        1,
+        at(2026, 12, 27, 15),
+        "voor de zomer van 2027",
+        date(2027, 7, 2),
+        new_earliest=date(2026, 12, 27),
+        reason="Mag ik er de zomer van maken?",
+    )
     report = delivery.tick(store, config, at(2026, 12, 28, 9), transport=t)
     assert report.cancelled == 1
     assert [(k) for _, k, _ in t.sent] == ["postponed"]
@@ -263,6 +326,7 @@ def test_the_tick_filters_in_sql(store, tmp_path):
 
 # ----------------------------------------------------------------------------- slowing down
 
+
 def test_overdue_mails_slow_down_to_the_maximum_gap():
     rules = RemindersConfig(overdue_every_days=14, overdue_max_every_days=90)
     assert reminders.overdue_offsets(rules) == ([14, 42, 98, 188], 90)
@@ -292,6 +356,5 @@ def test_the_sql_filter_agrees_with_the_rule(store, days_late):
         ids = [c.id for c in outbox.candidates(conn, today, rules)]
     assert got == (newest if newest is not None else 0)
     if newest:
-        assert reminders.is_scheduled(P(), "overdue", date(2026, 12, 31) + timedelta(days=newest),
-                                      rules)
+        assert reminders.is_scheduled(P(), "overdue", date(2026, 12, 31) + timedelta(days=newest), rules)
         assert ids == [1]  # nothing recorded yet: the newest overdue mail is to be sent

@@ -27,6 +27,7 @@ OWN = {"text": "Brief over de pilots", "deadline": "voor eind 2026", "reference"
 
 # ----------------------------------------------------------------------------- import files
 
+
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -61,10 +62,13 @@ def test_an_empty_register_exports_a_csv_that_imports(toezegging_cli, tmp_path):
 
 def test_a_csv_row_longer_than_its_header_is_reported_wherever_it_is(toezegging_cli, tmp_path):
     f = tmp_path / "in.csv"
-    f.write_text("text,deadline,reference\n"
-                 "Brief,voor eind 2026,2026-06-01\n"
-                 "Plan, met komma,voor de zomer,2026-06-01\n"
-                 "Nota,voor eind 2026,2026-06-01\n", encoding="utf-8")
+    f.write_text(
+        "text,deadline,reference\n"
+        "Brief,voor eind 2026,2026-06-01\n"
+        "Plan, met komma,voor de zomer,2026-06-01\n"
+        "Nota,voor eind 2026,2026-06-01\n",
+        encoding="utf-8",
+    )
     out = refused(toezegging_cli, "import", str(f))
     assert "row 2: has 4 cells, more than the 3 columns of the header" in out
     assert listed(toezegging_cli) == []
@@ -73,10 +77,8 @@ def test_a_csv_row_longer_than_its_header_is_reported_wherever_it_is(toezegging_
     assert [p["text"] for p in listed(toezegging_cli)] == ["Brief", "Nota"]
 
 
-def test_a_csv_cell_longer_than_the_csv_modules_limit_imports(toezegging_cli, database_factory,
-                                                              tmp_path):
-    toezegging_cli("add", "Lange brief", "--deadline", "voor eind 2026", "--yes",
-                   "--notes", "x" * 200_000)
+def test_a_csv_cell_longer_than_the_csv_modules_limit_imports(toezegging_cli, database_factory, tmp_path):
+    toezegging_cli("add", "Lange brief", "--deadline", "voor eind 2026", "--yes", "--notes", "x" * 200_000)
     f = tmp_path / "export.csv"
     f.write_text(toezegging_cli("export", "--format", "csv").stdout, encoding="utf-8")
     other = CliRun(database_factory(), tmp_path)
@@ -86,8 +88,17 @@ def test_a_csv_cell_longer_than_the_csv_modules_limit_imports(toezegging_cli, da
 
 # ----------------------------------------------------------------------------- NUL, surrogates
 
-FIELDS = ("--by", "--function", "--ministry", "--to", "--fraction", "--source", "--kamerstuk",
-          "--notes", "--tag")
+FIELDS = (
+    "--by",
+    "--function",
+    "--ministry",
+    "--to",
+    "--fraction",
+    "--source",
+    "--kamerstuk",
+    "--notes",
+    "--tag",
+)
 
 
 @pytest.mark.parametrize("bad", ["\x00", "\ud800", "\udcff"], ids=["nul", "surrogate", "escaped-byte"])
@@ -125,10 +136,17 @@ def test_changes_refuse_unstorable_text(toezegging_cli, args):
 
 
 def test_import_reports_the_row_with_a_nul_also_with_skip_bad(toezegging_cli, tmp_path):
-    rows = [OWN, {**OWN, "text": "Plan", "notes": "a\x00b"},
-            {**OWN, "text": "Nota", "history": [{"new_deadline": "x", "reference": "2026-06-02",
-                                                 "reason": "\ud800"}]},
-            {**OWN, "text": "Brief\x00"}, {**OWN, "text": "Laatste"}]
+    rows = [
+        OWN,
+        {**OWN, "text": "Plan", "notes": "a\x00b"},
+        {
+            **OWN,
+            "text": "Nota",
+            "history": [{"new_deadline": "x", "reference": "2026-06-02", "reason": "\ud800"}],
+        },
+        {**OWN, "text": "Brief\x00"},
+        {**OWN, "text": "Laatste"},
+    ]
     f = tmp_path / "in.json"
     f.write_text(json.dumps(rows), encoding="utf-8")  # NUL and the surrogate as \u escapes
     out = refused(toezegging_cli, "import", str(f))
@@ -152,8 +170,16 @@ def test_no_write_can_store_unstorable_text(store):
     now = datetime(2026, 6, 10, tzinfo=UTC)
     for bad in ("a\x00", "\udc80"):
         with pytest.raises(InvalidInput, match="the notes of the promise holds"), store.session() as s:
-            s.add(Promise(text="Brief", deadline="voor eind 2026", reference=date(2026, 6, 1),
-                          notes=bad, created_at=now, updated_at=now))
+            s.add(
+                Promise(
+                    text="Brief",
+                    deadline="voor eind 2026",
+                    reference=date(2026, 6, 1),
+                    notes=bad,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
     with store.session() as s:
         assert s.exec(select(Promise)).all() == []
 
@@ -165,8 +191,14 @@ BIG = "9" * 25  # far over 64 bits
 
 @pytest.mark.parametrize(
     "args",
-    [("show", BIG), ("postpone", BIG, "voor eind 2027"), ("done", BIG), ("edit", BIG, "--notes", "x"),
-     ("show", "--", "-" + BIG), ("show", "2147483648")],
+    [
+        ("show", BIG),
+        ("postpone", BIG, "voor eind 2027"),
+        ("done", BIG),
+        ("edit", BIG, "--notes", "x"),
+        ("show", "--", "-" + BIG),
+        ("show", "2147483648"),
+    ],
     ids=["show", "postpone", "done", "edit", "negative", "int32"],
 )
 def test_an_id_over_64_bits_is_no_promise(toezegging_cli, args):
@@ -180,18 +212,35 @@ def test_an_id_over_64_bits_is_no_promise(toezegging_cli, args):
         ("revision", -1, "row 1: revision must be a whole number from 0 to 2147483647"),
         ("id", 2**64, "row 1: id must be a whole number from 1 to 2147483647"),
         ("id", 0, "row 1: id must be a whole number from 1 to 2147483647"),
-        ("history", [{"new_deadline": "x", "reference": "2026-06-02", "reason": {"a": 1}}],
-         "row 1: history[1].reason must be text, got {'a': 1}"),
-        ("history", [{"new_deadline": ["x"], "reference": "2026-06-02"}],
-         "row 1: history[1].new_deadline must be text"),
-        ("history", [{"new_deadline": "x", "reference": "2026-06-02", "old_deadline": 5}],
-         "row 1: history[1].old_deadline must be text"),
+        (
+            "history",
+            [{"new_deadline": "x", "reference": "2026-06-02", "reason": {"a": 1}}],
+            "row 1: history[1].reason must be text, got {'a': 1}",
+        ),
+        (
+            "history",
+            [{"new_deadline": ["x"], "reference": "2026-06-02"}],
+            "row 1: history[1].new_deadline must be text",
+        ),
+        (
+            "history",
+            [{"new_deadline": "x", "reference": "2026-06-02", "old_deadline": 5}],
+            "row 1: history[1].old_deadline must be text",
+        ),
     ],
-    ids=["revision", "negative-revision", "id", "zero-id", "reason-object", "deadline-list",
-         "old-deadline-number"],
+    ids=[
+        "revision",
+        "negative-revision",
+        "id",
+        "zero-id",
+        "reason-object",
+        "deadline-list",
+        "old-deadline-number",
+    ],
 )
-def test_import_refuses_out_of_range_numbers_and_wrong_shapes(toezegging_cli, tmp_path, field,
-                                                              value, message):
+def test_import_refuses_out_of_range_numbers_and_wrong_shapes(
+    toezegging_cli, tmp_path, field, value, message
+):
     f = tmp_path / "in.json"
     f.write_text(json.dumps([{**OWN, field: value}]), encoding="utf-8")
     assert message in refused(toezegging_cli, "import", str(f))
@@ -221,16 +270,24 @@ def test_numeric_options_have_a_range(toezegging_cli, args, message):
 # ----------------------------------------------------------------------------- addresses
 
 HOSTILE_ADDRESSES = [
-    "victim,attacker@evil.example", "a;b@evil.example", "Bcc:x@evil.example",
-    "x@evil.example;", "Staf <staf@example.org>", "a@x.nl, b@y.nl", "group: a@x.nl;",
-    "a@x.nl (comment)", '"a"@x.nl', "a@x.nl\nBcc: y@z.nl", "x@[127.0.0.1]", "a@localhost",
+    "victim,attacker@evil.example",
+    "a;b@evil.example",
+    "Bcc:x@evil.example",
+    "x@evil.example;",
+    "Staf <staf@example.org>",
+    "a@x.nl, b@y.nl",
+    "group: a@x.nl;",
+    "a@x.nl (comment)",
+    '"a"@x.nl',
+    "a@x.nl\nBcc: y@z.nl",
+    "x@[127.0.0.1]",
+    "a@localhost",
 ]
 
 
 @pytest.mark.parametrize("owner", HOSTILE_ADDRESSES)
 def test_an_owner_is_exactly_one_address(toezegging_cli, tmp_path, owner):
-    out = refused(toezegging_cli, "add", "Brief", "--deadline", "voor eind 2026", "--yes",
-                  "--owner", owner)
+    out = refused(toezegging_cli, "add", "Brief", "--deadline", "voor eind 2026", "--yes", "--owner", owner)
     assert "is not an e-mail address: give exactly one" in out
     f = tmp_path / "in.json"
     f.write_text(json.dumps([{**OWN, "owner": owner}]), encoding="utf-8")
@@ -238,8 +295,7 @@ def test_an_owner_is_exactly_one_address(toezegging_cli, tmp_path, owner):
     assert listed(toezegging_cli) == []
 
 
-@pytest.mark.parametrize("owner", ["staf@example.org", "Jan.de-Vries+tz@minjenv.nl",
-                                   "anne@überweisung.de"])
+@pytest.mark.parametrize("owner", ["staf@example.org", "Jan.de-Vries+tz@minjenv.nl", "anne@überweisung.de"])
 def test_a_plain_owner_address_is_taken(toezegging_cli, owner):
     toezegging_cli("add", "Brief", "--deadline", "voor eind 2026", "--yes", "--owner", owner)
     assert listed(toezegging_cli)[0]["owner"] == owner

@@ -28,11 +28,9 @@ def db(tmp_path):
 
 
 def cli(tmp_path, *args, **popen):
-    cmd = [sys.executable, "-m", "toezegging", "--config", str(tmp_path / "toezegging.toml"),
-           *args]
+    cmd = [sys.executable, "-m", "toezegging", "--config", str(tmp_path / "toezegging.toml"), *args]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, **popen)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **popen)
 
 
 def run(tmp_path, *args, timeout=60):
@@ -71,8 +69,7 @@ def test_a_process_killed_while_sending(tmp_path, db, server):
     for _ in range(3):
         add_promise(db)
     # the server has the mail; the client dies before the 250
-    status = kill_while_sending(server, lambda: cli(tmp_path, "remind", "--now",
-                                                    "2026-12-31T09:00"))
+    status = kill_while_sending(server, lambda: cli(tmp_path, "remind", "--now", "2026-12-31T09:00"))
     assert status == -signal.SIGKILL
     assert len(server.handler.received) == 1
     first_id = server.handler.message_ids()[0]
@@ -85,8 +82,8 @@ def test_a_process_killed_while_sending(tmp_path, db, server):
     ids = server.handler.message_ids()
     assert len(ids) == 4 and ids[-1] == first_id and len(set(ids)) == 3
     assert sorted(server.handler.keys()) == sorted(
-        [("staf@example.org", "due", str(i)) for i in (1, 2, 3)]
-        + [server.handler.received[0].key])
+        [("staf@example.org", "due", str(i)) for i in (1, 2, 3)] + [server.handler.received[0].key]
+    )
 
 
 def test_down_for_a_week_catches_up_once(tmp_path, db, server):
@@ -97,16 +94,24 @@ def test_down_for_a_week_catches_up_once(tmp_path, db, server):
     # the first run catches up too: the newest reminder of each, once
     for t in ticks(at(2026, 12, 20, 0), at(2026, 12, 22, 0), timedelta(hours=1)):
         delivery.tick(db, config, t)
-    assert sorted(server.handler.keys()) == [("staf@example.org", "approaching", "1"),
-                                              ("staf@example.org", "overdue", "2")]
+    assert sorted(server.handler.keys()) == [
+        ("staf@example.org", "approaching", "1"),
+        ("staf@example.org", "overdue", "2"),
+    ]
     # down from 22 December to 2 January: missed 24 Dec, 27 Dec and 31 Dec
     for t in ticks(at(2027, 1, 2, 0), at(2027, 1, 3, 0), timedelta(hours=1)):
         delivery.tick(db, config, t)
-    assert sorted(server.handler.keys()[2:]) == [("staf@example.org", "due", "1"),
-                                                  ("staf@example.org", "overdue", "2")]
+    assert sorted(server.handler.keys()[2:]) == [
+        ("staf@example.org", "due", "1"),
+        ("staf@example.org", "overdue", "2"),
+    ]
     rows = sorted((r.promise_id, r.kind, r.due_on) for r in outbox.listing(db))
-    assert rows == [(1, "approaching", date(2026, 12, 1)), (1, "due", date(2026, 12, 31)),
-                    (2, "overdue", date(2026, 11, 29)), (2, "overdue", date(2026, 12, 27))]
+    assert rows == [
+        (1, "approaching", date(2026, 12, 1)),
+        (1, "due", date(2026, 12, 31)),
+        (2, "overdue", date(2026, 11, 29)),
+        (2, "overdue", date(2026, 12, 27)),
+    ]
 
 
 def test_first_run_and_restart_send_each_reminder_once(tmp_path, db, server):
@@ -126,14 +131,22 @@ def test_deadline_postponed_between_ticks(tmp_path, db, server):
     add_promise(db)
     server.handler.replies = ["451 4.7.0 Even geduld"]
     delivery.tick(db, config, at(2026, 12, 24, 9))  # approaching: deferred
-    postpone(db, 1, at(2026, 12, 27, 14), "voor de zomer van 2027", date(2027, 7, 2),
-             new_earliest=date(2026, 12, 27))
+    postpone(
+        db,
+        1,
+        at(2026, 12, 27, 14),
+        "voor de zomer van 2027",
+        date(2027, 7, 2),
+        new_earliest=date(2026, 12, 27),
+    )
     for t in ticks(at(2026, 12, 27, 15), at(2027, 1, 20, 0), timedelta(hours=4)):
         delivery.tick(db, config, t)
     assert server.handler.keys() == [("staf@example.org", "postponed", "1")]
     states = sorted((r.kind, r.due_on, r.state) for r in outbox.listing(db))
-    assert states == [("approaching", date(2026, 12, 24), "cancelled"),
-                      ("postponed", date(2026, 12, 27), "sent")]
+    assert states == [
+        ("approaching", date(2026, 12, 24), "cancelled"),
+        ("postponed", date(2026, 12, 27), "sent"),
+    ]
 
 
 def test_autumn_dst_night(tmp_path, db, server):
@@ -144,12 +157,17 @@ def test_autumn_dst_night(tmp_path, db, server):
     server.handler.received.clear()
     sent_at = []
     # every 5 minutes through the night the clocks go from 03:00 CEST back to 02:00 CET
-    for t in ticks(datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
-                   datetime(2026, 10, 25, 4, 0, tzinfo=UTC), timedelta(minutes=5)):
+    for t in ticks(
+        datetime(2026, 10, 24, 22, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 4, 0, tzinfo=UTC),
+        timedelta(minutes=5),
+    ):
         if delivery.tick(db, config, t).sent:
             sent_at.append(t)
-    assert sorted(server.handler.keys()) == [("staf@example.org", "due", "1"),
-                                              ("staf@example.org", "overdue", "2")]
+    assert sorted(server.handler.keys()) == [
+        ("staf@example.org", "due", "1"),
+        ("staf@example.org", "overdue", "2"),
+    ]
     # 02:00 CEST is 00:00 UTC, the first time 02:00 comes round that night
     assert sent_at == [datetime(2026, 10, 25, 0, 0, tzinfo=UTC)]
 
@@ -168,6 +186,7 @@ def test_quiet_hours_hold_retries(tmp_path, db, server):
 
 # ----------------------------------------------------------------------------- the daemon
 
+
 def _wait(cond, seconds=20.0):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -181,11 +200,14 @@ class Watched:
     """A daemon in a subprocess whose log lines (stderr) are read as they come."""
 
     def __init__(self, tmp_path, *args, env=None):
-        cmd = [sys.executable, "-m", "toezegging", "--config",
-               str(tmp_path / "toezegging.toml"), *args]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env={**os.environ, "PYTHONUNBUFFERED": "1",
-                                                     **(env or {})})
+        cmd = [sys.executable, "-m", "toezegging", "--config", str(tmp_path / "toezegging.toml"), *args]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -216,8 +238,7 @@ class Watched:
 def test_scheduler_daemon_ticks_and_stops_cleanly_on_sigterm(tmp_path, db, server):
     make_config(tmp_path, port=server.port, reminders=dict(send_hour=0, quiet_hours=[]))
     today = datetime.now(AMS).date()
-    add_promise(db, latest=today, earliest=today - timedelta(days=30),
-                reference=today - timedelta(days=60))
+    add_promise(db, latest=today, earliest=today - timedelta(days=30), reference=today - timedelta(days=60))
     d = Watched(tmp_path, "scheduler", "--interval", "0.5")
     try:
         assert d.wait_for("scheduler started"), d.log
@@ -241,12 +262,13 @@ def test_scheduler_daemon_ticks_and_stops_cleanly_on_sigterm(tmp_path, db, serve
 def test_scheduler_logs_an_error_on_every_tick_while_mail_is_failing(tmp_path, db):
     from reminder_helpers import free_port
 
-    make_config(tmp_path, port=free_port(),
-                reminders=dict(send_hour=0, quiet_hours=[], retry_base_seconds=1,
-                               reconnect_max_seconds=1))
+    make_config(
+        tmp_path,
+        port=free_port(),
+        reminders=dict(send_hour=0, quiet_hours=[], retry_base_seconds=1, reconnect_max_seconds=1),
+    )
     today = datetime.now(AMS).date()
-    add_promise(db, latest=today, earliest=today - timedelta(days=30),
-                reference=today - timedelta(days=60))
+    add_promise(db, latest=today, earliest=today - timedelta(days=30), reference=today - timedelta(days=60))
     d = Watched(tmp_path, "scheduler", "--interval", "0.5")
     try:
         assert _wait(lambda: len(_summaries(d)) >= 3), d.log
@@ -268,8 +290,7 @@ def test_scheduler_waits_for_a_database_that_cannot_be_reached(tmp_path):
 
     make_config(tmp_path, transport="file")
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/toezegging"
-    d = Watched(tmp_path, "scheduler", "--interval", "0.5",
-                env={"TOEZEGGING_DATABASE_URL": url})
+    d = Watched(tmp_path, "scheduler", "--interval", "0.5", env={"TOEZEGGING_DATABASE_URL": url})
     try:
         assert d.wait_for("Trying again in", count=2), d.log
         assert d.proc.poll() is None, "the scheduler must keep waiting, not exit"
@@ -284,11 +305,11 @@ def test_scheduler_skips_a_tick_with_one_line_while_the_database_is_locked(tmp_p
 
     make_config(tmp_path, port=server.port, reminders=dict(send_hour=0, quiet_hours=[]))
     path = tmp_path / "toezegging.toml"
-    path.write_text(path.read_text().replace("[database]\n", "[database]\nbusy_timeout = 0.2\n",
-                                             1), encoding="utf-8")
+    path.write_text(
+        path.read_text().replace("[database]\n", "[database]\nbusy_timeout = 0.2\n", 1), encoding="utf-8"
+    )
     today = datetime.now(AMS).date()
-    add_promise(db, latest=today, earliest=today - timedelta(days=30),
-                reference=today - timedelta(days=60))
+    add_promise(db, latest=today, earliest=today - timedelta(days=30), reference=today - timedelta(days=60))
     con = sqlite3.connect(tmp_path / "toezegging.db", isolation_level=None)
     con.execute("BEGIN EXCLUSIVE")  # another program holds the database: no tick can write
     d = Watched(tmp_path, "scheduler", "--interval", "0.5")
@@ -307,6 +328,7 @@ def test_scheduler_skips_a_tick_with_one_line_while_the_database_is_locked(tmp_p
 
 # ----------------------------------------------------------------------------- the CLI
 
+
 def test_remind_dry_run_and_outbox_json(tmp_path, db, server):
     make_config(tmp_path, port=server.port)
     add_promise(db)
@@ -317,29 +339,35 @@ def test_remind_dry_run_and_outbox_json(tmp_path, db, server):
     assert run(tmp_path, "remind", "--now", "2026-12-31T09:00")[0] == 0
     code, out, _ = run(tmp_path, "outbox", "--json")
     (row,) = [json.loads(line) for line in out.splitlines()]
-    assert {k: row[k] for k in ("promise_id", "kind", "due_on", "state", "recipient",
-                                "message_id")} == {
-        "promise_id": 1, "kind": "due", "due_on": "2026-12-31", "state": "sent",
+    assert {k: row[k] for k in ("promise_id", "kind", "due_on", "state", "recipient", "message_id")} == {
+        "promise_id": 1,
+        "kind": "due",
+        "due_on": "2026-12-31",
+        "state": "sent",
         "recipient": "staf@example.org",
-        "message_id": "<toezegging.1.1.due.20261231@example.org>"}
+        "message_id": "<toezegging.1.1.due.20261231@example.org>",
+    }
 
 
 def test_draft_prints_the_questions(tmp_path, db):
     make_config(tmp_path, transport="file")
-    add_promise(db, latest=date(2020, 1, 1), earliest=date(2019, 6, 1),
-                reference=date(2019, 5, 1))
+    add_promise(db, latest=date(2020, 1, 1), earliest=date(2019, 6, 1), reference=date(2019, 5, 1))
     code, out, _ = run(tmp_path, "draft", "1")
     assert code == 0
-    assert out.startswith("Vragen van het lid Van Nispen (SP) aan de minister van Justitie en "
-                          "Veiligheid over de toezegging")
+    assert out.startswith(
+        "Vragen van het lid Van Nispen (SP) aan de minister van Justitie en Veiligheid over de toezegging"
+    )
     assert "\n1.\nHerinnert u zich uw toezegging" in out
     assert "\n2.\nWaarom is deze toezegging, die uiterlijk 1 januari 2020 nagekomen" in out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("remind", "--now", "gisteren"), "is not an ISO moment"),
-    (("draft", "99"), "no promise with id 99"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("remind", "--now", "gisteren"), "is not an ISO moment"),
+        (("draft", "99"), "no promise with id 99"),
+    ],
+)
 def test_user_mistakes_are_one_line(tmp_path, db, args, message):
     make_config(tmp_path, transport="file")
     code, out, err = run(tmp_path, *args)

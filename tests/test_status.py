@@ -18,15 +18,24 @@ def test_every_status_has_a_name_in_each_language(language):
 
 def test_the_names_are_the_kamers_own_in_dutch():
     assert [status.name(s, "nl") for s in Status] == [
-        "Openstaand", "Voldaan", "Deels voldaan", "Vervallen", "Ingetrokken"]
+        "Openstaand",
+        "Voldaan",
+        "Deels voldaan",
+        "Vervallen",
+        "Ingetrokken",
+    ]
     assert status.name(Status.PARTLY, "en") == "Partly fulfilled"
     assert status.name("unknown", "nl") == "unknown"  # shown as it is
 
 
-@pytest.mark.parametrize(("package", "name"), [
-    ("toezegging", "data/feeds.toml"), ("toezegging.pages", "words.toml"),
-    ("toezegging.mail_templates", "words.toml"),
-])
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("toezegging", "data/feeds.toml"),
+        ("toezegging.pages", "words.toml"),
+        ("toezegging.mail_templates", "words.toml"),
+    ],
+)
 def test_no_other_word_file_names_the_statuses(package, name):
     text = resources.files(package).joinpath(name).read_text("utf-8")
     for word in ("Openstaand", "Deels voldaan", "Vervallen", "Ingetrokken", "Partly fulfilled"):

@@ -33,6 +33,7 @@ def listed(cli: CliRun) -> list[dict]:
 
 # ----------------------------------------------------------------------------- item 9: schema
 
+
 def test_a_database_toezegging_did_not_make_is_named_as_such(toezegging_cli, database_url):
     with Store(database_url).engine.begin() as conn:
         conn.execute(text("CREATE TABLE notities (id INTEGER PRIMARY KEY, tekst TEXT)"))
@@ -62,6 +63,7 @@ def test_a_database_of_a_newer_version_names_its_revision(toezegging_cli, databa
 
 
 # ----------------------------------------------------------------------------- item 11: passwords
+
 
 @pytest.mark.parametrize(
     "url",
@@ -99,6 +101,7 @@ def test_safe_url(url, shown):
 
 
 # ----------------------------------------------------------------------------- item 15, issue 12
+
 
 @pytest.fixture
 def sqlite_cli(tmp_path) -> CliRun:
@@ -161,8 +164,9 @@ def test_a_file_that_is_no_database_is_refused(sqlite_cli, tmp_path):
 def mounted(path: Path, size: str):
     """A small tmpfs at `path` (root only): a disk of its own that can fill or turn read-only."""
     path.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                       capture_output=True)
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+    )
     if r.returncode:
         pytest.skip("needs root to mount a small tmpfs")
     try:
@@ -182,7 +186,7 @@ def _read_only(folder: Path) -> None:
 
 def test_a_read_only_register_can_still_be_read(tmp_path):
     holder = tmp_path / "disk"
-    with (mounted(holder, "4m") if os.geteuid() == 0 else contextlib.nullcontext(holder)) as d:
+    with mounted(holder, "4m") if os.geteuid() == 0 else contextlib.nullcontext(holder) as d:
         d.mkdir(exist_ok=True)
         cli = CliRun(f"sqlite:///{d / 'register.db'}", tmp_path)
         add(cli, "Brief", "--number", "TZ202606-001")
@@ -212,8 +216,7 @@ def test_a_full_disk_gives_a_clear_message_and_writes_nothing(tmp_path):
             while True:
                 f.write(b"\0" * 4096)
                 f.flush()
-        out = refused(cli, "add", "Nieuw", "--deadline", "voor eind 2026", "--yes",
-                      "--notes", "x" * 200_000)
+        out = refused(cli, "add", "Nieuw", "--deadline", "voor eind 2026", "--yes", "--notes", "x" * 200_000)
         assert f"the disk that holds the database {d / 'register.db'} is full" in out
         assert "nothing was written. Free some space" in out
         filler.unlink()
@@ -224,4 +227,3 @@ def test_restoring_a_register_is_documented():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Restoring a register", 1)[1].split("\n## ", 1)[0]
     assert "toezegging export" in section and "toezegging import" in section
-

@@ -29,9 +29,14 @@ TODAY = date(2026, 6, 10)
 
 def promise(**kw) -> Promise:
     fields = dict(
-        text="De Kamer wordt geïnformeerd", deadline="voor eind 2026", reference=date(2026, 6, 1),
-        earliest=date(2026, 6, 1), latest=date(2026, 12, 31), kind="part",
-        created_at=NOW, updated_at=NOW,
+        text="De Kamer wordt geïnformeerd",
+        deadline="voor eind 2026",
+        reference=date(2026, 6, 1),
+        earliest=date(2026, 6, 1),
+        latest=date(2026, 12, 31),
+        kind="part",
+        created_at=NOW,
+        updated_at=NOW,
     )
     fields.update(kw)
     return Promise(**fields)
@@ -54,19 +59,24 @@ def test_an_upgrade_keeps_the_data(database_url):
     s = Store(database_url)
     upgrade_schema(s.engine, "0001")  # the schema of the first release
     with s.engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO promise (text, deadline, reference, earliest, latest, kind, hedged, "
-            "estimated, explanation, open_ended, tags, status, created_at, updated_at, revision) "
-            "VALUES ('Brief aan de Kamer', 'voor de zomer', '2026-06-10', '2026-06-10', "
-            "'2026-07-02', 'recess', false, false, '', false, '[\"zeden\"]', 'open', "
-            "'2026-06-10 10:00:00', '2026-06-10 10:00:00', 0)"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO promise (text, deadline, reference, earliest, latest, kind, hedged, "
+                "estimated, explanation, open_ended, tags, status, created_at, updated_at, revision) "
+                "VALUES ('Brief aan de Kamer', 'voor de zomer', '2026-06-10', '2026-06-10', "
+                "'2026-07-02', 'recess', false, false, '', false, '[\"zeden\"]', 'open', "
+                "'2026-06-10 10:00:00', '2026-06-10 10:00:00', 0)"
+            )
+        )
     s.create_schema()
     assert current_revision(s.engine) == head_revision()
     with s.session() as session:
         (p,) = session.exec(select(Promise)).all()
         assert (p.text, p.deadline, p.latest, p.tags) == (
-            "Brief aan de Kamer", "voor de zomer", date(2026, 7, 2), ["zeden"]
+            "Brief aan de Kamer",
+            "voor de zomer",
+            date(2026, 7, 2),
+            ["zeden"],
         )
     s.dispose()
 
@@ -78,8 +88,7 @@ def test_open_store_uses_the_config_and_migrates(database_url, monkeypatch):
     s.dispose()
 
 
-def test_a_store_is_a_context_manager_that_closes_it_however_the_block_ends(
-        database_url, monkeypatch):
+def test_a_store_is_a_context_manager_that_closes_it_however_the_block_ends(database_url, monkeypatch):
     monkeypatch.setenv("TOEZEGGING_DATABASE_URL", database_url)
     with open_store(Config()) as store:
         with store.session() as s:
@@ -105,9 +114,7 @@ def test_open_store_refuses_a_bad_url(monkeypatch):
 
 
 def test_open_store_explains_an_unreachable_database(monkeypatch):
-    monkeypatch.setenv(
-        "TOEZEGGING_DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none"
-    )
+    monkeypatch.setenv("TOEZEGGING_DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none")
     with pytest.raises(ConfigError, match="cannot open the database") as e:
         open_store(Config())
     assert "secret" not in str(e.value)
@@ -128,16 +135,27 @@ def test_get_promise(store):
 @pytest.fixture
 def register(store):
     with store.session() as s:
-        s.add_all([
-            promise(text="A", latest=date(2026, 12, 31), ministry="Justitie en Veiligheid",
-                    tags=["zeden"], owner="Staf@example.org"),
-            promise(text="B", latest=date(2026, 6, 1), ministry="OCW", status="open"),
-            promise(text="C event", latest=None, earliest=None, kind="event",
-                    deadline="na de pilot"),
-            promise(text="D", latest=date(2026, 7, 2), status="fulfilled", tags=["zeden", "wodc"],
-                    notes="zie Kamerstuk 28345-300"),
-            promise(text="E 50%_x", latest=date(2026, 6, 30), ministry="VWS", tags=['a"b']),
-        ])
+        s.add_all(
+            [
+                promise(
+                    text="A",
+                    latest=date(2026, 12, 31),
+                    ministry="Justitie en Veiligheid",
+                    tags=["zeden"],
+                    owner="Staf@example.org",
+                ),
+                promise(text="B", latest=date(2026, 6, 1), ministry="OCW", status="open"),
+                promise(text="C event", latest=None, earliest=None, kind="event", deadline="na de pilot"),
+                promise(
+                    text="D",
+                    latest=date(2026, 7, 2),
+                    status="fulfilled",
+                    tags=["zeden", "wodc"],
+                    notes="zie Kamerstuk 28345-300",
+                ),
+                promise(text="E 50%_x", latest=date(2026, 6, 30), ministry="VWS", tags=['a"b']),
+            ]
+        )
     return store
 
 
@@ -178,8 +196,13 @@ def test_the_overdue_rule_reads_the_same_in_python_and_in_sql(store):
     kind of `latest` (none, before, on and after today) is overdue in both or in neither."""
     days = {"none": None, "before": date(2026, 6, 9), "on": TODAY, "after": date(2026, 6, 11)}
     with store.session() as s:
-        s.add_all([promise(text=f"{status} {when}", status=status, latest=day, earliest=day)
-                   for status in ("open", "fulfilled", "lapsed") for when, day in days.items()])
+        s.add_all(
+            [
+                promise(text=f"{status} {when}", status=status, latest=day, earliest=day)
+                for status in ("open", "fulfilled", "lapsed")
+                for when, day in days.items()
+            ]
+        )
     with store.session() as s:
         late = {p.text for p in query_promises(s, overdue=True, today=TODAY)}
         on_time = {p.text for p in query_promises(s, overdue=False, today=TODAY)}
@@ -195,8 +218,11 @@ def test_histories_in_one_query(store):
         s.add(p)
         s.flush()
         for new in ("juni 2026", "juli 2026"):
-            s.add(DeadlineChange(promise_id=p.id, changed_at=NOW, reference=TODAY,
-                                 old_deadline="x", new_deadline=new))
+            s.add(
+                DeadlineChange(
+                    promise_id=p.id, changed_at=NOW, reference=TODAY, old_deadline="x", new_deadline=new
+                )
+            )
     with store.session() as s:
         assert [c.new_deadline for c in histories(s, [1, 2])[1]] == ["juni 2026", "juli 2026"]
         assert histories(s, [1, 2])[2] == []

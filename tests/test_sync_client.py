@@ -71,8 +71,10 @@ def test_retry_after_as_an_http_date():
 
 def test_too_long_a_retry_after_is_an_error_at_once(server, waits):
     server.fail(page=1, status=503, headers={"Retry-After": "86400"})
-    with JsonClient(retries=3, sleep=waits.append, max_wait=600) as c, \
-            pytest.raises(SyncError, match="asks to wait 86400 s"):
+    with (
+        JsonClient(retries=3, sleep=waits.append, max_wait=600) as c,
+        pytest.raises(SyncError, match="asks to wait 86400 s"),
+    ):
         c.get_json(_first(server))
     assert waits == []
 
@@ -132,10 +134,13 @@ def test_a_server_that_answers_too_late(server, waits):
     assert waits == [0]
 
 
-@pytest.mark.parametrize(("value", "literal"), [
-    (datetime(2025, 4, 7, 10, 15, 2, 180000, tzinfo=UTC), "2025-04-07T10:15:02.180000Z"),
-    (datetime(2025, 4, 7, 12, 0, tzinfo=UTC) - timedelta(hours=2), "2025-04-07T10:00:00Z"),
-])
+@pytest.mark.parametrize(
+    ("value", "literal"),
+    [
+        (datetime(2025, 4, 7, 10, 15, 2, 180000, tzinfo=UTC), "2025-04-07T10:15:02.180000Z"),
+        (datetime(2025, 4, 7, 12, 0, tzinfo=UTC) - timedelta(hours=2), "2025-04-07T10:00:00Z"),
+    ],
+)
 def test_odata_literals(value, literal):
     assert odata.moment(value) == literal
     assert odata.quote("'s-Hertogenbosch") == "'''s-Hertogenbosch'"

@@ -30,7 +30,8 @@ def server():
 def _config(home, url: str, extra: str = "") -> None:
     folder = home / "config" / "toezegging"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "toezegging.toml").write_text(f"""
+    (folder / "toezegging.toml").write_text(
+        f"""
 [sync.tk]
 url = "{url}"
 retries = 3
@@ -38,12 +39,14 @@ backoff = 0.0
 {extra}
 [mail]
 transport = "file"
-folder = "{home / 'mail'}"
+folder = "{home / "mail"}"
 to = ["staf@example.org"]
 
 [reminders]
 quiet_hours = []
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture
@@ -77,6 +80,7 @@ def moment(text: str) -> datetime:
 
 # ----------------------------------------------------------------------------- a first sync
 
+
 def test_a_first_sync_reads_three_pages_and_fills_the_register(cli, server):
     r = cli("sync", "tk")
     assert server.pages_served() == [1, 2, 3]
@@ -91,14 +95,24 @@ def test_a_first_sync_reads_three_pages_and_fills_the_register(cli, server):
     assert len(got) == 10 and "TZ202506-044" not in got  # deleted at the Kamer: never added
     a = got["TZ202504-031"]
     assert (a["source"], a["by"], a["function"], a["ministry"]) == (
-        "Commissiedebat Zeden, 3 april 2025", "D.M. van Weel",
-        "Minister van Justitie en Veiligheid", "Justitie en Veiligheid")
+        "Commissiedebat Zeden, 3 april 2025",
+        "D.M. van Weel",
+        "Minister van Justitie en Veiligheid",
+        "Justitie en Veiligheid",
+    )
     assert (a["reference"], a["deadline"], a["latest"], a["status"]) == (
-        "2025-04-03", "voor de zomer", "2025-07-03", "open")
+        "2025-04-03",
+        "voor de zomer",
+        "2025-07-03",
+        "open",
+    )
     assert a["explanation"].startswith("Gelezen uit de tekst van de toezegging: 'voor de zomer'")
     dated = got["TZ202505-140"]  # DatumNakoming wins over a phrase in the text
     assert (dated["deadline"], dated["latest"], dated["ministry"]) == (
-        "2025-12-01", "2025-12-01", "Volksgezondheid, Welzijn en Sport")
+        "2025-12-01",
+        "2025-12-01",
+        "Volksgezondheid, Welzijn en Sport",
+    )
     assert dated["explanation"].startswith("Datum nakoming in het register van de Tweede Kamer")
     unicode = got["TZ202505-152"]
     assert "‘meldcode’" in unicode["text"] and "Curaçao" in unicode["text"]
@@ -109,7 +123,10 @@ def test_a_first_sync_reads_three_pages_and_fills_the_register(cli, server):
     assert (unread["deadline"], unread["latest"], unread["open_ended"]) == ("", None, True)
     done = got["TZ202506-020"]
     assert (done["status"], done["fulfilled_by"], done["closed_on"]) == (
-        "fulfilled", "Voortgang tijdelijk huisverbod (2025D27431)", "2025-06-30")
+        "fulfilled",
+        "Voortgang tijdelijk huisverbod (2025D27431)",
+        "2025-06-30",
+    )
     one = got["TZ202507-010"]  # Activiteit as one entity instead of a collection
     assert one["source"] == "Plenair debat over het rapport ‘Femicide in beeld’, 3 juli 2025"
     assert one["ministry"] == "Justitie en Veiligheid"  # from "Ministerie van Justitie en ..."
@@ -127,10 +144,24 @@ def test_filters_from_the_config_and_from_options(cli, server):
     assert list(everything(cli)) == ["TZ202505-152"]
     query = server.requests[0]["query"]["$filter"][0]
     assert "contains(Ministerie,'OCW')" in query and query.startswith("(Verwijderd eq true or")
-    r = cli("sync", "tk", "--ministry", "Justitie en Veiligheid", "--match", "huiselijk geweld",
-            "--since", "2025-05-01")
-    assert sorted(everything(cli)) == ["TZ202505-101", "TZ202505-152", "TZ202506-007",
-                                       "TZ202506-011", "TZ202506-020", "TZ202507-010"]
+    r = cli(
+        "sync",
+        "tk",
+        "--ministry",
+        "Justitie en Veiligheid",
+        "--match",
+        "huiselijk geweld",
+        "--since",
+        "2025-05-01",
+    )
+    assert sorted(everything(cli)) == [
+        "TZ202505-101",
+        "TZ202505-152",
+        "TZ202506-007",
+        "TZ202506-011",
+        "TZ202506-020",
+        "TZ202507-010",
+    ]
     # TZ202505-101 matches on its debate's subject ("Huiselijk geweld en kindermishandeling")
     assert "5 new" in r.stdout
     assert len(state(cli)) == 2  # a mark per set of filters
@@ -144,13 +175,15 @@ def test_tags_from_the_config_go_on_the_promises_the_sync_adds(cli, server):
 
 # ----------------------------------------------------------------------------- a second sync
 
+
 def test_a_second_sync_with_nothing_new_changes_nothing_and_sends_no_mail(cli, server, tmp_path):
     cli("sync", "tk")
     first = cli("remind", "--now", "2025-07-21T09:00")
     assert "sent" in first.stdout
     before, mark = cli("export").stdout, state(cli)[0].high_water
-    feeds_before = cli("feeds", "build", "--out", str(tmp_path / "a")) and \
-        {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+    feeds_before = cli("feeds", "build", "--out", str(tmp_path / "a")) and {
+        p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()
+    }
 
     r = cli("sync", "tk")
     assert "0 new, 0 updated, 0 closed, 0 removed, 0 conflicts, 1 unchanged" in r.stdout
@@ -166,8 +199,16 @@ def test_changes_at_the_kamer_between_two_syncs(cli, server, tmp_path):
     cli("sync", "tk")
     cli("feeds", "build", "--out", str(tmp_path / "before"))
     # The user's own work between the syncs.
-    cli("edit", "1", "--tag", "huiselijk-geweld", "--owner", "staf@example.org",
-        "--notes", "Volgen voor Valente")
+    cli(
+        "edit",
+        "1",
+        "--tag",
+        "huiselijk-geweld",
+        "--owner",
+        "staf@example.org",
+        "--notes",
+        "Volgen voor Valente",
+    )
     cli("edit", "5", "--text", "Onderzoek sociale veiligheid mbo (eigen samenvatting).")
     cli("postpone", "6", "voor de zomer van 2026", "--reason", "Zo gezegd in het debat")
     server.update(CHANGES)
@@ -180,8 +221,10 @@ def test_changes_at_the_kamer_between_two_syncs(cli, server, tmp_path):
     assert "reopened  TZ202506-020  #8    status: Voldaan -> Openstaand" in out
     assert "new       TZ202507-055  #11" in out
     assert "conflict  TZ202505-152  #5    text: the Kamer now has" in out and "kept yours" in out
-    assert "conflict  TZ202506-007  #6    deadline: the Kamer now has '2026-03-01', you have " \
-           "'voor de zomer van 2026'; kept yours" in out
+    assert (
+        "conflict  TZ202506-007  #6    deadline: the Kamer now has '2026-03-01', you have "
+        "'voor de zomer van 2026'; kept yours" in out
+    )
     assert "1 new, 1 updated, 1 closed, 1 reopened, 1 removed, 2 conflicts" in out
 
     got = everything(cli)
@@ -189,15 +232,23 @@ def test_changes_at_the_kamer_between_two_syncs(cli, server, tmp_path):
     assert (closed["status"], closed["closed_on"]) == ("fulfilled", "2025-07-10")
     assert closed["fulfilled_by"] == "Aanpak huiselijk geweld en Veilig Thuis (2025D30118)"
     assert (closed["tags"], closed["owner"], closed["notes"]) == (
-        ["huiselijk-geweld"], "staf@example.org", "Volgen voor Valente")  # the user's own
+        ["huiselijk-geweld"],
+        "staf@example.org",
+        "Volgen voor Valente",
+    )  # the user's own
     (row,) = closed["history"]
     assert (row["kind"], row["old_status"], row["new_status"], row["reference"]) == (
-        "status", "open", "fulfilled", "2025-07-10")
+        "status",
+        "open",
+        "fulfilled",
+        "2025-07-10",
+    )
 
     removed = got["TZ202504-032"]
     assert removed["deleted_at"] is not None
     assert [(h["kind"], h["old_status"], h["new_status"]) for h in removed["history"]] == [
-        ("status", "open", "removed")]
+        ("status", "open", "removed")
+    ]
     assert "TZ202504-032" not in {p["number"] for p in listed(cli)}
 
     corrected = got["TZ202505-101"]
@@ -206,12 +257,10 @@ def test_changes_at_the_kamer_between_two_syncs(cli, server, tmp_path):
     assert corrected["history"][0]["old_latest"] == "2025-08-14"
     assert got["TZ202505-152"]["text"] == "Onderzoek sociale veiligheid mbo (eigen samenvatting)."
     postponed = got["TZ202506-007"]
-    assert (postponed["current_deadline"], postponed["latest"]) == ("voor de zomer van 2026",
-                                                                   "2026-07-02")
+    assert (postponed["current_deadline"], postponed["latest"]) == ("voor de zomer van 2026", "2026-07-02")
     reopened = got["TZ202506-020"]
     assert (reopened["status"], reopened["closed_on"]) == ("open", None)
-    assert [(h["old_status"], h["new_status"]) for h in reopened["history"]] == [
-        ("fulfilled", "open")]
+    assert [(h["old_status"], h["new_status"]) for h in reopened["history"]] == [("fulfilled", "open")]
     assert got["TZ202507-055"]["deadline"] == "in het eerste kwartaal van 2026"
 
     # The feeds: the removed promise is a cancelled event with the same UID and a higher
@@ -232,8 +281,10 @@ def test_changes_at_the_kamer_between_two_syncs(cli, server, tmp_path):
 
     # The reminders: none for the closed or the removed promise.
     cli("remind", "--now", "2025-07-21T09:00")
-    queued = {json.loads(line)["promise_id"] for line in
-              cli("outbox", "--json", "--state", "all").stdout.splitlines()}
+    queued = {
+        json.loads(line)["promise_id"]
+        for line in cli("outbox", "--json", "--state", "all").stdout.splitlines()
+    }
     assert 1 not in queued and 2 not in queued
     assert {6, 8, 10} <= queued  # postponed by the user; reopened and overdue; approaching
 
@@ -249,12 +300,25 @@ def test_a_record_that_comes_back_restores_the_promise(cli, server):
     p = everything(cli)["TZ202504-032"]
     assert p["deleted_at"] is None
     assert [(h["old_status"], h["new_status"]) for h in p["history"]] == [
-        ("open", "removed"), ("removed", "open")]
+        ("open", "removed"),
+        ("removed", "open"),
+    ]
 
 
 def test_a_promise_already_in_the_register_is_adopted_and_differences_reported(cli):
-    cli("add", "Brief over de aanpak van huiselijk geweld, eigen woorden", "-d", "voor de zomer",
-        "--date", "2025-04-03", "--number", "TZ202504-031", "--tag", "eigen", "-y")
+    cli(
+        "add",
+        "Brief over de aanpak van huiselijk geweld, eigen woorden",
+        "-d",
+        "voor de zomer",
+        "--date",
+        "2025-04-03",
+        "--number",
+        "TZ202504-031",
+        "--tag",
+        "eigen",
+        "-y",
+    )
     r = cli("sync", "tk")
     assert "conflict  TZ202504-031  #1    text:" in r.stdout
     got = everything(cli)
@@ -288,6 +352,7 @@ def test_json_summary(cli, server):
 
 # ----------------------------------------------------------------------------- failures
 
+
 def test_a_503_then_success_and_a_429_with_retry_after(cli, server):
     server.fail(page=2, status=503)
     server.fail(page=3, status=429, headers={"Retry-After": "1"})
@@ -295,7 +360,12 @@ def test_a_503_then_success_and_a_429_with_retry_after(cli, server):
     r = cli("sync", "tk")
     assert time.monotonic() - started >= 1.0  # it waited as long as Retry-After said
     assert [(q["page"], q["status"]) for q in server.requests] == [
-        (1, 200), (2, 503), (2, 200), (3, 429), (3, 200)]
+        (1, 200),
+        (2, 503),
+        (2, 200),
+        (3, 429),
+        (3, 200),
+    ]
     assert "10 new" in r.stdout and len(everything(cli)) == 10
 
 
@@ -315,11 +385,19 @@ def test_a_page_that_breaks_off_stops_the_sync_and_the_next_resumes(cli, server)
 
 def test_a_sync_killed_part_way_resumes_without_a_duplicate(cli, server):
     server.fail(page=2, delay=60)
-    env = {**os.environ, "TOEZEGGING_DATABASE_URL": cli.url,
-           "XDG_CONFIG_HOME": str(cli.home / "config"), "XDG_DATA_HOME": str(cli.home / "data")}
+    env = {
+        **os.environ,
+        "TOEZEGGING_DATABASE_URL": cli.url,
+        "XDG_CONFIG_HOME": str(cli.home / "config"),
+        "XDG_DATA_HOME": str(cli.home / "data"),
+    }
     env.pop("TOEZEGGING_CONFIG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "toezegging", "sync", "tk"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "sync", "tk"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while 2 not in server.arrived:  # it committed page 1 and waits for page 2
@@ -358,14 +436,24 @@ def test_an_api_that_cannot_be_reached_or_does_not_parse_writes_nothing(cli, ser
 
 
 def test_a_record_that_cannot_be_read_is_reported_and_the_rest_synced(cli, server):
-    server.update([{"Id": "bad-1", "Nummer": "TZ202507-099", "Tekst": "",
-                    "Aanmaakdatum": "2025-07-15T10:00:00+02:00", "Verwijderd": False,
-                    "GewijzigdOp": "2025-07-15T10:00:00+02:00"}])
+    server.update(
+        [
+            {
+                "Id": "bad-1",
+                "Nummer": "TZ202507-099",
+                "Tekst": "",
+                "Aanmaakdatum": "2025-07-15T10:00:00+02:00",
+                "Verwijderd": False,
+                "GewijzigdOp": "2025-07-15T10:00:00+02:00",
+            }
+        ]
+    )
     r = cli("sync", "tk")
     assert "skipped TZ202507-099: Tekst is empty" in r.stdout and "10 new" in r.stdout
 
 
 # ----------------------------------------------------------------------------- stats, scheduler
+
 
 def test_stats_over_a_synced_register(cli, terminal):
     cli("sync", "tk")
@@ -405,13 +493,17 @@ def test_the_scheduler_runs_the_sync_once_a_day_when_enabled(database_url, serve
         store.dispose()
 
 
-@pytest.mark.parametrize(("last", "now", "due"), [
-    (None, "2025-07-20T05:59", False),
-    (None, "2025-07-20T06:00", True),
-    ("2025-07-20T06:00", "2025-07-20T23:00", False),
-    ("2025-07-19T06:10", "2025-07-20T06:05", True),
-    ("2025-07-19T06:10", "2025-07-21T01:00", True),  # the scheduler was down yesterday
-], ids=["before-the-hour", "at-the-hour", "ran-today", "next-day", "after-downtime"])
+@pytest.mark.parametrize(
+    ("last", "now", "due"),
+    [
+        (None, "2025-07-20T05:59", False),
+        (None, "2025-07-20T06:00", True),
+        ("2025-07-20T06:00", "2025-07-20T23:00", False),
+        ("2025-07-19T06:10", "2025-07-20T06:05", True),
+        ("2025-07-19T06:10", "2025-07-21T01:00", True),  # the scheduler was down yesterday
+    ],
+    ids=["before-the-hour", "at-the-hour", "ran-today", "next-day", "after-downtime"],
+)
 def test_when_the_daily_sync_is_due(last, now, due):
     from zoneinfo import ZoneInfo
 
@@ -432,12 +524,16 @@ def test_a_progress_bar_on_a_terminal_only(server, tmp_path, tty):
     assert ("Reading the register" in err) is tty
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[sync.tk]\nsince = "1 mei"', "sync.tk.since = '1 mei' is not a date"),
-    ('[sync.tk]\nurl = "gegevensmagazijn"', "sync.tk.url = 'gegevensmagazijn' is not a web address"),
-    ('[sync.tk]\nhour = 25', "sync.tk.hour = 25 is out of range: give a whole number from 0 to 23"),
-    ('[sync.tk]\nministeries = ["OCW"]', "Did you mean 'ministries'?"),
-], ids=["since", "url", "hour", "key"])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[sync.tk]\nsince = "1 mei"', "sync.tk.since = '1 mei' is not a date"),
+        ('[sync.tk]\nurl = "gegevensmagazijn"', "sync.tk.url = 'gegevensmagazijn' is not a web address"),
+        ("[sync.tk]\nhour = 25", "sync.tk.hour = 25 is out of range: give a whole number from 0 to 23"),
+        ('[sync.tk]\nministeries = ["OCW"]', "Did you mean 'ministries'?"),
+    ],
+    ids=["since", "url", "hour", "key"],
+)
 def test_a_bad_sync_section_is_refused(text, message):
     from toezegging.config import parse_config
     from toezegging.errors import ConfigError
@@ -460,15 +556,15 @@ def test_the_example_config_documents_every_sync_key_with_its_default():
 
     from toezegging.config import TkSyncConfig
 
-    example = tomllib.loads((Path(__file__).parent.parent / "config.example.toml")
-                            .read_text(encoding="utf-8"))["sync"]["tk"]
+    example = tomllib.loads(
+        (Path(__file__).parent.parent / "config.example.toml").read_text(encoding="utf-8")
+    )["sync"]["tk"]
     keys = {f.name for f in dataclasses.fields(TkSyncConfig)}
     assert set(example) == keys
     assert TkSyncConfig(**example) == TkSyncConfig()
 
 
-def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(
-        database_url, server):
+def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(database_url, server):
     import logging
     from datetime import timedelta
     from zoneinfo import ZoneInfo
@@ -481,10 +577,12 @@ def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(
     tz = ZoneInfo("Europe/Amsterdam")
     log = logging.getLogger("test")
     paused: dict = {}
-    down = Config(sync=SyncConfig(tk=TkSyncConfig(
-        enabled=True, url="http://127.0.0.1:9/OData/v4/2.0/", retries=1, backoff=0)))
-    up = Config(sync=SyncConfig(tk=TkSyncConfig(enabled=True, url=server.url, retries=1,
-                                                backoff=0)))
+    down = Config(
+        sync=SyncConfig(
+            tk=TkSyncConfig(enabled=True, url="http://127.0.0.1:9/OData/v4/2.0/", retries=1, backoff=0)
+        )
+    )
+    up = Config(sync=SyncConfig(tk=TkSyncConfig(enabled=True, url=server.url, retries=1, backoff=0)))
     at = datetime(2025, 7, 20, 7, 0, tzinfo=tz)
     try:
         _daily_sync(store, down, at, log, paused)
@@ -499,8 +597,7 @@ def test_the_scheduler_job_syncs_when_enabled_and_waits_an_hour_after_a_failure(
         store.dispose()
 
 
-def test_import_and_sync_read_a_record_alike_so_a_sync_adopts_what_import_added(cli, server,
-                                                                               tmp_path):
+def test_import_and_sync_read_a_record_alike_so_a_sync_adopts_what_import_added(cli, server, tmp_path):
     from odata_server import FIXTURES
 
     r = cli("import", str(FIXTURES / "toezeggingen.json"))

@@ -11,40 +11,55 @@ from test_mail import at, sample_promise
 
 from toezegging import delivery, mail, outbox
 
-FIELDS = ("text", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk",
-          "number", "deadline", "explanation", "current_deadline")
+FIELDS = (
+    "text",
+    "by",
+    "function",
+    "ministry",
+    "to",
+    "fraction",
+    "source",
+    "kamerstuk",
+    "number",
+    "deadline",
+    "explanation",
+    "current_deadline",
+)
 
 
 # ----------------------------------------------------------------------------- overrides
+
 
 def test_a_template_of_the_same_name_replaces_the_shipped_one(tmp_path):
     own = tmp_path / "eigen"
     (own / "nl").mkdir(parents=True)
     (own / "nl" / "due.j2").write_text(
         '{% import "nl/_promise.j2" as pr with context %}\n'
-        '{% set subject %}Vandaag de dag: {{ p.short }}{% endset %}\n'
-        '{% set intro %}Onze eigen inleiding.{% endset %}\n'
-        '{% set questions = ["Wanneer komt het?"] %}\n', encoding="utf-8")
-    ctx = mail.context(sample_promise(), [], "due", date(2026, 12, 31), "nl",
-                       templates=str(own))
+        "{% set subject %}Vandaag de dag: {{ p.short }}{% endset %}\n"
+        "{% set intro %}Onze eigen inleiding.{% endset %}\n"
+        '{% set questions = ["Wanneer komt het?"] %}\n',
+        encoding="utf-8",
+    )
+    ctx = mail.context(sample_promise(), [], "due", date(2026, 12, 31), "nl", templates=str(own))
     got = mail.render(ctx, "nl", str(own))
     assert got.subject.startswith("Vandaag de dag: De Kamer wordt")
     assert "Onze eigen inleiding." in got.text and "Wanneer komt het?" in got.html
     # mail.txt.j2 and _promise.j2 are not in the folder: the shipped ones are used
     assert "deed deze toezegging op 10 juni 2026" in got.text
     # another kind is untouched
-    shipped = mail.render(mail.context(sample_promise(), [], "overdue", date(2027, 1, 28), "nl"),
-                          "nl")
-    own_overdue = mail.render(mail.context(sample_promise(), [], "overdue", date(2027, 1, 28),
-                                           "nl", templates=str(own)), "nl", str(own))
+    shipped = mail.render(mail.context(sample_promise(), [], "overdue", date(2027, 1, 28), "nl"), "nl")
+    own_overdue = mail.render(
+        mail.context(sample_promise(), [], "overdue", date(2027, 1, 28), "nl", templates=str(own)),
+        "nl",
+        str(own),
+    )
     assert own_overdue == shipped
 
 
 def test_words_toml_in_the_folder_goes_over_the_shipped_words(tmp_path):
     own = tmp_path / "eigen"
     own.mkdir()
-    (own / "words.toml").write_text('[nl]\nmember_unknown = "[naam van ons Kamerlid]"\n',
-                                    encoding="utf-8")
+    (own / "words.toml").write_text('[nl]\nmember_unknown = "[naam van ons Kamerlid]"\n', encoding="utf-8")
     p = sample_promise(to=None, fraction=None)
     ctx = mail.context(p, [], "due", date(2026, 12, 31), "nl", templates=str(own))
     text = mail.draft_questions(ctx, "nl", str(own))
@@ -55,8 +70,7 @@ def test_words_toml_in_the_folder_goes_over_the_shipped_words(tmp_path):
 def test_a_broken_template_is_a_render_error_naming_file_and_line(tmp_path):
     own = tmp_path / "eigen"
     (own / "nl").mkdir(parents=True)
-    (own / "nl" / "mail.txt.j2").write_text("Hallo\n{% if p.text %}\nzonder einde\n",
-                                            encoding="utf-8")
+    (own / "nl" / "mail.txt.j2").write_text("Hallo\n{% if p.text %}\nzonder einde\n", encoding="utf-8")
     ctx = mail.context(sample_promise(), [], "due", date(2026, 12, 31), "nl", templates=str(own))
     with pytest.raises(mail.RenderError, match=r"mail\.txt\.j2 has an error on line \d"):
         mail.render(ctx, "nl", str(own))
@@ -64,15 +78,21 @@ def test_a_broken_template_is_a_render_error_naming_file_and_line(tmp_path):
 
 # ----------------------------------------------------------------------------- escaping
 
+
 @pytest.mark.parametrize("kind", ["opens", "approaching", "due", "overdue", "postponed"])
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_field_reaches_the_html_part_as_markup(kind, language):
     marked = {f: f'<img src="https://tracker.example/{f}.gif">{f} & co' for f in FIELDS}
     p = sample_promise(**marked, url="javascript:alert(1)")
-    change = dict(changed_at=at(2026, 11, 3), reference=date(2026, 11, 3),
-                  old_deadline="<b>oud</b>", new_deadline="<b>nieuw</b>",
-                  old_latest=date(2026, 12, 31), new_latest=date(2027, 7, 2),
-                  reason='<a href="https://evil.example">klik</a>')
+    change = dict(
+        changed_at=at(2026, 11, 3),
+        reference=date(2026, 11, 3),
+        old_deadline="<b>oud</b>",
+        new_deadline="<b>nieuw</b>",
+        old_latest=date(2026, 12, 31),
+        new_latest=date(2027, 7, 2),
+        reason='<a href="https://evil.example">klik</a>',
+    )
     from types import SimpleNamespace
 
     history = [SimpleNamespace(**change)] if kind == "postponed" else []
@@ -81,9 +101,11 @@ def test_no_field_reaches_the_html_part_as_markup(kind, language):
     for f in FIELDS:
         assert f'<img src="https://tracker.example/{f}.gif">' not in got.html, f
         if f not in ("current_deadline",) or kind == "postponed":
-            assert f"&lt;img src=&#34;https://tracker.example/{f}.gif&#34;&gt;{f} &amp; co" \
-                in got.html or f not in got.text, f
-    assert "<a href=\"https://evil.example\">" not in got.html
+            assert (
+                f"&lt;img src=&#34;https://tracker.example/{f}.gif&#34;&gt;{f} &amp; co" in got.html
+                or f not in got.text
+            ), f
+    assert '<a href="https://evil.example">' not in got.html
     assert "javascript:" not in got.html.split("<body", 1)[1].split("href=")[-1][:20]
     assert 'href="javascript' not in got.html
     # the text part keeps the text as it is
@@ -97,14 +119,20 @@ def test_no_field_reaches_the_digest_html_as_markup():
         entries.append((p, [], kind, date(2026, 12, 31), p.latest))
     from toezegging.config import MailConfig
 
-    msg = mail.compose_digest(entries, to="staf@example.org", message_id="<d@x>",
-                              now=at(2026, 12, 31, 8), mail_config=MailConfig(),
-                              today=date(2026, 12, 31))
+    msg = mail.compose_digest(
+        entries,
+        to="staf@example.org",
+        message_id="<d@x>",
+        now=at(2026, 12, 31, 8),
+        mail_config=MailConfig(),
+        today=date(2026, 12, 31),
+    )
     html = msg.get_body(("html",)).get_content()
     assert "<i>" not in html and "&lt;i&gt;ministry1&lt;/i&gt;" in html
 
 
 # ----------------------------------------------------------------------------- never silent
+
 
 def _cli(tmp_path, *args, expect=None):
     from click.testing import CliRunner
@@ -117,8 +145,7 @@ def _cli(tmp_path, *args, expect=None):
     return result
 
 
-def test_a_broken_template_fails_the_reminder_exits_3_and_can_be_retried(tmp_path, store,
-                                                                          server):
+def test_a_broken_template_fails_the_reminder_exits_3_and_can_be_retried(tmp_path, store, server):
     own = tmp_path / "eigen"
     (own / "nl").mkdir(parents=True)
     broken = own / "nl" / "due.j2"
@@ -148,8 +175,7 @@ def test_a_broken_template_fails_the_reminder_exits_3_and_can_be_retried(tmp_pat
 def test_retry_refuses_ids_that_did_not_fail(tmp_path, store, server):
     make_config(tmp_path, port=server.port)
     path = tmp_path / "toezegging.toml"
-    path.write_text(path.read_text().replace(path.read_text().split("\n")[2],
-                                             f'url = "{store.url}"', 1))
+    path.write_text(path.read_text().replace(path.read_text().split("\n")[2], f'url = "{store.url}"', 1))
     add_promise(store)
     _cli(tmp_path, "remind", "--now", "2026-12-31T09:00", expect=0)
     r = _cli(tmp_path, "outbox", "retry", "1", "99", expect=1)
@@ -161,8 +187,7 @@ def test_an_unreachable_server_exits_4_and_the_reminders_wait(tmp_path, store, t
 
     make_config(tmp_path, port=free_port())
     path = tmp_path / "toezegging.toml"
-    path.write_text(path.read_text().replace(path.read_text().split("\n")[2],
-                                             f'url = "{store.url}"', 1))
+    path.write_text(path.read_text().replace(path.read_text().split("\n")[2], f'url = "{store.url}"', 1))
     add_promise(store)
     r = _cli(tmp_path, "remind", "--now", "2026-12-31T09:00", expect=4)
     assert "cannot be reached" in r.output and "1 reminder(s) wait" in r.output

@@ -17,8 +17,7 @@ HOSTILE = {
     "--source": "debat \x1bPdcs-string\x1b\\ einde",
     "--tag": "[red]rood[/red]",
 }
-CONTROL = [chr(c) for c in (*range(0, 9), *range(11, 32), *range(0x7F, 0xA0))] + [
-    "\u202e", "\u2066"]
+CONTROL = [chr(c) for c in (*range(0, 9), *range(11, 32), *range(0x7F, 0xA0))] + ["\u202e", "\u2066"]
 
 
 def _assert_plain(out: str, whole_sequences: bool = True) -> None:
@@ -31,10 +30,16 @@ def _assert_plain(out: str, whole_sequences: bool = True) -> None:
 @pytest.fixture
 def hostile(toezegging_cli) -> CliRun:
     flags = [x for k, v in HOSTILE.items() if k != "text" for x in (k, v)]
-    toezegging_cli("add", HOSTILE["text"], "--deadline", "voor eind 2026", "--yes",
-                   "--owner", "staf@example.org", *flags)
-    toezegging_cli("postpone", "1", "voor de zomer van 2027", "--reason",
-                   "[/]verzoek\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\")
+    toezegging_cli(
+        "add", HOSTILE["text"], "--deadline", "voor eind 2026", "--yes", "--owner", "staf@example.org", *flags
+    )
+    toezegging_cli(
+        "postpone",
+        "1",
+        "voor de zomer van 2027",
+        "--reason",
+        "[/]verzoek\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    )
     return toezegging_cli
 
 
@@ -50,10 +55,15 @@ def test_list_prints_stored_text_plainly(hostile, monkeypatch, columns):
 
 def test_show_prints_every_field_plainly(hostile):
     out = hostile("show", "1").stdout
-    for shown in ("Brief [/] en [bold]vet[/bold] [link=https://evil.example]klik[/link]",
-                  "by:         Van Rood Weel", "ministry:   Justitie en Veiligheid",
-                  "notes:      regel een OVERSCHREVEN esrever", "source:     debat  einde",
-                  "tags:       [red]rood[/red]", "([/]verzoeklink)"):
+    for shown in (
+        "Brief [/] en [bold]vet[/bold] [link=https://evil.example]klik[/link]",
+        "by:         Van Rood Weel",
+        "ministry:   Justitie en Veiligheid",
+        "notes:      regel een OVERSCHREVEN esrever",
+        "source:     debat  einde",
+        "tags:       [red]rood[/red]",
+        "([/]verzoeklink)",
+    ):
         assert shown in out
     _assert_plain(out)
 
@@ -76,8 +86,10 @@ def test_messages_quoting_stored_text_are_plain(hostile):
 
 def test_an_error_quoting_imported_text_is_plain(toezegging_cli, tmp_path):
     f = tmp_path / "in.json"
-    f.write_text(json.dumps([{"text": "a", "deadline": f"ooit{OSC_TITLE}",
-                              "reference": "2026-06-01"}]), encoding="utf-8")
+    f.write_text(
+        json.dumps([{"text": "a", "deadline": f"ooit{OSC_TITLE}", "reference": "2026-06-01"}]),
+        encoding="utf-8",
+    )
     r = toezegging_cli("import", str(f), expect=1)
     assert "cannot read the deadline 'ooit'" in r.output
     _assert_plain(r.output.replace("\n", ""))
@@ -91,8 +103,7 @@ def test_draft_prints_plain_text(hostile):
 
 def test_remind_and_outbox_print_plain_text(hostile, tmp_path):
     cfg = tmp_path / "mail.toml"
-    cfg.write_text(f'[mail]\ntransport = "file"\nfolder = "{tmp_path / "mail"}"\n',
-                   encoding="utf-8")
+    cfg.write_text(f'[mail]\ntransport = "file"\nfolder = "{tmp_path / "mail"}"\n', encoding="utf-8")
     out = hostile("--config", str(cfg), "remind", "--now", "2027-06-20T09:00").stdout
     _assert_plain(out.replace("\n", ""))
     out = hostile("--config", str(cfg), "outbox").stdout
@@ -127,7 +138,7 @@ def test_plain(text, one_line, lines):
 
 
 def test_json_text_reads_back_exactly():
-    obj = {"t": "a\x1b]0;x\x07\x9b\u2028\u202e\x7f\n\"é"}
+    obj = {"t": 'a\x1b]0;x\x07\x9b\u2028\u202e\x7f\n"é'}
     out = json_text(obj)
     assert json.loads(out) == obj
     assert not any(c in out for c in "\x1b\x07\x9b\u2028\u202e\x7f")
@@ -137,13 +148,16 @@ def test_sync_prints_the_registers_text_plainly(toezegging_cli):
     """The Tweede Kamer's open data is outside text too."""
     from odata_server import FakeOData, load
 
-    record = {**load("toezeggingen.json")[0],
-              "Tekst": f"De {OSC_TITLE}minister [b]stuurt[/b] [/] voor de zomer een brief."}
+    record = {
+        **load("toezeggingen.json")[0],
+        "Tekst": f"De {OSC_TITLE}minister [b]stuurt[/b] [/] voor de zomer een brief.",
+    }
     with FakeOData([record], page_size=4) as server:
         folder = toezegging_cli.home / "config" / "toezegging"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "toezegging.toml").write_text(
-            f'[sync.tk]\nurl = "{server.url}"\nretries = 1\nbackoff = 0.0\n', encoding="utf-8")
+            f'[sync.tk]\nurl = "{server.url}"\nretries = 1\nbackoff = 0.0\n', encoding="utf-8"
+        )
         toezegging_cli.today = "2025-07-20"
         out = toezegging_cli("sync", "tk").stdout
     assert "De minister [b]stuurt[/b] [/]" in out
@@ -154,8 +168,9 @@ def test_sync_prints_the_registers_text_plainly(toezegging_cli):
 
 
 def test_events_print_names_and_promises_plainly(toezegging_cli):
-    toezegging_cli("add", f"Evaluatie [/]{OSC_TITLE}", "--deadline", "na afloop van de pilot",
-                   "--open-ended", "--yes")
+    toezegging_cli(
+        "add", f"Evaluatie [/]{OSC_TITLE}", "--deadline", "na afloop van de pilot", "--open-ended", "--yes"
+    )
     out = toezegging_cli("event", "link", "1", "--as", f"pilot [b]klaar[/b]{OSC_TITLE}").stdout
     assert "pilot [b]klaar[/b]" in out
     _assert_plain(out.replace("\n", ""))

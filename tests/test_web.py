@@ -25,7 +25,8 @@ from toezegging.model import Promise
 
 icaljs = feed_checks.icaljs  # the session fixture, made visible to this module
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
-CONFIG = """
+CONFIG = (
+    """
 language = "{language}"
 [database]
 url = "{url}"
@@ -33,15 +34,26 @@ url = "{url}"
 base_url = "{base_url}"
 max_request_bytes = 4096
 {server}
-""" + FEEDS
+"""
+    + FEEDS
+)
 
 
 def _promise(id: int, latest: date, **kw) -> Promise:
-    return Promise(id=id, text=f"Toezegging {id}, met; tekens", deadline="voor eind 2026",
-                   reference=date(2026, 6, 1), earliest=date(2026, 6, 1), latest=latest,
-                   kind="part", ministry="BZK", tags=["woo"],
-                   created_at=datetime(2026, 6, 1, tzinfo=UTC),
-                   updated_at=datetime(2026, 6, 2, 8, tzinfo=UTC), **kw)
+    return Promise(
+        id=id,
+        text=f"Toezegging {id}, met; tekens",
+        deadline="voor eind 2026",
+        reference=date(2026, 6, 1),
+        earliest=date(2026, 6, 1),
+        latest=latest,
+        kind="part",
+        ministry="BZK",
+        tags=["woo"],
+        created_at=datetime(2026, 6, 1, tzinfo=UTC),
+        updated_at=datetime(2026, 6, 2, 8, tzinfo=UTC),
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -79,8 +91,10 @@ def test_public_feed_is_served_with_its_headers(serve, tmp_path, icaljs):
     assert int(h["content-length"]) == len(body)
     cal = check_feed(body, tmp_path, icaljs)
     assert [str(e["UID"]) for e in cal.walk("VEVENT")] == [
-        "toezegging-2@toezegging.local", "toezegging-1@toezegging.local",
-        "toezegging-3@toezegging.local"]
+        "toezegging-2@toezegging.local",
+        "toezegging-1@toezegging.local",
+        "toezegging-3@toezegging.local",
+    ]
     # the same bytes `feeds build` writes
     with s.store.session() as sess:
         promises, counts = feed_queries.load_promises(sess)
@@ -107,8 +121,7 @@ def test_conditional_requests_and_head(serve):
     assert s.get("/feeds/alle.ics", {"If-Modified-Since": earlier})[0] == 200
     assert s.get("/feeds/alle.ics", {"If-Modified-Since": "not a date"})[0] == 200
     # If-None-Match decides when both are sent (RFC 9110 13.2.2)
-    assert s.get("/feeds/alle.ics", {"If-None-Match": '"other"', "If-Modified-Since": later})[0] \
-        == 200
+    assert s.get("/feeds/alle.ics", {"If-None-Match": '"other"', "If-Modified-Since": later})[0] == 200
     status, hh, hb = s.get("/feeds/alle.ics", method="HEAD")
     assert (status, hb, hh["etag"], int(hh["content-length"])) == (200, b"", etag, len(body))
 
@@ -121,8 +134,7 @@ def test_gzip_when_accepted(serve):
     assert gzip.decompress(zipped) == body and hz["etag"] != h["etag"]
     assert s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip"})[2] == zipped  # deterministic
     for tag in (hz["etag"], h["etag"]):
-        assert s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip", "If-None-Match": tag})[0] \
-            == 304
+        assert s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip", "If-None-Match": tag})[0] == 304
     _, hn, plain = s.get("/feeds/alle.ics", {"Accept-Encoding": "gzip;q=0, identity"})
     assert plain == body and "content-encoding" not in hn
 
@@ -136,8 +148,9 @@ def test_a_change_gives_new_bytes_a_new_etag_and_a_later_last_modified(serve):
         p.latest, p.revision = date(2027, 6, 30), 1
         p.updated_at = datetime(2026, 11, 25, 10, 4, tzinfo=UTC)
         sess.add(p)
-    status, h2, body2 = s.get("/feeds/alle.ics", {"If-None-Match": h["etag"],
-                                                  "If-Modified-Since": h["last-modified"]})
+    status, h2, body2 = s.get(
+        "/feeds/alle.ics", {"If-None-Match": h["etag"], "If-Modified-Since": h["last-modified"]}
+    )
     assert status == 200 and h2["etag"] != h["etag"]
     assert parsedate_to_datetime(h2["last-modified"]) > parsedate_to_datetime(h["last-modified"])
     assert b"DTSTART;VALUE=DATE:20270630" in body2 and b"SEQUENCE:1" in body2
@@ -175,8 +188,12 @@ def test_private_feeds_need_their_token(serve, tmp_path, icaljs):
     check_feed(body, tmp_path, icaljs)
     assert s.get(f"/feeds/{token}/team.ics", {"If-None-Match": h["etag"]})[0] == 304
     wrong = token[:-1] + ("B" if token[-1] != "B" else "C")
-    for path in (f"/feeds/{wrong}/team.ics", f"/feeds/{token}/alle.ics", "/feeds/team.ics",
-                 f"/feeds/{token}/nope.ics"):
+    for path in (
+        f"/feeds/{wrong}/team.ics",
+        f"/feeds/{token}/alle.ics",
+        "/feeds/team.ics",
+        f"/feeds/{token}/nope.ics",
+    ):
         status, h, body = s.get(path)
         assert (status, body) == (404, b"Not found\n"), path
     with s.store.session() as sess:
@@ -260,8 +277,12 @@ def test_the_serve_command_serves(store, tmp_path):
     config.write_text(CONFIG.format(language="nl", url=store.url, base_url="", server=""))
     port = _free_port()
     env = {**os.environ, "TOEZEGGING_CONFIG": str(config)}
-    proc = subprocess.Popen([sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "toezegging", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -349,11 +370,14 @@ def test_requests_beyond_the_connection_limit_are_answered_503(serve):
     assert s.get("/feeds/alle.ics")[0] == 200
 
 
-@pytest.mark.parametrize("line, message", [
-    ("header_timeout = 0", "server.header_timeout = 0.0 is out of range: give a number from 0.1 to 3600"),
-    ("keep_alive_timeout = -1", "server.keep_alive_timeout = -1.0 is out of range"),
-    ("max_connections = 0", "server.max_connections = 0 is out of range"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("header_timeout = 0", "server.header_timeout = 0.0 is out of range: give a number from 0.1 to 3600"),
+        ("keep_alive_timeout = -1", "server.keep_alive_timeout = -1.0 is out of range"),
+        ("max_connections = 0", "server.max_connections = 0 is out of range"),
+    ],
+)
 def test_server_limits_out_of_range_are_refused(line, message):
     from toezegging.errors import ConfigError
 

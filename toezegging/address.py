@@ -29,8 +29,12 @@ def one_address(value: str, what: str, *, with_name: bool = False) -> str | None
     name, address = "", v
     if with_name and (m := NAMED.fullmatch(v)):
         name, address = m.group("name").strip(), m.group("address").strip()
-    if (CONTROL.search(v) is None and ADDRESS.fullmatch(address)
-            and getaddresses([v]) == [(name, address)] and parseaddr(v) == (name, address)):
+    if (
+        CONTROL.search(v) is None
+        and ADDRESS.fullmatch(address)
+        and getaddresses([v]) == [(name, address)]
+        and parseaddr(v) == (name, address)
+    ):
         return v
     example = "name@example.org" + (" or Name <name@example.org>" if with_name else "")
     raise ValueError(

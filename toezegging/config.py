@@ -210,9 +210,7 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     sync: SyncConfig = field(default_factory=SyncConfig)
     web: WebConfig = field(default_factory=WebConfig)
-    feeds: list[FeedConfig] = field(
-        default_factory=default_feeds
-    )
+    feeds: list[FeedConfig] = field(default_factory=default_feeds)
     # Where the config file was read from (None: defaults only); relative paths resolve here.
     path: Path | None = None
 
@@ -228,7 +226,7 @@ class Config:
             return env
         url = self.database.url.strip()
         if url.startswith("sqlite:///"):
-            rest = url[len("sqlite:///"):]
+            rest = url[len("sqlite:///") :]
             path, sep, query = rest.partition("?")
             if path and path != ":memory:":
                 return f"sqlite:///{self.resolve(path)}{sep}{query}"
@@ -254,6 +252,7 @@ class Config:
 
 
 # ----------------------------------------------------------------------------- loading
+
 
 def _toml_key(f: dataclasses.Field) -> str:
     return f.name.rstrip("_")
@@ -400,27 +399,24 @@ def _validate(cfg: Config) -> None:
     for f in cfg.feeds:
         if not f.name or not f.name.replace("-", "").replace("_", "").isalnum():
             raise ConfigError(
-                f"feed name {f.name!r} must be letters, digits, '-' or '_' "
-                "(it becomes the file name)."
+                f"feed name {f.name!r} must be letters, digits, '-' or '_' (it becomes the file name)."
             )
         if names.count(f.name) > 1:
-            raise ConfigError(
-                f"feed name {f.name!r} is used twice in [[feeds]]; names must differ."
-            )
+            raise ConfigError(f"feed name {f.name!r} is used twice in [[feeds]]; names must differ.")
         if not f.title:
             f.title = f.name
 
 
 def _validate_sync(tk: TkSyncConfig) -> None:
     if not tk.url.startswith(("http://", "https://")):
-        raise ConfigError(f"sync.tk.url = {tk.url!r} is not a web address; the default is "
-                          f"{TK_ODATA_URL!r}.")
+        raise ConfigError(f"sync.tk.url = {tk.url!r} is not a web address; the default is {TK_ODATA_URL!r}.")
     if tk.since:
         try:
             date.fromisoformat(tk.since)
         except ValueError:
-            raise ConfigError(f"sync.tk.since = {tk.since!r} is not a date; write it as "
-                              "\"YYYY-MM-DD\", e.g. \"2025-01-01\".") from None
+            raise ConfigError(
+                f'sync.tk.since = {tk.since!r} is not a date; write it as "YYYY-MM-DD", e.g. "2025-01-01".'
+            ) from None
 
 
 def parse_config(text: str, path: Path | None = None) -> Config:

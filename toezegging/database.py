@@ -23,6 +23,7 @@ from .errors import ConfigError, StoreUnreachable
 
 # ----------------------------------------------------------------------------- files
 
+
 def cannot_open(url: str, e: Exception) -> ConfigError:
     """The error for a database that cannot be opened: `StoreUnreachable` when waiting may
     help (a server that does not answer, a lock held past busy_timeout; the scheduler waits
@@ -31,8 +32,10 @@ def cannot_open(url: str, e: Exception) -> ConfigError:
     path = sqlite_path(url)
     found = _failure(e, path)
     if found is None:
-        message = (f"cannot open the database {safe_url(url)}: {first_line(e)}. "
-                   "Check [database] url in the config or TOEZEGGING_DATABASE_URL.")
+        message = (
+            f"cannot open the database {safe_url(url)}: {first_line(e)}. "
+            "Check [database] url in the config or TOEZEGGING_DATABASE_URL."
+        )
         transient = isinstance(e, OperationalError | InterfaceError)
     else:
         message, transient = found
@@ -46,7 +49,8 @@ def cannot_write(e: Exception, path: Path) -> bool:
     if "readonly database" in words or "read-only file system" in words:
         return True
     return "unable to open database file" in words and not (
-        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    )
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -125,8 +129,10 @@ def unique_violation(e: Exception) -> bool:
 # ----------------------------------------------------------------------------- failures
 
 RESTORE_HINT = "Restore it from a backup or an export: see 'Restoring a register' in the README."
-BUSY = ("the database is busy: another program held a lock on it for longer than [database] "
-        "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config.")
+BUSY = (
+    "the database is busy: another program held a lock on it for longer than [database] "
+    "busy_timeout; nothing was written. Try again, or raise busy_timeout in the config."
+)
 READ_ONLY = (
     "the database is read-only for this user (or on a read-only disk); nothing was written. "
     "Commands that only read (list, show, export, draft, outbox, stats, calendar, feeds "
@@ -135,22 +141,26 @@ READ_ONLY = (
 )
 # (SQLite's words or PostgreSQL's SQLSTATE, what the user reads); the first that matches wins.
 FAILURES = (
-    (("database is locked", "database table is locked", "55P03"),
-     BUSY),
-    (("database or disk is full", "53100"),
-     "the disk that holds the database is full; nothing was written. Free some space and "
-     "run the command again."),
+    (("database is locked", "database table is locked", "55P03"), BUSY),
+    (
+        ("database or disk is full", "53100"),
+        "the disk that holds the database is full; nothing was written. Free some space and "
+        "run the command again.",
+    ),
     (("attempt to write a readonly database", "25006"), READ_ONLY),
-    (("database disk image is malformed", "file is not a database"),
-     f"the database is damaged ({{cause}}); nothing was written. {RESTORE_HINT}"),
-    (("disk I/O error",),
-     "the database could not be read or written (disk I/O error); nothing was written. "
-     "Check the disk and the file's permissions."),
+    (
+        ("database disk image is malformed", "file is not a database"),
+        f"the database is damaged ({{cause}}); nothing was written. {RESTORE_HINT}",
+    ),
+    (
+        ("disk I/O error",),
+        "the database could not be read or written (disk I/O error); nothing was written. "
+        "Check the disk and the file's permissions.",
+    ),
 )
 
 
-def describe_failure(e: BaseException, generic: bool = True,
-                     path: Path | None = None) -> str | None:
+def describe_failure(e: BaseException, generic: bool = True, path: Path | None = None) -> str | None:
     """A clear message for a database failure that is not a bug (a lock held too long, a full
     disk, a read-only or damaged file, and with `generic` any other failure of the database
     itself, such as a lost connection), or None for anything else. `path`, the SQLite file,

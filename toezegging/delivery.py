@@ -74,19 +74,28 @@ class TickReport:
     def summary(self) -> str:
         if self.quiet:
             return f"{self.now.isoformat()}: quiet hours, nothing sent ({self.inserted} queued)"
-        text = (f"{self.now.isoformat()}: {self.inserted} queued, {self.sent} sent, "
-                f"{self.retry} to retry, {self.failed} failed, {self.cancelled} cancelled")
+        text = (
+            f"{self.now.isoformat()}: {self.inserted} queued, {self.sent} sent, "
+            f"{self.retry} to retry, {self.failed} failed, {self.cancelled} cancelled"
+        )
         if self.server_down_since:
             since = self.server_down_since.astimezone(self.now.tzinfo)
-            text += (f"; {self.waiting} waiting: the mail server has not answered since "
-                     f"{since.isoformat(timespec='seconds')} "
-                     f"({self.server_error})")
+            text += (
+                f"; {self.waiting} waiting: the mail server has not answered since "
+                f"{since.isoformat(timespec='seconds')} "
+                f"({self.server_error})"
+            )
         return text
 
 
-def tick(store: "Store", config: "Config", now: datetime, transport: "Transport | None" = None,
-         dry_run: bool = False,
-         token: str | None = None) -> TickReport:
+def tick(
+    store: "Store",
+    config: "Config",
+    now: datetime,
+    transport: "Transport | None" = None,
+    dry_run: bool = False,
+    token: str | None = None,
+) -> TickReport:
     """One pass: cancel what moved, queue what is due, send what is ready.
 
     A database that cannot be reached is a `DatabaseUnavailable` (one line, no traceback)."""
@@ -101,8 +110,14 @@ def _first_line(e: Exception) -> str:
     return text.splitlines()[0] if text else type(e).__name__
 
 
-def _tick(store: "Store", config: "Config", now: datetime, transport: "Transport | None",
-          dry_run: bool, token: str | None) -> TickReport:
+def _tick(
+    store: "Store",
+    config: "Config",
+    now: datetime,
+    transport: "Transport | None",
+    dry_run: bool,
+    token: str | None,
+) -> TickReport:
     rules = config.reminders
     report = TickReport(now)
     stale = outbox.stale_rows(store, rules, dry_run)
@@ -139,8 +154,7 @@ def _tick(store: "Store", config: "Config", now: datetime, transport: "Transport
     return report
 
 
-def _queue(store: "Store", config: "Config", now: datetime, report: TickReport,
-           dry_run: bool) -> None:
+def _queue(store: "Store", config: "Config", now: datetime, report: TickReport, dry_run: bool) -> None:
     rules = config.reminders
     with store.engine.connect() as conn:
         cands = outbox.candidates(conn, reminders.local_today(now, rules), rules)
@@ -151,8 +165,7 @@ def _queue(store: "Store", config: "Config", now: datetime, report: TickReport,
         to = outbox.recipients_for(owners[d.promise_id], config.mail)
         if not to:
             report.no_recipient += 1
-            log.warning("promise %s: %s reminder due but no owner and no mail.to",
-                        d.promise_id, d.kind)
+            log.warning("promise %s: %s reminder due but no owner and no mail.to", d.promise_id, d.kind)
             continue
         recips[d.promise_id] = to
         dues.append(d)
@@ -160,22 +173,30 @@ def _queue(store: "Store", config: "Config", now: datetime, report: TickReport,
     report.inserted = len(dues) if dry_run else outbox.insert_due(store, dues, recips, now)
 
 
-def _note_waiting(store: "Store", report: TickReport, now: datetime,
-                  down: "MailServerState") -> None:
+def _note_waiting(store: "Store", report: TickReport, now: datetime, down: "MailServerState") -> None:
     report.waiting = outbox.count_ready(store, now)
     report.server_down_since = down.down_since
     report.server_error = down.last_error
     if report.waiting:
         tz = now.tzinfo
-        report.lines.append(f"wait    {report.waiting} reminders for the mail server; next try "
-                            f"at {down.next_try_at.astimezone(tz).isoformat(timespec='seconds')}")
+        report.lines.append(
+            f"wait    {report.waiting} reminders for the mail server; next try "
+            f"at {down.next_try_at.astimezone(tz).isoformat(timespec='seconds')}"
+        )
 
 
 class _Sender:
     """Sends what is ready in one tick, with one transport and one claim token."""
 
-    def __init__(self, store: "Store", config: "Config", now: datetime, transport: "Transport",
-                 token: str, report: TickReport) -> None:
+    def __init__(
+        self,
+        store: "Store",
+        config: "Config",
+        now: datetime,
+        transport: "Transport",
+        token: str,
+        report: TickReport,
+    ) -> None:
         self.store, self.config, self.now = store, config, now
         self.rules = config.reminders
         self.transport, self.token, self.report = transport, token, report
@@ -189,35 +210,46 @@ class _Sender:
 
     def send_singles(self) -> None:
         tried: set[int] = set()
-        while ids := [i for i in outbox.ready_ids(self.store, self.now, exclude=(reminders.UNDATED,))
-                      if i not in tried]:
+        while ids := [
+            i for i in outbox.ready_ids(self.store, self.now, exclude=(reminders.UNDATED,)) if i not in tried
+        ]:
             for rid in ids:
                 tried.add(rid)
                 if time.monotonic() > self.stop_at:
                     self.report.lines.append("the tick ran long; the rest waits for the next tick")
                     return
-                if not outbox.claim(self.store, rid, self.now, self.rules.lease_seconds,
-                                    self.token):
+                if not outbox.claim(self.store, rid, self.now, self.rules.lease_seconds, self.token):
                     continue
                 row = outbox.load(self.store, rid)
                 message_id = row.message_id or mail.message_id_for(
-                    row.id, row.promise_id, row.kind, row.due_on, self.config.mail.from_)
+                    row.id, row.promise_id, row.kind, row.due_on, self.config.mail.from_
+                )
                 if not row.message_id:
                     outbox.mark_message_id(self.store, rid, message_id)
                 label = f"#{row.promise_id} {row.kind} {row.due_on}"
-                if not self._deliver([row], label, lambda r=row, m=message_id: self._compose(r, m),
-                                     row.recipient, message_id):
+                if not self._deliver(
+                    [row], label, lambda r=row, m=message_id: self._compose(r, m), row.recipient, message_id
+                ):
                     return
 
     def _compose(self, row: "Row[Any]", message_id: str) -> EmailMessage:
         with self.store.session() as s:
             promise = get_promise(s, row.promise_id)
             changes = history(s, row.promise_id)
-        return mail.compose(promise, changes, row.kind, row.due_on, to=row.recipient,
-                            message_id=message_id, now=self.now, mail_config=self.config.mail,
-                            deadline=reminders.deadline_for(promise, row.due_on),
-                            timezone=self.rules.timezone, templates=self.config.templates_dir(),
-                            member=self.config.member)
+        return mail.compose(
+            promise,
+            changes,
+            row.kind,
+            row.due_on,
+            to=row.recipient,
+            message_id=message_id,
+            now=self.now,
+            mail_config=self.config.mail,
+            deadline=reminders.deadline_for(promise, row.due_on),
+            timezone=self.rules.timezone,
+            templates=self.config.templates_dir(),
+            member=self.config.member,
+        )
 
     # ------------------------------------------------------------------ digests
 
@@ -238,24 +270,35 @@ class _Sender:
             if row.digest_id:
                 if row.digest_id not in digests:
                     digests[row.digest_id] = outbox.claim_digest(
-                        self.store, row.digest_id, self.now, self.rules.lease_seconds, self.token)
+                        self.store, row.digest_id, self.now, self.rules.lease_seconds, self.token
+                    )
             elif outbox.claim(self.store, rid, self.now, self.rules.lease_seconds, self.token):
                 fresh.setdefault(row.recipient, []).append(outbox.load(self.store, rid))
         for rows in fresh.values():
-            digest_id = mail.digest_message_id([r.id for r in rows], today,
-                                               self.config.mail.from_,
-                                               label=reminders.UNDATED if undated else "digest")
+            digest_id = mail.digest_message_id(
+                [r.id for r in rows],
+                today,
+                self.config.mail.from_,
+                label=reminders.UNDATED if undated else "digest",
+            )
             outbox.fix_digest(self.store, [r.id for r in rows], digest_id, self.token)
             digests[digest_id] = rows
         for digest_id, rows in digests.items():
             if not rows:
                 continue
-            label = (f"undated events to {rows[0].recipient} ({len(rows)} promises)" if undated
-                     else f"digest to {rows[0].recipient} ({len(rows)} reminders)")
+            label = (
+                f"undated events to {rows[0].recipient} ({len(rows)} promises)"
+                if undated
+                else f"digest to {rows[0].recipient} ({len(rows)} reminders)"
+            )
             undated_rows = all(r.kind == reminders.UNDATED for r in rows)
-            if not self._deliver(rows, label,
-                                 lambda rs=rows, d=digest_id, u=undated_rows: self._digest(rs, d, u),
-                                 rows[0].recipient, digest_id):
+            if not self._deliver(
+                rows,
+                label,
+                lambda rs=rows, d=digest_id, u=undated_rows: self._digest(rs, d, u),
+                rows[0].recipient,
+                digest_id,
+            ):
                 return False
         return True
 
@@ -265,20 +308,25 @@ class _Sender:
             entries = []
             for r in rows:
                 p = get_promise(s, r.promise_id)
-                entries.append((p, changes.get(r.promise_id, []), r.kind, r.due_on,
-                                reminders.deadline_for(p, r.due_on)))
+                entries.append(
+                    (p, changes.get(r.promise_id, []), r.kind, r.due_on, reminders.deadline_for(p, r.due_on))
+                )
         compose = mail.compose_undated if undated else mail.compose_digest
-        return compose(entries, to=rows[0].recipient, message_id=digest_id,
-                                   now=self.now, mail_config=self.config.mail,
-                                   today=reminders.local_today(self.now, self.rules),
-                                   timezone=self.rules.timezone,
-                                   templates=self.config.templates_dir(),
-                                   member=self.config.member)
+        return compose(
+            entries,
+            to=rows[0].recipient,
+            message_id=digest_id,
+            now=self.now,
+            mail_config=self.config.mail,
+            today=reminders.local_today(self.now, self.rules),
+            timezone=self.rules.timezone,
+            templates=self.config.templates_dir(),
+            member=self.config.member,
+        )
 
     # ------------------------------------------------------------------ one delivery
 
-    def _deliver(self, rows: list, label: str, compose: Callable, to: str,
-                 message_id: str) -> bool:
+    def _deliver(self, rows: list, label: str, compose: Callable, to: str, message_id: str) -> bool:
         """Render and send one mail for `rows`; record the outcome. False: stop the tick."""
 
         try:
@@ -288,8 +336,7 @@ class _Sender:
             return True
         except Exception as e:  # a bug: never leave the row in `sending`
             log.exception("%s: the mail cannot be made", label)
-            self._failed(rows, label, f"internal error while making the mail: {e!r}",
-                         permanent=True)
+            self._failed(rows, label, f"internal error while making the mail: {e!r}", permanent=True)
             return True
         try:
             self.transport.send(msg, mail.recipients(to))
@@ -308,8 +355,10 @@ class _Sender:
         return True
 
     def _failed(self, rows: list, label: str, error: str, permanent: bool) -> None:
-        states = [outbox.record_failure(self.store, r, self.token, self.now, error, permanent,
-                                        self.rules) for r in rows]
+        states = [
+            outbox.record_failure(self.store, r, self.token, self.now, error, permanent, self.rules)
+            for r in rows
+        ]
         if FAILED in states:
             self.report.failed += states.count(FAILED)
             log.error("%s failed: %s", label, error)
@@ -320,12 +369,16 @@ class _Sender:
     def _server_unreachable(self, rows: list, label: str, error: str) -> None:
         for r in rows:
             outbox.record_waiting(self.store, r, self.token, error)
-        down = outbox.server_down(self.store, self.now, error,
-                                  self.rules.retry_base_seconds, self.rules.reconnect_max_seconds)
+        down = outbox.server_down(
+            self.store, self.now, error, self.rules.retry_base_seconds, self.rules.reconnect_max_seconds
+        )
         _note_waiting(self.store, self.report, self.now, down)
-        log.error("the mail server cannot be reached: %s; %s reminders wait (next try at %s)",
-                  error, self.report.waiting,
-                  down.next_try_at.astimezone(self.now.tzinfo).isoformat(timespec="seconds"))
+        log.error(
+            "the mail server cannot be reached: %s; %s reminders wait (next try at %s)",
+            error,
+            self.report.waiting,
+            down.next_try_at.astimezone(self.now.tzinfo).isoformat(timespec="seconds"),
+        )
 
     def _sent(self, rid: int) -> None:
         outbox.record_sent(self.store, rid, self.token, self.now)
@@ -341,10 +394,13 @@ class _Sender:
                 return
             except DB_ERRORS as e:
                 if time.monotonic() + delay > deadline:
-                    log.error("reminder %s was sent but cannot be recorded: %s", row.id,
-                              _first_line(e))
+                    log.error("reminder %s was sent but cannot be recorded: %s", row.id, _first_line(e))
                     raise
-                log.warning("reminder %s was sent; the database is away (%s), "
-                            "retrying in %.1f s", row.id, _first_line(e), delay)
+                log.warning(
+                    "reminder %s was sent; the database is away (%s), retrying in %.1f s",
+                    row.id,
+                    _first_line(e),
+                    delay,
+                )
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)

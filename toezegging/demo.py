@@ -142,8 +142,9 @@ def make_folder(folder: Path, force: bool) -> None:
             raise InvalidInput(f"cannot remove {folder}: {e.strerror}.") from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / MARKER).write_text("Made by `toezegging demo`; `demo --force` may remove this "
-                                     "folder.\n", encoding="utf-8")
+        (folder / MARKER).write_text(
+            "Made by `toezegging demo`; `demo --force` may remove this folder.\n", encoding="utf-8"
+        )
     except OSError as e:
         raise InvalidInput(f"cannot create the demo folder {folder}: {e.strerror}.") from None
 
@@ -160,10 +161,13 @@ def add_from_letter(session: "Session", text: str) -> "list[Promise]":
     shipped = letter()
     added = []
     for p in find_promises(text, shipped.date):
-        promise = from_proposal(p, reference=shipped.date, today=MOMENT.date(),
-                                now=_moment(shipped.date),
-                                fields={"source": shipped.source, "tags": list(shipped.tags),
-                                        "owner": OWNER})
+        promise = from_proposal(
+            p,
+            reference=shipped.date,
+            today=MOMENT.date(),
+            now=_moment(shipped.date),
+            fields={"source": shipped.source, "tags": list(shipped.tags), "owner": OWNER},
+        )
         added.append(add_promise(session, promise))
     return added
 
@@ -174,18 +178,37 @@ def add_by_hand(session: "Session", entries: list[dict]) -> "list[Promise]":
 
     added = []
     for e in entries:
-        fields = {k: e[k] for k in ("by", "function", "ministry", "to", "fraction", "source",
-                                    "tags", "notes") if k in e}
-        draft = Draft(text=e["text"], deadline=e["deadline"], reference=e["reference"],
-                      fields={**fields, "owner": OWNER})
+        fields = {
+            k: e[k]
+            for k in ("by", "function", "ministry", "to", "fraction", "source", "tags", "notes")
+            if k in e
+        }
+        draft = Draft(
+            text=e["text"],
+            deadline=e["deadline"],
+            reference=e["reference"],
+            fields={**fields, "owner": OWNER},
+        )
         p = add_promise(session, prepare(draft, today=MOMENT.date(), now=_moment(e["reference"])))
         for change in e.get("postponed", []):
-            postpone(session, p.stored_id, change["deadline"], today=change["on"],
-                     now=_moment(change["on"]), reason=change.get("reason"))
+            postpone(
+                session,
+                p.stored_id,
+                change["deadline"],
+                today=change["on"],
+                now=_moment(change["on"]),
+                reason=change.get("reason"),
+            )
         if "fulfilled" in e:
             on = e["fulfilled"]["on"]
-            set_status(session, p.stored_id, Status.FULFILLED, today=on, now=_moment(on),
-                       letter=e["fulfilled"].get("letter"))
+            set_status(
+                session,
+                p.stored_id,
+                Status.FULFILLED,
+                today=on,
+                now=_moment(on),
+                letter=e["fulfilled"].get("letter"),
+            )
         added.append(p)
     return added
 
@@ -201,8 +224,9 @@ def build_feeds(store: "Store", config: "Config", out: Path, today: date) -> lis
     written = []
     for feed in config.feeds:
         path = out / f"{feed.name}.ics"
-        path.write_bytes(feed_core.build(promises, counts, feed, today=today,
-                                         language=config.language, history=history))
+        path.write_bytes(
+            feed_core.build(promises, counts, feed, today=today, language=config.language, history=history)
+        )
         written.append((path, len(feed_core.select(promises, feed, today))))
     return written
 
@@ -228,8 +252,7 @@ def read_mails(folder: Path) -> list[Mail]:
     for path in sorted(folder.glob("*.eml")):
         with path.open("rb") as f:
             h = parser.parse(f)
-        out.append(Mail(path, int(h["X-Toezegging-Promise"]), str(h["X-Toezegging-Kind"]),
-                        str(h["Subject"])))
+        out.append(Mail(path, int(h["X-Toezegging-Promise"]), str(h["X-Toezegging-Kind"]), str(h["Subject"])))
     return sorted(out, key=lambda m: (m.promise_id, m.kind))
 
 

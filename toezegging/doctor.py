@@ -32,8 +32,7 @@ class Check:
     hint: str = ""
 
     def as_dict(self) -> dict:
-        return dict(name=self.name, status=self.status, detail=self.detail,
-                    hint=self.hint or None)
+        return dict(name=self.name, status=self.status, detail=self.detail, hint=self.hint or None)
 
 
 def sample_promise() -> "Promise":
@@ -51,11 +50,19 @@ def check_templates(config: "Config") -> Check:
 
     folder = config.templates_dir()
     if folder and not Path(folder).is_dir():
-        return Check("templates", FAIL, f"the templates folder {folder} does not exist",
-                     "create it, or correct or empty [paths] templates")
+        return Check(
+            "templates",
+            FAIL,
+            f"the templates folder {folder} does not exist",
+            "create it, or correct or empty [paths] templates",
+        )
     if folder and not os.access(folder, os.R_OK | os.X_OK):
-        return Check("templates", FAIL, f"the templates folder {folder} cannot be read",
-                     "give this user read access, or correct [paths] templates")
+        return Check(
+            "templates",
+            FAIL,
+            f"the templates folder {folder} cannot be read",
+            "give this user read access, or correct [paths] templates",
+        )
     p = sample_promise()
     due = date(2026, 12, 31)
     rendered = 0
@@ -63,19 +70,34 @@ def check_templates(config: "Config") -> Check:
         for language in ("nl", "en"):
             cfg = MailConfig(language=language)
             for kind in reminders.KINDS:
-                mail.compose(p, [], kind, due, to="staf@example.org", message_id="<doctor@x>",
-                             now=datetime(2026, 12, 31, 8, tzinfo=UTC), mail_config=cfg,
-                             templates=folder)
+                mail.compose(
+                    p,
+                    [],
+                    kind,
+                    due,
+                    to="staf@example.org",
+                    message_id="<doctor@x>",
+                    now=datetime(2026, 12, 31, 8, tzinfo=UTC),
+                    mail_config=cfg,
+                    templates=folder,
+                )
                 rendered += 1
-            mail.compose_digest([(p, [], "due", due, due)], to="staf@example.org",
-                                message_id="<doctor@x>", now=datetime(2026, 12, 31, 8, tzinfo=UTC),
-                                mail_config=cfg, today=due, templates=folder)
+            mail.compose_digest(
+                [(p, [], "due", due, due)],
+                to="staf@example.org",
+                message_id="<doctor@x>",
+                now=datetime(2026, 12, 31, 8, tzinfo=UTC),
+                mail_config=cfg,
+                today=due,
+                templates=folder,
+            )
             ctx = mail.context(p, [], "overdue", due, language, templates=folder)
             mail.draft_questions(ctx, language, folder)
             rendered += 2
     except mail.RenderError as e:
-        return Check("templates", FAIL, str(e),
-                     "fix or remove that template in " + (folder or "the installed package"))
+        return Check(
+            "templates", FAIL, str(e), "fix or remove that template in " + (folder or "the installed package")
+        )
     where = f" (with {folder} over the shipped ones)" if folder else ""
     return Check("templates", OK, f"{rendered} mails and drafts render in nl and en{where}")
 
@@ -93,16 +115,15 @@ def check_database(config: "Config") -> Check:
     try:
         u = make_url(url)
     except Exception:
-        return Check("database", FAIL, "the database URL cannot be read",
-                     "fix [database] url or TOEZEGGING_DATABASE_URL")
+        return Check(
+            "database",
+            FAIL,
+            "the database URL cannot be read",
+            "fix [database] url or TOEZEGGING_DATABASE_URL",
+        )
     if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
-        path = Path(u.database)
-        if not path.exists():
-            if path.parent.is_dir() and os.access(path.parent, os.W_OK):
-                return Check("database", OK, f"{path} does not exist yet; the first command "
-                             "creates it")
-            return Check("database", FAIL, f"{path} does not exist and its folder cannot be "
-                         "written", "create the folder or correct [database] url")
+        if (missing := _missing_file(Path(u.database))) is not None:
+            return missing
     try:
         store = Store(url, config.database.busy_timeout)
     except ConfigError as e:
@@ -110,26 +131,55 @@ def check_database(config: "Config") -> Check:
     try:
         current = current_revision(store.engine)
     except Exception as e:
-        return Check("database", FAIL, f"cannot reach {shown}: {_first_line(e)}",
-                     "check that the server runs and that [database] url is right")
+        return Check(
+            "database",
+            FAIL,
+            f"cannot reach {shown}: {_first_line(e)}",
+            "check that the server runs and that [database] url is right",
+        )
     finally:
         store.dispose()
-    head = head_revision()
-    if current == head:
-        return Check("database", OK, f"{shown} reachable, schema at revision {head}")
-    if current is None:
-        return Check("database", OK, f"{shown} reachable and empty; the first command creates "
-                     "the tables")
+    return _revision_check(shown, current, head_revision())
+
+
+def _missing_file(path: Path) -> Check | None:
+    """A SQLite file not made yet: fine when its folder can be written (None: it exists)."""
+    if path.exists():
+        return None
+    if path.parent.is_dir() and os.access(path.parent, os.W_OK):
+        return Check("database", OK, f"{path} does not exist yet; the first command creates it")
+    return Check(
+        "database",
+        FAIL,
+        f"{path} does not exist and its folder cannot be written",
+        "create the folder or correct [database] url",
+    )
+
+
+def _revision_check(shown: str, current: str | None, head: str | None) -> Check:
+    """The schema's revision against the one this version needs."""
     from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
 
     from .store import _alembic_config  # noqa: PLC0415 (start-up)
 
+    if current == head:
+        return Check("database", OK, f"{shown} reachable, schema at revision {head}")
+    if current is None:
+        return Check("database", OK, f"{shown} reachable and empty; the first command creates the tables")
     known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current not in known:
-        return Check("database", FAIL, f"{shown} was made by a newer version of toezegging "
-                     f"(revision {current})", "upgrade toezegging, or use another database")
-    return Check("database", FAIL, f"{shown} is at revision {current}; this version needs {head}",
-                 "run any command once (e.g. `toezegging list`): it upgrades the schema")
+        return Check(
+            "database",
+            FAIL,
+            f"{shown} was made by a newer version of toezegging (revision {current})",
+            "upgrade toezegging, or use another database",
+        )
+    return Check(
+        "database",
+        FAIL,
+        f"{shown} is at revision {current}; this version needs {head}",
+        "run any command once (e.g. `toezegging list`): it upgrades the schema",
+    )
 
 
 def check_mail(config: "Config") -> Check:
@@ -142,8 +192,12 @@ def check_mail(config: "Config") -> Check:
         folder = config.resolve(m.folder)
         problem = _writable(folder)
         if problem:
-            return Check("mail", FAIL, f"the mail folder {folder} {problem}",
-                         "create it with write access, or change [mail] folder")
+            return Check(
+                "mail",
+                FAIL,
+                f"the mail folder {folder} {problem}",
+                "create it with write access, or change [mail] folder",
+            )
         return Check("mail", OK, f"mails are written as .eml files into {folder}")
     if not m.to:
         hint = "set [mail] to, or give each promise an owner"
@@ -153,8 +207,13 @@ def check_mail(config: "Config") -> Check:
     try:
         mail.SmtpTransport(m).check()
     except mail.ConnectionFailed as e:
-        return Check("mail", FAIL, str(e), "check [mail] host, port and security, the "
-                     f"server's state, and {m.password_env} when a login is set")
+        return Check(
+            "mail",
+            FAIL,
+            str(e),
+            "check [mail] host, port and security, the "
+            f"server's state, and {m.password_env} when a login is set",
+        )
     login = f", logged in as {m.username}" if m.username else ""
     status = WARNING if note else OK
     return Check("mail", status, f"{m.host}:{m.port} answers ({m.security}){login}{note}", hint)
@@ -163,12 +222,20 @@ def check_mail(config: "Config") -> Check:
 def check_feeds_folder(config: "Config") -> Check:
     folder = config.feeds_dir()
     if folder is None:
-        return Check("feeds folder", OK, "[paths] feeds is not set: `toezegging feeds build "
-                     "--out DIR` names the folder (or `toezegging serve` serves them)")
+        return Check(
+            "feeds folder",
+            OK,
+            "[paths] feeds is not set: `toezegging feeds build "
+            "--out DIR` names the folder (or `toezegging serve` serves them)",
+        )
     problem = _writable(folder)
     if problem:
-        return Check("feeds folder", FAIL, f"the feeds folder {folder} {problem}",
-                     "create it with write access, or change [paths] feeds")
+        return Check(
+            "feeds folder",
+            FAIL,
+            f"the feeds folder {folder} {problem}",
+            "create it with write access, or change [paths] feeds",
+        )
     return Check("feeds folder", OK, f"{folder} can be written")
 
 
@@ -181,8 +248,9 @@ def check_calendar(config: "Config", today: date) -> Check:
     try:
         store = open_store(config, read_only=True)
     except Exception as e:
-        return Check("calendar", FAIL, f"the promises cannot be read: {_first_line(e)}",
-                     "fix the database first")
+        return Check(
+            "calendar", FAIL, f"the promises cannot be read: {_first_line(e)}", "fix the database first"
+        )
     try:
         with store.session() as s:
             rep = calendar_report.report(query_promises(s, status=Status.OPEN), today)
@@ -192,11 +260,12 @@ def check_calendar(config: "Config", today: date) -> Check:
     if rep.on_estimates:
         ids = ", ".join(f"#{p.id}" for p in rep.on_estimates[:10])
         more = "" if len(rep.on_estimates) <= 10 else f" and {len(rep.on_estimates) - 10} more"
-        return Check("calendar", WARNING,
-                     f"{len(rep.on_estimates)} open promise(s) rest on estimated dates ({ids}"
-                     f"{more}); years {years}",
-                     "once the Kamer publishes them, add the dates with [calendar] extra "
-                     "(see `toezegging calendar`)")
+        return Check(
+            "calendar",
+            WARNING,
+            f"{len(rep.on_estimates)} open promise(s) rest on estimated dates ({ids}{more}); years {years}",
+            "once the Kamer publishes them, add the dates with [calendar] extra (see `toezegging calendar`)",
+        )
     return Check("calendar", OK, f"no open promise rests on an estimated date (years {years})")
 
 
@@ -204,8 +273,9 @@ def run_checks(config: "Config", today: date) -> list[Check]:
     database = check_database(config)
     checks = [database, check_templates(config), check_mail(config), check_feeds_folder(config)]
     if database.status == FAIL:
-        checks.append(Check("calendar", FAIL, "not checked: the database is not ready",
-                            "fix the database first"))
+        checks.append(
+            Check("calendar", FAIL, "not checked: the database is not ready", "fix the database first")
+        )
     else:
         checks.append(check_calendar(config, today))
     return checks

@@ -104,6 +104,8 @@ class DatabaseUnavailable(ToezeggingError):
     """The database could not be reached, or stayed locked, while working."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(f"the database cannot be reached: {detail}. Nothing was lost: what was "
-                         "not recorded is done again on the next run.")
+        super().__init__(
+            f"the database cannot be reached: {detail}. Nothing was lost: what was "
+            "not recorded is done again on the next run."
+        )
         self.detail = detail

@@ -49,32 +49,49 @@ class Event:
 
     def to_dict(self, today: date) -> dict:
         return {
-            "name": self.name, "label": self.label, "since": self.since.isoformat(),
+            "name": self.name,
+            "label": self.label,
+            "since": self.since.isoformat(),
             "weeks": self.weeks_waiting(today),
-            "promises": [{"id": p.id, "text": p.text, "deadline": p.deadline_now(),
-                          "anchor": p.anchor, "offset": p.offset,
-                          "offset_mode": p.offset_mode, "explanation": p.explanation,
-                          "ministry": p.ministry, "owner": p.owner}
-                         for p in self.promises],
+            "promises": [
+                {
+                    "id": p.id,
+                    "text": p.text,
+                    "deadline": p.deadline_now(),
+                    "anchor": p.anchor,
+                    "offset": p.offset,
+                    "offset_mode": p.offset_mode,
+                    "explanation": p.explanation,
+                    "ministry": p.ministry,
+                    "owner": p.owner,
+                }
+                for p in self.promises
+            ],
         }
 
 
 def clean_name(name: str | None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        example = Hint("'inwerkingtreding Wet X'", "option", name="event_name",
-                       example="'inwerkingtreding Wet X'")
-        raise InvalidInput(f"the event's name is empty; give it as it is known, e.g. {example}.",
-                           example)
+        example = Hint(
+            "'inwerkingtreding Wet X'", "option", name="event_name", example="'inwerkingtreding Wet X'"
+        )
+        raise InvalidInput(f"the event's name is empty; give it as it is known, e.g. {example}.", example)
     return name
 
 
 def waiting(session: Session) -> list[Promise]:
     """The open promises that wait on an event without a date, oldest first."""
-    stmt = (select(Promise)
-            .where(col(Promise.deleted_at).is_(None), Promise.status == Status.OPEN.value,
-                   col(Promise.latest).is_(None), Promise.kind == "event")
-            .order_by(col(Promise.reference), col(Promise.id)))
+    stmt = (
+        select(Promise)
+        .where(
+            col(Promise.deleted_at).is_(None),
+            Promise.status == Status.OPEN.value,
+            col(Promise.latest).is_(None),
+            Promise.kind == "event",
+        )
+        .order_by(col(Promise.reference), col(Promise.id))
+    )
     return list(session.exec(stmt))
 
 
@@ -101,36 +118,52 @@ def _is_event_promise(p: Promise) -> bool:
 
 def _check_open(p: Promise) -> None:
     if p.deleted_at is not None or p.status != Status.OPEN:
-        raise InvalidInput(f"promise {p.id} is {p.status if p.deleted_at is None else 'removed'}; "
-                           "only an open promise waits on an event.")
+        raise InvalidInput(
+            f"promise {p.id} is {p.status if p.deleted_at is None else 'removed'}; "
+            "only an open promise waits on an event."
+        )
     if not _is_event_promise(p):
         postpone = Hint("Use a postponement", "postpone", id=p.id)
         raise InvalidInput(
             f"promise {p.id} does not wait on an event: its deadline '{p.deadline_now()}' "
-            f"already gives a date ({p.latest}). {postpone} to move it.", postpone)
+            f"already gives a date ({p.latest}). {postpone} to move it.",
+            postpone,
+        )
 
 
 def _members(session: Session, name: str) -> list[Promise]:
     """The open promises linked to the event `name` (case-insensitive), oldest first."""
-    stmt = (select(Promise)
-            .where(func.lower(col(Promise.event_name)) == name.lower(),
-                   col(Promise.deleted_at).is_(None), Promise.status == Status.OPEN.value)
-            .order_by(col(Promise.reference), col(Promise.id)))
+    stmt = (
+        select(Promise)
+        .where(
+            func.lower(col(Promise.event_name)) == name.lower(),
+            col(Promise.deleted_at).is_(None),
+            Promise.status == Status.OPEN.value,
+        )
+        .order_by(col(Promise.reference), col(Promise.id))
+    )
     return [p for p in session.exec(stmt) if _is_event_promise(p)]
 
 
-def _date_one(session: Session, p: Promise, day: date, *, today: date, now: datetime,
-              label: str) -> DeadlineChange | None:
+def _date_one(
+    session: Session, p: Promise, day: date, *, today: date, now: datetime, label: str
+) -> DeadlineChange | None:
     """Give promise `p`'s event the date `day`: its window, a history row, a new revision."""
     if p.event_date == day and p.latest is not None:
         return None  # already so
     phrase = p.deadline_now()
     r = on_event(phrase, p.reference, day, p.anchor, p.offset, p.offset_mode)
     change = DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.EVENT.value, changed_at=now, reference=today,
-        old_deadline=phrase, new_deadline=phrase,
-        old_earliest=p.earliest, old_latest=p.latest,
-        new_earliest=r.earliest, new_latest=r.latest,
+        promise_id=p.stored_id,
+        kind=ChangeKind.EVENT.value,
+        changed_at=now,
+        reference=today,
+        old_deadline=phrase,
+        new_deadline=phrase,
+        old_earliest=p.earliest,
+        old_latest=p.latest,
+        new_earliest=r.earliest,
+        new_latest=r.latest,
         reason=f"'{label}': {day.isoformat()}",
     )
     apply_reading(p, r)
@@ -141,36 +174,35 @@ def _date_one(session: Session, p: Promise, day: date, *, today: date, now: date
     return change
 
 
-def date_promise_event(session: Session, promise_id: int | str, day: date, *, today: date,
-                       now: datetime) -> list[DeadlineChange]:
+def date_promise_event(
+    session: Session, promise_id: int | str, day: date, *, today: date, now: datetime
+) -> list[DeadlineChange]:
     """Date the event promise `promise_id` waits on. A shared event (`link`) is dated for
     every promise linked to it: one event, one date."""
     p = get_promise(session, promise_id)
     _check_open(p)
     members = _members(session, p.event_name) if p.event_name else [p]
     label = p.event_name or p.anchor or phrase_of(p)
-    changes = [c for m in members
-               if (c := _date_one(session, m, day, today=today, now=now, label=label))]
+    changes = [c for m in members if (c := _date_one(session, m, day, today=today, now=now, label=label))]
     session.flush()
     return changes
 
 
-def set_event(session: Session, name: str, day: date, *, today: date,
-              now: datetime) -> list[DeadlineChange]:
+def set_event(session: Session, name: str, day: date, *, today: date, now: datetime) -> list[DeadlineChange]:
     """Date the shared event `name`: every open promise linked to it gets its window."""
     name = clean_name(name)
     members = _members(session, name)
     if not members:
         raise _unknown_event(session, name)
     label = members[0].event_name or name
-    changes = [c for m in members
-               if (c := _date_one(session, m, day, today=today, now=now, label=label))]
+    changes = [c for m in members if (c := _date_one(session, m, day, today=today, now=now, label=label))]
     session.flush()
     return changes
 
 
-def link(session: Session, promise_ids: Sequence[int | str], name: str, *, today: date,
-         now: datetime) -> tuple[list[Promise], list[DeadlineChange]]:
+def link(
+    session: Session, promise_ids: Sequence[int | str], name: str, *, today: date, now: datetime
+) -> tuple[list[Promise], list[DeadlineChange]]:
     """Name the event promises `promise_ids` wait on `name`. Linked to an event that has a
     date already, a waiting promise gets its window at once."""
     name = clean_name(name)
@@ -203,8 +235,13 @@ def phrase_of(p: Promise) -> str:
 
 def _unknown_event(session: Session, name: str) -> NotFound:
     """The error for an event no open promise is linked to, naming the nearest ones."""
-    names = sorted(n for n in session.exec(
-        select(Promise.event_name).where(col(Promise.event_name).is_not(None)).distinct()) if n)
+    names = sorted(
+        n
+        for n in session.exec(
+            select(Promise.event_name).where(col(Promise.event_name).is_not(None)).distinct()
+        )
+        if n
+    )
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
     unknown = f"no open promise is linked to the event '{name}'."
     if close:

@@ -34,8 +34,9 @@ def load_promises(session: Session) -> tuple[list[Promise], dict[int, int]]:
 def load_changes(session: Session) -> dict[int, list[DeadlineChange]]:
     """Every history row (all kinds), by promise id, oldest first: the pages' history."""
     out: dict[int, list[DeadlineChange]] = {}
-    stmt = select(DeadlineChange).order_by(col(DeadlineChange.promise_id),
-                                           col(DeadlineChange.changed_at), col(DeadlineChange.id))
+    stmt = select(DeadlineChange).order_by(
+        col(DeadlineChange.promise_id), col(DeadlineChange.changed_at), col(DeadlineChange.id)
+    )
     for change in session.exec(stmt):
         out.setdefault(change.promise_id, []).append(change)
     return out
@@ -45,10 +46,12 @@ def recurring_history(session: Session) -> dict[int, list[DeadlineChange]]:
     """The history rows of the recurring promises only, by promise id, oldest first: what
     a feed reads of history (`feeds.build(history=...)`: their fulfilled occurrences)."""
     out: dict[int, list[DeadlineChange]] = {}
-    stmt = (select(DeadlineChange)
-            .join(Promise, col(Promise.id) == col(DeadlineChange.promise_id))
-            .where(col(Promise.recurrence).is_not(None))
-            .order_by(col(DeadlineChange.promise_id), col(DeadlineChange.id)))
+    stmt = (
+        select(DeadlineChange)
+        .join(Promise, col(Promise.id) == col(DeadlineChange.promise_id))
+        .where(col(Promise.recurrence).is_not(None))
+        .order_by(col(DeadlineChange.promise_id), col(DeadlineChange.id))
+    )
     for change in session.exec(stmt):
         out.setdefault(change.promise_id, []).append(change)
     return out
@@ -56,10 +59,12 @@ def recurring_history(session: Session) -> dict[int, list[DeadlineChange]]:
 
 def data_version(session: Session) -> tuple[object, ...]:
     """A marker that changes whenever a promise or its deadline history does."""
-    p = session.exec(select(func.count(col(Promise.id)), func.max(col(Promise.updated_at)),
-                               func.sum(col(Promise.revision)))).one()
-    d = session.exec(select(func.count(col(DeadlineChange.id)),
-                               func.max(col(DeadlineChange.id)))).one()
+    p = session.exec(
+        select(
+            func.count(col(Promise.id)), func.max(col(Promise.updated_at)), func.sum(col(Promise.revision))
+        )
+    ).one()
+    d = session.exec(select(func.count(col(DeadlineChange.id)), func.max(col(DeadlineChange.id)))).one()
     return tuple(p) + tuple(d)
 
 

@@ -106,8 +106,9 @@ def plain(p: PromiseLike) -> SimpleNamespace:
     loaded there is read the ordinary way.
     """
     d = getattr(p, "__dict__", {})
-    return SimpleNamespace(**{k: d[k] if k in d else getattr(p, k, None) if k in _OPTIONAL
-                              else getattr(p, k) for k in _FIELDS})
+    return SimpleNamespace(
+        **{k: d[k] if k in d else getattr(p, k, None) if k in _OPTIONAL else getattr(p, k) for k in _FIELDS}
+    )
 
 
 @cache
@@ -115,11 +116,15 @@ def words(language: str) -> dict:
     """The feed wording of `language` ("nl" or "en") from `data/feeds.toml`, with the month
     names (their one home is lang/<language>.toml) and the status names (data/statuses.toml)."""
     text = resources.files("toezegging").joinpath("data/feeds.toml").read_text("utf-8")
-    return {**tomllib.loads(text)[language], "months": list(month_names(language)),
-            "status": status.names(language)}
+    return {
+        **tomllib.loads(text)[language],
+        "months": list(month_names(language)),
+        "status": status.names(language),
+    }
 
 
 # ----------------------------------------------------------------------------- selection
+
 
 def has_window(p: PromiseLike) -> bool:
     return p.latest is not None and not p.open_ended
@@ -158,6 +163,7 @@ def select(promises: Iterable[PromiseLike], feed: "FeedConfig", today: date) -> 
 
 # ----------------------------------------------------------------------------- text
 
+
 def _day(d: date, w: dict) -> str:
     return f"{d.day} {w['months'][d.month - 1]} {d.year}"
 
@@ -184,8 +190,15 @@ def summary(p: PromiseLike, w: dict, status: str | None = None) -> str:
     return text
 
 
-def description(p: PromiseLike, postponements: int, w: dict, *, language: str = "nl",
-                upcoming: date | None = None, occurrence: SimpleNamespace | None = None) -> str:
+def description(
+    p: PromiseLike,
+    postponements: int,
+    w: dict,
+    *,
+    language: str = "nl",
+    upcoming: date | None = None,
+    occurrence: SimpleNamespace | None = None,
+) -> str:
     """The full text first, then one labelled line per known fact.
 
     `upcoming` is a recurring promise's next deadline ("eerstvolgende"); `occurrence` an
@@ -195,30 +208,19 @@ def description(p: PromiseLike, postponements: int, w: dict, *, language: str = 
     o = occurrence
     status = o.status if o is not None else _status(p)
     earliest, latest = (o.earliest, o.latest) if o is not None else (p.earliest, p.latest)
-    window = None
-    if latest is not None:
-        window = _day(latest, w)
-        if earliest and earliest != latest:
-            window = w["range"].format(earliest=_day(earliest, w), latest=window)
-        notes = [w[k] for k in ("hedged", "estimated") if getattr(p, k)]
-        if notes:
-            window += f" ({', '.join(notes)})"
-    by = ", ".join(x for x in (p.by, p.function) if x)
-    if p.ministry:
-        by = f"{by} ({p.ministry})" if by else p.ministry
-    to = p.to or ""
-    if p.fraction:
-        to = f"{to} ({p.fraction})" if to else p.fraction
-    where = ", ".join(
-        x for x in (formal_source(p.source), p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}")
-        if x
-    )
+    window = _window_words(p, earliest, latest, w)
+    by, to, where = _parties(p, lab)
     rule = recurrence.in_words(p.recurrence, language, _day(upcoming, w) if upcoming else None)
     closed_on = o.closed_on if o is not None else p.closed_on
     facts = [
         ("deadline", f"“{p.deadline}”"),
-        ("current_deadline", o is None and p.current_deadline and p.current_deadline != p.deadline
-         and f"“{p.current_deadline}”"),
+        (
+            "current_deadline",
+            o is None
+            and p.current_deadline
+            and p.current_deadline != p.deadline
+            and f"“{p.current_deadline}”",
+        ),
         ("window", window),
         ("explanation", o is None and p.explanation),
         ("recurrence", rule),
@@ -236,7 +238,35 @@ def description(p: PromiseLike, postponements: int, w: dict, *, language: str = 
     return clean(p.text) + "\n\n" + clean("\n".join(lines))
 
 
+def _window_words(p: PromiseLike, earliest: date | None, latest: date | None, w: dict) -> str | None:
+    """The window in words ("1 t/m 30 juni 2026 (voorzichtig)"); None without a window."""
+    if latest is None:
+        return None
+    window = _day(latest, w)
+    if earliest and earliest != latest:
+        window = w["range"].format(earliest=_day(earliest, w), latest=window)
+    notes = [w[k] for k in ("hedged", "estimated") if getattr(p, k)]
+    if notes:
+        window += f" ({', '.join(notes)})"
+    return window
+
+
+def _parties(p: PromiseLike, lab: dict) -> tuple[str, str, str]:
+    """Who promised (with the ministry), to whom (with the fraction), and where it was said."""
+    by = ", ".join(x for x in (p.by, p.function) if x)
+    if p.ministry:
+        by = f"{by} ({p.ministry})" if by else p.ministry
+    to = p.to or ""
+    if p.fraction:
+        to = f"{to} ({p.fraction})" if to else p.fraction
+    where = ", ".join(
+        x for x in (formal_source(p.source), p.kamerstuk and f"{lab['kamerstuk']} {p.kamerstuk}") if x
+    )
+    return by, to, where
+
+
 # ----------------------------------------------------------------------------- writing
+
 
 def fold(line: bytes) -> bytes:
     """Fold a content line as icalendar 7 does, only faster: pieces of at most 74 octets
@@ -264,8 +294,13 @@ def _text(value: str) -> bytes:
     """TEXT escaping (RFC 5545 3.3.11) of cleaned text. icalendar's vText does the same,
     but costs more than the rest of an event, and turns a literal "\\N" into "\\n".
     """
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n").encode("utf-8"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\n", "\\n")
+        .encode("utf-8")
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -283,8 +318,9 @@ def _utc(moment: datetime) -> datetime:
 _URL_OK = re.compile(r"https?://[^\s\x00-\x1f\x7f\"<>\\^`{|}]+\Z")
 
 
-def _shared(p: PromiseLike, desc: str, categories: list[str], state: bytes,
-            rule: str | None = None) -> list[bytes]:
+def _shared(
+    p: PromiseLike, desc: str, categories: list[str], state: bytes, rule: str | None = None
+) -> list[bytes]:
     """The folded lines a promise's events have in common (`state` is their STATUS)."""
     stamp = _dt(_utc(p.updated_at))
     lines = [
@@ -311,12 +347,18 @@ def _shared(p: PromiseLike, desc: str, categories: list[str], state: bytes,
 def _state(p: PromiseLike) -> bytes:
     # Withdrawn and removed promises stay in the feed as cancelled events (same UID,
     # higher SEQUENCE), so a subscribed calendar drops them.
-    return (b"CANCELLED" if _status(p) in (Status.WITHDRAWN, REMOVED)
-            else b"TENTATIVE" if p.hedged else b"CONFIRMED")
+    return (
+        b"CANCELLED"
+        if _status(p) in (Status.WITHDRAWN, REMOVED)
+        else b"TENTATIVE"
+        if p.hedged
+        else b"CONFIRMED"
+    )
 
 
-def _event(uid: str, start: date, end: date, title: str, shared: list[bytes],
-           alarm: tuple[int, str] | None = None) -> list[bytes]:
+def _event(
+    uid: str, start: date, end: date, title: str, shared: list[bytes], alarm: tuple[int, str] | None = None
+) -> list[bytes]:
     lines = [
         b"BEGIN:VEVENT",
         fold(b"UID:" + _text(uid)),
@@ -338,9 +380,17 @@ def _event(uid: str, start: date, end: date, title: str, shared: list[bytes],
     return lines
 
 
-def events(p: PromiseLike, postponements: int, feed: "FeedConfig", w: dict,
-           domain: str = UID_DOMAIN, *, history: list | None = None, today: date | None = None,
-           language: str = "nl") -> list[bytes]:
+def events(
+    p: PromiseLike,
+    postponements: int,
+    feed: "FeedConfig",
+    w: dict,
+    domain: str = UID_DOMAIN,
+    *,
+    history: list | None = None,
+    today: date | None = None,
+    language: str = "nl",
+) -> list[bytes]:
     """The content lines of the event(s) of one promise (which must have a window).
 
     `history` (the promise's history rows, oldest first) is read for a recurring promise:
@@ -370,15 +420,21 @@ def events(p: PromiseLike, postponements: int, feed: "FeedConfig", w: dict,
     end = latest + timedelta(days=1)
     out += _event(f"toezegging-{p.id}@{domain}", latest, end, title, shared, alarm)
     if feed.show_window and p.earliest and p.earliest < latest:
-        out += _event(f"toezegging-{p.id}-venster@{domain}", p.earliest, end,
-                      w["window_summary"].format(summary=title), shared)
+        out += _event(
+            f"toezegging-{p.id}-venster@{domain}",
+            p.earliest,
+            end,
+            w["window_summary"].format(summary=title),
+            shared,
+        )
     if rule:
         out += _series(p, rule, rows, fulfilled, categories, w, domain, language, alarm)
     return out
 
 
-def _past_occurrences(p: PromiseLike, rows: list, categories: list[str], w: dict, domain: str,
-                      language: str) -> list[bytes]:
+def _past_occurrences(
+    p: PromiseLike, rows: list, categories: list[str], w: dict, domain: str, language: str
+) -> list[bytes]:
     """The fulfilled occurrences of a recurring promise, each an event of its own."""
     out: list[bytes] = []
     n = 0
@@ -387,32 +443,55 @@ def _past_occurrences(p: PromiseLike, rows: list, categories: list[str], w: dict
             continue
         n += 1
         status = REMOVED if p.deleted_at is not None else (c.new_status or Status.FULFILLED)
-        occ = SimpleNamespace(earliest=c.old_earliest, latest=c.old_latest, status=status,
-                              fulfilled_by=c.reason, closed_on=c.reference)
+        occ = SimpleNamespace(
+            earliest=c.old_earliest,
+            latest=c.old_latest,
+            status=status,
+            fulfilled_by=c.reason,
+            closed_on=c.reference,
+        )
         desc = description(p, 0, w, language=language, occurrence=occ)
         state = b"CANCELLED" if status == REMOVED else b"CONFIRMED"
-        out += _event(f"toezegging-{p.id}-keer-{n}@{domain}", c.old_latest,
-                      c.old_latest + timedelta(days=1), summary(p, w, status),
-                      _shared(p, desc, categories, state))
+        out += _event(
+            f"toezegging-{p.id}-keer-{n}@{domain}",
+            c.old_latest,
+            c.old_latest + timedelta(days=1),
+            summary(p, w, status),
+            _shared(p, desc, categories, state),
+        )
     return out
 
 
-def _series(p: PromiseLike, rule: str, rows: list, fulfilled: int, categories: list[str],
-            w: dict, domain: str, language: str, alarm: tuple[int, str] | None) -> list[bytes]:
+def _series(
+    p: PromiseLike,
+    rule: str,
+    rows: list,
+    fulfilled: int,
+    categories: list[str],
+    w: dict,
+    domain: str,
+    language: str,
+    alarm: tuple[int, str] | None,
+) -> list[bytes]:
     """The occurrences after the current one: one event with the rule, from the next one."""
     earliest, latest = recurrence.nominal(p.earliest, p.latest, rows)
     nxt = recurrence.next_window(rule, earliest, latest, fulfilled) if latest else None
     if nxt is None:
         return []
     ended = _status(p) != Status.OPEN
-    occ = SimpleNamespace(earliest=nxt[0], latest=nxt[1], status=Status.OPEN, fulfilled_by=None,
-                          closed_on=None)
+    occ = SimpleNamespace(
+        earliest=nxt[0], latest=nxt[1], status=Status.OPEN, fulfilled_by=None, closed_on=None
+    )
     desc = description(p, 0, w, language=language, occurrence=occ)
     state = b"CANCELLED" if ended else b"TENTATIVE" if p.hedged else b"CONFIRMED"
-    return _event(f"toezegging-{p.id}-reeks@{domain}", nxt[1], nxt[1] + timedelta(days=1),
-                  summary(p, w, Status.OPEN),
-                  _shared(p, desc, categories, state, recurrence.remaining(rule, fulfilled + 1)),
-                  None if ended else alarm)
+    return _event(
+        f"toezegging-{p.id}-reeks@{domain}",
+        nxt[1],
+        nxt[1] + timedelta(days=1),
+        summary(p, w, Status.OPEN),
+        _shared(p, desc, categories, state, recurrence.remaining(rule, fulfilled + 1)),
+        None if ended else alarm,
+    )
 
 
 def feed_title(feed: "FeedConfig") -> tuple[str, str]:
@@ -446,9 +525,16 @@ def calendar_head(feed: "FeedConfig", domain: str = UID_DOMAIN) -> bytes:
     return body[: -len(end)]
 
 
-def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], feed: "FeedConfig", *,
-          today: date, language: str = "nl", domain: str = UID_DOMAIN,
-          history: Mapping[int, list] | None = None) -> bytes:
+def build(
+    promises: Iterable[PromiseLike],
+    postponements: Mapping[int, int],
+    feed: "FeedConfig",
+    *,
+    today: date,
+    language: str = "nl",
+    domain: str = UID_DOMAIN,
+    history: Mapping[int, list] | None = None,
+) -> bytes:
     """The iCalendar bytes of `feed` (a `config.FeedConfig`) over `promises`.
 
     `postponements` maps a promise id to its number of deadline changes; `today`
@@ -462,11 +548,18 @@ def build(promises: Iterable[PromiseLike], postponements: Mapping[int, int], fee
     lines: list[bytes] = []
     for p in select(map(plain, promises), feed, today):
         key = p.id or 0  # every stored promise has an id
-        lines += events(p, postponements.get(key, 0), feed, w, domain,
-                        history=history.get(key), today=today, language=language)
+        lines += events(
+            p,
+            postponements.get(key, 0),
+            feed,
+            w,
+            domain,
+            history=history.get(key),
+            today=today,
+            language=language,
+        )
     body = b"\r\n".join(lines)
-    return calendar_head(feed, domain) + body + (b"\r\n" if lines else b"") + \
-        b"END:VCALENDAR\r\n"
+    return calendar_head(feed, domain) + body + (b"\r\n" if lines else b"") + b"END:VCALENDAR\r\n"
 
 
 def etag(body: bytes) -> str:

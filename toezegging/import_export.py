@@ -54,11 +54,25 @@ TK_STATUS = {
 }
 # A record as read from JSON or CSV: field name -> value.
 Record = dict[str, Any]
-FREE_FIELDS = ("number", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk",
-               "url", "tags", "owner", "notes", "fulfilled_by")
+FREE_FIELDS = (
+    "number",
+    "by",
+    "function",
+    "ministry",
+    "to",
+    "fraction",
+    "source",
+    "kamerstuk",
+    "url",
+    "tags",
+    "owner",
+    "notes",
+    "fulfilled_by",
+)
 
 
 # ----------------------------------------------------------------------------- export
+
 
 def export_records(session: Session, today: date) -> list[Record]:
     promises = list(session.exec(select(Promise).order_by(col(Promise.id))))
@@ -73,8 +87,7 @@ def to_json(records: list[Record]) -> str:
 def to_csv(records: list[Record]) -> str:
     if not records:  # the header alone: an empty register still exports a readable file
         never = datetime.min.replace(tzinfo=UTC)
-        blank = Promise(text="", deadline="", reference=date.min, created_at=never,
-                        updated_at=never)
+        blank = Promise(text="", deadline="", reference=date.min, created_at=never, updated_at=never)
         records, columns = [], list(promise_to_dict(blank, [], date.min))
     else:
         columns = list(records[0])
@@ -102,14 +115,17 @@ def _cell(v: object) -> str:
 
 # ----------------------------------------------------------------------------- reading files
 
+
 class BadRow(ToezeggingError):
     pass
 
 
 # What import reads, said in the errors about a file it cannot read (with its hint).
 EXPORT_FORMAT = Hint("as the export writes it", "export_format")
-FORMATS = (f"import reads our own export (JSON or CSV, {EXPORT_FORMAT}) "
-           "or the Tweede Kamer's Toezegging records (JSON)")
+FORMATS = (
+    f"import reads our own export (JSON or CSV, {EXPORT_FORMAT}) "
+    "or the Tweede Kamer's Toezegging records (JSON)"
+)
 
 
 def read_rows(data: bytes, name: str = "") -> list[Any]:
@@ -119,8 +135,7 @@ def read_rows(data: bytes, name: str = "") -> list[Any]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InvalidInput(
-            f"{what} is not UTF-8 text (byte {e.start + 1}); {FORMATS}, saved as UTF-8.",
-            EXPORT_FORMAT
+            f"{what} is not UTF-8 text (byte {e.start + 1}); {FORMATS}, saved as UTF-8.", EXPORT_FORMAT
         ) from None
     if not text.strip():
         raise InvalidInput(f"{what} is empty; {FORMATS}.", EXPORT_FORMAT)
@@ -153,14 +168,12 @@ def _json(text: str, what: str) -> Any:
         return json.loads(text)
     except RecursionError:
         raise InvalidInput(
-            f"the JSON in {what} is nested too deeply to be a list of promises; {FORMATS}.",
-            EXPORT_FORMAT
+            f"the JSON in {what} is nested too deeply to be a list of promises; {FORMATS}.", EXPORT_FORMAT
         ) from None
     except json.JSONDecodeError:
         raise
     except ValueError as e:  # e.g. an integer of more than 4,300 digits
-        raise InvalidInput(f"the JSON in {what} cannot be read: {e}; {FORMATS}.",
-                           EXPORT_FORMAT) from None
+        raise InvalidInput(f"the JSON in {what} cannot be read: {e}; {FORMATS}.", EXPORT_FORMAT) from None
 
 
 def _raise(e: Exception) -> NoReturn:
@@ -177,11 +190,13 @@ def _csv_rows(text: str, what: str) -> list[Record]:
     try:
         return list(reader)
     except csv.Error as e:
-        raise InvalidInput(f"line {reader.line_num} of {what} is not CSV ({e}); {FORMATS}.",
-                           EXPORT_FORMAT) from None
+        raise InvalidInput(
+            f"line {reader.line_num} of {what} is not CSV ({e}); {FORMATS}.", EXPORT_FORMAT
+        ) from None
 
 
 # ----------------------------------------------------------------------------- one row
+
 
 def _date(v: Any, what: str) -> date | None:
     if v is None or v == "":
@@ -192,8 +207,10 @@ def _date(v: Any, what: str) -> date | None:
     if not v or v.startswith("0001-01-01"):
         return None
     try:
-        return datetime.fromisoformat(v.replace("Z", "+00:00")).date() if "T" in v else (
-            date.fromisoformat(v[:10])
+        return (
+            datetime.fromisoformat(v.replace("Z", "+00:00")).date()
+            if "T" in v
+            else (date.fromisoformat(v[:10]))
         )
     except ValueError:
         raise BadRow(f"{what} {v!r} is not a date (YYYY-MM-DD)") from None
@@ -266,13 +283,19 @@ def own_row(row: Record, now: datetime) -> Incoming:
     if reference is None:
         raise BadRow("reference (the day the promise was made) is missing")
     try:
-        fields = check_fields({k: _tags(row[k]) if k == "tags" else _str(row, k)
-                               for k in FREE_FIELDS if k in row})
+        fields = check_fields(
+            {k: _tags(row[k]) if k == "tags" else _str(row, k) for k in FREE_FIELDS if k in row}
+        )
     except InvalidInput as e:
         raise BadRow(e.message) from None
-    p = Promise(text=text.strip(), deadline=phrase, reference=reference,
-                created_at=_moment(row.get("created_at"), "created_at", now),
-                updated_at=_moment(row.get("updated_at"), "updated_at", now), **fields)
+    p = Promise(
+        text=text.strip(),
+        deadline=phrase,
+        reference=reference,
+        created_at=_moment(row.get("created_at"), "created_at", now),
+        updated_at=_moment(row.get("updated_at"), "updated_at", now),
+        **fields,
+    )
     if row.get("kind"):  # a full record: keep the window as it was read then
         p.current_deadline = _str(row, "current_deadline") or None
         if p.current_deadline == p.deadline:
@@ -286,7 +309,8 @@ def own_row(row: Record, now: datetime) -> Incoming:
         p.explanation = _str(row, "explanation") or ""
         p.open_ended = _bool(row.get("open_ended"), "open_ended")
         p.anchor, p.offset, p.offset_mode, p.event_name = (
-            _str(row, k) or None for k in ("anchor", "offset", "offset_mode", "event_name"))
+            _str(row, k) or None for k in ("anchor", "offset", "offset_mode", "event_name")
+        )
         p.event_date = _date(row.get("event_date"), "event_date")
         if p.earliest and p.latest and p.earliest > p.latest:
             raise BadRow(f"earliest {p.earliest} is after latest {p.latest}")
@@ -347,18 +371,23 @@ def _history(v: Any, now: datetime) -> list[DeadlineChange]:
         reference = _date(c["reference"], f"{where}.reference")
         if reference is None:  # blank, or the register's "no date" (0001-01-01)
             raise BadRow(f"{where} needs new_deadline and reference")
-        out.append(DeadlineChange(
-            promise_id=0, changed_at=changed_at, reference=reference,
-            old_deadline=str(c.get("old_deadline") or ""), new_deadline=str(c["new_deadline"]),
-            old_earliest=_date(c.get("old_earliest"), f"{where}.old_earliest"),
-            old_latest=_date(c.get("old_latest"), f"{where}.old_latest"),
-            new_earliest=_date(c.get("new_earliest"), f"{where}.new_earliest"),
-            new_latest=_date(c.get("new_latest"), f"{where}.new_latest"),
-            reason=c.get("reason") or None,
-            kind=_change_kind(c.get("kind"), f"{where}.kind"),
-            old_status=_opt_status(c.get("old_status"), f"{where}.old_status"),
-            new_status=_opt_status(c.get("new_status"), f"{where}.new_status"),
-        ))
+        out.append(
+            DeadlineChange(
+                promise_id=0,
+                changed_at=changed_at,
+                reference=reference,
+                old_deadline=str(c.get("old_deadline") or ""),
+                new_deadline=str(c["new_deadline"]),
+                old_earliest=_date(c.get("old_earliest"), f"{where}.old_earliest"),
+                old_latest=_date(c.get("old_latest"), f"{where}.old_latest"),
+                new_earliest=_date(c.get("new_earliest"), f"{where}.new_earliest"),
+                new_latest=_date(c.get("new_latest"), f"{where}.new_latest"),
+                reason=c.get("reason") or None,
+                kind=_change_kind(c.get("kind"), f"{where}.kind"),
+                old_status=_opt_status(c.get("old_status"), f"{where}.old_status"),
+                new_status=_opt_status(c.get("new_status"), f"{where}.new_status"),
+            )
+        )
     return out
 
 
@@ -405,8 +434,7 @@ def read_register(row: Record, now: datetime) -> Incoming:
     deleted = _bool(row.get("Verwijderd"), "Verwijderd")
     register_id = _str(row, "Id")
     number, text = _str(row, "Nummer"), _str(row, "Tekst")
-    modified = _moment(row.get("GewijzigdOp"), "GewijzigdOp", now) if row.get("GewijzigdOp") \
-        else None
+    modified = _moment(row.get("GewijzigdOp"), "GewijzigdOp", now) if row.get("GewijzigdOp") else None
     if deleted:
         return _deleted_record(number, register_id, text, modified, now)
     if not number or not number.strip():
@@ -414,46 +442,78 @@ def read_register(row: Record, now: datetime) -> Incoming:
     if not text or not text.strip():
         raise BadRow("Tekst is empty")
     activity = _related(row.get("Activiteit"))
-    reference = _date(activity.get("Datum"), "Activiteit.Datum") or \
-        _date(row.get("Aanmaakdatum"), "Aanmaakdatum")
+    reference = _date(activity.get("Datum"), "Activiteit.Datum") or _date(
+        row.get("Aanmaakdatum"), "Aanmaakdatum"
+    )
     if reference is None:
         raise BadRow("Aanmaakdatum is empty; the day of the promise is needed to read its deadline")
     status = _status(row.get("Status"))
     letter = _letters(row.get("KamerbriefNakoming"), words)
-    fields = _register_fields(row, number, activity, words, fulfilled_by=letter if status in (
-        Status.FULFILLED, Status.PARTLY) else None)
+    fields = _register_fields(
+        row,
+        number,
+        activity,
+        words,
+        fulfilled_by=letter if status in (Status.FULFILLED, Status.PARTLY) else None,
+    )
     # tags given: a default_factory costs pydantic an inspect.signature per row
-    p = Promise(text=" ".join(text.split()), deadline="", reference=reference, created_at=now,
-                updated_at=now, tags=[], **fields)
+    p = Promise(
+        text=" ".join(text.split()),
+        deadline="",
+        reference=reference,
+        created_at=now,
+        updated_at=now,
+        tags=[],
+        **fields,
+    )
     deadline_from = _read_register_deadline(p, row, words)
     p.status = status.value
     if status.closed:
         p.closed_on = (modified or now).date()
-    return Incoming(p, register=True, register_id=register_id, modified=modified,
-                    subject=_str(activity, "Onderwerp"), letter=letter,
-                    deadline_from=deadline_from)
+    return Incoming(
+        p,
+        register=True,
+        register_id=register_id,
+        modified=modified,
+        subject=_str(activity, "Onderwerp"),
+        letter=letter,
+        deadline_from=deadline_from,
+    )
 
 
-def _deleted_record(number: str | None, register_id: str | None, text: str | None,
-                    modified: datetime | None, now: datetime) -> Incoming:
+def _deleted_record(
+    number: str | None, register_id: str | None, text: str | None, modified: datetime | None, now: datetime
+) -> Incoming:
     """A record the register marks deleted: only what finds the promise it was."""
     if not (number or register_id):
         raise BadRow("a deleted record without Id or Nummer")
-    p = Promise(text=text or "", deadline="", reference=now.date(), created_at=now,
-                updated_at=now, tags=[], number=(number or "").strip().upper() or None)
+    p = Promise(
+        text=text or "",
+        deadline="",
+        reference=now.date(),
+        created_at=now,
+        updated_at=now,
+        tags=[],
+        number=(number or "").strip().upper() or None,
+    )
     return Incoming(p, register=True, register_id=register_id, modified=modified, deleted=True)
 
 
-def _register_fields(row: Record, number: str, activity: Record, words: dict[str, str],
-                     fulfilled_by: str | None) -> dict[str, Any]:
+def _register_fields(
+    row: Record, number: str, activity: Record, words: dict[str, str], fulfilled_by: str | None
+) -> dict[str, Any]:
     """The free fields of a record (who, which ministry, where), checked as every way in is."""
     try:
-        return check_fields({
-            "number": number, "by": _person(row), "function": _str(row, "Functie"),
-            "ministry": ministries.from_register(_str(row, "Ministerie"), _str(row, "Functie")),
-            "source": _source(activity, _str(row, "ActiviteitNummer"), words),
-            "fulfilled_by": fulfilled_by,
-        })
+        return check_fields(
+            {
+                "number": number,
+                "by": _person(row),
+                "function": _str(row, "Functie"),
+                "ministry": ministries.from_register(_str(row, "Ministerie"), _str(row, "Functie")),
+                "source": _source(activity, _str(row, "ActiviteitNummer"), words),
+                "fulfilled_by": fulfilled_by,
+            }
+        )
     except InvalidInput as e:
         raise BadRow(e.message) from None
 
@@ -569,6 +629,7 @@ def convert(row: Any, now: datetime) -> Incoming | None:
 
 # ----------------------------------------------------------------------------- writing
 
+
 @dataclass
 class ImportResult:
     added: int = 0
@@ -586,9 +647,13 @@ class ImportResult:
         return ", ".join(parts)
 
 
-def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
-               progress: Callable[[int], None] | None = None,
-               ) -> tuple[ImportResult, list[tuple[int, Incoming]]]:
+def check_rows(
+    rows: list[Any],
+    now: datetime,
+    *,
+    skip_bad: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportResult, list[tuple[int, Incoming]]]:
     """Convert every row; all errors at once (nothing is written yet)."""
 
     result, incoming, seen = ImportResult(), [], dict[str, int]()
@@ -597,8 +662,9 @@ def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
             inc = convert(row, now)
             if inc is not None and inc.promise.number:
                 if inc.promise.number in seen:
-                    raise BadRow(f"register number {inc.promise.number} is also on row "
-                                 f"{seen[inc.promise.number]}")
+                    raise BadRow(
+                        f"register number {inc.promise.number} is also on row {seen[inc.promise.number]}"
+                    )
                 seen[inc.promise.number] = i
         except (BadRow, InvalidInput, UnreadableDeadline) as e:
             result.skipped.append((i, e.message.rstrip(".")))
@@ -614,8 +680,8 @@ def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
         more = f" (and {len(result.skipped) - 5} more)" if len(result.skipped) > 5 else ""
         rest = Hint("import the rest and skip them", "skip_bad")
         raise InvalidInput(
-            f"{len(result.skipped)} malformed row(s), nothing imported. {listed}{more}. "
-            f"Fix them, or {rest}.", rest
+            f"{len(result.skipped)} malformed row(s), nothing imported. {listed}{more}. Fix them, or {rest}.",
+            rest,
         )
     return result, incoming
 
@@ -623,15 +689,23 @@ def check_rows(rows: list[Any], now: datetime, *, skip_bad: bool = False,
 def _existing(session: Session, p: Promise) -> Promise | None:
     if p.number:
         return find_by_number(session, p.number)
-    return session.exec(select(Promise).where(
-        col(Promise.number).is_(None), Promise.text == p.text, Promise.deadline == p.deadline,
-        Promise.reference == p.reference,
-    )).first()
+    return session.exec(
+        select(Promise).where(
+            col(Promise.number).is_(None),
+            Promise.text == p.text,
+            Promise.deadline == p.deadline,
+            Promise.reference == p.reference,
+        )
+    ).first()
 
 
-def write_rows(session: Session, result: ImportResult, incoming: list[tuple[int, Incoming]],
-               now: datetime,
-               progress: Callable[[int], None] | None = None) -> ImportResult:
+def write_rows(
+    session: Session,
+    result: ImportResult,
+    incoming: list[tuple[int, Incoming]],
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     explicit_ids = False
     for _row, inc in incoming:
         p, old = inc.promise, _existing(session, inc.promise)
@@ -671,5 +745,13 @@ def _update_from_register(old: Promise, new: Promise, now: datetime) -> bool:
     return changed
 
 
-__all__ = ["export_records", "to_json", "to_csv", "read_rows", "check_rows", "write_rows",
-           "ImportResult", "change_to_dict"]
+__all__ = [
+    "export_records",
+    "to_json",
+    "to_csv",
+    "read_rows",
+    "check_rows",
+    "write_rows",
+    "ImportResult",
+    "change_to_dict",
+]

@@ -74,6 +74,7 @@ def clean_header(value: str) -> str:
 
 # ----------------------------------------------------------------------------- rendering
 
+
 class RenderError(DeliveryError):
     """A mail template is missing or broken: no retry helps until it is fixed."""
 
@@ -106,8 +107,10 @@ def _words(templates: str | None = None) -> dict:
             try:
                 words = _merge(words, tomllib.loads(path.read_text("utf-8")))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-                raise RenderError(f"cannot read {path}: {e}. Fix it or remove it from "
-                                  "the templates folder ([paths] templates).") from None
+                raise RenderError(
+                    f"cannot read {path}: {e}. Fix it or remove it from "
+                    "the templates folder ([paths] templates)."
+                ) from None
     return words
 
 
@@ -165,15 +168,18 @@ def _guard(name: str, templates: str | None) -> Iterator[None]:
         yield
     except TemplateNotFound as e:
         where = f" or in {templates}" if templates else ""
-        raise RenderError(f"the mail template {e.name} is not in the installed package{where} "
-                          f"(needed for {name}); reinstall toezegging or restore the file.") from None
+        raise RenderError(
+            f"the mail template {e.name} is not in the installed package{where} "
+            f"(needed for {name}); reinstall toezegging or restore the file."
+        ) from None
     except TemplateSyntaxError as e:
-        raise RenderError(f"the mail template {e.filename or e.name or name} has an error on line "
-                          f"{e.lineno}: {e.message}. Fix the template.") from None
+        raise RenderError(
+            f"the mail template {e.filename or e.name or name} has an error on line "
+            f"{e.lineno}: {e.message}. Fix the template."
+        ) from None
     except TemplateError as e:
         where = _template_frame(e) or name
-        raise RenderError(f"the mail template {where} cannot be rendered: {e}. "
-                          "Fix the template.") from None
+        raise RenderError(f"the mail template {where} cannot be rendered: {e}. Fix the template.") from None
     except (OSError, UnicodeDecodeError) as e:
         raise RenderError(f"cannot read the mail template {name}: {e}.") from None
 
@@ -183,10 +189,19 @@ def _short(text: str) -> str:
     return short(clean_header(text))
 
 
-def context(promise: "Promise", history: list, kind: str, due_on: date, language: str, *,
-            deadline: date | None = None, timezone: str = "Europe/Amsterdam",
-            templates: str | None = None, today: date | None = None,
-            member: "MemberConfig | None" = None) -> dict:
+def context(
+    promise: "Promise",
+    history: list,
+    kind: str,
+    due_on: date,
+    language: str,
+    *,
+    deadline: date | None = None,
+    timezone: str = "Europe/Amsterdam",
+    templates: str | None = None,
+    today: date | None = None,
+    member: "MemberConfig | None" = None,
+) -> dict:
     """Everything a template may use, as plain values (StrictUndefined catches the rest).
 
     `deadline` is the `latest` this reminder is about (a recurring promise's current
@@ -197,44 +212,81 @@ def context(promise: "Promise", history: list, kind: str, due_on: date, language
     member of parliament the drafts are for, unless the promise names another.
     `templates` is the override folder (`[paths] templates`), for its words.
     """
-
     words = _words(templates)[language]
-    tz = ZoneInfo(timezone)
-    upcoming = recurrence.upcoming(promise.recurrence, promise.latest, today or due_on,
-                                   recurrence.fulfilled(history)) \
-        if promise.status == Status.OPEN else None
+    upcoming = (
+        recurrence.upcoming(
+            promise.recurrence, promise.latest, today or due_on, recurrence.fulfilled(history)
+        )
+        if promise.status == Status.OPEN
+        else None
+    )
     history = moves(history)
     member_name, member_fraction = _member(promise, member, words)
-    changes = [dict(changed_on=c.changed_at.astimezone(tz).date(), reference=c.reference,
-                    old_deadline=c.old_deadline, new_deadline=c.new_deadline,
-                    old_latest=c.old_latest, new_latest=c.new_latest,
-                    reason=c.reason or "") for c in history]
+    changes = _change_values(history, ZoneInfo(timezone))
     return dict(
         kind=kind,
         due_on=due_on,
         today=today or due_on,
         deadline=deadline or promise.latest or due_on,
-        p=dict(id=promise.id, text=clean_header(promise.text), short=_short(promise.text),
-               deadline=promise.deadline, current_deadline=_current_deadline(promise, history),
-               reference=promise.reference, earliest=promise.earliest, latest=promise.latest,
-               explanation=promise.explanation or "", hedged=promise.hedged,
-               by=promise.by or "", function=promise.function or "",
-               ministry=promise.ministry or "", to=promise.to or "",
-               fraction=promise.fraction or "", source=formal_source(promise.source),
-               kamerstuk=promise.kamerstuk or "", url=promise.url or "",
-               link=web_link(promise.url),
-               number=promise.number or "", status=promise.status,
-               recurrence=promise.recurrence or "",
-               recurrence_words=recurrence.in_words(promise.recurrence, language,
-                                                    _datum(upcoming, words) if upcoming else None),
-               upcoming=upcoming,
-               event=getattr(promise, "event_name", None) or getattr(promise, "anchor", None)
-               or _current_deadline(promise, history)),
+        p=_promise_values(promise, history, language, upcoming, words),
         member=member_name,
         fraction=member_fraction,
         addressee=addressee(promise.function, promise.ministry, words),
         history=changes,
         last_change=changes[-1] if changes else None,
+    )
+
+
+def _change_values(history: list, tz: ZoneInfo) -> list[dict]:
+    """The moves of the deadline, as a template reads them (the day in `tz`)."""
+    return [
+        dict(
+            changed_on=c.changed_at.astimezone(tz).date(),
+            reference=c.reference,
+            old_deadline=c.old_deadline,
+            new_deadline=c.new_deadline,
+            old_latest=c.old_latest,
+            new_latest=c.new_latest,
+            reason=c.reason or "",
+        )
+        for c in history
+    ]
+
+
+def _promise_values(
+    promise: "Promise", history: list, language: str, upcoming: date | None, words: dict
+) -> dict:
+    """The promise as a template reads it (`p.…`): plain values, blanks for what is unset."""
+    return dict(
+        id=promise.id,
+        text=clean_header(promise.text),
+        short=_short(promise.text),
+        deadline=promise.deadline,
+        current_deadline=_current_deadline(promise, history),
+        reference=promise.reference,
+        earliest=promise.earliest,
+        latest=promise.latest,
+        explanation=promise.explanation or "",
+        hedged=promise.hedged,
+        by=promise.by or "",
+        function=promise.function or "",
+        ministry=promise.ministry or "",
+        to=promise.to or "",
+        fraction=promise.fraction or "",
+        source=formal_source(promise.source),
+        kamerstuk=promise.kamerstuk or "",
+        url=promise.url or "",
+        link=web_link(promise.url),
+        number=promise.number or "",
+        status=promise.status,
+        recurrence=promise.recurrence or "",
+        recurrence_words=recurrence.in_words(
+            promise.recurrence, language, _datum(upcoming, words) if upcoming else None
+        ),
+        upcoming=upcoming,
+        event=getattr(promise, "event_name", None)
+        or getattr(promise, "anchor", None)
+        or _current_deadline(promise, history),
     )
 
 
@@ -244,8 +296,9 @@ def addressee(function: str | None, ministry: str | None, words: dict) -> str:
     if function:
         roles = "|".join(re.escape(r) for r in words["roles"])
         joiner = words["and_the"].split()[0]
-        return re.sub(rf"\s+{re.escape(joiner)}\s+(?=(?:{roles})\b)", f" {words['and_the']} ",
-                      function.strip())
+        return re.sub(
+            rf"\s+{re.escape(joiner)}\s+(?=(?:{roles})\b)", f" {words['and_the']} ", function.strip()
+        )
     if ministry:
         return f"{words['minister_of']} {ministry}"
     return words["minister_unknown"]
@@ -258,8 +311,10 @@ def _member(promise: "Promise", member: "MemberConfig | None", words: dict) -> t
     fraction = (getattr(member, "fraction", "") or "").strip()
     if own_name and own_name.casefold() != name.casefold():
         return own_name, promise.fraction or words["fraction_unknown"]
-    return (own_name or name or words["member_unknown"],
-            promise.fraction or fraction or words["fraction_unknown"])
+    return (
+        own_name or name or words["member_unknown"],
+        promise.fraction or fraction or words["fraction_unknown"],
+    )
 
 
 def web_link(url: str | None) -> str:
@@ -287,8 +342,7 @@ class Rendered:
     html: str
 
 
-def _render(language: str, templates: str | None, name: str, ctx: dict, *,
-            module: bool = False) -> Any:
+def _render(language: str, templates: str | None, name: str, ctx: dict, *, module: bool = False) -> Any:
     """The template `name` rendered (or, with `module`, as a module: its variables too)."""
     with _guard(name, templates):
         html = name.endswith(".html.j2")
@@ -312,8 +366,8 @@ def draft_questions(ctx: dict, language: str, templates: str | None = None) -> s
 
 # ----------------------------------------------------------------------------- the message
 
-def message_id_for(reminder_id: int, promise_id: int, kind: str, due_on: date,
-                   from_addr: str) -> str:
+
+def message_id_for(reminder_id: int, promise_id: int, kind: str, due_on: date, from_addr: str) -> str:
     """A Message-ID fixed by the outbox row: the same on every retry of that row."""
     return f"<toezegging.{reminder_id}.{promise_id}.{kind}.{due_on:%Y%m%d}@{_domain(from_addr)}>"
 
@@ -323,8 +377,9 @@ def _domain(from_addr: str) -> str:
     return "".join(c for c in domain if c.isalnum() or c in ".-") or "toezegging.invalid"
 
 
-def promise_ics(promise: "Promise", postponements: int, language: str, today: date,
-                history: list | None = None) -> bytes | None:
+def promise_ics(
+    promise: "Promise", postponements: int, language: str, today: date, history: list | None = None
+) -> bytes | None:
     """The promise as a calendar (METHOD:PUBLISH) with the same events, UIDs and SEQUENCE
     as in the feeds, so a calendar that has both shows it once. None without a window.
     `history` (its history rows) gives a recurring promise's fulfilled occurrences."""
@@ -333,13 +388,28 @@ def promise_ics(promise: "Promise", postponements: int, language: str, today: da
         return None
     feed = FeedConfig(name=f"toezegging-{promise.id}", title=_short(promise.text))
     key = promise.id or 0  # as feeds.build looks it up
-    return feeds.build([promise], {key: postponements}, feed, today=today,
-                       language=language, history={key: list(history or [])})
+    return feeds.build(
+        [promise],
+        {key: postponements},
+        feed,
+        today=today,
+        language=language,
+        history={key: list(history or [])},
+    )
 
 
-def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: str,
-                  now: datetime, language: str, ics: bytes | None = None,
-                  ics_name: str = "toezegging.ics", extra: dict | None = None) -> EmailMessage:
+def build_message(
+    rendered: Rendered,
+    *,
+    from_addr: str,
+    to: str,
+    message_id: str,
+    now: datetime,
+    language: str,
+    ics: bytes | None = None,
+    ics_name: str = "toezegging.ics",
+    extra: dict | None = None,
+) -> EmailMessage:
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = clean_header(rendered.subject)
     msg["From"] = clean_header(from_addr)
@@ -353,35 +423,75 @@ def build_message(rendered: Rendered, *, from_addr: str, to: str, message_id: st
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     if ics:
-        msg.add_attachment(ics, maintype="text", subtype="calendar", filename=ics_name,
-                           params={"method": "PUBLISH", "charset": "utf-8"})
+        msg.add_attachment(
+            ics,
+            maintype="text",
+            subtype="calendar",
+            filename=ics_name,
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     seed = hashlib.sha256(message_id.encode()).hexdigest()[:20]
     for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
         part.set_boundary(f"=_toezegging_{seed}_{i}")
     return msg
 
 
-def compose(promise: "Promise", history: list, kind: str, due_on: date, *, to: str,
-            message_id: str, now: datetime, mail_config: "MailConfig",
-            deadline: date | None = None, timezone: str = "Europe/Amsterdam",
-            templates: str | None = None, member: "MemberConfig | None" = None) -> EmailMessage:
+def compose(
+    promise: "Promise",
+    history: list,
+    kind: str,
+    due_on: date,
+    *,
+    to: str,
+    message_id: str,
+    now: datetime,
+    mail_config: "MailConfig",
+    deadline: date | None = None,
+    timezone: str = "Europe/Amsterdam",
+    templates: str | None = None,
+    member: "MemberConfig | None" = None,
+) -> EmailMessage:
     """The reminder mail of one outbox row, worded for `now`, the moment it goes out."""
     lang = mail_config.language
-    ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
-                  templates=templates, today=now.astimezone(ZoneInfo(timezone)).date(),
-                  member=member)
+    ctx = context(
+        promise,
+        history,
+        kind,
+        due_on,
+        lang,
+        deadline=deadline,
+        timezone=timezone,
+        templates=templates,
+        today=now.astimezone(ZoneInfo(timezone)).date(),
+        member=member,
+    )
     rendered = render(ctx, lang, templates)
     ics = promise_ics(promise, len(moves(history)), lang, due_on, history)
-    return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
-                         now=now, language=lang, ics=ics, ics_name=f"toezegging-{promise.id}.ics",
-                         extra={"X-Toezegging-Promise": str(promise.id),
-                                "X-Toezegging-Kind": kind})
+    return build_message(
+        rendered,
+        from_addr=mail_config.from_,
+        to=to,
+        message_id=message_id,
+        now=now,
+        language=lang,
+        ics=ics,
+        ics_name=f"toezegging-{promise.id}.ics",
+        extra={"X-Toezegging-Promise": str(promise.id), "X-Toezegging-Kind": kind},
+    )
 
 
-def compose_digest(entries: list, *, to: str, message_id: str, now: datetime,
-                   mail_config: "MailConfig", today: date, timezone: str = "Europe/Amsterdam",
-                   templates: str | None = None,
-                   member: "MemberConfig | None" = None) -> EmailMessage:
+def compose_digest(
+    entries: list,
+    *,
+    to: str,
+    message_id: str,
+    now: datetime,
+    mail_config: "MailConfig",
+    today: date,
+    timezone: str = "Europe/Amsterdam",
+    templates: str | None = None,
+    member: "MemberConfig | None" = None,
+) -> EmailMessage:
     """One mail for many reminders, grouped by ministry (the griffie's "rappel").
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples.
@@ -390,41 +500,85 @@ def compose_digest(entries: list, *, to: str, message_id: str, now: datetime,
     groups: dict[str, list] = {}
     promises, postponements, histories = [], {}, {}
     for promise, history, kind, due_on, deadline in entries:
-        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
-                      templates=templates, today=today, member=member)
+        ctx = context(
+            promise,
+            history,
+            kind,
+            due_on,
+            lang,
+            deadline=deadline,
+            timezone=timezone,
+            templates=templates,
+            today=today,
+            member=member,
+        )
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))
         histories[promise.id] = list(history)
-    ordered = [(m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
-               for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))]
+    ordered = [
+        (m, sorted(items, key=lambda c: (c["deadline"], c["p"]["id"])))
+        for m, items in sorted(groups.items(), key=lambda kv: (not kv[0], kv[0].lower()))
+    ]
     ctx = dict(today=today, count=len(entries), groups=ordered)
     module = _render(lang, templates, f"{lang}/digest.txt.j2", ctx, module=True)
     html = _render(lang, templates, f"{lang}/digest.html.j2", ctx)
     rendered = Rendered(clean_header(module.subject), str(module), html)
-    ics = None
     name = _words(templates)[lang]["digest_file"]
-    if any(p.latest is not None for p in promises):
-        ics = feeds.build(promises, postponements,
-                          FeedConfig(name=name, title=rendered.subject), today=today,
-                          language=lang, history=histories)
-    return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
-                         now=now, language=lang, ics=ics, ics_name=f"{name}-{today}.ics",
-                         extra={"X-Toezegging-Kind": "digest",
-                                "X-Toezegging-Promise": " ".join(str(p.id) for p in promises)})
+    ics = _digest_calendar(promises, postponements, histories, name, rendered.subject, today, lang)
+    return build_message(
+        rendered,
+        from_addr=mail_config.from_,
+        to=to,
+        message_id=message_id,
+        now=now,
+        language=lang,
+        ics=ics,
+        ics_name=f"{name}-{today}.ics",
+        extra={"X-Toezegging-Kind": "digest", "X-Toezegging-Promise": " ".join(str(p.id) for p in promises)},
+    )
 
 
-def digest_message_id(reminder_ids: list[int], today: date, from_addr: str,
-                      label: str = "digest") -> str:
+def _digest_calendar(
+    promises: list,
+    postponements: dict,
+    histories: dict,
+    name: str,
+    title: str,
+    today: date,
+    language: str,
+) -> bytes | None:
+    """The digest's calendar attachment: its promises with a window (None when none has)."""
+    if not any(p.latest is not None for p in promises):
+        return None
+    return feeds.build(
+        promises,
+        postponements,
+        FeedConfig(name=name, title=title),
+        today=today,
+        language=language,
+        history=histories,
+    )
+
+
+def digest_message_id(reminder_ids: list[int], today: date, from_addr: str, label: str = "digest") -> str:
     """Fixed by the rows it carries: a retry of the same digest has the same Message-ID."""
     digest = hashlib.sha256(",".join(map(str, sorted(reminder_ids))).encode()).hexdigest()[:16]
     return f"<toezegging.{label}.{today:%Y%m%d}.{digest}@{_domain(from_addr)}>"
 
 
-def compose_undated(entries: list, *, to: str, message_id: str, now: datetime,
-                    mail_config: "MailConfig", today: date, timezone: str = "Europe/Amsterdam",
-                    templates: str | None = None,
-                    member: "MemberConfig | None" = None) -> EmailMessage:
+def compose_undated(
+    entries: list,
+    *,
+    to: str,
+    message_id: str,
+    now: datetime,
+    mail_config: "MailConfig",
+    today: date,
+    timezone: str = "Europe/Amsterdam",
+    templates: str | None = None,
+    member: "MemberConfig | None" = None,
+) -> EmailMessage:
     """The weekly list of events still without a date, and the promises waiting on each.
 
     `entries` holds (promise, history, kind, due_on, deadline) tuples of kind "undated";
@@ -433,11 +587,20 @@ def compose_undated(entries: list, *, to: str, message_id: str, now: datetime,
     lang = mail_config.language
     groups: dict[str, dict] = {}
     for promise, history, kind, due_on, deadline in entries:
-        ctx = context(promise, history, kind, due_on, lang, deadline=deadline, timezone=timezone,
-                      templates=templates, today=today, member=member)
+        ctx = context(
+            promise,
+            history,
+            kind,
+            due_on,
+            lang,
+            deadline=deadline,
+            timezone=timezone,
+            templates=templates,
+            today=today,
+            member=member,
+        )
         key = (promise.event_name or "").lower() or f"#{promise.id}"
-        g = groups.setdefault(key, dict(event=ctx["p"]["event"], since=promise.reference,
-                                        items=[]))
+        g = groups.setdefault(key, dict(event=ctx["p"]["event"], since=promise.reference, items=[]))
         g["since"] = min(g["since"], promise.reference)
         g["items"].append(ctx)
     ordered = sorted(groups.values(), key=lambda g: (g["since"], g["event"].lower()))
@@ -449,12 +612,19 @@ def compose_undated(entries: list, *, to: str, message_id: str, now: datetime,
     html = _render(lang, templates, f"{lang}/undated_list.html.j2", ctx)
     rendered = Rendered(clean_header(module.subject), str(module), html)
     ids = " ".join(str(c["p"]["id"]) for g in ordered for c in g["items"])
-    return build_message(rendered, from_addr=mail_config.from_, to=to, message_id=message_id,
-                         now=now, language=lang,
-                         extra={"X-Toezegging-Kind": UNDATED, "X-Toezegging-Promise": ids})
+    return build_message(
+        rendered,
+        from_addr=mail_config.from_,
+        to=to,
+        message_id=message_id,
+        now=now,
+        language=lang,
+        extra={"X-Toezegging-Kind": UNDATED, "X-Toezegging-Promise": ids},
+    )
 
 
 # ----------------------------------------------------------------------------- transports
+
 
 def recipients(to: str) -> list[str]:
     return [parseaddr(a.strip())[1] for a in to.split(",") if parseaddr(a.strip())[1]]
@@ -499,7 +669,8 @@ class SmtpTransport:
             if not password:
                 raise ConnectionFailed(
                     f"mail.username is set but the environment variable {c.password_env} "
-                    "holds no password; export it (the password never sits in the file).")
+                    "holds no password; export it (the password never sits in the file)."
+                )
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
         try:
@@ -513,8 +684,9 @@ class SmtpTransport:
                     if not smtp.has_extn("starttls"):
                         raise ConnectionFailed(
                             f"the mail server {self._where()} does not offer STARTTLS; refusing "
-                            "to send in plain text. Use security = \"tls\" with the server's TLS "
-                            "port, or fix the server.")
+                            'to send in plain text. Use security = "tls" with the server\'s TLS '
+                            "port, or fix the server."
+                        )
                     smtp.starttls(context=context)
                     smtp.ehlo()
                 if c.username:
@@ -527,7 +699,8 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as e:
             raise ConnectionFailed(
                 f"the mail server {self._where()} refused the login of {c.username!r} "
-                f"({e.smtp_code}); check mail.username and {c.password_env}.") from None
+                f"({e.smtp_code}); check mail.username and {c.password_env}."
+            ) from None
         except (OSError, smtplib.SMTPException) as e:
             raise ConnectionFailed(f"cannot reach the mail server {self._where()}: {e}") from None
         return smtp
@@ -550,18 +723,22 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as e:
             codes = [code for code, _ in e.recipients.values()]
             self._reset()
-            raise DeliveryError(f"recipients refused: {_codes(e.recipients)}",
-                                permanent=all(c >= 500 for c in codes)) from None
+            raise DeliveryError(
+                f"recipients refused: {_codes(e.recipients)}", permanent=all(c >= 500 for c in codes)
+            ) from None
         except smtplib.SMTPResponseException as e:
             self._reset()
-            text = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) \
+            text = (
+                e.smtp_error.decode(errors="replace")
+                if isinstance(e.smtp_error, bytes)
                 else str(e.smtp_error)
+            )
             if e.smtp_code == 421:  # the server closes the session: its doing, not the message's
                 self._drop()
-                raise ConnectionFailed(f"the mail server {self._where()} closed the session: "
-                                       f"{e.smtp_code} {text}") from None
-            raise DeliveryError(f"{e.smtp_code} {text}", permanent=500 <= e.smtp_code < 600) \
-                from None
+                raise ConnectionFailed(
+                    f"the mail server {self._where()} closed the session: {e.smtp_code} {text}"
+                ) from None
+            raise DeliveryError(f"{e.smtp_code} {text}", permanent=500 <= e.smtp_code < 600) from None
         except (smtplib.SMTPServerDisconnected, OSError) as e:
             # The session broke: the server's doing, not the message's.
             self._drop()
@@ -571,9 +748,11 @@ class SmtpTransport:
             raise DeliveryError(f"mail server {self._where()}: {e}") from None
         if refused:  # some recipients were refused, the others took it
             codes = [code for code, _ in refused.values()]
-            raise PartlyRefused(f"recipients refused: {_codes(refused)}",
-                                permanent=all(c >= 500 for c in codes),
-                                accepted=[a for a in to if a not in refused])
+            raise PartlyRefused(
+                f"recipients refused: {_codes(refused)}",
+                permanent=all(c >= 500 for c in codes),
+                accepted=[a for a in to if a not in refused],
+            )
 
     def _reset(self) -> None:
         if self.smtp is None:

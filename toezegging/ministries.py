@@ -80,16 +80,16 @@ def normalise(text: str, prefixes: Iterable[str] | None = None) -> str:
         if folded == p:
             return ""
         if folded.startswith(p + " "):
-            return folded[len(p) + 1:]
+            return folded[len(p) + 1 :]
     return folded
 
 
 @cache
 def table() -> Table:
     """The ministries of `data/ministries.toml`, read once."""
-    return build_table(tomllib.loads(
-        resources.files("toezegging").joinpath("data/ministries.toml").read_text("utf-8")
-    ))
+    return build_table(
+        tomllib.loads(resources.files("toezegging").joinpath("data/ministries.toml").read_text("utf-8"))
+    )
 
 
 def build_table(raw: dict) -> Table:
@@ -97,10 +97,15 @@ def build_table(raw: dict) -> Table:
     read = raw["read"]
     prefixes = tuple(sorted((_fold(p) for p in read["prefixes"]), key=len, reverse=True))
     ministries = tuple(
-        Ministry(m["name"], abbreviations=tuple(m.get("abbreviations", ())),
-                 former=tuple(m.get("former", ())), short=tuple(m.get("short", ())),
-                 portfolios=tuple(m.get("portfolios", ())), examples=tuple(m.get("examples", ())),
-                 since=m.get("since"))
+        Ministry(
+            m["name"],
+            abbreviations=tuple(m.get("abbreviations", ())),
+            former=tuple(m.get("former", ())),
+            short=tuple(m.get("short", ())),
+            portfolios=tuple(m.get("portfolios", ())),
+            examples=tuple(m.get("examples", ())),
+            since=m.get("since"),
+        )
         for m in raw["ministry"]
     )
     exact: dict[str, Ministry] = {}
@@ -159,13 +164,15 @@ def unknown_note(value: str | None) -> str | None:
         return None
     close = suggestions(value)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    return (f"'{value}' is not a ministry toezegging knows; it is kept as given.{hint} "
-            "The known ones are listed in toezegging/data/ministries.toml.")
+    return (
+        f"'{value}' is not a ministry toezegging knows; it is kept as given.{hint} "
+        "The known ones are listed in toezegging/data/ministries.toml."
+    )
 
 
 def _part_of(words: tuple[str, ...], name: tuple[str, ...]) -> bool:
     n = len(words)
-    return any(name[i:i + n] == words for i in range(len(name) - n + 1))
+    return any(name[i : i + n] == words for i in range(len(name) - n + 1))
 
 
 def by_part(value: str) -> list[str]:
@@ -241,10 +248,11 @@ def filter_note(selection: Selection) -> str | None:
     parts = []
     for v in selection.unknown:
         close = suggestions(v)
-        parts.append(f"'{v}'" + (f" (did you mean {' or '.join(repr(c) for c in close)}?)"
-                                 if close else ""))
-    return (f"{', '.join(parts)} names no ministry toezegging knows; "
-            "matched as a piece of the ministry's name as stored.")
+        parts.append(f"'{v}'" + (f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""))
+    return (
+        f"{', '.join(parts)} names no ministry toezegging knows; "
+        "matched as a piece of the ministry's name as stored."
+    )
 
 
 _FUNCTION = re.compile(r"\b(?:minister|staatssecretaris)\s+(?:van|voor)\s+(.+)$", re.IGNORECASE)

@@ -59,8 +59,7 @@ def utc_now_column(**kw: Any) -> Column[datetime]:
 
 # A source that is only a file's name ("ocw.pdf", "brief-2026-06-10.docx"): never shown
 # in formal text (mails, drafted questions, feeds).
-_FILE_NAME = re.compile(r"^[^/\\]*\.(?:pdf|txt|docx?|odt|rtf|html?|eml|md)$|^\S*[/\\]",
-                        re.IGNORECASE)
+_FILE_NAME = re.compile(r"^[^/\\]*\.(?:pdf|txt|docx?|odt|rtf|html?|eml|md)$|^\S*[/\\]", re.IGNORECASE)
 
 
 def formal_source(source: str | None) -> str:
@@ -75,8 +74,9 @@ def is_overdue(status: str, latest: date | None, today: date) -> bool:
     return status == Status.OPEN and latest is not None and latest < today
 
 
-def overdue_clause(status: SQLColumnExpression[str], latest: SQLColumnExpression[date | None],
-                   today: date) -> ColumnElement[bool]:
+def overdue_clause(
+    status: SQLColumnExpression[str], latest: SQLColumnExpression[date | None], today: date
+) -> ColumnElement[bool]:
     """`is_overdue` as a SQL condition over the columns `status` and `latest` (the ORM's
     `col(Promise.status)`, or a table's `promise.c.status`). Never NULL, so its negation
     (`~overdue_clause(...)`) keeps exactly the promises that are not overdue."""
@@ -164,8 +164,12 @@ class Promise(SQLModel, table=True):
 
     def waits_on_event(self) -> bool:
         """Open, with an event phrase whose event has no date yet (so no window, no reminders)."""
-        return (self.status == Status.OPEN and self.deleted_at is None and self.latest is None
-                and self.kind == "event")
+        return (
+            self.status == Status.OPEN
+            and self.deleted_at is None
+            and self.latest is None
+            and self.kind == "event"
+        )
 
     def deadline_now(self) -> str:
         """The phrase the current window was read from (the latest postponement's, if any)."""
@@ -193,8 +197,10 @@ class DeadlineChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     promise_id: int = Field(foreign_key="promise.id", index=True, ondelete="CASCADE")
-    kind: str = Field(default=ChangeKind.POSTPONEMENT.value,
-                      sa_column_kwargs={"server_default": ChangeKind.POSTPONEMENT.value})
+    kind: str = Field(
+        default=ChangeKind.POSTPONEMENT.value,
+        sa_column_kwargs={"server_default": ChangeKind.POSTPONEMENT.value},
+    )
     changed_at: datetime = Field(sa_column=utc_now_column(nullable=False))
     # The reference date the new phrase was read at (the day of the postponement).
     reference: date
@@ -220,8 +226,9 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        UniqueConstraint("promise_id", "kind", "due_on", "recipient",
-                         name="uq_reminder_promise_kind_due_recipient"),
+        UniqueConstraint(
+            "promise_id", "kind", "due_on", "recipient", name="uq_reminder_promise_kind_due_recipient"
+        ),
         Index("ix_reminder_state_next", "state", "next_attempt_at"),
     )
 

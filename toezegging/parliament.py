@@ -18,8 +18,15 @@ from .errors import ConfigError
 
 RECESS_KINDS = ("zomer", "kerst", "krokus", "mei", "herfst")
 BUDGET_KINDS = (
-    "prinsjesdag", "voorjaarsnota", "najaarsnota", "meicirculaire", "septembercirculaire",
-    "decembercirculaire", "begrotingsbehandeling", "verantwoordingsdag", "jaarwisseling",
+    "prinsjesdag",
+    "voorjaarsnota",
+    "najaarsnota",
+    "meicirculaire",
+    "septembercirculaire",
+    "decembercirculaire",
+    "begrotingsbehandeling",
+    "verantwoordingsdag",
+    "jaarwisseling",
 )
 
 
@@ -49,11 +56,11 @@ def _read_extra(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise ConfigError(f"cannot read the calendar file {path} ([calendar] extra): "
-                          f"{e.strerror or e}.") from None
+        raise ConfigError(
+            f"cannot read the calendar file {path} ([calendar] extra): {e.strerror or e}."
+        ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"the calendar file {path} ([calendar] extra) is not valid TOML: {e}.") \
-            from None
+        raise ConfigError(f"the calendar file {path} ([calendar] extra) is not valid TOML: {e}.") from None
 
 
 def _date_of(value: object, where: str) -> date:
@@ -66,8 +73,10 @@ def _recesses_from(data: dict, where: str, origin: str) -> list[Moment]:
     """The [[recess]] tables of a calendar file, checked; `origin` prefixes their source."""
     unknown = set(data) - {"recess"} - set(BUDGET_KINDS)
     if unknown:
-        raise ConfigError(f"{where}: unknown table {sorted(unknown)[0]!r}; a calendar file holds "
-                          f"[[recess]] tables and budget moments ({', '.join(BUDGET_KINDS)}).")
+        raise ConfigError(
+            f"{where}: unknown table {sorted(unknown)[0]!r}; a calendar file holds "
+            f"[[recess]] tables and budget moments ({', '.join(BUDGET_KINDS)})."
+        )
     entries = data.get("recess", [])
     if not isinstance(entries, list):
         raise ConfigError(f"{where}: recess must be a list of [[recess]] tables.")
@@ -76,16 +85,19 @@ def _recesses_from(data: dict, where: str, origin: str) -> list[Moment]:
         at = f"{where}, [[recess]] number {i}"
         missing = [k for k in ("kind", "year", "start", "end", "source") if k not in r]
         if missing:
-            raise ConfigError(f"{at} lacks {', '.join(missing)}; each recess gives kind, year, "
-                              "start, end and source.")
+            raise ConfigError(
+                f"{at} lacks {', '.join(missing)}; each recess gives kind, year, start, end and source."
+            )
         if r["kind"] not in RECESS_KINDS:
             raise ConfigError(f"{at}: kind {r['kind']!r} is not one of {', '.join(RECESS_KINDS)}.")
         if not isinstance(r["year"], int) or isinstance(r["year"], bool):
             raise ConfigError(f"{at}: year must be a number such as 2027.")
         start, end = _date_of(r["start"], f"{at}: start"), _date_of(r["end"], f"{at}: end")
         if end < start or start.year != r["year"]:
-            raise ConfigError(f"{at}: a recess of {r['year']} must start in {r['year']} and end "
-                              f"on or after its start ({start} .. {end}).")
+            raise ConfigError(
+                f"{at}: a recess of {r['year']} must start in {r['year']} and end "
+                f"on or after its start ({start} .. {end})."
+            )
         if not str(r["source"]).strip():
             raise ConfigError(f"{at}: source is empty; say where the dates come from.")
         source = f"{origin}: {r['source']}" if origin else str(r["source"])
@@ -112,8 +124,10 @@ def _budget_from(data: dict, where: str) -> dict:
         if kind == "prinsjesdag":
             for d in table["days"]:
                 if d != prinsjesdag(d.year):
-                    raise ConfigError(f"{at}: {d} is not the third Tuesday of September; "
-                                      "Prinsjesdag follows from Grondwet art. 65.")
+                    raise ConfigError(
+                        f"{at}: {d} is not the third Tuesday of September; "
+                        "Prinsjesdag follows from Grondwet art. 65."
+                    )
         window = table.get("window")
         if window is not None:
             ok = isinstance(window, list) and len(window) == 2
@@ -122,15 +136,16 @@ def _budget_from(data: dict, where: str) -> dict:
             except (ValueError, AttributeError):
                 ok = False
             if not ok:
-                raise ConfigError(f"{at}: window must be two month-days such as [\"04-01\", \"05-31\"].")
+                raise ConfigError(f'{at}: window must be two month-days such as ["04-01", "05-31"].')
         out[kind] = table
     return out
 
 
 @cache
 def _recess_data() -> dict[tuple[str, int], Moment]:
-    out = {(m.kind, m.year): m for m in _recesses_from(_shipped("recesses.toml"),
-                                                        "calendars/recesses.toml", "")}
+    out = {
+        (m.kind, m.year): m for m in _recesses_from(_shipped("recesses.toml"), "calendars/recesses.toml", "")
+    }
     for path in _extra:
         for m in _recesses_from(_read_extra(path), str(path), path.name):
             out[(m.kind, m.year)] = m
@@ -203,8 +218,14 @@ def recess(kind: str, year: int) -> Moment:
     rule = _rules()[kind]
     lo = _md(year, rule["friday_from"])
     start = lo + timedelta(days=(4 - lo.weekday()) % 7)
-    return Moment(kind, year, start, start + timedelta(days=rule["days"]), estimated=True,
-                  source="estimate rule, calendars/rules.toml")
+    return Moment(
+        kind,
+        year,
+        start,
+        start + timedelta(days=rule["days"]),
+        estimated=True,
+        source="estimate rule, calendars/rules.toml",
+    )
 
 
 def recesses_around(ref: date) -> list[Moment]:
@@ -244,8 +265,15 @@ def known_recesses() -> list[Moment]:
 
 
 # The budget moments a year's overview shows, in the order of the parliamentary year.
-OVERVIEW_BUDGET = ("voorjaarsnota", "verantwoordingsdag", "meicirculaire", "prinsjesdag",
-                   "begrotingsbehandeling", "najaarsnota", "decembercirculaire")
+OVERVIEW_BUDGET = (
+    "voorjaarsnota",
+    "verantwoordingsdag",
+    "meicirculaire",
+    "prinsjesdag",
+    "begrotingsbehandeling",
+    "najaarsnota",
+    "decembercirculaire",
+)
 
 
 def moments_of(year: int) -> list[Moment]:

@@ -38,8 +38,23 @@ if TYPE_CHECKING:  # imported where used, for start-up time
 NUMBER_RE = re.compile(r"^TZ\d{6}-\d{1,5}$")
 # What `edit` may change ("deadline" is a correction: `correct_deadline`).
 EDITABLE = (
-    "text", "by", "function", "ministry", "to", "fraction", "source", "kamerstuk", "url",
-    "number", "tags", "owner", "notes", "status", "fulfilled_by", "reference", "deadline",
+    "text",
+    "by",
+    "function",
+    "ministry",
+    "to",
+    "fraction",
+    "source",
+    "kamerstuk",
+    "url",
+    "number",
+    "tags",
+    "owner",
+    "notes",
+    "status",
+    "fulfilled_by",
+    "reference",
+    "deadline",
 )
 
 
@@ -81,35 +96,72 @@ class Reading:
     def describe(self) -> str:
         if self.latest is None:
             return f"no date (open-ended): {self.explanation}"
-        span = self.latest.isoformat() if self.earliest in (None, self.latest) else (
-            f"{self.earliest.isoformat()} .. {self.latest.isoformat()}"
+        span = (
+            self.latest.isoformat()
+            if self.earliest in (None, self.latest)
+            else (f"{self.earliest.isoformat()} .. {self.latest.isoformat()}")
         )
         return f"{span} ({self.kind}): {self.explanation}"
 
 
-def from_window(phrase: str, reference: date, w: "Window", *, open_ended: bool = False,
-                due: date | None = None) -> Reading:
+def from_window(
+    phrase: str, reference: date, w: "Window", *, open_ended: bool = False, due: date | None = None
+) -> Reading:
     """A `Reading` from a deadline `Window`. An event phrase waits on its event (no date);
     `due` is the event's date, given at once: the window then follows from the phrase."""
     if w.is_event:
         if due is not None:
-            return on_event(phrase, reference, due, w.anchor, w.offset, w.offset_mode,
-                            w.lang, w.hedged)
-        return Reading(phrase, reference, None, None, w.kind, None, w.hedged, False,
-                       w.explanation, True, w.anchor, w.offset, w.offset_mode)
+            return on_event(phrase, reference, due, w.anchor, w.offset, w.offset_mode, w.lang, w.hedged)
+        return Reading(
+            phrase,
+            reference,
+            None,
+            None,
+            w.kind,
+            None,
+            w.hedged,
+            False,
+            w.explanation,
+            True,
+            w.anchor,
+            w.offset,
+            w.offset_mode,
+        )
     if open_ended or due is not None:
-        given = Hint("an open end", "option", name="open_ended") if open_ended else \
-            Hint("the event's date", "option", name="due")
+        given = (
+            Hint("an open end", "option", name="open_ended")
+            if open_ended
+            else Hint("the event's date", "option", name="due")
+        )
         raise InvalidInput(
             f"'{phrase}' already gives a date ({w.explanation}); {given} is only for a "
-            "deadline tied to an event. Leave it out.", given
+            "deadline tied to an event. Leave it out.",
+            given,
         )
-    return Reading(phrase, reference, w.earliest, w.latest, w.kind, w.recurrence, w.hedged,
-                   w.estimated, w.explanation, False)
+    return Reading(
+        phrase,
+        reference,
+        w.earliest,
+        w.latest,
+        w.kind,
+        w.recurrence,
+        w.hedged,
+        w.estimated,
+        w.explanation,
+        False,
+    )
 
 
-def on_event(phrase: str, reference: date, day: date, anchor: str | None, offset: str | None,
-             mode: str | None, lang: str | None = None, hedged: bool = False) -> Reading:
+def on_event(
+    phrase: str,
+    reference: date,
+    day: date,
+    anchor: str | None,
+    offset: str | None,
+    mode: str | None,
+    lang: str | None = None,
+    hedged: bool = False,
+) -> Reading:
     """The reading of an event phrase once its event took place on `day` (spec rules)."""
     from .deadline import on_event as window_on  # noqa: PLC0415 (start-up)
     from .deadline import read  # noqa: PLC0415 (start-up)
@@ -120,14 +172,28 @@ def on_event(phrase: str, reference: date, day: date, anchor: str | None, offset
             lang, hedged = expr.lang, expr.hedged
         except UnreadableDeadline:
             lang = "nl"
-    w = window_on(phrase, reference, day, anchor=anchor, offset=offset, mode=mode, lang=lang,
-                  hedged=hedged)
-    return Reading(phrase, reference, w.earliest, w.latest, w.kind, None, w.hedged, False,
-                   w.explanation, False, anchor, offset, mode, day)
+    w = window_on(phrase, reference, day, anchor=anchor, offset=offset, mode=mode, lang=lang, hedged=hedged)
+    return Reading(
+        phrase,
+        reference,
+        w.earliest,
+        w.latest,
+        w.kind,
+        None,
+        w.hedged,
+        False,
+        w.explanation,
+        False,
+        anchor,
+        offset,
+        mode,
+        day,
+    )
 
 
-def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
-                  due: date | None = None) -> Reading:
+def read_deadline(
+    phrase: str, reference: date, *, open_ended: bool = False, due: date | None = None
+) -> Reading:
     """Read `phrase` at `reference`; `UnreadableDeadline` (with the engine's examples,
     `deadline.EXAMPLES`) when it can't."""
     from .deadline import parse  # noqa: PLC0415 (start-up)
@@ -135,10 +201,8 @@ def read_deadline(phrase: str, reference: date, *, open_ended: bool = False,
     phrase = check_storable((phrase or "").strip(), "the deadline")
     if not phrase:
         example = Hint("'voor de zomer'", "option", name="deadline", example="'voor de zomer'")
-        raise InvalidInput(f"the deadline is empty; give the time phrase as said, e.g. {example}.",
-                           example)
-    return from_window(phrase, reference, parse(phrase, reference), open_ended=open_ended,
-                       due=due)
+        raise InvalidInput(f"the deadline is empty; give the time phrase as said, e.g. {example}.", example)
+    return from_window(phrase, reference, parse(phrase, reference), open_ended=open_ended, due=due)
 
 
 def _clean(v: str | None, what: str) -> str | None:
@@ -177,9 +241,7 @@ def check_fields(fields: dict[str, Any]) -> dict[str, Any]:
         if key == "number" and value is not None:
             value = value.upper()
             if not NUMBER_RE.match(value):
-                raise InvalidInput(
-                    f"'{value}' is not a register number; they look like TZ202412-116."
-                )
+                raise InvalidInput(f"'{value}' is not a register number; they look like TZ202412-116.")
         if key == "owner" and value is not None:
             try:
                 value = one_address(value, "the owner")
@@ -199,7 +261,8 @@ def check_reference(reference: date, today: date) -> None:
         day = Hint("the date", "option", name="reference")
         raise InvalidInput(
             f"{day} {reference.isoformat()} is in the future; it is the day the promise "
-            f"was made (today is {today.isoformat()}).", day
+            f"was made (today is {today.isoformat()}).",
+            day,
         )
 
 
@@ -227,9 +290,7 @@ def prepare(draft: Draft, *, today: date, now: datetime) -> Promise:
 
 def apply_reading(p: Promise, r: Reading) -> None:
     p.earliest, p.latest, p.kind, p.recurrence = r.earliest, r.latest, r.kind, r.recurrence
-    p.hedged, p.estimated, p.explanation, p.open_ended = (
-        r.hedged, r.estimated, r.explanation, r.open_ended
-    )
+    p.hedged, p.estimated, p.explanation, p.open_ended = (r.hedged, r.estimated, r.explanation, r.open_ended)
     p.anchor, p.offset, p.offset_mode, p.event_date = r.anchor, r.offset, r.offset_mode, r.event_date
 
 
@@ -246,8 +307,7 @@ def check_number_free(session: Session, number: str | None, own_id: int | None =
         other = find_by_number(session, number)
         if other is not None and other.id != own_id:
             show = Hint("see that promise", "show", id=other.id)
-            raise InvalidInput(f"register number {number} is already promise {other.id}; {show}.",
-                               show)
+            raise InvalidInput(f"register number {number} is already promise {other.id}; {show}.", show)
 
 
 def add_promise(session: Session, p: Promise) -> Promise:
@@ -268,9 +328,18 @@ def present(p: Promise) -> Promise:
     return p
 
 
-def postpone(session: Session, promise_id: int | str, phrase: str, *, today: date,
-             now: datetime, reason: str | None = None, open_ended: bool = False,
-             due: date | None = None, announced: date | None = None) -> DeadlineChange:
+def postpone(
+    session: Session,
+    promise_id: int | str,
+    phrase: str,
+    *,
+    today: date,
+    now: datetime,
+    reason: str | None = None,
+    open_ended: bool = False,
+    due: date | None = None,
+    announced: date | None = None,
+) -> DeadlineChange:
     """Move the deadline: the new phrase is read at `announced`, the day the minister
     announced the move (default `today`); the old one stays in history.
 
@@ -280,17 +349,22 @@ def postpone(session: Session, promise_id: int | str, phrase: str, *, today: dat
     if p.status != Status.OPEN:
         reopen = Hint("reopen it first", "reopen", id=p.id)
         raise InvalidInput(
-            f"promise {p.id} is {p.status}; only an open promise can be postponed ({reopen}).",
-            reopen
+            f"promise {p.id} is {p.status}; only an open promise can be postponed ({reopen}).", reopen
         )
     said = announced or today
     _check_said(p, said, today)
     r = read_deadline(phrase, said, open_ended=open_ended, due=due)
     change = DeadlineChange(
-        promise_id=p.stored_id, changed_at=now, reference=said,
-        old_deadline=p.deadline_now(), new_deadline=r.phrase,
-        old_earliest=p.earliest, old_latest=p.latest,
-        new_earliest=r.earliest, new_latest=r.latest, reason=_clean(reason, "the reason"),
+        promise_id=p.stored_id,
+        changed_at=now,
+        reference=said,
+        old_deadline=p.deadline_now(),
+        new_deadline=r.phrase,
+        old_earliest=p.earliest,
+        old_latest=p.latest,
+        new_earliest=r.earliest,
+        new_latest=r.latest,
+        reason=_clean(reason, "the reason"),
     )
     rule = p.recurrence
     apply_reading(p, r)
@@ -311,12 +385,14 @@ def _check_said(p: Promise, said: date, today: date) -> None:
     if said > today:
         raise InvalidInput(
             f"{day} {said.isoformat()} is in the future; it is the day the new deadline "
-            f"was announced (today is {today.isoformat()}).", day
+            f"was announced (today is {today.isoformat()}).",
+            day,
         )
     if said < p.reference:
         raise InvalidInput(
             f"{day} {said.isoformat()} is before promise {p.id} was made "
-            f"({p.reference.isoformat()}); give the day the new deadline was announced.", day
+            f"({p.reference.isoformat()}); give the day the new deadline was announced.",
+            day,
         )
 
 
@@ -330,8 +406,15 @@ def _phrase_reference(p: Promise, rows: list[DeadlineChange]) -> date:
     return p.reference
 
 
-def correct_deadline(session: Session, promise_id: int | str, phrase: str | None, *, today: date,
-                     now: datetime, said: date | None = None) -> DeadlineChange:
+def correct_deadline(
+    session: Session,
+    promise_id: int | str,
+    phrase: str | None,
+    *,
+    today: date,
+    now: datetime,
+    said: date | None = None,
+) -> DeadlineChange:
     """Correct the deadline: a typo, a misread phrase, or an event promise given its date.
 
     No move (no "postponed" mail, not counted as one): a history row of kind correction.
@@ -350,23 +433,40 @@ def correct_deadline(session: Session, promise_id: int | str, phrase: str | None
         if p.current_deadline:
             _check_said(p, said, today)
     reference = said or _phrase_reference(p, rows)
-    r = read_deadline(phrase, reference)
-    if r.waits and p.event_date is not None:
-        r = read_deadline(phrase, reference, due=p.event_date)  # its event has a date already
-    if p.current_deadline and r.recurrence is None and recurrence.valid(p.recurrence):
-        r = replace(r, recurrence=p.recurrence)  # a postponement's phrase: the series goes on
-    r = _after_fulfilled(r, rows)
+    r = _corrected_reading(p, rows, phrase, reference)
     if (r.phrase, r.reference, r.earliest, r.latest) == (
-            old_phrase, reference if p.current_deadline else p.reference, p.earliest, p.latest):
+        old_phrase,
+        reference if p.current_deadline else p.reference,
+        p.earliest,
+        p.latest,
+    ):
         raise NothingToCorrect(
             f"promise {p.id} already has the deadline '{old_phrase}' read at "
             f"{reference.isoformat()} ({r.describe()}); nothing to correct."
         )
     change = DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.CORRECTION.value, changed_at=now, reference=reference,
-        old_deadline=old_phrase, new_deadline=r.phrase, old_earliest=p.earliest,
-        old_latest=p.latest, new_earliest=r.earliest, new_latest=r.latest,
+        promise_id=p.stored_id,
+        kind=ChangeKind.CORRECTION.value,
+        changed_at=now,
+        reference=reference,
+        old_deadline=old_phrase,
+        new_deadline=r.phrase,
+        old_earliest=p.earliest,
+        old_latest=p.latest,
+        new_earliest=r.earliest,
+        new_latest=r.latest,
     )
+    _take_correction(p, r, reference)
+    touch(p, now)
+    session.add(change)
+    session.add(p)
+    session.flush()
+    return change
+
+
+def _take_correction(p: Promise, r: Reading, reference: date) -> None:
+    """The corrected phrase and window in the promise: a postponement's phrase when it was
+    postponed, else the phrase it was made with (and the day it was said)."""
     if p.current_deadline:
         p.current_deadline = r.phrase
     else:
@@ -374,11 +474,16 @@ def correct_deadline(session: Session, promise_id: int | str, phrase: str | None
     event_name = p.event_name
     apply_reading(p, r)
     p.event_name = event_name if r.kind == "event" else None
-    touch(p, now)
-    session.add(change)
-    session.add(p)
-    session.flush()
-    return change
+
+
+def _corrected_reading(p: Promise, rows: list[DeadlineChange], phrase: str, reference: date) -> Reading:
+    """The corrected phrase read at `reference`, as the promise's window will hold it."""
+    r = read_deadline(phrase, reference)
+    if r.waits and p.event_date is not None:
+        r = read_deadline(phrase, reference, due=p.event_date)  # its event has a date already
+    if p.current_deadline and r.recurrence is None and recurrence.valid(p.recurrence):
+        r = replace(r, recurrence=p.recurrence)  # a postponement's phrase: the series goes on
+    return _after_fulfilled(r, rows)
 
 
 def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
@@ -394,8 +499,12 @@ def _after_fulfilled(r: Reading, rows: list[DeadlineChange]) -> Reading:
     if latest is None:
         return r
     earliest = latest - (r.latest - r.earliest) if r.earliest is not None else None
-    return replace(r, earliest=earliest, latest=latest, explanation=_occurrence_text(
-        r.phrase, rule, earliest, latest, len(done) + 1))
+    return replace(
+        r,
+        earliest=earliest,
+        latest=latest,
+        explanation=_occurrence_text(r.phrase, rule, earliest, latest, len(done) + 1),
+    )
 
 
 def _language(phrase: str) -> str:
@@ -413,22 +522,41 @@ def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date
 
     lang = _language(phrase)
     day = explainer(lang).date
-    return recurrence.explain(phrase, rule, n, day(earliest) if earliest not in (None, latest)
-                              else None, day(latest), lang)
-
-
-def _status_row(p: Promise, old: str, new: str, *, today: date, now: datetime,
-                reason: str | None = None) -> DeadlineChange:
-    return DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.STATUS.value, changed_at=now, reference=today,
-        old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
-        old_earliest=p.earliest, old_latest=p.latest, new_earliest=p.earliest,
-        new_latest=p.latest, reason=reason, old_status=old, new_status=new,
+    return recurrence.explain(
+        phrase, rule, n, day(earliest) if earliest not in (None, latest) else None, day(latest), lang
     )
 
 
-def set_status(session: Session, promise_id: int | str, status: Status | str, *, today: date,
-               now: datetime, letter: str | None = None, force: bool = False) -> Promise:
+def _status_row(
+    p: Promise, old: str, new: str, *, today: date, now: datetime, reason: str | None = None
+) -> DeadlineChange:
+    return DeadlineChange(
+        promise_id=p.stored_id,
+        kind=ChangeKind.STATUS.value,
+        changed_at=now,
+        reference=today,
+        old_deadline=p.deadline_now(),
+        new_deadline=p.deadline_now(),
+        old_earliest=p.earliest,
+        old_latest=p.latest,
+        new_earliest=p.earliest,
+        new_latest=p.latest,
+        reason=reason,
+        old_status=old,
+        new_status=new,
+    )
+
+
+def set_status(
+    session: Session,
+    promise_id: int | str,
+    status: Status | str,
+    *,
+    today: date,
+    now: datetime,
+    letter: str | None = None,
+    force: bool = False,
+) -> Promise:
     """Close a promise (fulfilled, partly, lapsed, withdrawn) or reopen it.
 
     Withdrawing or lapsing a promise that is closed already (fulfilled, say) is refused
@@ -442,12 +570,12 @@ def set_status(session: Session, promise_id: int | str, status: Status | str, *,
     ending = status in (Status.WITHDRAWN, Status.LAPSED)
     if ending and Status(old).closed:
         if not force:
-            anyway = Hint("make the change on purpose", "force_status", id=p.id,
-                          status=status.value)
+            anyway = Hint("make the change on purpose", "force_status", id=p.id, status=status.value)
             raise InvalidInput(
                 f"promise {p.id} is {old} (closed {_iso(p.closed_on) or 'before'}); marking it "
                 f"{status} would rewrite that. If it really is {status}, {anyway} (the change "
-                "is kept in its history).", anyway
+                "is kept in its history).",
+                anyway,
             )
         session.add(_status_row(p, old, status.value, today=today, now=now))
     p.status = status.value
@@ -474,8 +602,16 @@ class Fulfilled:
     occurrence: DeadlineChange | None = None
 
 
-def fulfil(session: Session, promise_id: int | str, *, today: date, now: datetime,
-           letter: str | None = None, partly: bool = False, series: bool = False) -> Fulfilled:
+def fulfil(
+    session: Session,
+    promise_id: int | str,
+    *,
+    today: date,
+    now: datetime,
+    letter: str | None = None,
+    partly: bool = False,
+    series: bool = False,
+) -> Fulfilled:
     """`done`: fulfil a promise. For a recurring promise, the current occurrence: it is
     recorded (history row of kind occurrence) and the window moves on to the next one;
     `series` ends the series instead (the promise is fulfilled). A rule with no more
@@ -487,17 +623,16 @@ def fulfil(session: Session, promise_id: int | str, *, today: date, now: datetim
         series_ = Hint("ending the series", "option", name="series")
         itself = Hint("Fulfil the promise itself", "fulfil", id=p.id)
         raise InvalidInput(
-            f"promise {p.id} does not recur; {series_} is for a recurring promise. {itself}.",
-            series_, itself
+            f"promise {p.id} does not recur; {series_} is for a recurring promise. {itself}.", series_, itself
         )
     if rule is None or series or p.status != Status.OPEN:
-        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now,
-                                    letter=letter))
+        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now, letter=letter))
     return _next_occurrence(session, p, rule, status, today=today, now=now, letter=letter)
 
 
-def _next_occurrence(session: Session, p: Promise, rule: str, status: Status, *, today: date,
-                     now: datetime, letter: str | None) -> Fulfilled:
+def _next_occurrence(
+    session: Session, p: Promise, rule: str, status: Status, *, today: date, now: datetime, letter: str | None
+) -> Fulfilled:
     """Fulfil the current occurrence of the recurring promise `p`: a history row, and the
     window of the next occurrence (or the promise fulfilled, after the rule's last one)."""
     rows = history(session, p.stored_id)
@@ -506,13 +641,21 @@ def _next_occurrence(session: Session, p: Promise, rule: str, status: Status, *,
     # (`n_latest` is never None: `p` has a window)
     nxt = recurrence.next_window(rule, n_earliest, n_latest, k) if n_latest is not None else None
     if nxt is None:  # the rule's last occurrence
-        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now,
-                                    letter=letter))
+        return Fulfilled(set_status(session, p.stored_id, status, today=today, now=now, letter=letter))
     row = DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.OCCURRENCE.value, changed_at=now,
-        reference=today, old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
-        old_earliest=p.earliest, old_latest=p.latest, new_earliest=nxt[0], new_latest=nxt[1],
-        reason=_clean(letter, "the letter"), old_status=Status.OPEN.value, new_status=status.value,
+        promise_id=p.stored_id,
+        kind=ChangeKind.OCCURRENCE.value,
+        changed_at=now,
+        reference=today,
+        old_deadline=p.deadline_now(),
+        new_deadline=p.deadline_now(),
+        old_earliest=p.earliest,
+        old_latest=p.latest,
+        new_earliest=nxt[0],
+        new_latest=nxt[1],
+        reason=_clean(letter, "the letter"),
+        old_status=Status.OPEN.value,
+        new_status=status.value,
     )
     if p.current_deadline and not _recurring_phrase(p.current_deadline):
         # The postponement moved the occurrence just fulfilled; the next follows the rule.
@@ -539,8 +682,7 @@ def _recurring_phrase(phrase: str) -> bool:
 def _rule_phrase(rows: list[DeadlineChange]) -> str | None:
     """The newest phrase that carries the rule (None: the phrase as typed)."""
     for c in reversed(rows):
-        if c.kind in (ChangeKind.POSTPONEMENT, ChangeKind.CORRECTION) \
-                and _recurring_phrase(c.new_deadline):
+        if c.kind in (ChangeKind.POSTPONEMENT, ChangeKind.CORRECTION) and _recurring_phrase(c.new_deadline):
             return c.new_deadline
     return None
 
@@ -551,8 +693,7 @@ def remove(session: Session, promise_id: int | str, *, today: date, now: datetim
     history keeps a status row, and `restore` undoes it."""
     p = get_promise(session, promise_id)
     if p.deleted_at is not None:
-        raise InvalidInput(f"promise {p.id} was removed already, on "
-                           f"{p.deleted_at.date().isoformat()}.")
+        raise InvalidInput(f"promise {p.id} was removed already, on {p.deleted_at.date().isoformat()}.")
     session.add(_status_row(p, p.status, REMOVED, today=today, now=now))
     p.deleted_at = now
     touch(p, now)
@@ -574,8 +715,9 @@ def restore(session: Session, promise_id: int | str, *, today: date, now: dateti
     return p
 
 
-def edit(session: Session, promise_id: int | str, changes: dict[str, Any], *, today: date,
-         now: datetime) -> Promise:
+def edit(
+    session: Session, promise_id: int | str, changes: dict[str, Any], *, today: date, now: datetime
+) -> Promise:
     """Change the free fields of a promise.
 
     `deadline` (with `reference`, the day it was said, if given) corrects the deadline,
@@ -589,8 +731,7 @@ def edit(session: Session, promise_id: int | str, changes: dict[str, Any], *, to
         raise InvalidInput(f"cannot edit {', '.join(sorted(unknown))}.")
     if not changes:
         example = Hint("a new owner and a tag", "edit_example", id=p.id)
-        raise InvalidInput(f"nothing to change; give the fields to change, e.g. {example}.",
-                           example)
+        raise InvalidInput(f"nothing to change; give the fields to change, e.g. {example}.", example)
     phrase = changes.pop("deadline", None)
     said = changes.pop("reference", None)
     changes = check_fields(changes)
@@ -602,7 +743,8 @@ def edit(session: Session, promise_id: int | str, changes: dict[str, Any], *, to
             raise InvalidInput(
                 f"promise {p.id} has been postponed; its window now follows the postponement, "
                 "so the day it was made can no longer change. To correct the postponement's "
-                f"phrase give it again{again}.", again
+                f"phrase give it again{again}.",
+                again,
             )
         try:
             correct_deadline(session, p.stored_id, phrase, today=today, now=now, said=said)
@@ -629,8 +771,10 @@ def _function_stale(p: Promise, changes: dict[str, Any]) -> bool:
     if "function" in changes or not p.function:
         return False
     by = changes.get("by", p.by)
-    if "by" in changes and " ".join((by or "").split()).casefold() != \
-            " ".join((p.by or "").split()).casefold():
+    if (
+        "by" in changes
+        and " ".join((by or "").split()).casefold() != " ".join((p.by or "").split()).casefold()
+    ):
         return True
     if "ministry" in changes and changes["ministry"] not in (None, p.ministry):
         own = ministries.from_function(p.function)
@@ -640,17 +784,25 @@ def _function_stale(p: Promise, changes: dict[str, Any]) -> bool:
 
 # ----------------------------------------------------------------------------- JSON shape
 
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
 def change_to_dict(c: DeadlineChange) -> dict[str, Any]:
     return {
-        "kind": c.kind, "changed_at": _iso(c.changed_at), "reference": _iso(c.reference),
-        "old_deadline": c.old_deadline, "new_deadline": c.new_deadline,
-        "old_earliest": _iso(c.old_earliest), "old_latest": _iso(c.old_latest),
-        "new_earliest": _iso(c.new_earliest), "new_latest": _iso(c.new_latest),
-        "reason": c.reason, "old_status": c.old_status, "new_status": c.new_status,
+        "kind": c.kind,
+        "changed_at": _iso(c.changed_at),
+        "reference": _iso(c.reference),
+        "old_deadline": c.old_deadline,
+        "new_deadline": c.new_deadline,
+        "old_earliest": _iso(c.old_earliest),
+        "old_latest": _iso(c.old_latest),
+        "new_earliest": _iso(c.new_earliest),
+        "new_latest": _iso(c.new_latest),
+        "reason": c.reason,
+        "old_status": c.old_status,
+        "new_status": c.new_status,
     }
 
 
@@ -700,16 +852,27 @@ def promise_to_dict(p: Promise, changes: list[DeadlineChange], today: date) -> d
     }
 
 
-def from_proposal(p: "Proposal", *, reference: date, fields: dict[str, Any], today: date,
-                  now: datetime,
-                  deadline: str | None = None, text: str | None = None) -> Promise:
+def from_proposal(
+    p: "Proposal",
+    *,
+    reference: date,
+    fields: dict[str, Any],
+    today: date,
+    now: datetime,
+    deadline: str | None = None,
+    text: str | None = None,
+) -> Promise:
     """A promise found by the extractor (a `Proposal`), prepared as `extract` adds it:
     its text, who made it, and its window as read in its sentence (the sentence may hedge
     where the phrase does not; the extractor reads "laat" as a verb, or a period the phrase
     alone cannot give). `deadline` and `text` are the user's edits, if any."""
-    draft = Draft(text=text or p.text or p.sentence, deadline=deadline or p.phrase,
-                  reference=reference, open_ended=p.latest is None,
-                  fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields})
+    draft = Draft(
+        text=text or p.text or p.sentence,
+        deadline=deadline or p.phrase,
+        reference=reference,
+        open_ended=p.latest is None,
+        fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields},
+    )
     return prepare_proposal(p, draft, today=today, now=now)
 
 

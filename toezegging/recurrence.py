@@ -93,17 +93,18 @@ def in_words(rule: str | None, language: str = "nl", day: str | None = None) -> 
     return w["upcoming"].format(rule=words, day=day)
 
 
-def explain(phrase: str, rule: str, n: int, earliest: str | None, latest: str,
-            language: str = "nl") -> str:
+def explain(phrase: str, rule: str, n: int, earliest: str | None, latest: str, language: str = "nl") -> str:
     """The explanation stored on a recurring promise whose occurrence `n` is now its window
     (`earliest` and `latest` written as the deadline engine writes dates)."""
     w = _words().get(language, _words()["nl"])
     key = "next_occurrence" if earliest else "next_occurrence_by"
-    return w[key].format(phrase=phrase, rule=describe(rule, language), n=n,
-                         earliest=earliest or "", latest=latest)
+    return w[key].format(
+        phrase=phrase, rule=describe(rule, language), n=n, earliest=earliest or "", latest=latest
+    )
 
 
 # ----------------------------------------------------------------------------- occurrences
+
 
 def _split(rule: str) -> tuple[str, int | None]:
     """The rule without COUNT (counted here, from the first occurrence), and the COUNT."""
@@ -164,8 +165,9 @@ def following(rule: str | None, latest: date, fulfilled: int = 0) -> Iterator[da
         yield occ.date()
 
 
-def next_window(rule: str | None, earliest: date | None, latest: date,
-                fulfilled: int = 0) -> tuple[date | None, date] | None:
+def next_window(
+    rule: str | None, earliest: date | None, latest: date, fulfilled: int = 0
+) -> tuple[date | None, date] | None:
     """The window of the occurrence after (earliest, latest), of the same length; None when
     the rule has no more (its COUNT or UNTIL reached) or cannot be read."""
     nxt = next(following(rule, latest, fulfilled), None)
@@ -198,18 +200,22 @@ def fulfilled(history: Iterable) -> int:
     return sum(1 for c in history if getattr(c, "kind", None) == ChangeKind.OCCURRENCE)
 
 
-def nominal(earliest: date | None, latest: date | None,
-            history: list) -> tuple[date | None, date | None]:
+def nominal(earliest: date | None, latest: date | None, history: list) -> tuple[date | None, date | None]:
     """The current occurrence's window as the rule set it: before the first postponement
     since the last occurrence was fulfilled (the series keeps its dates), else the window."""
     since = list(history)
     for i in range(len(since) - 1, -1, -1):
         if getattr(since[i], "kind", None) == ChangeKind.OCCURRENCE:
-            since = since[i + 1:]
+            since = since[i + 1 :]
             break
-    move = next((c for c in since if getattr(c, "kind", None) == ChangeKind.POSTPONEMENT
-                 and c.old_latest is not None), None)
+    move = next(
+        (
+            c
+            for c in since
+            if getattr(c, "kind", None) == ChangeKind.POSTPONEMENT and c.old_latest is not None
+        ),
+        None,
+    )
     if move is not None:
         return move.old_earliest, move.old_latest
     return earliest, latest
-

@@ -117,6 +117,7 @@ def local_today(now: datetime, rules: "RemindersConfig") -> date:
 
 # ----------------------------------------------------------------------------- schedule
 
+
 def overdue_offsets(rules: "RemindersConfig") -> tuple[list[int], int]:
     """The days after `latest` of the overdue mails while the gap still doubles, and the
     gap that follows: ([14, 42, 98], 90) for a first gap of 14 and a maximum of 90."""
@@ -147,8 +148,9 @@ def is_overdue_day(days_late: int, rules: "RemindersConfig") -> bool:
     return days_late > 0 and overdue_day(days_late, rules) == days_late
 
 
-def _window_events(earliest: date | None, latest: date, reference: date,
-                   rules: "RemindersConfig") -> Iterator[Event]:
+def _window_events(
+    earliest: date | None, latest: date, reference: date, rules: "RemindersConfig"
+) -> Iterator[Event]:
     if rules.window_opens and earliest is not None and earliest > reference and earliest < latest:
         yield Event.of(OPENS, earliest)
     for n in sorted(set(rules.days_before), reverse=True):
@@ -181,8 +183,7 @@ def events(p: Schedulable, until: date, rules: "RemindersConfig") -> list[Event]
         if first is not None and first <= until:
             out.append(Event.of(UNDATED, until - timedelta(days=(until - first).days % 7)))
         return sorted(out)
-    out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules)
-               if e.due_on <= until)
+    out.extend(e for e in _window_events(p.earliest, p.latest, p.reference, rules) if e.due_on <= until)
     if p.latest < until:
         offset = overdue_day((until - p.latest).days, rules)
         if offset is not None:
@@ -241,8 +242,7 @@ def stage(p: Schedulable, today: date, rules: "RemindersConfig") -> str:
         if p.latest == today:
             return DUE
     evs = events(p, today, rules)
-    if getattr(p, "latest", None) is None and getattr(p, "kind", None) == "event" \
-            and p.status == Status.OPEN:
+    if getattr(p, "latest", None) is None and getattr(p, "kind", None) == "event" and p.status == Status.OPEN:
         return UNDATED  # waits on an event: ask when it will be
     return evs[-1].kind if evs else APPROACHING
 

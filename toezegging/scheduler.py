@@ -35,16 +35,23 @@ class Stop(threading.Event):
     signum: int | None = None
 
 
-def make_scheduler(job: Callable[[], None], interval_seconds: float, start: datetime,
-                   timezone: tzinfo) -> BackgroundScheduler:
+def make_scheduler(
+    job: Callable[[], None], interval_seconds: float, start: datetime, timezone: tzinfo
+) -> BackgroundScheduler:
     """A scheduler with the tick as its only job, first run at `start`."""
     sched = BackgroundScheduler(
         jobstores={"default": MemoryJobStore()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         timezone=timezone,
     )
-    sched.add_job(job, IntervalTrigger(seconds=interval_seconds, timezone=timezone),
-                  id="tick", name="reminder tick", next_run_time=start, replace_existing=True)
+    sched.add_job(
+        job,
+        IntervalTrigger(seconds=interval_seconds, timezone=timezone),
+        id="tick",
+        name="reminder tick",
+        next_run_time=start,
+        replace_existing=True,
+    )
     return sched
 
 
@@ -69,8 +76,9 @@ def stopping(stop: Stop | None = None) -> Iterator[Stop]:
             signal.signal(s, h)
 
 
-def wait_for_store(config: "Config", logger: logging.Logger, stop: threading.Event,
-                   max_wait: float = 60.0) -> "Store | None":
+def wait_for_store(
+    config: "Config", logger: logging.Logger, stop: threading.Event, max_wait: float = 60.0
+) -> "Store | None":
     """Open the store, waiting (one log line per try, backing off) while the database
     cannot be reached. None when `stop` is set first. A wrong URL is not waited for."""
 
@@ -91,8 +99,9 @@ def wait_for_store(config: "Config", logger: logging.Logger, stop: threading.Eve
     return None
 
 
-def run(job: Callable[[], None], interval_seconds: float, start: datetime, timezone: tzinfo,
-        stop: threading.Event) -> None:
+def run(
+    job: Callable[[], None], interval_seconds: float, start: datetime, timezone: tzinfo, stop: threading.Event
+) -> None:
     """Run the tick every `interval_seconds` until `stop` is set (see `stopping`)."""
     sched = make_scheduler(job, interval_seconds, start, timezone)
     sched.start()

@@ -36,8 +36,7 @@ def _stopwords() -> frozenset[str]:
 
 def content_words(text: str) -> frozenset[str]:
     stop = _stopwords()
-    return frozenset(w[:STEM] for w in (m.group(0).casefold() for m in _WORD.finditer(text))
-                     if w not in stop)
+    return frozenset(w[:STEM] for w in (m.group(0).casefold() for m in _WORD.finditer(text)) if w not in stop)
 
 
 def likeness(a: str, b: str) -> tuple[float, int]:
@@ -49,8 +48,9 @@ def likeness(a: str, b: str) -> tuple[float, int]:
     return shared / min(len(wa), len(wb)), shared
 
 
-def windows_overlap(a_earliest: date | None, a_latest: date | None,
-                    b_earliest: date | None, b_latest: date | None) -> bool:
+def windows_overlap(
+    a_earliest: date | None, a_latest: date | None, b_earliest: date | None, b_latest: date | None
+) -> bool:
     """Whether two windows share a day; two promises without a window (events) overlap."""
     if a_latest is None or b_latest is None:
         return a_latest is None and b_latest is None
@@ -64,15 +64,21 @@ class Match:
     shared: int
 
 
-def near_duplicates(session: Session, text: str, ministry: str | None,
-                    earliest: date | None, latest: date | None,
-                    exclude_id: int | None = None) -> list[Match]:
+def near_duplicates(
+    session: Session,
+    text: str,
+    ministry: str | None,
+    earliest: date | None,
+    latest: date | None,
+    exclude_id: int | None = None,
+) -> list[Match]:
     """Open promises of the same ministry with an overlapping window and a like text,
     most alike first."""
     if not ministry:
         return []
-    stmt = select(Promise).where(Promise.status == Status.OPEN.value,
-                                 col(Promise.deleted_at).is_(None), Promise.ministry == ministry)
+    stmt = select(Promise).where(
+        Promise.status == Status.OPEN.value, col(Promise.deleted_at).is_(None), Promise.ministry == ministry
+    )
     out = []
     for p in session.exec(stmt):
         if p.id == exclude_id or not windows_overlap(earliest, latest, p.earliest, p.latest):

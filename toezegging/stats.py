@@ -28,18 +28,24 @@ class Stats:
         return n / self.promises if self.promises else 0.0
 
     def to_dict(self) -> dict:
-        return {"promises": self.promises, "window": self.window, "event": self.event,
-                "unreadable": self.unreadable, "kinds": self.kinds}
+        return {
+            "promises": self.promises,
+            "window": self.window,
+            "event": self.event,
+            "unreadable": self.unreadable,
+            "kinds": self.kinds,
+        }
 
 
 def register_stats(session: Session, *, register_only: bool = False) -> Stats:
     """The counts over the register (`register_only`: the Kamer's records, with a number)."""
     unread = (col(Promise.deadline) == "").label("unread")
     dated = col(Promise.latest).is_not(None).label("dated")
-    stmt = (select(unread, col(Promise.kind), dated, col(Promise.open_ended),
-                   func.count(col(Promise.id)))
-            .where(col(Promise.deleted_at).is_(None))
-            .group_by(unread, col(Promise.kind), dated, col(Promise.open_ended)))
+    stmt = (
+        select(unread, col(Promise.kind), dated, col(Promise.open_ended), func.count(col(Promise.id)))
+        .where(col(Promise.deleted_at).is_(None))
+        .group_by(unread, col(Promise.kind), dated, col(Promise.open_ended))
+    )
     if register_only:
         stmt = stmt.where(col(Promise.number).is_not(None))
     out, kinds = Stats(), Counter[str]()

@@ -92,8 +92,10 @@ def unstorable(value: str) -> str | None:
         return None
     if m.group() == "\x00":
         return "holds a NUL character (U+0000), which cannot be stored; remove it"
-    return (f"holds U+{ord(m.group()):04X}, half of a surrogate pair and no character "
-            "(text that was not valid UTF-8?); remove it, or save the text as UTF-8")
+    return (
+        f"holds U+{ord(m.group()):04X}, half of a surrogate pair and no character "
+        "(text that was not valid UTF-8?); remove it, or save the text as UTF-8"
+    )
 
 
 def check_storable(value: T, what: str) -> T:
@@ -244,7 +246,7 @@ def open_store(config: "Config", *, read_only: bool = False) -> Store:
         if path is not None and path.exists() and cannot_write(e, path):
             if read_only:
                 return _open_read_only(url, path, config.database.busy_timeout)
-            raise ConfigError(READ_ONLY.replace('the database', f'the database {path}', 1)) from None
+            raise ConfigError(READ_ONLY.replace("the database", f"the database {path}", 1)) from None
         raise cannot_open(url, e) from None
     return store
 
@@ -322,6 +324,7 @@ def make_engine(url: str, busy_timeout: float = 30.0, read_only: bool = False) -
 # Alembic is imported inside the functions that use it: a database already at the head
 # revision opens without it (`_at_head` reads the version with one query), which keeps it
 # out of every command's start-up.
+
 
 def _alembic_config(connection: Connection | None = None) -> "AlembicConfig":
     from alembic.config import Config as AlembicConfig  # noqa: PLC0415 (start-up)
@@ -454,8 +457,9 @@ def get_promise(session: Session, promise_id: int | str) -> Promise:
     try:
         pid = int(str(promise_id).strip().lstrip("#"))
     except ValueError:
-        raise NotFound(f"'{promise_id}' is not a promise id; ids are numbers, {LIST_ALL}.",
-                       LIST_ALL) from None
+        raise NotFound(
+            f"'{promise_id}' is not a promise id; ids are numbers, {LIST_ALL}.", LIST_ALL
+        ) from None
     p = session.get(Promise, pid) if 1 <= pid <= MAX_INT else None
     if p is None:
         raise NotFound(f"no promise with id {pid}; {LIST_ALL} for the ids.", LIST_ALL)
@@ -465,9 +469,7 @@ def get_promise(session: Session, promise_id: int | str) -> Promise:
 def history(session: Session, promise_id: int) -> list[DeadlineChange]:
     """The deadline changes of one promise, oldest first."""
     stmt = (
-        select(DeadlineChange)
-        .where(DeadlineChange.promise_id == promise_id)
-        .order_by(col(DeadlineChange.id))
+        select(DeadlineChange).where(DeadlineChange.promise_id == promise_id).order_by(col(DeadlineChange.id))
     )
     return list(session.exec(stmt))
 
@@ -481,7 +483,7 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
     for start in range(0, len(ids), 500):
         stmt = (
             select(DeadlineChange)
-            .where(col(DeadlineChange.promise_id).in_(ids[start:start + 500]))
+            .where(col(DeadlineChange.promise_id).in_(ids[start : start + 500]))
             .order_by(col(DeadlineChange.id))
         )
         for ch in session.exec(stmt):
@@ -492,8 +494,20 @@ def histories(session: Session, promise_ids: Iterable[int]) -> dict[int, list[De
 # A filter's value: one, or several (any of them matches).
 Values = str | Iterable[str] | None
 # The texts `search` looks in.
-SEARCHED = ("text", "deadline", "by", "function", "ministry", "to", "fraction", "source",
-            "kamerstuk", "number", "notes", "fulfilled_by")
+SEARCHED = (
+    "text",
+    "deadline",
+    "by",
+    "function",
+    "ministry",
+    "to",
+    "fraction",
+    "source",
+    "kamerstuk",
+    "number",
+    "notes",
+    "fulfilled_by",
+)
 
 
 def _values(v: Values) -> list[str]:
@@ -532,8 +546,11 @@ def query_promises(
         *_of_time(overdue, today, due_within_days, waiting),
         *_of_search(search),
     ]
-    stmt = select(Promise).where(*where).order_by(
-        col(Promise.latest).is_(None), col(Promise.latest), col(Promise.earliest), col(Promise.id))
+    stmt = (
+        select(Promise)
+        .where(*where)
+        .order_by(col(Promise.latest).is_(None), col(Promise.latest), col(Promise.earliest), col(Promise.id))
+    )
     found = list(session.exec(stmt))
     if tags:  # the LIKE of `_of_tags` may over-match a tag that contains a quote; check exactly
         wanted = {t.strip().lower() for t in tags}
@@ -548,8 +565,7 @@ def _of_status(statuses: list[str]) -> list[ColumnElement[bool]]:
     unknown = [s for s in statuses if s not in {x.value for x in Status}]
     if unknown:
         raise InvalidInput(
-            f"unknown status {unknown[0]!r}; use one of "
-            + ", ".join(s.value for s in Status) + " or all."
+            f"unknown status {unknown[0]!r}; use one of " + ", ".join(s.value for s in Status) + " or all."
         )
     return [col(Promise.status).in_(statuses)]
 
@@ -577,12 +593,14 @@ def _of_tags(tags: list[str]) -> list[ColumnElement[bool]]:
     if not tags:
         return []
     stored = cast(col(Promise.tags), Text)
-    return [or_(*(stored.like(f"%{_like_escape(json.dumps(t.strip().lower()))}%", escape="\\")
-                  for t in tags))]
+    return [
+        or_(*(stored.like(f"%{_like_escape(json.dumps(t.strip().lower()))}%", escape="\\") for t in tags))
+    ]
 
 
-def _of_time(overdue: bool | None, today: date | None, due_within_days: int | None,
-             waiting: bool | None) -> list[ColumnElement[bool]]:
+def _of_time(
+    overdue: bool | None, today: date | None, due_within_days: int | None, waiting: bool | None
+) -> list[ColumnElement[bool]]:
     """Overdue or not, due within N days of `today`, waiting on an event without a date."""
     out = []
     if overdue is not None or due_within_days is not None:
@@ -604,8 +622,7 @@ def _of_search(search: str | None) -> list[ColumnElement[bool]]:
     if not search or not search.strip():
         return []
     pattern = f"%{_like_escape(search.strip().lower())}%"
-    return [or_(*(func.lower(getattr(Promise, name)).like(pattern, escape="\\")
-                  for name in SEARCHED))]
+    return [or_(*(func.lower(getattr(Promise, name)).like(pattern, escape="\\") for name in SEARCHED))]
 
 
 def find_by_number(session: Session, number: str) -> Promise | None:
@@ -621,7 +638,9 @@ def promise_texts(session: Session) -> list[str]:
 def fix_sequences(session: Session) -> None:
     """After rows were inserted with explicit ids (an import), move PostgreSQL's counter on."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(
-            "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
-            "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
-        ))
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('promise', 'id'), "
+                "COALESCE((SELECT MAX(id) FROM promise), 0) + 1, false)"
+            )
+        )

@@ -67,12 +67,16 @@ if TYPE_CHECKING:
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
 _TRICKS = re.compile(r"\.\.|%|\\|//|[\x00-\x20\x7f]")
-_HOST = re.compile(r"(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::\d{1,5})?"
-                   r"|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?")
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}(?::\d{1,5})?"
+    r"|\[[0-9A-Fa-f:.]{2,45}\](?::\d{1,5})?"
+)
 COOKIE = "toezegging_token"
 COOKIE_DAYS = 30
-_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 @dataclass
@@ -119,8 +123,15 @@ class WebApp:
     """The ASGI application. `clock` returns an aware "now" (injectable for tests);
     `today` fixes the day the register is shown as of (a demo, a look back)."""
 
-    def __init__(self, config: "Config", store: "Store", *, clock: Callable[[], datetime] = _now_utc,
-                 recheck: float = 1.0, today: date | None = None) -> None:
+    def __init__(
+        self,
+        config: "Config",
+        store: "Store",
+        *,
+        clock: Callable[[], datetime] = _now_utc,
+        recheck: float = 1.0,
+        today: date | None = None,
+    ) -> None:
         self.config = config
         self.store = store
         self.clock = clock
@@ -132,18 +143,23 @@ class WebApp:
         self._snap: Snapshot | None = None
         self._lock = asyncio.Lock()
         self._seen: dict[str, Entry] = {}  # the last entry served per feed, across snapshots
-        pages = Router([
-            Route("/", self.overview),
-            Route("/promises/{promise_id:int}", self.promise),
-            Route("/ministries/{slug}", self.ministry),
-            Route("/feeds", self.feeds_page),
-            Mount("/static", app=StaticFiles(packages=[("toezegging.pages", "static")])),
-        ], redirect_slashes=False)
+        pages = Router(
+            [
+                Route("/", self.overview),
+                Route("/promises/{promise_id:int}", self.promise),
+                Route("/ministries/{slug}", self.ministry),
+                Route("/feeds", self.feeds_page),
+                Mount("/static", app=StaticFiles(packages=[("toezegging.pages", "static")])),
+            ],
+            redirect_slashes=False,
+        )
         zipped = Mount("", app=GZipMiddleware(pages, minimum_size=800, compresslevel=6))
         self.app = Starlette(
-            routes=[Route("/feeds/{name}.ics", self.feed),
-                    Route("/feeds/{token}/{name}.ics", self.feed),
-                    zipped],
+            routes=[
+                Route("/feeds/{name}.ics", self.feed),
+                Route("/feeds/{token}/{name}.ics", self.feed),
+                zipped,
+            ],
             middleware=[Middleware(Guard, max_bytes=config.server.max_request_bytes)],
             exception_handlers={HTTPException: _http_error},
         )
@@ -183,8 +199,14 @@ class WebApp:
             return snap
 
     def _build(self, snap: Snapshot, name: str) -> Entry:
-        body = feeds.build(snap.promises, snap.counts, self.feeds[name], today=snap.key[1],
-                           language=self.config.language, history=snap.changes)
+        body = feeds.build(
+            snap.promises,
+            snap.counts,
+            self.feeds[name],
+            today=snap.key[1],
+            language=self.config.language,
+            history=snap.changes,
+        )
         tag = feeds.etag(body)
         seen = self._seen.get(name)
         if seen is not None and seen.etag == tag:
@@ -208,8 +230,9 @@ class WebApp:
 
     def _register(self, snap: Snapshot, reader: Reader) -> Register:
         today = snap.key[1]
-        shown = [p for p in snap.promises
-                 if any(feeds.matches(p, f, today) for f in self._visible_feeds(reader))]
+        shown = [
+            p for p in snap.promises if any(feeds.matches(p, f, today) for f in self._visible_feeds(reader))
+        ]
         return Register(shown, snap.changes, today, private=reader.private)
 
     def _visible_feeds(self, reader: Reader) -> list:
@@ -226,8 +249,7 @@ class WebApp:
             async with self._lock:
                 found = snap.registers.get(key)
                 if found is None:
-                    found = snap.registers[key] = await asyncio.to_thread(
-                        self._register, snap, reader)
+                    found = snap.registers[key] = await asyncio.to_thread(self._register, snap, reader)
         return found
 
     # ------------------------------------------------------------------ feeds
@@ -283,9 +305,14 @@ class WebApp:
         """The private feed whose token this is, or None."""
         if not token or not _TOKEN.fullmatch(token):
             return None
-        return next((f for f in self.config.feeds
-                     if f.private and feed_queries.token_matches(token, snap.tokens.get(f.name))),
-                    None)
+        return next(
+            (
+                f
+                for f in self.config.feeds
+                if f.private and feed_queries.token_matches(token, snap.tokens.get(f.name))
+            ),
+            None,
+        )
 
     async def _reader(self, request: Request, snap: Snapshot) -> Reader | Response:
         """Who asks, or the answer for someone without access (a cookie for a good token)."""
@@ -300,9 +327,15 @@ class WebApp:
             # "https:evil.example" from reading as another site's address.
             segment = "./" + request.url.path.rsplit("/", 1)[-1]
             response = RedirectResponse(segment + (f"?{rest}" if rest else ""), status_code=303)
-            response.set_cookie(COOKIE, given, max_age=COOKIE_DAYS * 86400, path="/",
-                                httponly=True, samesite="lax",
-                                secure=request.url.scheme == "https")
+            response.set_cookie(
+                COOKIE,
+                given,
+                max_age=COOKIE_DAYS * 86400,
+                path="/",
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
             response.headers["cache-control"] = "no-store"
             response.headers["referrer-policy"] = "no-referrer"
             return response
@@ -319,12 +352,16 @@ class WebApp:
         return self._html(pages.message(t["title"], t[which]), status, private=True)
 
     def _html(self, text: str, status: int = 200, *, private: bool) -> Response:
-        return HTMLResponse(text, status_code=status, headers={
-            "cache-control": "private, no-store" if private else "no-cache",
-            "x-content-type-options": "nosniff",
-            "content-security-policy": _CSP,
-            "referrer-policy": "no-referrer" if private else "strict-origin-when-cross-origin",
-        })
+        return HTMLResponse(
+            text,
+            status_code=status,
+            headers={
+                "cache-control": "private, no-store" if private else "no-cache",
+                "x-content-type-options": "nosniff",
+                "content-security-policy": _CSP,
+                "referrer-policy": "no-referrer" if private else "strict-origin-when-cross-origin",
+            },
+        )
 
     async def _page(self, request: Request, make: Callable[[Pages], str | None]) -> Response:
         snap = await self.snapshot()
@@ -332,13 +369,11 @@ class WebApp:
         if isinstance(reader, Response):
             return reader
         reg = await self.register(snap, reader)
-        pages = Pages(reg, self.config, feeds=reader.feeds, base_url=self._base(request),
-                      token=reader.token)
+        pages = Pages(reg, self.config, feeds=reader.feeds, base_url=self._base(request), token=reader.token)
         text = await asyncio.to_thread(make, pages)
         if text is None:
             e = pages.t["errors"]
-            return self._html(pages.message(e["not_found"], e["not_found_text"]), 404,
-                              private=reader.private)
+            return self._html(pages.message(e["not_found"], e["not_found_text"]), 404, private=reader.private)
         return self._html(text, private=reader.private)
 
     async def overview(self, request: Request) -> Response:
@@ -438,6 +473,7 @@ def _not_modified(h: Any, entry: Entry) -> bool:
 
 # ----------------------------------------------------------------------------- the server
 
+
 def _protocol(header_timeout: float) -> type:
     """uvicorn's h11 protocol with a deadline for each request's headers.
 
@@ -488,20 +524,28 @@ def _protocol(header_timeout: float) -> type:
     return HeaderDeadlineProtocol
 
 
-def server_config(app: ASGIApp, config: "Config", *, host: str, port: int,
-                  log_level: str = "info") -> "uvicorn.Config":
+def server_config(
+    app: ASGIApp, config: "Config", *, host: str, port: int, log_level: str = "info"
+) -> "uvicorn.Config":
     """The uvicorn configuration `serve` runs with (and the tests, on their own socket)."""
 
     s = config.server
     # No access log: private feed URLs carry their token, and a log must not.
     return uvicorn.Config(
-        app, host=host, port=port, http=_protocol(s.header_timeout), lifespan="on",
-        server_header=False, h11_max_incomplete_event_size=s.max_request_bytes + 4096,
+        app,
+        host=host,
+        port=port,
+        http=_protocol(s.header_timeout),
+        lifespan="on",
+        server_header=False,
+        h11_max_incomplete_event_size=s.max_request_bytes + 4096,
         # Seconds, a float (uvicorn hands it to `loop.call_later`; its annotation says int).
         timeout_keep_alive=cast(int, s.keep_alive_timeout),
         # uvicorn answers 503 once it holds this many connections, the asking one included.
         limit_concurrency=s.max_connections + 1,
-        log_level=log_level, access_log=False)
+        log_level=log_level,
+        access_log=False,
+    )
 
 
 def run(config: "Config", store: "Store", host: str, port: int, today: date | None = None) -> None:

@@ -78,9 +78,12 @@ class LazyGroup(click.Group):
         # terminal takes them, so refuse them here, showing the argument as bytes.
         for arg in args:
             if any("\ud800" <= c <= "\udfff" for c in arg):
-                shown = arg.encode("utf-8", "surrogateescape" if all(
-                    "\udc80" <= c <= "\udcff" for c in arg if "\ud800" <= c <= "\udfff"
-                ) else "backslashreplace").decode("utf-8", "backslashreplace")
+                shown = arg.encode(
+                    "utf-8",
+                    "surrogateescape"
+                    if all("\udc80" <= c <= "\udcff" for c in arg if "\ud800" <= c <= "\udfff")
+                    else "backslashreplace",
+                ).decode("utf-8", "backslashreplace")
                 raise UserError(
                     f"an argument is not UTF-8 text: '{shown}'. Set the terminal and the "
                     "shell to UTF-8 (e.g. LANG=nl_NL.UTF-8) and type it again."

@@ -35,7 +35,7 @@ def _sqlite_file(url: str) -> Path | None:
     """The file of a `sqlite:///PATH` URL (as `Config.database_url` gives it), else None."""
     if not url.startswith("sqlite:///"):
         return None
-    path = url[len("sqlite:///"):].partition("?")[0]
+    path = url[len("sqlite:///") :].partition("?")[0]
     return Path(path).expanduser() if path and path != ":memory:" else None
 
 
@@ -49,8 +49,7 @@ def _rows(ctx: click.Context, sql: str) -> list[tuple]:
             path = _sqlite_file(url)
             if path is None or not path.is_file():
                 return []  # never create a database on a Tab
-            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
-                                   timeout=1)
+            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=1)
             try:
                 conn.execute("PRAGMA query_only=ON")
                 return conn.execute(sql).fetchall()
@@ -58,8 +57,9 @@ def _rows(ctx: click.Context, sql: str) -> list[tuple]:
                 conn.close()
         from sqlalchemy import create_engine, text  # here for start-up time: PostgreSQL only
 
-        engine = create_engine(url, connect_args={"connect_timeout": 2}
-                               if url.startswith("postgresql") else {})
+        engine = create_engine(
+            url, connect_args={"connect_timeout": 2} if url.startswith("postgresql") else {}
+        )
         try:
             with engine.connect() as pg:
                 return [tuple(r) for r in pg.execute(text(sql))]
@@ -73,13 +73,15 @@ def _help(text: Any) -> str:
     return cut(one_line(str(text or "")), HELP_WIDTH)
 
 
-def promise_ids(ctx: click.Context, param: click.Parameter,
-                incomplete: str) -> list[CompletionItem]:
+def promise_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The ids of the promises in the register (not removed ones), with their text as help."""
     want = incomplete.lstrip("#")
     rows = _rows(ctx, "SELECT id, text, status FROM promise WHERE deleted_at IS NULL ORDER BY id")
-    return [CompletionItem(str(i), help=_help(f"{text} [{status}]" if status != "open" else text))
-            for i, text, status in rows if str(i).startswith(want)]
+    return [
+        CompletionItem(str(i), help=_help(f"{text} [{status}]" if status != "open" else text))
+        for i, text, status in rows
+        if str(i).startswith(want)
+    ]
 
 
 def tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
@@ -87,36 +89,42 @@ def tags(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Co
     found: set[str] = set()
     for (value,) in _rows(ctx, "SELECT tags FROM promise WHERE deleted_at IS NULL"):
         try:
-            found.update(t for t in (json.loads(value) if isinstance(value, str) else value or [])
-                         if isinstance(t, str))
+            found.update(
+                t
+                for t in (json.loads(value) if isinstance(value, str) else value or [])
+                if isinstance(t, str)
+            )
         except ValueError:
             continue
     low = incomplete.lower()
     return [CompletionItem(t) for t in sorted(found) if t.lower().startswith(low)]
 
 
-def event_names(ctx: click.Context, param: click.Parameter,
-                incomplete: str) -> list[CompletionItem]:
+def event_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The names of the shared events promises are linked to (`event link --as`)."""
-    rows = _rows(ctx, "SELECT DISTINCT event_name FROM promise "
-                      "WHERE event_name IS NOT NULL AND deleted_at IS NULL ORDER BY event_name")
+    rows = _rows(
+        ctx,
+        "SELECT DISTINCT event_name FROM promise "
+        "WHERE event_name IS NOT NULL AND deleted_at IS NULL ORDER BY event_name",
+    )
     low = incomplete.lower()
     return [CompletionItem(name) for (name,) in rows if name.lower().startswith(low)]
 
 
-def feed_names(ctx: click.Context, param: click.Parameter,
-               incomplete: str) -> list[CompletionItem]:
+def feed_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The feeds of the config, with their titles as help."""
     try:
         feeds = _config(ctx).feeds
     except Exception:
         return []
-    return [CompletionItem(f.name, help=_help(f.title + (" (private)" if f.private else "")))
-            for f in feeds if f.name.startswith(incomplete)]
+    return [
+        CompletionItem(f.name, help=_help(f.title + (" (private)" if f.private else "")))
+        for f in feeds
+        if f.name.startswith(incomplete)
+    ]
 
 
-def ministry_names(ctx: click.Context, param: click.Parameter,
-                   incomplete: str) -> list[CompletionItem]:
+def ministry_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """The ministries: their abbreviations, with the name as help (the names themselves
     where what is typed starts no abbreviation)."""
     from .. import ministries  # here for start-up time

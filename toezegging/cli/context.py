@@ -65,8 +65,7 @@ class Context:
             yield session
 
     @contextmanager
-    def store_when_up(self, stop: threading.Event,
-                      log: logging.Logger) -> Iterator["Store | None"]:
+    def store_when_up(self, stop: threading.Event, log: logging.Logger) -> Iterator["Store | None"]:
         """The store for a daemon: waited for (a line in `log` per try) while the database
         cannot be reached; None when `stop` is set first."""
         from ..scheduler import wait_for_store

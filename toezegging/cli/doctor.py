@@ -37,7 +37,10 @@ def doctor(ctx: Context, as_json: bool) -> None:
             click.echo(f"{MARKS[c.status]} {c.name}: {c.detail}")
             if c.hint and c.status != OK:
                 click.echo(f"    fix: {c.hint}")
-        click.echo(f"\n{len(failed)} of {len(checks)} checks failed." if failed
-                   else f"\nAll {len(checks)} checks passed.")
+        click.echo(
+            f"\n{len(failed)} of {len(checks)} checks failed."
+            if failed
+            else f"\nAll {len(checks)} checks passed."
+        )
     if failed:
         raise click.exceptions.Exit(1)

@@ -1,4 +1,4 @@
-""""Is this #12?": what `add` and `extract` say and ask when the register already holds an
+""" "Is this #12?": what `add` and `extract` say and ask when the register already holds an
 open promise of the same ministry, in an overlapping window, in other words
 (`toezegging.similar`).
 
@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from ..similar import Match
 
 ALLOW_OPTION = click.option(
-    "--allow-duplicate", is_flag=True,
+    "--allow-duplicate",
+    is_flag=True,
     help="With --yes, add it even when the register holds an open promise of the same "
-         "ministry with a like text and an overlapping window (left out otherwise; "
-         "without --yes you are asked).")
+    "ministry with a like text and an overlapping window (left out otherwise; "
+    "without --yes you are asked).",
+)
 
 ANSWERS = {"a": "a", "add": "a", "y": "a", "yes": "a", "s": "s", "skip": "s", "n": "s", "no": "s"}
 
@@ -32,8 +34,9 @@ def find(session: "Session", promise: "Promise", exclude_id: int | None = None) 
     """The open promises `promise` is like (`similar.Match`), most alike first."""
     from ..similar import near_duplicates  # here for start-up time (it imports SQLModel)
 
-    return near_duplicates(session, promise.text, promise.ministry, promise.earliest,
-                           promise.latest, exclude_id=exclude_id)
+    return near_duplicates(
+        session, promise.text, promise.ministry, promise.earliest, promise.latest, exclude_id=exclude_id
+    )
 
 
 def ids(matches: "list[Match]") -> list[int]:
@@ -47,8 +50,11 @@ def question(matches: "list[Match]") -> str:
 
 def show(matches: "list[Match]", err: bool = False) -> None:
     """The question, and each promise it may be: id, text and window."""
-    click.echo(question(matches) + " The register holds a like promise of the same ministry "
-               "in an overlapping window:", err=err)
+    click.echo(
+        question(matches) + " The register holds a like promise of the same ministry "
+        "in an overlapping window:",
+        err=err,
+    )
     for m in matches:
         click.echo(plain(f"  #{m.promise.id}  {m.promise.text}"), err=err)
         click.echo(f"        {window_text(m.promise)}", err=err)
@@ -75,5 +81,7 @@ def skipped(matches: "list[Match]") -> str:
 
 def left_out(matches: "list[Match]") -> str:
     """What `--yes` says of a promise it leaves out."""
-    return (f"Not added: it looks like promise {_which(matches)} (same ministry, like text, overlapping "
-            "window). Add it anyway with --allow-duplicate.")
+    return (
+        f"Not added: it looks like promise {_which(matches)} (same ministry, like text, overlapping "
+        "window). Add it anyway with --allow-duplicate."
+    )

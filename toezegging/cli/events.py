@@ -47,8 +47,11 @@ def _print_events(found: "list[Event]", today: date) -> None:
     if not fmt.to_terminal():  # piped: one whole row per waiting promise
         if not found:
             click.echo("No promise waits on an event.", err=True)
-        fmt.print_rows([e.name or e.label, e.since.isoformat(), p.id, p.deadline_now(), p.text]
-                       for e in found for p in e.promises)
+        fmt.print_rows(
+            [e.name or e.label, e.since.isoformat(), p.id, p.deadline_now(), p.text]
+            for e in found
+            for p in e.promises
+        )
         return
     if not found:
         _echo("No promise waits on an event.")
@@ -56,14 +59,15 @@ def _print_events(found: "list[Event]", today: date) -> None:
     for e in found:
         name = e.name or f"'{e.label}' (#{e.promises[0].id})"
         weeks = e.weeks_waiting(today)
-        _echo(f"{name}: no date, waiting since {e.since.isoformat()} "
-              f"({fmt.plural(weeks, 'week')})")
+        _echo(f"{name}: no date, waiting since {e.since.isoformat()} ({fmt.plural(weeks, 'week')})")
         for p in e.promises:
             _echo(f"  #{p.id:<4} {fmt.cut(p.deadline_now(), 40):<40}  {fmt.cut(p.text, 50)}")
     n = sum(len(e.promises) for e in found)
-    _echo(f"{fmt.plural(len(found), 'event')} without a date, "
-          f"{fmt.plural(n, 'promise')} waiting. Give a date with "
-          "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`.")
+    _echo(
+        f"{fmt.plural(len(found), 'event')} without a date, "
+        f"{fmt.plural(n, 'promise')} waiting. Give a date with "
+        "`toezegging event ID --on DATE` or `toezegging event set NAME DATE`."
+    )
 
 
 class EventGroup(click.Group):
@@ -87,8 +91,9 @@ def event() -> None:
     """
 
 
-def _report(ctx: Context, s: "Session", changes: "Sequence[DeadlineChange]", as_json: bool,
-            what: str, day: date) -> None:
+def _report(
+    ctx: Context, s: "Session", changes: "Sequence[DeadlineChange]", as_json: bool, what: str, day: date
+) -> None:
     """The promises a dating gave their windows (or that it changed nothing)."""
     from ..store import get_promise
 
@@ -99,8 +104,7 @@ def _report(ctx: Context, s: "Session", changes: "Sequence[DeadlineChange]", as_
     if not promises:
         _echo(f"{what} is already on {day.isoformat()}; nothing changed.")
         return
-    _echo(f"{what} on {day.isoformat()}: {fmt.plural(len(promises), 'promise')} dated "
-          "(not a postponement).")
+    _echo(f"{what} on {day.isoformat()}: {fmt.plural(len(promises), 'promise')} dated (not a postponement).")
     for p in promises:
         _echo(f"  #{p.id}: '{p.deadline_now()}' -> {window_text(p)}: {p.explanation}")
 
@@ -120,10 +124,15 @@ def date_(ctx: Context, promise_id: str, day: date, as_json: bool) -> None:
 
 
 @event.command("link")
-@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True,
-                shell_complete=complete.promise_ids)
-@click.option("--as", "name", required=True, metavar="NAME", shell_complete=complete.event_names,
-              help="The event's name, e.g. 'inwerkingtreding Wet X'.")
+@click.argument("promise_ids", metavar="ID...", nargs=-1, required=True, shell_complete=complete.promise_ids)
+@click.option(
+    "--as",
+    "name",
+    required=True,
+    metavar="NAME",
+    shell_complete=complete.event_names,
+    help="The event's name, e.g. 'inwerkingtreding Wet X'.",
+)
 @fmt.json_option("the linked promises", shape="array")
 @click.pass_obj
 def link(ctx: Context, promise_ids: tuple[str, ...], name: str, as_json: bool) -> None:
@@ -137,13 +146,12 @@ def link(ctx: Context, promise_ids: tuple[str, ...], name: str, as_json: bool) -
             return
         name = promises[0].event_name or name
         ids = ", ".join(str(p.id) for p in promises)
-        _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event "
-              f"'{name}'.")
+        _echo(f"Linked promise{'s' if len(promises) != 1 else ''} {ids} to the event '{name}'.")
         day = promises[0].event_date
         if changes and day is not None:
             _report(ctx, s, changes, False, f"The event '{name}' (dated already) is", day)
         else:
-            _echo(f"Give its date with `toezegging event set \"{name}\" YYYY-MM-DD`.")
+            _echo(f'Give its date with `toezegging event set "{name}" YYYY-MM-DD`.')
 
 
 @event.command("set")

@@ -26,39 +26,87 @@ if TYPE_CHECKING:  # SQLModel and the extractor: only when the command runs
     from ..promises import Draft
     from ..similar import Match
 
-CHOICES = {"a": "a", "accept": "a", "y": "a", "yes": "a", "e": "e", "edit": "e",
-           "s": "s", "skip": "s", "n": "s", "no": "s", "q": "q", "quit": "q"}
+CHOICES = {
+    "a": "a",
+    "accept": "a",
+    "y": "a",
+    "yes": "a",
+    "e": "e",
+    "edit": "e",
+    "s": "s",
+    "skip": "s",
+    "n": "s",
+    "no": "s",
+    "q": "q",
+    "quit": "q",
+}
 BAR_FROM = 100_000  # characters: a document this long shows a progress bar on a terminal
 
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--date", "ref", type=DATE,
-              help="The document's date, the reference of its time phrases. Default: the "
-                   "'Datum' line of the letter, or the day answers to Kamervragen were received.")
-@click.option("--yes", is_flag=True, help="Add every proposal without asking (those like a "
-              "promise in the register only with --allow-duplicate).")
+@click.option(
+    "--date",
+    "ref",
+    type=DATE,
+    help="The document's date, the reference of its time phrases. Default: the "
+    "'Datum' line of the letter, or the day answers to Kamervragen were received.",
+)
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Add every proposal without asking (those like a "
+    "promise in the register only with --allow-duplicate).",
+)
 @duplicates.ALLOW_OPTION
-@fmt.json_option("the proposals", shape="array",
-                 help="Print the proposals as one JSON array and add nothing, each with "
-                      "`duplicate_of` (the ids of like promises in the register). With --yes: "
-                      "add them and print one object per proposal handled, with `added` and "
-                      "`duplicate_of`.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
-              help="Leave out proposals below this confidence (0..1). Default: 0.5.")
+@fmt.json_option(
+    "the proposals",
+    shape="array",
+    help="Print the proposals as one JSON array and add nothing, each with "
+    "`duplicate_of` (the ids of like promises in the register). With --yes: "
+    "add them and print one object per proposal handled, with `added` and "
+    "`duplicate_of`.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Leave out proposals below this confidence (0..1). Default: 0.5.",
+)
 @click.option("--owner", help="E-mail address that gets the reminders of the promises added.")
-@click.option("--tag", "tags", multiple=True, help="Tag for the promises added (repeatable).",
-              shell_complete=complete.tags)
-@click.option("--source",
-              help="Where the promises were made. Default: the document's subject (and its "
-                   "Kamerstuk number), as the document gives it.")
-@click.option("--events/--no-events", default=True, show_default=True,
-              help="Propose promises tied to an event without a date "
-                   "('Wanneer dit onderzoek is afgerond ...'), stored open-ended.")
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    help="Tag for the promises added (repeatable).",
+    shell_complete=complete.tags,
+)
+@click.option(
+    "--source",
+    help="Where the promises were made. Default: the document's subject (and its "
+    "Kamerstuk number), as the document gives it.",
+)
+@click.option(
+    "--events/--no-events",
+    default=True,
+    show_default=True,
+    help="Propose promises tied to an event without a date "
+    "('Wanneer dit onderzoek is afgerond ...'), stored open-ended.",
+)
 @click.pass_obj
-def extract(ctx: Context, file: Path, ref: date | None, yes: bool, allow_duplicate: bool,
-            as_json: bool, min_confidence: float | None, owner: str | None, tags: tuple[str, ...],
-            source: str | None, events: bool) -> None:
+def extract(
+    ctx: Context,
+    file: Path,
+    ref: date | None,
+    yes: bool,
+    allow_duplicate: bool,
+    as_json: bool,
+    min_confidence: float | None,
+    owner: str | None,
+    tags: tuple[str, ...],
+    source: str | None,
+    events: bool,
+) -> None:
     """Find the promises in a letter, answers to Kamervragen or a debate report
     (.txt, .pdf, .docx, .html).
 
@@ -71,25 +119,26 @@ def extract(ctx: Context, file: Path, ref: date | None, yes: bool, allow_duplica
         toezegging extract kamerbrief.pdf --date 2026-06-10
     """
     from ..extract import find_promises, read_document, read_structure
-    from ..promises import check_fields, check_reference
+    from ..promises import check_reference
 
     text = read_document(file)
     doc = read_structure(text)
     ref = _reference(ref, doc, file, as_json)
     check_reference(ref, ctx.today)
-    fields = {"source": source or doc.source_on(ref), "kamerstuk": None if source else doc.kamerstuk,
-              "tags": list(tags), "owner": owner}
-    check_fields({k: v for k, v in fields.items() if k not in ("source", "kamerstuk")})
-    with fmt.Progress(f"Reading {file.name}",
-                      enabled=sys.stderr.isatty() and len(text) > BAR_FROM) as progress:
-        proposals = find_promises(text, ref, document=doc, include_events=events,
-                                  min_confidence=min_confidence, progress=progress)
+    fields = _fields(doc, ref, source, tags, owner)
+    with fmt.Progress(
+        f"Reading {file.name}", enabled=sys.stderr.isatty() and len(text) > BAR_FROM
+    ) as progress:
+        proposals = find_promises(
+            text, ref, document=doc, include_events=events, min_confidence=min_confidence, progress=progress
+        )
     with ctx.session() as session:
         batch = _Batch(ctx, session, ref, fields, as_json)
         fresh = batch.fresh(proposals)
         if as_json and not yes:
-            fmt.print_json([{**p.to_dict(), "duplicate_of": duplicates.ids(_like(session, p))}
-                            for p in fresh])
+            fmt.print_json(
+                [{**p.to_dict(), "duplicate_of": duplicates.ids(_like(session, p))} for p in fresh]
+            )
             return
         if not fresh:
             _nothing_new(file, as_json)
@@ -101,6 +150,20 @@ def extract(ctx: Context, file: Path, ref: date | None, yes: bool, allow_duplica
         batch.report()
     if batch.interrupted:
         raise click.exceptions.Exit(130)
+
+
+def _fields(doc: "Document", ref: date, source: str | None, tags: tuple[str, ...], owner: str | None) -> dict:
+    """The fields every accepted proposal gets: the letter's subject and number as its
+    source (unless --source names one), the tags and owner given (checked here)."""
+    from ..promises import check_fields
+
+    check_fields({"tags": list(tags), "owner": owner})
+    return {
+        "source": source or doc.source_on(ref),
+        "kamerstuk": None if source else doc.kamerstuk,
+        "tags": list(tags),
+        "owner": owner,
+    }
 
 
 def _reference(ref: date | None, doc: "Document", file: Path, as_json: bool) -> date:
@@ -142,7 +205,10 @@ def _draft(p: "Proposal", ref: date, fields: dict) -> "Draft":
     from ..promises import Draft
 
     return Draft(
-        text=p.text or p.sentence, deadline=p.phrase, reference=ref, open_ended=p.latest is None,
+        text=p.text or p.sentence,
+        deadline=p.phrase,
+        reference=ref,
+        open_ended=p.latest is None,
         fields={"by": p.by, "function": p.function, "ministry": p.ministry, **fields},
     )
 
@@ -187,15 +253,19 @@ def _like(session: "Session", p: "Proposal") -> "list[Match]":
     from .. import ministries  # here for start-up time, as the other imports below
     from ..similar import near_duplicates
 
-    return near_duplicates(session, p.text or p.sentence, ministries.as_stored(p.ministry),
-                           p.earliest, p.latest)
+    return near_duplicates(
+        session, p.text or p.sentence, ministries.as_stored(p.ministry), p.earliest, p.latest
+    )
 
 
 def _choose(default: str = "a") -> str:
     """Accept, edit, skip or quit; anything else (a typo) asks again."""
     while True:
-        answer = click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default=default,
-                              show_default=True).strip().lower()
+        answer = (
+            click.prompt("  [a]ccept, [e]dit, [s]kip, [q]uit", default=default, show_default=True)
+            .strip()
+            .lower()
+        )
         if answer in CHOICES:
             return CHOICES[answer]
         click.echo(f"  '{answer}' is not one of a, e, s, q; try again.", err=True)
@@ -220,8 +290,7 @@ class _Batch:
         from ..extract.dedup import unique
         from ..store import promise_texts
 
-        fresh = unique(proposals, key=lambda p: p.text or p.sentence,
-                       seen=promise_texts(self.session))
+        fresh = unique(proposals, key=lambda p: p.text or p.sentence, seen=promise_texts(self.session))
         skipped = len(proposals) - len(fresh)
         if skipped and not self.as_json:
             click.echo(f"{skipped} already in the register, left out.", err=True)
@@ -238,8 +307,11 @@ class _Batch:
         """`extract --yes --json`: one promise, `added` or left out as like `duplicate_of`."""
         from ..promises import promise_to_dict  # here for start-up time (it imports SQLModel)
 
-        d = (fmt.promise_dict(self.session, promise, self.ctx.today) if added
-             else promise_to_dict(promise, [], self.ctx.today))
+        d = (
+            fmt.promise_dict(self.session, promise, self.ctx.today)
+            if added
+            else promise_to_dict(promise, [], self.ctx.today)
+        )
         return {**d, "added": added, "duplicate_of": duplicates.ids(matches)}
 
     def add_all(self, fresh: "list[Proposal]", allow_duplicate: bool) -> None:
@@ -253,8 +325,12 @@ class _Batch:
                 continue
             matches = duplicates.find(self.session, promise)
             if matches and not allow_duplicate:
-                click.echo(plain(f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}):"
-                                 f" {p.sentence[:70]}"), err=True)
+                click.echo(
+                    plain(
+                        f"Left out (like #{', #'.join(map(str, duplicates.ids(matches)))}): {p.sentence[:70]}"
+                    ),
+                    err=True,
+                )
                 if self.as_json:
                     self.results.append(self._result(promise, matches, added=False))
                 continue
@@ -289,7 +365,10 @@ class _Batch:
         for a in self.added:
             click.echo(plain(f"Added promise {a.id}: {window_text(a)}  {a.text[:70]}"))
         if self.interrupted:
-            click.echo(f"\nInterrupted: the {len(self.added)} promise(s) accepted before are "
-                       "stored; the rest was not added.", err=True)
+            click.echo(
+                f"\nInterrupted: the {len(self.added)} promise(s) accepted before are "
+                "stored; the rest was not added.",
+                err=True,
+            )
         elif not self.added:
             click.echo("Nothing added.")

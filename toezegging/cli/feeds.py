@@ -23,8 +23,7 @@ def _feed(config: "Config", name: str) -> "FeedConfig":
         if f.name == name:
             return f
     names = ", ".join(f.name for f in config.feeds) or "none"
-    raise NotFound(f"there is no feed {name!r} in the config (feeds: {names}); "
-                   "add it as a [[feeds]] entry.")
+    raise NotFound(f"there is no feed {name!r} in the config (feeds: {names}); add it as a [[feeds]] entry.")
 
 
 def _base_url(config: "Config") -> str:
@@ -53,9 +52,12 @@ def feeds() -> None:
 
 
 @feeds.command()
-@click.option("--out", "out", type=click.Path(file_okay=False),
-              help="Directory to write NAME.ics into (created if missing). "
-                   "Default: [paths] feeds in the config.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False),
+    help="Directory to write NAME.ics into (created if missing). Default: [paths] feeds in the config.",
+)
 @fmt.json_option("the feeds written, one object each,", shape="array")
 @click.pass_obj
 def build(ctx: Context, out: str | None, as_json: bool) -> None:
@@ -69,8 +71,7 @@ def build(ctx: Context, out: str | None, as_json: bool) -> None:
     config = ctx.config
     out_dir = Path(out) if out is not None else config.feeds_dir()
     if out_dir is None:
-        raise InvalidInput("say where to write the feeds: --out DIR, or [paths] feeds in the "
-                           "config.")
+        raise InvalidInput("say where to write the feeds: --out DIR, or [paths] feeds in the config.")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -81,8 +82,9 @@ def build(ctx: Context, out: str | None, as_json: bool) -> None:
     lines: list = []  # printed after the progress bar (on a terminal only) is gone
     with fmt.Progress("Building feeds", length=len(config.feeds)) as bar:
         for feed in config.feeds:
-            body = feed_core.build(promises, counts, feed, today=ctx.today,
-                                   language=config.language, history=history)
+            body = feed_core.build(
+                promises, counts, feed, today=ctx.today, language=config.language, history=history
+            )
             path = out_dir / f"{feed.name}.ics"
             try:
                 write_atomically(path, body)
@@ -90,9 +92,16 @@ def build(ctx: Context, out: str | None, as_json: bool) -> None:
                 raise InvalidInput(f"cannot write {path}: {e.strerror}.") from None
             n = len(feed_core.select(promises, feed, ctx.today))
             if as_json:
-                lines.append({"feed": feed.name, "path": str(path), "promises": n,
-                              "bytes": len(body), "etag": feed_core.etag(body).strip('"'),
-                              "private": feed.private})
+                lines.append(
+                    {
+                        "feed": feed.name,
+                        "path": str(path),
+                        "promises": n,
+                        "bytes": len(body),
+                        "etag": feed_core.etag(body).strip('"'),
+                        "private": feed.private,
+                    }
+                )
             else:
                 note = " (private)" if feed.private else ""
                 lines.append(f"{path}: {fmt.plural(n, 'promise')}{note}")
@@ -118,14 +127,17 @@ def token(ctx: Context, name: str, as_json: bool) -> None:
 
     feed = _feed(ctx.config, name)
     if not feed.private:
-        raise InvalidInput(f"feed {name!r} is not private; it is served without a token. "
-                           "Set private = true in its [[feeds]] entry to require one.")
+        raise InvalidInput(
+            f"feed {name!r} is not private; it is served without a token. "
+            "Set private = true in its [[feeds]] entry to require one."
+        )
     with ctx.session() as s:
         secret = feed_queries.rotate_token(s, name, ctx.now)
     url = f"{_base_url(ctx.config)}/feeds/{secret}/{name}.ics"
     if as_json:
-        fmt.print_json({"feed": name, "token": secret, "url": url,
-                        "webcal": f"webcal://{url.split('://', 1)[1]}"})
+        fmt.print_json(
+            {"feed": name, "token": secret, "url": url, "webcal": f"webcal://{url.split('://', 1)[1]}"}
+        )
         return
     click.echo(f"New token for feed {name!r} (shown only now; the old one no longer works):")
     click.echo(secret)
@@ -134,12 +146,19 @@ def token(ctx: Context, name: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--host", default=None, help="Address to listen on. Default: [server] host "
-              "(127.0.0.1).")
-@click.option("--port", default=None, type=click.IntRange(0, 65535),
-              help="Port to listen on. Default: [server] port (8000).")
-@click.option("--today", type=DATE, default=None,
-              help="Show the register as on this day (a demo, a look back). Default: today.")
+@click.option("--host", default=None, help="Address to listen on. Default: [server] host (127.0.0.1).")
+@click.option(
+    "--port",
+    default=None,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on. Default: [server] port (8000).",
+)
+@click.option(
+    "--today",
+    type=DATE,
+    default=None,
+    help="Show the register as on this day (a demo, a look back). Default: today.",
+)
 @click.pass_obj
 def serve(ctx: Context, host: str | None, port: int | None, today: date | None) -> None:
     """Serve the register's pages and calendar feeds over HTTP until interrupted (Ctrl-C).
@@ -160,20 +179,27 @@ def serve(ctx: Context, host: str | None, port: int | None, today: date | None) 
         run(config, store, host, port, today=today)
 
 
-def _say_where(ctx: Context, host: str, port: int, today: date | None,
-               tokens: dict[str, str]) -> None:
+def _say_where(ctx: Context, host: str, port: int, today: date | None, tokens: dict[str, str]) -> None:
     """Where the register is served, and what a reader needs (on standard error)."""
     config = ctx.config
     public = [f.name for f in config.feeds if not f.private]
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    click.echo(f"Serving the register on {shown} (the overview; feeds: "
-               f"{', '.join(public) or 'none public'})", err=True)
+    click.echo(
+        f"Serving the register on {shown} (the overview; feeds: {', '.join(public) or 'none public'})",
+        err=True,
+    )
     if today is not None:
         click.echo(f"Showing the register as on {today.isoformat()}.", err=True)
     if config.web.access == "token":
-        click.echo("The pages need the token of a private feed: open "
-                   f"{shown}?token=TOKEN (see `toezegging feeds token NAME`).", err=True)
+        click.echo(
+            "The pages need the token of a private feed: open "
+            f"{shown}?token=TOKEN (see `toezegging feeds token NAME`).",
+            err=True,
+        )
     for f in config.feeds:
         if f.private and f.name not in tokens:
-            click.echo(f"Private feed {f.name!r} has no token yet, so nobody can read it; "
-                       f"run: toezegging feeds token {f.name}", err=True)
+            click.echo(
+                f"Private feed {f.name!r} has no token yet, so nobody can read it; "
+                f"run: toezegging feeds token {f.name}",
+                err=True,
+            )

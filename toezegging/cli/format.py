@@ -81,8 +81,9 @@ def plain_lines(text: object) -> str:
     if text is None:
         return ""
     text = str(text).replace("\r\n", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    return "\n".join(_clean(line.replace("\r", " ").replace("\v", " ").replace("\f", " "))
-                     for line in text.split("\n"))
+    return "\n".join(
+        _clean(line.replace("\r", " ").replace("\v", " ").replace("\f", " ")) for line in text.split("\n")
+    )
 
 
 def json_text(obj: Any, indent: int | None = 2) -> str:
@@ -115,12 +116,10 @@ class JsonOption(click.Option):
         super().__init__(*args, **kwargs)
 
 
-def json_option(what: str, shape: str = "object",
-                help: str | None = None) -> Callable[[FC], FC]:
+def json_option(what: str, shape: str = "object", help: str | None = None) -> Callable[[FC], FC]:
     """The one `--json` option (`as_json` in the command): prints `what` in `shape`."""
     text = help or f"Print {what} {SHAPES[shape]}."
-    return click.option("--json", "as_json", is_flag=True, cls=JsonOption, shape=shape,
-                        help=text)
+    return click.option("--json", "as_json", is_flag=True, cls=JsonOption, shape=shape, help=text)
 
 
 def print_json(obj: Any) -> None:
@@ -140,6 +139,7 @@ def print_json_line(obj: Any) -> None:
 # Piped to another program (`toezegging list | grep VWS`), the same rows are printed
 # whole, one line each, their fields separated by tabs, without a header or a total.
 
+
 def to_terminal() -> bool:
     """Whether standard output is a terminal (a person reads it) rather than a pipe or file."""
     try:
@@ -156,8 +156,14 @@ def cell_width(text: str) -> int:
     """The columns `text` takes on a terminal: East Asian wide characters two, marks none."""
     if text.isascii():
         return len(text)
-    return sum(0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
-               else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )
 
 
 def cut(text: str, width: int) -> str:
@@ -179,8 +185,13 @@ def _colour() -> bool:
     return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def table_lines(columns: list[str], rows: list[list[str]], *, right: frozenset[int] = frozenset(),
-                red: list[set[int]] | None = None) -> list[str]:
+def table_lines(
+    columns: list[str],
+    rows: list[list[str]],
+    *,
+    right: frozenset[int] = frozenset(),
+    red: list[set[int]] | None = None,
+) -> list[str]:
     """Rows under a bold header, each column as wide as its widest cell, two spaces apart
     (the columns in `right` aligned right); `red[i]` names the cells of row i shown red.
     The cells are plain text already."""
@@ -197,8 +208,10 @@ def table_lines(columns: list[str], rows: list[list[str]], *, right: frozenset[i
         return "  ".join(out)
 
     head = line(columns, set())
-    return [click.style(head, bold=True) if colour else head,
-            *(line(r, red[n] if red else set()) for n, r in enumerate(rows))]
+    return [
+        click.style(head, bold=True) if colour else head,
+        *(line(r, red[n] if red else set()) for n, r in enumerate(rows)),
+    ]
 
 
 def print_rows(rows: Iterable[Iterable[Any]]) -> None:
@@ -209,6 +222,7 @@ def print_rows(rows: Iterable[Iterable[Any]]) -> None:
 
 
 # ----------------------------------------------------------------------------- text
+
 
 def one_line(text: str | None) -> str:
     """`text` on one line, its runs of white space made one space ('' for None)."""
@@ -253,6 +267,7 @@ class UserError(click.ClickException):
 
 # ----------------------------------------------------------------------------- progress
 
+
 class Progress:
     """A progress bar on standard error while it is a terminal; nothing when piped.
 
@@ -260,8 +275,9 @@ class Progress:
     first call, `total` long), or give `length` and `advance` it step by step. Leaving the
     `with` block (or `close()`) ends it; closing twice is harmless."""
 
-    def __init__(self, label: str, *, enabled: bool | None = None, length: int | None = None,
-                 show_pos: bool = False) -> None:
+    def __init__(
+        self, label: str, *, enabled: bool | None = None, length: int | None = None, show_pos: bool = False
+    ) -> None:
         self.label, self.length, self.show_pos = label, length, show_pos
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self.bar: Any = None
@@ -276,8 +292,9 @@ class Progress:
 
     def _open(self, length: int | None) -> Any:
         if self.bar is None and self.enabled:
-            self.bar = click.progressbar(length=length or 0, label=self.label, file=sys.stderr,
-                                         show_pos=self.show_pos)
+            self.bar = click.progressbar(
+                length=length or 0, label=self.label, file=sys.stderr, show_pos=self.show_pos
+            )
             self.bar.__enter__()
         return self.bar
 
@@ -302,6 +319,7 @@ class Progress:
 # A promise for a person: its window in one line, the whole promise with its history
 # (`add`, `show`, `delete`), and the register as a table (`list`). Everything quoted from
 # the register is stored text: plain.
+
 
 def window_text(p: Any) -> str:
     """A promise's (or proposal's) window in one line: a day, a range, or no date."""
@@ -333,7 +351,7 @@ def _span(earliest: str | None, latest: str | None) -> str:
 
 
 def _recurring(p: "Promise", d: dict) -> str:
-    """", recurring every year, now occurrence 2" for `show` (the CLI's words are English)."""
+    """ ", recurring every year, now occurrence 2" for `show` (the CLI's words are English)."""
     from .. import recurrence
 
     if not recurrence.valid(p.recurrence):
@@ -347,9 +365,11 @@ def _status_line(p: "Promise", today: date) -> str:
     from .. import status
 
     label = p.status + (", overdue" if p.is_overdue(today) else "")
-    return (f"{label} ({status.name(p.status, 'nl')})"
-            + (f", {p.fulfilled_by}" if p.fulfilled_by else "")
-            + (f", closed {p.closed_on.isoformat()}" if p.closed_on else ""))
+    return (
+        f"{label} ({status.name(p.status, 'nl')})"
+        + (f", {p.fulfilled_by}" if p.fulfilled_by else "")
+        + (f", closed {p.closed_on.isoformat()}" if p.closed_on else "")
+    )
 
 
 def _history_line(h: dict, d: dict, moves: list[dict]) -> str:
@@ -359,15 +379,21 @@ def _history_line(h: dict, d: dict, moves: list[dict]) -> str:
         return f"  status change: {h['reference']}: {h['old_status']} -> {h['new_status']}{why}"
     if h["kind"] == "occurrence":  # one occurrence of a recurring promise fulfilled
         done = [x for x in d["history"] if x["kind"] == "occurrence"]
-        return (f"  occurrence {done.index(h) + 1} {h['new_status']}: {h['reference']}: due "
-                f"{h['old_latest']}{why} -> next {_span(h['new_earliest'], h['new_latest'])}")
+        return (
+            f"  occurrence {done.index(h) + 1} {h['new_status']}: {h['reference']}: due "
+            f"{h['old_latest']}{why} -> next {_span(h['new_earliest'], h['new_latest'])}"
+        )
     if h["kind"] == "event":  # the event got its date: not a postponement
-        return (f"  event dated: {h['reference']}: '{h['new_deadline']}' -> "
-                f"{h['new_earliest']} .. {h['new_latest']}{why}")
+        return (
+            f"  event dated: {h['reference']}: '{h['new_deadline']}' -> "
+            f"{h['new_earliest']} .. {h['new_latest']}{why}"
+        )
     label = f"postponed {moves.index(h) + 1}" if h in moves else h["kind"]
-    return (f"  {label}: {h['reference']}: '{h['old_deadline']}' "
-            f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
-            f"({h['new_latest'] or 'no date'}){why}")
+    return (
+        f"  {label}: {h['reference']}: '{h['old_deadline']}' "
+        f"({h['old_latest'] or 'no date'}) -> '{h['new_deadline']}' "
+        f"({h['new_latest'] or 'no date'}){why}"
+    )
 
 
 def promise_lines(d: dict, p: "Promise", today: date) -> list[str]:
@@ -379,23 +405,37 @@ def promise_lines(d: dict, p: "Promise", today: date) -> list[str]:
     lines = [f"{title}: {p.text}", f"  deadline:   '{p.deadline}', said on {p.reference.isoformat()}"]
     if p.current_deadline:
         lines.append(f"  now:        '{p.current_deadline}' (postponed {len(moves)}x)")
-    lines += [f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
-              f"{', estimated' if p.estimated else ''}{_recurring(p, d)})",
-              f"              {p.explanation}"]
+    lines += [
+        f"  window:     {window_text(p)} ({p.kind}{', hedged' if p.hedged else ''}"
+        f"{', estimated' if p.estimated else ''}{_recurring(p, d)})",
+        f"              {p.explanation}",
+    ]
     if p.id:
         lines.append(f"  status:     {_status_line(p, today)}")
-    who = [("by", p.by), ("function", p.function), ("ministry", p.ministry), ("to", p.to),
-           ("fraction", p.fraction), ("source", p.source), ("kamerstuk", p.kamerstuk),
-           ("url", p.url), ("owner", p.owner), ("notes", p.notes)]
+    who = [
+        ("by", p.by),
+        ("function", p.function),
+        ("ministry", p.ministry),
+        ("to", p.to),
+        ("fraction", p.fraction),
+        ("source", p.source),
+        ("kamerstuk", p.kamerstuk),
+        ("url", p.url),
+        ("owner", p.owner),
+        ("notes", p.notes),
+    ]
     lines += [f"  {label + ':':<11} {value}" for label, value in who if value]
     if p.tags:
         lines.append(f"  tags:       {', '.join(p.tags)}")
     if p.deleted_at is not None:
-        lines.append(f"  removed:    {p.deleted_at.date().isoformat()} "
-                     "(left out of lists, reminders and feeds)")
+        lines.append(
+            f"  removed:    {p.deleted_at.date().isoformat()} (left out of lists, reminders and feeds)"
+        )
     if p.event_name or p.event_date:
-        lines.append(f"  event:      {p.event_name or p.anchor or ''}"
-                     + (f", on {p.event_date.isoformat()}" if p.event_date else ", no date yet"))
+        lines.append(
+            f"  event:      {p.event_name or p.anchor or ''}"
+            + (f", on {p.event_date.isoformat()}" if p.event_date else ", no date yet")
+        )
     return lines + [_history_line(h, d, moves) for h in d["history"]]
 
 
@@ -413,8 +453,7 @@ def _state(p: "Promise", changes: "list[DeadlineChange]", today: date) -> str:
     return ("overdue" if p.is_overdue(today) else p.status) + (f", {n_moves}x moved" if n_moves else "")
 
 
-def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChange]]",
-                   today: date) -> None:
+def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChange]]", today: date) -> None:
     """The promises as a table on a terminal; piped, one whole row per promise, tab-separated:
     id, due, deadline, status, ministry abbreviation, ministry, by, text."""
     from .. import ministries
@@ -422,9 +461,19 @@ def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChan
     if not to_terminal():
         if not found:
             click.echo("No promises match.", err=True)
-        print_rows([p.id, _due(p), p.deadline_now(), _state(p, changes[stored_id(p)], today),
-                    ministries.abbreviation(p.ministry) or "", p.ministry, p.by, p.text]
-                   for p in found)
+        print_rows(
+            [
+                p.id,
+                _due(p),
+                p.deadline_now(),
+                _state(p, changes[stored_id(p)], today),
+                ministries.abbreviation(p.ministry) or "",
+                p.ministry,
+                p.by,
+                p.text,
+            ]
+            for p in found
+        )
         return
     if not found:
         click.echo("No promises match.")
@@ -434,17 +483,24 @@ def print_promises(found: "list[Promise]", changes: "dict[int, list[DeadlineChan
     columns = ["ID", "Due", "Deadline", "Status", "Promise"] + (["Who"] if wide else [])
     rows = []
     for p in found:
-        row = [str(p.id), _due(p) or "—", cut(plain(p.deadline_now()), 30 if wide else 22),
-               _state(p, changes[stored_id(p)], today), plain(p.text)]
+        row = [
+            str(p.id),
+            _due(p) or "—",
+            cut(plain(p.deadline_now()), 30 if wide else 22),
+            _state(p, changes[stored_id(p)], today),
+            plain(p.text),
+        ]
         if wide:
             row.append(cut(plain(p.by or p.ministry), 22))
         rows.append(row)
     # Cut the text to what the terminal leaves, so no other column is squeezed.
-    used = sum(max(cell_width(r[i]) for r in rows + [columns])
-               for i in range(len(columns)) if i != 4)
+    used = sum(max(cell_width(r[i]) for r in rows + [columns]) for i in range(len(columns)) if i != 4)
     room = max(16, width - used - 2 * (len(columns) - 1) - 1)
     for row in rows:
         row[4] = cut(row[4], room)
     red = [{3} if row[3].startswith("overdue") else set() for row in rows]
-    click.echo("\n".join([*table_lines(columns, rows, right=frozenset({0}), red=red),
-                          f"{plural(len(found), 'promise')}."]))
+    click.echo(
+        "\n".join(
+            [*table_lines(columns, rows, right=frozenset({0}), red=red), f"{plural(len(found), 'promise')}."]
+        )
+    )

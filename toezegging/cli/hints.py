@@ -41,8 +41,7 @@ SAY: dict[str, Callable[[Hint], str]] = {
     "show": lambda h: "see " + _run("show {id}", h),
     "restore": lambda h: "restore it first with " + _run("delete {id} --undo", h),
     "reopen": lambda h: "reopen it with " + _run("edit {id} --status open", h),
-    "force_status": lambda h: "run " + _run(
-        STATUS_COMMANDS[h.values["status"]] + " {id} --force", h),
+    "force_status": lambda h: "run " + _run(STATUS_COMMANDS[h.values["status"]] + " {id} --force", h),
     "fulfil": lambda h: "Use " + _run("done {id}", h),
     "edit_example": lambda h: _run("edit {id} --owner staf@example.org --tag zeden", h),
     "correct_postponement": lambda h: ": " + _run("edit {id} --deadline PHRASE --date DAY", h),

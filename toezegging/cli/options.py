@@ -18,8 +18,7 @@ class DateType(click.ParamType):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-06-10.",
-                      param, ctx)
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-06-10.", param, ctx)
 
 
 DATE = DateType()
@@ -28,8 +27,12 @@ DATE = DateType()
 class OptionalDateType(DateType):
     """A date at a prompt where Enter gives none; a typo asks again (click re-prompts on it)."""
 
-    def convert(self, value: Any, param: click.Parameter | None,  # type: ignore[override]
-                ctx: click.Context | None) -> date | None:
+    def convert(  # type: ignore[override]
+        self,
+        value: Any,
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         return super().convert(value, param, ctx)

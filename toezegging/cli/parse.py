@@ -25,17 +25,34 @@ def _answer(line: str, ref: date, find: bool) -> dict:
             found = search(phrase, ref)
             if found is None:
                 raise UnreadableDeadline(phrase, EXAMPLES)
-            return {"phrase": phrase, **found.window.to_dict(), "span": found.text,
-                    "start": found.span[0], "end": found.span[1]}
+            return {
+                "phrase": phrase,
+                **found.window.to_dict(),
+                "span": found.text,
+                "start": found.span[0],
+                "end": found.span[1],
+            }
         return {"phrase": phrase, **parse_phrase(phrase, ref).to_dict()}
     except UnreadableDeadline as e:
         if find:
             msg = f"found no time phrase in '{phrase[:80]}'"
         else:
             msg = e.message
-        return {"phrase": phrase, "earliest": None, "latest": None, "kind": None,
-                "recurrence": None, "hedged": False, "estimated": False, "explanation": None,
-                "anchor": None, "offset": None, "offset_mode": None, "error": msg, "examples": list(EXAMPLES)}
+        return {
+            "phrase": phrase,
+            "earliest": None,
+            "latest": None,
+            "kind": None,
+            "recurrence": None,
+            "hedged": False,
+            "estimated": False,
+            "explanation": None,
+            "anchor": None,
+            "offset": None,
+            "offset_mode": None,
+            "error": msg,
+            "examples": list(EXAMPLES),
+        }
 
 
 def _human(obj: dict) -> str:
@@ -56,15 +73,24 @@ def _human(obj: dict) -> str:
     return f"{head}{span}\n  {obj['explanation']}"
 
 
-@click.command(epilog="Exit status: 0 when every phrase was read; 1 when one was not (the "
-                      "others are still answered, in order).")
+@click.command(
+    epilog="Exit status: 0 when every phrase was read; 1 when one was not (the "
+    "others are still answered, in order)."
+)
 @click.argument("phrase", required=False)
 @click.option("--ref", "ref", type=DATE, help="The day the promise was made (default: today).")
-@fmt.json_option("each answer", shape="lines",
-                 help="Print each answer as JSON, one object per line, in the order of the "
-                      "input (a stream; an unreadable phrase gives an object with \"error\").")
-@click.option("--search", "find", is_flag=True,
-              help="Each input is a sentence: find the time phrase in it (adds 'span').")
+@fmt.json_option(
+    "each answer",
+    shape="lines",
+    help="Print each answer as JSON, one object per line, in the order of the "
+    'input (a stream; an unreadable phrase gives an object with "error").',
+)
+@click.option(
+    "--search",
+    "find",
+    is_flag=True,
+    help="Each input is a sentence: find the time phrase in it (adds 'span').",
+)
 def parse(phrase: str | None, ref: date | None, as_json: bool, find: bool) -> None:
     """Read a deadline PHRASE into a window; without PHRASE, one phrase per line on stdin.
 

@@ -46,11 +46,13 @@ def _after(session: "Session", p: "Promise", ctx: Context, as_json: bool, messag
 
 # ----------------------------------------------------------------------------- add
 
+
 @click.command()
 @click.argument("text", required=False)
 @click.option("--deadline", "-d", help="The time phrase as said, e.g. 'voor de zomer'.")
-@click.option("--date", "reference", type=DATE,
-              help="The day the promise was made (debate or letter). Default: today.")
+@click.option(
+    "--date", "reference", type=DATE, help="The day the promise was made (debate or letter). Default: today."
+)
 @click.option("--by", help="Who promised it (bewindspersoon).")
 @click.option("--function", help="Their function, e.g. 'minister van Justitie en Veiligheid'.")
 @click.option("--ministry", help="The ministry.", shell_complete=complete.ministry_names)
@@ -60,23 +62,37 @@ def _after(session: "Session", p: "Promise", ctx: Context, as_json: bool, messag
 @click.option("--kamerstuk", help="Kamerstuk number, e.g. 28345-300.")
 @click.option("--url", help="A link to the debate or letter.")
 @click.option("--number", help="The official register number, e.g. TZ202412-116.")
-@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.",
-              shell_complete=complete.tags)
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.", shell_complete=complete.tags)
 @click.option("--owner", help="E-mail address that gets the reminders.")
 @click.option("--notes", help="Free notes.")
-@click.option("--open-ended", is_flag=True,
-              help="Keep an event deadline without a date (the default for an event phrase).")
-@click.option("--due", type=DATE,
-              help="The date of the event an event phrase waits on, if known already.")
+@click.option(
+    "--open-ended",
+    is_flag=True,
+    help="Keep an event deadline without a date (the default for an event phrase).",
+)
+@click.option("--due", type=DATE, help="The date of the event an event phrase waits on, if known already.")
 @click.option("--yes", "-y", is_flag=True, help="Store without asking to confirm.")
 @duplicates.ALLOW_OPTION
-@fmt.json_option("the promise", help="Print the promise as one JSON object, with `added` and "
-                 "`duplicate_of` (the ids of the like promises it matched; not added then "
-                 "unless --allow-duplicate).")
+@fmt.json_option(
+    "the promise",
+    help="Print the promise as one JSON object, with `added` and "
+    "`duplicate_of` (the ids of the like promises it matched; not added then "
+    "unless --allow-duplicate).",
+)
 @click.pass_obj
-def add(ctx: Context, text: str | None, deadline: str | None, reference: Any, tags: tuple[str, ...],
-        open_ended: bool, due: Any, yes: bool, allow_duplicate: bool, as_json: bool,
-        **fields: Any) -> None:
+def add(
+    ctx: Context,
+    text: str | None,
+    deadline: str | None,
+    reference: Any,
+    tags: tuple[str, ...],
+    open_ended: bool,
+    due: Any,
+    yes: bool,
+    allow_duplicate: bool,
+    as_json: bool,
+    **fields: Any,
+) -> None:
     """Add a promise: shows how its deadline is read, and asks before storing it.
 
     A deadline tied to an event without a date ("binnen drie maanden na inwerkingtreding")
@@ -95,8 +111,14 @@ def add(ctx: Context, text: str | None, deadline: str | None, reference: Any, ta
     deadline, due = _read(deadline, reference, open_ended, due, interactive, ask_due=not yes)
     if guided:
         _ask_who(fields)
-    draft = Draft(text=text, deadline=deadline, reference=reference, open_ended=open_ended,
-                  due=due, fields={**fields, "tags": list(tags)})
+    draft = Draft(
+        text=text,
+        deadline=deadline,
+        reference=reference,
+        open_ended=open_ended,
+        due=due,
+        fields={**fields, "tags": list(tags)},
+    )
     p = prepare(draft, today=ctx.today, now=ctx.now)
     fmt.warn(ministries.unknown_note(p.ministry))
     with ctx.session(read_only=True) as s:
@@ -109,8 +131,7 @@ def add(ctx: Context, text: str | None, deadline: str | None, reference: Any, ta
         click.echo(ctx.write(lambda s: _store(s, ctx, p, matches, as_json)))
 
 
-def _text_and_deadline(text: str | None, deadline: str | None,
-                       interactive: bool) -> tuple[str, str]:
+def _text_and_deadline(text: str | None, deadline: str | None, interactive: bool) -> tuple[str, str]:
     """The promise's text and deadline phrase: asked for on a terminal when not given."""
     if not text:
         if not interactive:
@@ -123,8 +144,9 @@ def _text_and_deadline(text: str | None, deadline: str | None,
     return text, deadline
 
 
-def _read(deadline: str, reference: Any, open_ended: bool, due: Any, interactive: bool,
-          ask_due: bool) -> tuple[str, Any]:
+def _read(
+    deadline: str, reference: Any, open_ended: bool, due: Any, interactive: bool, ask_due: bool
+) -> tuple[str, Any]:
     """Read the deadline now, so a wrong reading is caught on the spot (on a terminal it is
     asked again); one that waits on an event asks for the event's date (`ask_due`)."""
     from ..promises import read_deadline
@@ -139,11 +161,15 @@ def _read(deadline: str, reference: Any, open_ended: bool, due: Any, interactive
             fmt.error(e.message)
             deadline = click.prompt("Deadline, as said")
     if reading.waits and interactive and ask_due:
-        click.echo(plain(f"'{deadline}' waits on an event without a date: {reading.explanation}"),
-                   err=True)
+        click.echo(plain(f"'{deadline}' waits on an event without a date: {reading.explanation}"), err=True)
         # A typo ("1-11-2026") is said and asked again; Enter keeps it waiting.
-        due = click.prompt("Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
-                           default="", show_default=False, type=OPTIONAL_DATE, err=True)
+        due = click.prompt(
+            "Date of the event, if known (YYYY-MM-DD; Enter: keep it waiting)",
+            default="",
+            show_default=False,
+            type=OPTIONAL_DATE,
+            err=True,
+        )
     return deadline, due
 
 
@@ -151,12 +177,12 @@ def _ask_who(fields: dict) -> None:
     """Who promised it, which ministry, to whom: asked when adding step by step."""
     for key, question in (("by", "Promised by"), ("ministry", "Ministry"), ("to", "To whom")):
         if not fields.get(key):
-            fields[key] = click.prompt(f"{question} (Enter to skip)", default="",
-                                       show_default=False) or None
+            fields[key] = click.prompt(f"{question} (Enter to skip)", default="", show_default=False) or None
 
 
-def _go_ahead(ctx: Context, p: "Promise", matches: "list[Match]", yes: bool,
-              allow_duplicate: bool, as_json: bool) -> bool:
+def _go_ahead(
+    ctx: Context, p: "Promise", matches: "list[Match]", yes: bool, allow_duplicate: bool, as_json: bool
+) -> bool:
     """Whether to store it: asked, or left out when it is like a promise in the register
     (said so, or printed as JSON with `added` false)."""
     if matches:
@@ -172,8 +198,7 @@ def _go_ahead(ctx: Context, p: "Promise", matches: "list[Match]", yes: bool,
     return True
 
 
-def _store(session: "Session", ctx: Context, p: "Promise", matches: "list[Match]",
-           as_json: bool) -> str:
+def _store(session: "Session", ctx: Context, p: "Promise", matches: "list[Match]", as_json: bool) -> str:
     """Add the promise; what `add` prints then."""
     from ..promises import add_promise
 
@@ -184,14 +209,15 @@ def _store(session: "Session", ctx: Context, p: "Promise", matches: "list[Match]
     if matches:
         message += f" (like promise {', '.join(map(str, duplicates.ids(matches)))}; added anyway)"
     if p.waits_on_event():
-        message += (f" It waits on '{p.anchor or p.deadline}': give that date with "
-                    f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
-                    "(or link it to a shared event with `toezegging event link`).")
+        message += (
+            f" It waits on '{p.anchor or p.deadline}': give that date with "
+            f"`toezegging event {p.id} --on YYYY-MM-DD` once it is known "
+            "(or link it to a shared event with `toezegging event link`)."
+        )
     return plain(message)
 
 
-def _added_dict(session: "Session | None", p: "Promise", ctx: Context,
-                matches: "list[Match]") -> dict:
+def _added_dict(session: "Session | None", p: "Promise", ctx: Context, matches: "list[Match]") -> dict:
     """`add --json`: the promise (id null when it was not added), whether it was added, and
     the ids of the open promises it looks like."""
     if session is None:
@@ -205,34 +231,53 @@ def _added_dict(session: "Session | None", p: "Promise", ctx: Context,
 
 # ----------------------------------------------------------------------------- list, show
 
+
 def _days(value: str | None) -> int | None:
     if value is None:
         return None
     m = re.fullmatch(r"\s*(\d{1,6})\s*([dw]?)\s*", value.lower())
     days = int(m.group(1)) * (7 if m.group(2) == "w" else 1) if m else None
     if days is None or days > MAX_DAYS:
-        raise InvalidInput(f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w "
-                           f"(at most {MAX_DAYS} days).")
+        raise InvalidInput(
+            f"--due-within {value!r}: give days or weeks, e.g. 30d or 6w (at most {MAX_DAYS} days)."
+        )
     return days
 
 
 @click.command("list")
-@click.option("--status", default="open", show_default=True,
-              type=click.Choice([*STATUS_CHOICES, "all"], case_sensitive=False),
-              help="Which promises; 'all' for every status.")
+@click.option(
+    "--status",
+    default="open",
+    show_default=True,
+    type=click.Choice([*STATUS_CHOICES, "all"], case_sensitive=False),
+    help="Which promises; 'all' for every status.",
+)
 @click.option("--overdue", is_flag=True, help="Only open promises past their deadline.")
 @click.option("--due-within", metavar="30d", help="Only those due within N days (or Nw weeks).")
-@click.option("--ministry", help="Only this ministry: its abbreviation, name, former name "
-              "or whole words of one (e.g. OCW, onderwijs).", shell_complete=complete.ministry_names)
+@click.option(
+    "--ministry",
+    help="Only this ministry: its abbreviation, name, former name "
+    "or whole words of one (e.g. OCW, onderwijs).",
+    shell_complete=complete.ministry_names,
+)
 @click.option("--tag", help="Only promises with this tag.", shell_complete=complete.tags)
 @click.option("--owner", help="Only promises of this owner (e-mail).")
 @click.option("--search", help="Only promises mentioning this text.")
 @click.option("--waiting", is_flag=True, help="Only promises that wait on an event without a date.")
 @fmt.json_option("the promises, with every field,", shape="array")
 @click.pass_obj
-def list_(ctx: Context, status: str, overdue: bool, due_within: str | None, ministry: str | None,
-          tag: str | None, owner: str | None, search: str | None, waiting: bool,
-          as_json: bool) -> None:
+def list_(
+    ctx: Context,
+    status: str,
+    overdue: bool,
+    due_within: str | None,
+    ministry: str | None,
+    tag: str | None,
+    owner: str | None,
+    search: str | None,
+    waiting: bool,
+    as_json: bool,
+) -> None:
     """List promises by deadline (open ones unless --status says otherwise).
 
     On a terminal a table, cut to its width. Piped or redirected, one whole line per
@@ -246,9 +291,16 @@ def list_(ctx: Context, status: str, overdue: bool, due_within: str | None, mini
         fmt.warn(ministries.filter_note(ministries.select(ministry)))
     with ctx.session(read_only=True) as s:
         found = query_promises(
-            s, status=status, ministry=ministry, tag=tag, owner=owner,
-            overdue=True if overdue else None, today=ctx.today,
-            due_within_days=_days(due_within), search=search, waiting=waiting or None,
+            s,
+            status=status,
+            ministry=ministry,
+            tag=tag,
+            owner=owner,
+            overdue=True if overdue else None,
+            today=ctx.today,
+            due_within_days=_days(due_within),
+            search=search,
+            waiting=waiting or None,
         )
         changes = histories(s, [fmt.stored_id(p) for p in found])
     if as_json:
@@ -276,31 +328,58 @@ def show(ctx: Context, promise_id: str, as_json: bool) -> None:
 
 # ----------------------------------------------------------------------------- changes
 
+
 @click.command()
 @ID_ARGUMENT
 @click.argument("phrase")
-@click.option("--date", "announced", type=DATE,
-              help="The day the minister announced the move; PHRASE is read at it. Default: today.")
+@click.option(
+    "--date",
+    "announced",
+    type=DATE,
+    help="The day the minister announced the move; PHRASE is read at it. Default: today.",
+)
 @click.option("--reason", help="Why, e.g. 'Mag ik er juni van maken?'.")
 @click.option("--open-ended", is_flag=True, help="Keep an event deadline without a date.")
 @click.option("--due", type=DATE, help="The date to hold an event deadline to.")
 @JSON_OPTION
 @click.pass_obj
-def postpone(ctx: Context, promise_id: str, phrase: str, announced: Any, reason: str | None,
-             open_ended: bool, due: Any, as_json: bool) -> None:
+def postpone(
+    ctx: Context,
+    promise_id: str,
+    phrase: str,
+    announced: Any,
+    reason: str | None,
+    open_ended: bool,
+    due: Any,
+    as_json: bool,
+) -> None:
     """Move a promise's deadline to PHRASE, as the minister announced (--date, default
     today); the old one stays in history. To fix a typo instead, use `edit --deadline`."""
     from ..promises import postpone as do_postpone
     from ..store import get_promise
 
     def change(s: "Session") -> str:
-        c = do_postpone(s, promise_id, phrase, today=ctx.today, now=ctx.now, reason=reason,
-                        open_ended=open_ended, due=due, announced=announced)
+        c = do_postpone(
+            s,
+            promise_id,
+            phrase,
+            today=ctx.today,
+            now=ctx.now,
+            reason=reason,
+            open_ended=open_ended,
+            due=due,
+            announced=announced,
+        )
         p = get_promise(s, c.promise_id)
-        return _after(s, p, ctx, as_json,
-                      f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
-                      f"'{c.new_deadline}' (said on {c.reference.isoformat()}), now "
-                      f"{window_text(p)}: {p.explanation}")
+        return _after(
+            s,
+            p,
+            ctx,
+            as_json,
+            f"Promise {p.id}: '{c.old_deadline}' ({c.old_latest or 'no date'}) -> "
+            f"'{c.new_deadline}' (said on {c.reference.isoformat()}), now "
+            f"{window_text(p)}: {p.explanation}",
+        )
 
     click.echo(ctx.write(change))
 
@@ -309,12 +388,14 @@ def postpone(ctx: Context, promise_id: str, phrase: str, announced: Any, reason:
 @ID_ARGUMENT
 @click.option("--letter", help="What fulfilled it, e.g. 'Kamerstuk 28345-300'.")
 @click.option("--partly", is_flag=True, help="Only partly fulfilled (Deels voldaan).")
-@click.option("--series", is_flag=True,
-              help="A recurring promise: end the whole series (no occurrences follow).")
+@click.option(
+    "--series", is_flag=True, help="A recurring promise: end the whole series (no occurrences follow)."
+)
 @JSON_OPTION
 @click.pass_obj
-def done(ctx: Context, promise_id: str, letter: str | None, partly: bool, series: bool,
-         as_json: bool) -> None:
+def done(
+    ctx: Context, promise_id: str, letter: str | None, partly: bool, series: bool, as_json: bool
+) -> None:
     """Mark a promise fulfilled (or --partly).
 
     For a recurring promise this fulfils its current occurrence and opens the next one
@@ -323,14 +404,15 @@ def done(ctx: Context, promise_id: str, letter: str | None, partly: bool, series
     from ..promises import fulfil
 
     def change(s: "Session") -> str:
-        r = fulfil(s, promise_id, today=ctx.today, now=ctx.now, letter=letter, partly=partly,
-                   series=series)
+        r = fulfil(s, promise_id, today=ctx.today, now=ctx.now, letter=letter, partly=partly, series=series)
         p, occ = r.promise, r.occurrence
         if occ is not None:
             by = f" ({occ.reason})" if occ.reason else ""
-            message = (f"Promise {p.id}: the occurrence due {occ.old_latest} is "
-                       f"{occ.new_status}{by}; the next one: {window_text(p)}. "
-                       f"To end the series: `toezegging done {p.id} --series`.")
+            message = (
+                f"Promise {p.id}: the occurrence due {occ.old_latest} is "
+                f"{occ.new_status}{by}; the next one: {window_text(p)}. "
+                f"To end the series: `toezegging done {p.id} --series`."
+            )
         else:
             extra = f" ({p.fulfilled_by})" if p.fulfilled_by else ""
             message = f"Promise {p.id} is now {p.status}{extra}."
@@ -346,8 +428,9 @@ def _closing(name: str, status: Status, doc: str) -> click.Command:
 
     @click.command(name, help=doc)
     @ID_ARGUMENT
-    @click.option("--force", is_flag=True,
-                  help="Also when the promise is closed already (kept in its history).")
+    @click.option(
+        "--force", is_flag=True, help="Also when the promise is closed already (kept in its history)."
+    )
     @JSON_OPTION
     @click.pass_obj
     def command(ctx: Context, promise_id: str, force: bool, as_json: bool) -> None:
@@ -365,10 +448,16 @@ def _closing(name: str, status: Status, doc: str) -> click.Command:
     return command
 
 
-withdraw = _closing("withdraw", Status.WITHDRAWN, "Mark a promise withdrawn (taken back). "
-                    "A promise closed already (fulfilled, lapsed) needs --force.")
-lapse = _closing("lapse", Status.LAPSED, "Mark a promise lapsed (Vervallen). "
-                 "A promise closed already (fulfilled, withdrawn) needs --force.")
+withdraw = _closing(
+    "withdraw",
+    Status.WITHDRAWN,
+    "Mark a promise withdrawn (taken back). A promise closed already (fulfilled, lapsed) needs --force.",
+)
+lapse = _closing(
+    "lapse",
+    Status.LAPSED,
+    "Mark a promise lapsed (Vervallen). A promise closed already (fulfilled, withdrawn) needs --force.",
+)
 
 
 @click.command()
@@ -392,9 +481,14 @@ def delete(ctx: Context, promise_id: str, yes: bool, undo: bool, as_json: bool) 
             p = restore(s, promise_id, today=ctx.today, now=ctx.now)
             return _after(s, p, ctx, as_json, f"Promise {p.id} is back ({p.status}).")
         p = remove(s, promise_id, today=ctx.today, now=ctx.now)
-        return _after(s, p, ctx, as_json,
-                      f"Removed promise {p.id}: it left lists, reminders and feeds. "
-                      f"Undo with `toezegging delete {p.id} --undo`.")
+        return _after(
+            s,
+            p,
+            ctx,
+            as_json,
+            f"Removed promise {p.id}: it left lists, reminders and feeds. "
+            f"Undo with `toezegging delete {p.id} --undo`.",
+        )
 
     click.echo(ctx.write(change))
 
@@ -408,9 +502,11 @@ def _confirm_removal(ctx: Context, promise_id: str, yes: bool) -> None:
         d = fmt.promise_dict(s, p, ctx.today)
     if p.deleted_at is None and not yes:
         if not _interactive():
-            raise InvalidInput(f"removing promise {p.id} needs confirmation: run "
-                               f"`toezegging delete {p.id} --yes` (there is no terminal "
-                               "to ask on).")
+            raise InvalidInput(
+                f"removing promise {p.id} needs confirmation: run "
+                f"`toezegging delete {p.id} --yes` (there is no terminal "
+                "to ask on)."
+            )
         fmt.print_promise(d, p, ctx.today, err=True)
         click.confirm(f"Remove promise {p.id}?", default=False, abort=True, err=True)
 
@@ -418,33 +514,48 @@ def _confirm_removal(ctx: Context, promise_id: str, yes: bool) -> None:
 @click.command()
 @ID_ARGUMENT
 @click.option("--text", help="What was promised.")
-@click.option("--deadline", help="Correct the deadline phrase (a typo, a misread phrase, or an "
-              "event promise's date): not a postponement.")
-@click.option("--date", "reference", type=DATE,
-              help="Correct the day the promise was made; with --deadline, the day the phrase "
-              "was said (it is read at that day).")
+@click.option(
+    "--deadline",
+    help="Correct the deadline phrase (a typo, a misread phrase, or an "
+    "event promise's date): not a postponement.",
+)
+@click.option(
+    "--date",
+    "reference",
+    type=DATE,
+    help="Correct the day the promise was made; with --deadline, the day the phrase "
+    "was said (it is read at that day).",
+)
 @click.option("--by", help="Who promised it (a new one clears a function that named another).")
 @click.option("--function")
-@click.option("--ministry", shell_complete=complete.ministry_names,
-              help="The ministry (a new one clears a function of another ministry).")
+@click.option(
+    "--ministry",
+    shell_complete=complete.ministry_names,
+    help="The ministry (a new one clears a function of another ministry).",
+)
 @click.option("--to")
 @click.option("--fraction")
 @click.option("--source")
 @click.option("--kamerstuk")
 @click.option("--url")
 @click.option("--number")
-@click.option("--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.",
-              shell_complete=complete.tags)
+@click.option(
+    "--tag", "tags", multiple=True, help="Replaces the tags; repeat for more.", shell_complete=complete.tags
+)
 @click.option("--no-tags", is_flag=True, help="Remove every tag.")
 @click.option("--owner")
 @click.option("--notes")
-@click.option("--status", type=click.Choice(STATUS_CHOICES, case_sensitive=False),
-              help="Set the status (e.g. reopen with --status open).")
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_CHOICES, case_sensitive=False),
+    help="Set the status (e.g. reopen with --status open).",
+)
 @click.option("--letter", "fulfilled_by", help="What fulfilled it.")
 @JSON_OPTION
 @click.pass_obj
-def edit(ctx: Context, promise_id: str, tags: tuple[str, ...], no_tags: bool, as_json: bool,
-         **options: Any) -> None:
+def edit(
+    ctx: Context, promise_id: str, tags: tuple[str, ...], no_tags: bool, as_json: bool, **options: Any
+) -> None:
     """Change a promise's fields; an empty value ('') clears one.
 
     --deadline corrects the deadline (a history row of kind correction, no "postponed"
@@ -466,13 +577,17 @@ def edit(ctx: Context, promise_id: str, tags: tuple[str, ...], no_tags: bool, as
         note = ministries.unknown_note(p.ministry) if "ministry" in changes else None
         lines = [f"Promise {p.id} updated ({', '.join(sorted(changes))})."]
         if (p.deadline_now(), p.reference, p.earliest, p.latest) != before:
-            lines.append(f"Deadline corrected (not a postponement): '{phrase}' "
-                         f"({latest or 'no date'}) -> '{p.deadline_now()}', now "
-                         f"{window_text(p)}: {p.explanation}")
+            lines.append(
+                f"Deadline corrected (not a postponement): '{phrase}' "
+                f"({latest or 'no date'}) -> '{p.deadline_now()}', now "
+                f"{window_text(p)}: {p.explanation}"
+            )
         if function and p.function is None and "function" not in changes:
             whom = f"the minister of {p.ministry}" if p.ministry else "an unnamed minister"
-            lines.append(f"Function '{function}' cleared: it named whoever held it before. "
-                         f"Drafts now address {whom}; give --function to name the new one.")
+            lines.append(
+                f"Function '{function}' cleared: it named whoever held it before. "
+                f"Drafts now address {whom}; give --function to name the new one."
+            )
         return note, _after(s, p, ctx, as_json, " ".join(lines))
 
     note, out = ctx.write(change)
@@ -482,9 +597,9 @@ def edit(ctx: Context, promise_id: str, tags: tuple[str, ...], no_tags: bool, as
 
 # ----------------------------------------------------------------------------- import, export
 
+
 @click.command()
-@click.option("--format", "form", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)
+@click.option("--format", "form", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.pass_obj
 def export(ctx: Context, form: str) -> None:
     """Write every promise, with its history, to standard output (JSON or CSV)."""
@@ -512,8 +627,11 @@ def _read_input(path: str) -> bytes:
 @click.command("import")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
-@fmt.json_option("the counts", help="Print the counts as one JSON object: added, updated, "
-                 "unchanged, deleted (passed over) and the rows skipped, with why.")
+@fmt.json_option(
+    "the counts",
+    help="Print the counts as one JSON object: added, updated, "
+    "unchanged, deleted (passed over) and the rows skipped, with why.",
+)
 @click.pass_obj
 def import_(ctx: Context, file: str, skip_bad: bool, as_json: bool) -> None:
     """Import promises: our export (JSON/CSV) or Tweede Kamer Toezegging records (JSON).
@@ -535,9 +653,15 @@ def import_(ctx: Context, file: str, skip_bad: bool, as_json: bool) -> None:
     for ministry in sorted({m for _row, inc in incoming if (m := inc.promise.ministry)}):
         fmt.warn(ministries.unknown_note(ministry))
     if as_json:
-        fmt.print_json({"file": name or "-", "added": result.added, "updated": result.updated,
-                        "unchanged": result.unchanged, "deleted": result.deleted,
-                        "skipped": [{"row": row, "why": why} for row, why in result.skipped]})
+        fmt.print_json(
+            {
+                "file": name or "-",
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "deleted": result.deleted,
+                "skipped": [{"row": row, "why": why} for row, why in result.skipped],
+            }
+        )
         return
     click.echo(plain(f"Imported {name or 'standard input'}: {result.summary()}."))
-

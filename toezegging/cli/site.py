@@ -30,21 +30,24 @@ def _old_files(folder: Path) -> list[str]:
     if folder.is_dir() and any(folder.iterdir()):
         raise InvalidInput(
             f"{folder} is not empty and was not written by `site build`; give a new or "
-            "empty folder (a folder it wrote before is updated in place).")
+            "empty folder (a folder it wrote before is updated in place)."
+        )
     return []
 
 
 @site.command()
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--today", type=DATE, default=None,
-              help="Show the register as on this day. Default: today.")
-@click.option("--base-url", default=None, metavar="URL",
-              help="The address the site's feeds are published at, for webcal:// buttons "
-              "(e.g. https://example.org/toezeggingen). Default: [server] base_url.")
+@click.option("--today", type=DATE, default=None, help="Show the register as on this day. Default: today.")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="The address the site's feeds are published at, for webcal:// buttons "
+    "(e.g. https://example.org/toezeggingen). Default: [server] base_url.",
+)
 @fmt.json_option("what was written")
 @click.pass_obj
-def build(ctx: Context, folder: Path, today: date | None, base_url: str | None,
-          as_json: bool) -> None:
+def build(ctx: Context, folder: Path, today: date | None, base_url: str | None, as_json: bool) -> None:
     """Write the overview, a page per promise and per ministry, the feeds page, the
     public feeds and the CSS/JS into DIR, with relative links.
 
@@ -92,10 +95,19 @@ def _say_written(folder: Path, written: dict[str, bytes], today: date, as_json: 
     pages = sum(1 for p in written if p.endswith(".html"))
     feeds = [p for p in written if p.endswith(".ics")]
     if as_json:
-        fmt.print_json({"folder": str(folder), "today": today.isoformat(),
-                        "files": len(written), "pages": pages,
-                        "bytes": sum(len(d) for d in written.values()), "feeds": feeds})
+        fmt.print_json(
+            {
+                "folder": str(folder),
+                "today": today.isoformat(),
+                "files": len(written),
+                "pages": pages,
+                "bytes": sum(len(d) for d in written.values()),
+                "feeds": feeds,
+            }
+        )
         return
-    click.echo(f"Wrote {len(written)} files into {folder}/ as on {today.isoformat()}: "
-               f"{pages} pages, {len(feeds)} feeds.")
+    click.echo(
+        f"Wrote {len(written)} files into {folder}/ as on {today.isoformat()}: "
+        f"{pages} pages, {len(feeds)} feeds."
+    )
     click.echo(f"Open {folder / 'index.html'} in a browser, or publish {folder}/ on a web host.")

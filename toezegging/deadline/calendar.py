@@ -38,8 +38,15 @@ class Occurrence:
 
     __slots__ = ("start", "end", "boundary", "estimated", "period", "moment")
 
-    def __init__(self, start: date, end: date, period: Period, boundary: date | None = None,
-                 estimated: bool = False, moment: parliament.Moment | None = None) -> None:
+    def __init__(
+        self,
+        start: date,
+        end: date,
+        period: Period,
+        boundary: date | None = None,
+        estimated: bool = False,
+        moment: parliament.Moment | None = None,
+    ) -> None:
         self.start, self.end = start, end
         self.boundary = boundary or start
         self.estimated = estimated
@@ -183,7 +190,7 @@ def pick(p: Period, ref: date, rule: str) -> Occurrence:
 
 
 def _weekday(p: Period, ref: date) -> Occurrence:
-    """"komende maandag": the first such day after `ref` ("deze": from `ref` on; "afgelopen":
+    """ "komende maandag": the first such day after `ref` ("deze": from `ref` on; "afgelopen":
     the last one before it)."""
     weekday = _n(p)  # Monday = 0
     ahead = (weekday - ref.weekday()) % 7
@@ -219,8 +226,11 @@ def thirds(start: date, end: date) -> tuple[tuple[date, date], ...]:
     months = _whole_months(start, end)
     if months == 1:
         e = end.day
-        return ((start, start.replace(day=10)), (start.replace(day=11), start.replace(day=20)),
-                (start.replace(day=21), start.replace(day=e)))
+        return (
+            (start, start.replace(day=10)),
+            (start.replace(day=11), start.replace(day=20)),
+            (start.replace(day=21), start.replace(day=e)),
+        )
     if months and months % 3 == 0:
         step = Span(months=months // 3)
         a = add(start, step)

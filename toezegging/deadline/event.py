@@ -17,8 +17,17 @@ MODES = ("within", "after", "before", "by", "at", "from", "around")
 WEEK = timedelta(days=7)
 
 
-def on_event(phrase: str, ref: date, day: date, *, anchor: str | None, offset: str | None,
-             mode: str | None, lang: str = "nl", hedged: bool = False) -> Window:
+def on_event(
+    phrase: str,
+    ref: date,
+    day: date,
+    *,
+    anchor: str | None,
+    offset: str | None,
+    mode: str | None,
+    lang: str = "nl",
+    hedged: bool = False,
+) -> Window:
     """The window of `phrase` (said on `ref`) now that its event took place on `day`.
 
     Without a mode (an event phrase the engine could not link, or an imported promise
@@ -29,8 +38,9 @@ def on_event(phrase: str, ref: date, day: date, *, anchor: str | None, offset: s
     if mode == "within":
         earliest, latest = day, add(day, span or THREE_MONTHS)
     elif mode == "after":
-        earliest, latest = (add(day, span), add(day, span)) if span else (day + ONE_DAY,
-                                                                          add(day, THREE_MONTHS))
+        earliest, latest = (
+            (add(day, span), add(day, span)) if span else (day + ONE_DAY, add(day, THREE_MONTHS))
+        )
     elif mode == "before":
         earliest, latest = ref, add(day, span, -1) if span else day - ONE_DAY
     elif mode == "by":
@@ -41,7 +51,5 @@ def on_event(phrase: str, ref: date, day: date, *, anchor: str | None, offset: s
         earliest = latest = day
     passed = latest < ref
     earliest = latest if passed else max(earliest, ref)
-    text = explainer(lang).dated(phrase, anchor, mode, span, day, earliest, latest, ref, passed,
-                                 hedged)
-    return Window(earliest, latest, "relative", None, hedged, False, text, lang, anchor, offset,
-                  mode)
+    text = explainer(lang).dated(phrase, anchor, mode, span, day, earliest, latest, ref, passed, hedged)
+    return Window(earliest, latest, "relative", None, hedged, False, text, lang, anchor, offset, mode)

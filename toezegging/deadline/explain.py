@@ -52,22 +52,36 @@ class Explainer:
 
     def undated(self, phrase: str, link: Link) -> str:
         """An event without a date: what the window will be once it has one."""
-        key = link.mode + ("" if link.offset is not None or link.mode not in ("after", "before")
-                           else "_bare")
+        key = link.mode + ("" if link.offset is not None or link.mode not in ("after", "before") else "_bare")
         fmt = {"phrase": phrase.strip(), "anchor": link.anchor}
         if link.offset is not None:
             fmt["span"] = self.span(link.offset)
         return self.t["undated"][key].format(**fmt) + "."
 
-    def dated(self, phrase: str, anchor: str | None, mode: str, offset: Span | None, day: datetime.date,
-              earliest: datetime.date, latest: datetime.date, ref: datetime.date, passed: bool,
-              hedged: bool) -> str:
+    def dated(
+        self,
+        phrase: str,
+        anchor: str | None,
+        mode: str,
+        offset: Span | None,
+        day: datetime.date,
+        earliest: datetime.date,
+        latest: datetime.date,
+        ref: datetime.date,
+        passed: bool,
+        hedged: bool,
+    ) -> str:
         """The window of an event phrase once its event has a date."""
         key = mode + ("" if offset is not None or mode not in ("after", "before") else "_bare")
         if anchor is None:
             key = "unknown"
-        fmt = {"phrase": phrase.strip(), "anchor": anchor or "", "date": self.date(day),
-               "earliest": self.date(earliest), "latest": self.date(latest)}
+        fmt = {
+            "phrase": phrase.strip(),
+            "anchor": anchor or "",
+            "date": self.date(day),
+            "earliest": self.date(earliest),
+            "latest": self.date(latest),
+        }
         if offset is not None:
             fmt["span"] = self.span(offset)
         text = self.t["dated"][key].format(**fmt)
@@ -85,8 +99,9 @@ class Explainer:
         text = self._with_part(self._occurrence(occ), part)
         if res.second is not None:
             second = self._with_part(self._occurrence(res.second), res.second_part)
-            text = self.p["range"].format(first=self._with_part(self._occurrence(occ), res.part),
-                                          second=second)
+            text = self.p["range"].format(
+                first=self._with_part(self._occurrence(occ), res.part), second=second
+            )
         return text
 
     def _with_part(self, text: str, part: str | None) -> str:
@@ -121,8 +136,15 @@ class Explainer:
             return self.p["budget"].format(budget=self.w["budget"][m.kind], dates=dates, year=m.year)
         return ""
 
-    def explain(self, phrase: str, ref: datetime.date, earliest: datetime.date, res: _Result,
-                expr: Expression, passed: bool) -> str:
+    def explain(
+        self,
+        phrase: str,
+        ref: datetime.date,
+        earliest: datetime.date,
+        res: _Result,
+        expr: Expression,
+        passed: bool,
+    ) -> str:
         template = self.t[res.key]
         fmt = {"phrase": phrase.strip(), "latest": self.date(res.latest)}
         # Only what the template says is worded (a "by" sentence needs no period).
@@ -145,10 +167,15 @@ class Explainer:
         if passed:
             text += self.t["passed"].format(ref=fmt["ref"])
         occ = res.occ
-        if occ is not None and occ.period.kind == "day" and occ.period.weekday is not None \
-                and occ.start.weekday() != occ.period.weekday:
+        if (
+            occ is not None
+            and occ.period.kind == "day"
+            and occ.period.weekday is not None
+            and occ.start.weekday() != occ.period.weekday
+        ):
             text += self.t["weekday_mismatch"].format(
-                date=self.date(occ.start), weekday=self.w["weekdays"][occ.period.weekday])
+                date=self.date(occ.start), weekday=self.w["weekdays"][occ.period.weekday]
+            )
         return text + "."
 
 

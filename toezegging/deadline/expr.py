@@ -39,10 +39,14 @@ class Span:
 
     def to_iso(self) -> str:
         """`P2Y`, `P18M`, `P6W`, `P10D`, `P1M15D`; the shortest of the usual forms."""
-        months = (f"{self.months // 12}Y" if self.months % 12 == 0 else f"{self.months}M") \
-            if self.months else ""
-        days = (f"{self.days // 7}W" if self.days % 7 == 0 and not months else f"{self.days}D") \
-            if self.days else ""
+        months = (
+            (f"{self.months // 12}Y" if self.months % 12 == 0 else f"{self.months}M") if self.months else ""
+        )
+        days = (
+            (f"{self.days // 7}W" if self.days % 7 == 0 and not months else f"{self.days}D")
+            if self.days
+            else ""
+        )
         return "P" + (months + days or "0D")
 
 

@@ -27,18 +27,44 @@ REL = {"THIS": "this", "NEXT": "next", "LAST": "last"}
 # Parts of a month named with an ordinal: its halves and its weeks (days 1-7, 8-14, ...).
 PART_OF_MONTH = {"half:1", "half:2", "week:1", "week:2", "week:3", "week:4", "week:5"}
 NAMED = {"SEASON": "season", "RECESS": "recess", "BUDGET": "budget", "BUDGETYEAR": "budget"}
-ANCHOR_START = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR",
-                "ORD", "ORDNUM", "NUM", "UNIT", "HALF"}
+ANCHOR_START = {
+    "DATE",
+    "YEAR",
+    "MONTH",
+    "QH",
+    "SEASON",
+    "RECESS",
+    "BUDGET",
+    "BUDGETYEAR",
+    "ORD",
+    "ORDNUM",
+    "NUM",
+    "UNIT",
+    "HALF",
+}
 # Tokens that join the two ends of a range ("2 à 3", "van maart tot mei", "1 t/m 15 maart").
 JOIN = {"RANGE", "AND", "UNTIL", "THROUGH"}
 # What an event hangs on, and the mode of a bare event ("na de verkiezingen") by its link.
-LINK_MODE = {"AFTER": "after", "EVENT": None, "OF": None, "FROM": "from", "BEFORE": "before",
-             "IN": "at", "AROUND": "around"}
+LINK_MODE = {
+    "AFTER": "after",
+    "EVENT": None,
+    "OF": None,
+    "FROM": "from",
+    "BEFORE": "before",
+    "IN": "at",
+    "AROUND": "around",
+}
 # Tokens that name a time on their own: words after a link that hold one are no event.
 TIME = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "WEEKDAY"}
 # A recurrence of "elke week", "iedere twee jaar": RRULE frequency and interval per unit.
-UNIT_RRULE = {"day": ("DAILY", 1), "week": ("WEEKLY", 1), "month": ("MONTHLY", 1),
-              "quarter": ("MONTHLY", 3), "halfyear": ("MONTHLY", 6), "year": ("YEARLY", 1)}
+UNIT_RRULE = {
+    "day": ("DAILY", 1),
+    "week": ("WEEKLY", 1),
+    "month": ("MONTHLY", 1),
+    "quarter": ("MONTHLY", 3),
+    "halfyear": ("MONTHLY", 6),
+    "year": ("YEARLY", 1),
+}
 YEARLY_PERIOD = {"SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "MONTH", "QH", "ORD", "ORDNUM"}
 # Tokens that name a time with the token after them ("volgende week", "het eerste kwartaal").
 NAMES_WITH_NEXT = {"THIS", "NEXT", "LAST", "ORD", "ORDNUM", "UNIT"}
@@ -59,6 +85,7 @@ class Unreadable(Exception):
 
 
 # ----------------------------------------------------------------------------- token values
+
 
 def _as(t: Token, cls: type[V]) -> V:
     """The value of `t`, which its kind says is a `cls` (see lexicon.Value)."""
@@ -82,6 +109,7 @@ def _unit(t: Token) -> Unit | None:
 
 
 # ----------------------------------------------------------------------------- a phrase
+
 
 def read(tokens: list[Token], lang: str, text: str = "") -> Expression:
     """The expression of a phrase's tokens; `text` is what they were lexed from (for the
@@ -149,8 +177,9 @@ def _iso(text: str) -> Span:
 
 def _joins_date(tokens: list[Token], i: int) -> bool:
     """The comma of "March 1, 2027" joins a date; it does not separate clauses."""
-    return (0 < i < len(tokens) - 1 and tokens[i - 1].kind in ("NUM", "ORDNUM")
-            and tokens[i + 1].kind == "YEAR")
+    return (
+        0 < i < len(tokens) - 1 and tokens[i - 1].kind in ("NUM", "ORDNUM") and tokens[i + 1].kind == "YEAR"
+    )
 
 
 def _next_kept(tokens: list[Token], i: int, step: int) -> Token | None:
@@ -161,14 +190,15 @@ def _next_kept(tokens: list[Token], i: int, step: int) -> Token | None:
 
 
 def _links_span(tokens: list[Token], i: int) -> bool:
-    """"of" links a span to its event ("within a month of the review"); elsewhere it is filler."""
+    """ "of" links a span to its event ("within a month of the review"); elsewhere it is filler."""
     before, after = _next_kept(tokens, i, -1), _next_kept(tokens, i, 1)
-    return (before is not None and before.kind in ("UNIT", "VAGUE")
-            and after is not None and after.kind == "WORD")
+    return (
+        before is not None and before.kind in ("UNIT", "VAGUE") and after is not None and after.kind == "WORD"
+    )
 
 
 def _every(tokens: list[Token], i: int) -> tuple[str, Span | None, int] | None:
-    """"elk najaar", "iedere twee weken": (RRULE, first span or None, next index), or None."""
+    """ "elk najaar", "iedere twee weken": (RRULE, first span or None, next index), or None."""
     j = i + 1
     while j < len(tokens) and tokens[j].kind == "FILLER":
         j += 1
@@ -194,6 +224,7 @@ def _every(tokens: list[Token], i: int) -> tuple[str, Span | None, int] | None:
 
 # ----------------------------------------------------------------------------- events
 
+
 def _names_time(toks: list[Token], ordinals: bool = True) -> bool:
     """Do these tokens name a time of their own (a date, a period, "volgende week")?
     Without `ordinals`, "het eerste kwartaal" is no time: before "na de evaluatie" it
@@ -209,8 +240,11 @@ def _names_time(toks: list[Token], ordinals: bool = True) -> bool:
         unit = _unit(nxt)
         if k in REL and unit is not None and not unit.plural:
             return True  # "volgende week", "dit jaar"
-        if ordinals and k in ("ORD", "ORDNUM") and (nxt.kind == "HALF" or (
-                unit is not None and unit.name in ("quarter", "halfyear"))):
+        if (
+            ordinals
+            and k in ("ORD", "ORDNUM")
+            and (nxt.kind == "HALF" or (unit is not None and unit.name in ("quarter", "halfyear")))
+        ):
             return True  # "het eerste kwartaal"
         own = _unit(t)
         if own is not None and own.name == "week" and nxt.kind == "NUM":
@@ -259,14 +293,13 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
     for c, t in enumerate(toks):
         if t.kind not in LINK_MODE:
             continue
-        rest = toks[c + 1:]
+        rest = toks[c + 1 :]
         if not any(x.kind == "WORD" for x in rest) or _names_time(rest):
             continue
         head = toks[:c]
-        if _names_time(head, ordinals=False) or any(x.kind in ("PART", "UNTIL", "THROUGH")
-                                                    for x in head):
+        if _names_time(head, ordinals=False) or any(x.kind in ("PART", "UNTIL", "THROUGH") for x in head):
             break  # a dated reading ("eind 2026 na de evaluatie" is no event of its own)
-        anchor = text[t.end:end].strip(STRIP)
+        anchor = text[t.end : end].strip(STRIP)
         if not anchor:
             break
         by = any(x.kind == "BY" for x in head)
@@ -286,8 +319,6 @@ def _event_link(toks: list[Token], in_with_span: str, text: str, end: int) -> Re
     return bare
 
 
-
-
 def _bare_link(t: Token, anchor: str, by: bool) -> Reading | None:
     """An event with no span before it: the link's own mode ("na", "bij", "voor", "zodra")."""
     mode = LINK_MODE[t.kind] or (t.value if isinstance(t.value, str) else None)
@@ -303,6 +334,7 @@ def _bare_link(t: Token, anchor: str, by: bool) -> Reading | None:
 
 
 # ----------------------------------------------------------------------------- a clause
+
 
 @dataclass(slots=True)
 class _Clause:
@@ -365,27 +397,28 @@ def _clause(toks: list[Token], in_with_span: str, text: str = "", end: int = 0) 
 
 # Each reader takes the clause and the index of its token, and gives the index to read on at.
 
+
 def _by(c: _Clause, i: int) -> int:
     c.by = True  # "uiterlijk"
     return i + 1
 
 
 def _modifier(c: _Clause, i: int) -> int:
-    """"voor", "na", "vanaf", "rond", "in": the first modifier counts ("in" gives way)."""
+    """ "voor", "na", "vanaf", "rond", "in": the first modifier counts ("in" gives way)."""
     if c.mod is None or c.mod == "in":
         c.mod = MODS[c.toks[i].kind]
     return i + 1
 
 
 def _in(c: _Clause, i: int) -> int:
-    """"in drie maanden" is a span (within or after it, as the language says); "in maart" a modifier."""
+    """ "in drie maanden" is a span (within or after it, as the language says); "in maart" a modifier."""
     if c.span is None and (got := _span(c.toks, i + 1)):
         return c.set_span(c.in_with_span, got)
     return _modifier(c, i)
 
 
 def _until(c: _Clause, i: int) -> int:
-    """"tot 1 juli" is before that day; "tot en met maart", "t/m 2028" by its end. After a
+    """ "tot 1 juli" is before that day; "tot en met maart", "t/m 2028" by its end. After a
     period they join a range ("van maart tot mei")."""
     if c.anchor is None and c.span is None:
         if c.toks[i].kind == "UNTIL":
@@ -402,7 +435,7 @@ def _part(c: _Clause, i: int) -> int:
 
 
 def _within(c: _Clause, i: int) -> int:
-    """"binnen drie maanden", "over twee weken", "de komende maanden"."""
+    """ "binnen drie maanden", "over twee weken", "de komende maanden"."""
     k = c.toks[i].kind
     got = _span(c.toks, i + 1, single=True)
     if got:
@@ -413,7 +446,7 @@ def _within(c: _Clause, i: int) -> int:
 
 
 def _next(c: _Clause, i: int) -> int:
-    """"de volgende 3 maanden" is a span; "volgende week", "maart a.s." the next occurrence."""
+    """ "de volgende 3 maanden" is a span; "volgende week", "maart a.s." the next occurrence."""
     if _span(c.toks, i + 1, numbered=True):
         return _within(c, i)
     return _rel(c, i)
@@ -430,7 +463,7 @@ def _rel(c: _Clause, i: int) -> int:
 
 
 def _between(c: _Clause, i: int) -> int:
-    """"tussen 2 en 3 maanden": after that span."""
+    """ "tussen 2 en 3 maanden": after that span."""
     if c.span is None and (got := _span(c.toks, i + 1)):
         return c.set_span("over", got)
     return i + 1
@@ -457,12 +490,12 @@ def _word(c: _Clause, i: int) -> int:
 
 
 def _join(c: _Clause, i: int) -> int:
-    """"eind 2026 - begin 2027", "van maart tot mei": a range of this clause's period and
+    """ "eind 2026 - begin 2027", "van maart tot mei": a range of this clause's period and
     the reading of the rest of it."""
     first = c.anchor
     if not isinstance(first, Period) or i + 1 >= len(c.toks):
         return i + 1
-    rest = _clause(c.toks[i + 1:], c.in_with_span)
+    rest = _clause(c.toks[i + 1 :], c.in_with_span)
     if rest is None or rest.anchor is None or isinstance(rest.anchor, Range):
         return i + 1
     start = Part(c.part, first) if c.part else first
@@ -503,16 +536,34 @@ def _period(c: _Clause, i: int) -> int:
 
 
 CLAUSE_READERS: dict[str, Callable[[_Clause, int], int]] = {
-    "BY": _by, "BEFORE": _modifier, "AFTER": _modifier, "FROM": _modifier, "AROUND": _modifier,
-    "IN": _in, "UNTIL": _until, "THROUGH": _until, "PART": _part,
-    "WITHIN": _within, "OVER": _within, "COMING": _within, "NEXT": _next, "THIS": _rel, "LAST": _rel,
-    "BETWEEN": _between, "VAGUE": _vague, "EVENT": _event, "WEEKDAY": _weekday,
-    "RANGE": _join, "AND": _join, "WORD": _word,
+    "BY": _by,
+    "BEFORE": _modifier,
+    "AFTER": _modifier,
+    "FROM": _modifier,
+    "AROUND": _modifier,
+    "IN": _in,
+    "UNTIL": _until,
+    "THROUGH": _until,
+    "PART": _part,
+    "WITHIN": _within,
+    "OVER": _within,
+    "COMING": _within,
+    "NEXT": _next,
+    "THIS": _rel,
+    "LAST": _rel,
+    "BETWEEN": _between,
+    "VAGUE": _vague,
+    "EVENT": _event,
+    "WEEKDAY": _weekday,
+    "RANGE": _join,
+    "AND": _join,
+    "WORD": _word,
     **dict.fromkeys(ANCHOR_START, _period),
 }
 
 
 # ----------------------------------------------------------------------------- spans
+
 
 def _span(toks: list[Token], i: int, single: bool = False, numbered: bool = False) -> SpanAt | None:
     """NUM [RANGE|AND NUM] UNIT at i → (Span, Span | None, next index), else None."""
@@ -543,6 +594,7 @@ def _span(toks: list[Token], i: int, single: bool = False, numbered: bool = Fals
 
 # ----------------------------------------------------------------------------- periods
 
+
 def _anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
     """A period starting at token i → (Period or Part, next index), or None."""
     reader = ANCHOR_READERS.get(toks[i].kind)
@@ -560,8 +612,13 @@ def _year_spec(toks: list[Token], i: int) -> tuple[int | None, str | None, int]:
     if i + 1 >= n:
         return None, None, i
     nxt = toks[i + 1]
-    if t.kind == "RANGE" and nxt.kind == "YEAR" and 0 < i and toks[i - 1].end == t.start \
-            and t.end == nxt.start:
+    if (
+        t.kind == "RANGE"
+        and nxt.kind == "YEAR"
+        and 0 < i
+        and toks[i - 1].end == t.start
+        and t.end == nxt.start
+    ):
         return _as(nxt, int), None, i + 2  # "Q1-2027", "H2/2026"
     if t.kind in REL and (unit := _unit(nxt)) and unit.name == "year":
         return None, REL[t.kind], i + 2
@@ -576,7 +633,7 @@ def _day_number(t: Token) -> int | None:
 
 
 def _weekday_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"vrijdag 3 maart": the day, with the weekday said (checked, not needed)."""
+    """ "vrijdag 3 maart": the day, with the weekday said (checked, not needed)."""
     if i + 1 >= len(toks):
         return None
     got = _anchor(toks, i + 1, rel)
@@ -591,7 +648,7 @@ def _date_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
 
 
 def _year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"2026", "2026 Q3", "2026-Q3", "the 2027 budget"."""
+    """ "2026", "2026 Q3", "2026-Q3", "the 2027 budget"."""
     t, n = toks[i], len(toks)
     year = _as(t, int)
     j = i + 1
@@ -608,7 +665,7 @@ def _year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
 
 
 def _day_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"1 maart [2027]"; a day before a range ("1 tot 15 maart") borrows its month from the
+    """ "1 maart [2027]"; a day before a range ("1 tot 15 maart") borrows its month from the
     second (see _borrow)."""
     day = _day_number(toks[i])
     if day is None or i + 1 >= len(toks):
@@ -623,16 +680,16 @@ def _day_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
 
 
 def _ordnum_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"3e maart" is a day; "3e kwartaal" an ordinal."""
+    """ "3e maart" is a day; "3e kwartaal" an ordinal."""
     return _day_anchor(toks, i, rel) or _ordinal_anchor(toks, i, rel)
 
 
 def _month_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"maart [2027]", and a day after its month ("March 1, 2027")."""
+    """ "maart [2027]", and a day after its month ("March 1, 2027")."""
     month, n = _as(toks[i], int), len(toks)
     j = i + 1
-    if j < n and (d := _day_number(toks[j])) is not None and not (
-        j + 1 < n and toks[j + 1].kind == "UNIT"
+    if (
+        j < n and (d := _day_number(toks[j])) is not None and not (j + 1 < n and toks[j + 1].kind == "UNIT")
     ):  # (the comma of "March 1, 2027" never reaches a clause: read() drops it)
         y, r, j2 = _year_spec(toks, j + 1)
         return Period("day", y, month, d, rel=rel, year_rel=r), j2
@@ -647,7 +704,7 @@ def _qh_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
 
 
 def _ordinal_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"het eerste kwartaal", "de tweede helft van 2026", "het laatste kwartaal", and a part
+    """ "het eerste kwartaal", "de tweede helft van 2026", "het laatste kwartaal", and a part
     of a month ("de eerste helft van september", "de tweede week van januari")."""
     n = len(toks)
     if i + 1 >= n:
@@ -655,8 +712,12 @@ def _ordinal_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | No
     nth, nxt = _as(toks[i], int), toks[i + 1]
     unit = _unit(nxt)
     half = nxt.kind == "HALF"
-    if nth > 0 and i + 2 < n and toks[i + 2].kind == "MONTH" and (
-            half or (unit is not None and unit.name == "week")):
+    if (
+        nth > 0
+        and i + 2 < n
+        and toks[i + 2].kind == "MONTH"
+        and (half or (unit is not None and unit.name == "week"))
+    ):
         part = f"{'half' if half else 'week'}:{nth}"
         if part not in PART_OF_MONTH:
             return None
@@ -676,7 +737,7 @@ def _ordinal_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | No
 
 
 def _unit_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"week 12", "kwartaal 2", "de maand maart", "het jaar 2027"; else the unit around the
+    """ "week 12", "kwartaal 2", "de maand maart", "het jaar 2027"; else the unit around the
     reference date ("volgende maand", "eind van de maand", "het jaar")."""
     unit = _as(toks[i], Unit)
     if unit.plural or unit.name == "day":
@@ -694,7 +755,7 @@ def _unit_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
 
 
 def _numbered_unit(toks: list[Token], i: int, unit: str, rel: str | None) -> AnchorAt | None:
-    """"week 12", "de week van 12 januari", "kwartaal 2 van 2026", "halfjaar 1"."""
+    """ "week 12", "de week van 12 januari", "kwartaal 2 van 2026", "halfjaar 1"."""
     nxt = toks[i + 1]
     v = nxt.value
     if unit == "week":
@@ -704,8 +765,12 @@ def _numbered_unit(toks: list[Token], i: int, unit: str, rel: str | None) -> Anc
         if nxt.kind == "NUM" and isinstance(v, int) and 1 <= v <= 53:
             y, r, j = _year_spec(toks, i + 2)
             return Period("week", y, v, rel=rel, year_rel=r), j
-    elif unit in ("quarter", "halfyear") and nxt.kind == "NUM" and isinstance(v, int) \
-            and v in ((1, 2, 3, 4) if unit == "quarter" else (1, 2)):
+    elif (
+        unit in ("quarter", "halfyear")
+        and nxt.kind == "NUM"
+        and isinstance(v, int)
+        and v in ((1, 2, 3, 4) if unit == "quarter" else (1, 2))
+    ):
         y, r, j = _year_spec(toks, i + 2)
         return Period("quarter" if unit == "quarter" else "half", y, v, rel=rel, year_rel=r), j
     return None
@@ -718,7 +783,7 @@ def _named_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None
 
 
 def _budget_year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt | None:
-    """"de begroting 2027" is presented in 2026; without a year, the next presentation."""
+    """ "de begroting 2027" is presented in 2026; without a year, the next presentation."""
     y, r, j = _year_spec(toks, i + 1)
     name = _as(toks[i], str)
     if y is not None or r is not None:  # "de begroting 2027", "de begroting van volgend jaar"
@@ -727,9 +792,18 @@ def _budget_year_anchor(toks: list[Token], i: int, rel: str | None) -> AnchorAt 
 
 
 ANCHOR_READERS: dict[str, Callable[[list[Token], int, str | None], AnchorAt | None]] = {
-    "WEEKDAY": _weekday_anchor, "DATE": _date_anchor, "YEAR": _year_anchor, "NUM": _day_anchor,
-    "ORDNUM": _ordnum_anchor, "ORD": _ordinal_anchor, "MONTH": _month_anchor, "QH": _qh_anchor,
-    "UNIT": _unit_anchor, "SEASON": _named_anchor, "RECESS": _named_anchor, "BUDGET": _named_anchor,
+    "WEEKDAY": _weekday_anchor,
+    "DATE": _date_anchor,
+    "YEAR": _year_anchor,
+    "NUM": _day_anchor,
+    "ORDNUM": _ordnum_anchor,
+    "ORD": _ordinal_anchor,
+    "MONTH": _month_anchor,
+    "QH": _qh_anchor,
+    "UNIT": _unit_anchor,
+    "SEASON": _named_anchor,
+    "RECESS": _named_anchor,
+    "BUDGET": _named_anchor,
     "BUDGETYEAR": _budget_year_anchor,
 }
 

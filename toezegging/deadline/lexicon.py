@@ -175,22 +175,24 @@ class Lexicon:
                         )
                     meanings[code] = parsed
         qh = {
-            code: (language(code).settings.get("quarter_prefixes", []),
-                   language(code).settings.get("half_prefixes", []))
+            code: (
+                language(code).settings.get("quarter_prefixes", []),
+                language(code).settings.get("half_prefixes", []),
+            )
             for code in codes
         }
         q_prefixes = sorted({p for q, _ in qh.values() for p in q})
         h_prefixes = sorted({p for _, h in qh.values() for p in h})
         suffixes = sorted(
             {s for c in codes for s in language(c).settings.get("ordinal_suffixes", [])},
-            key=len, reverse=True,
+            key=len,
+            reverse=True,
         )
         self.q_prefixes, self.h_prefixes = set(q_prefixes), set(h_prefixes)
         # Per language, every surface's meaning (falling back to the other language's);
         # `voter` names the one language a surface belongs to, if only one.
         self.meaning = {
-            code: {s: m.get(code) or next(iter(m.values())) for s, m in self.words.items()}
-            for code in codes
+            code: {s: m.get(code) or next(iter(m.values())) for s, m in self.words.items()} for code in codes
         }
         self.voter = {s: next(iter(m)) if len(m) == 1 else None for s, m in self.words.items()}
         self.differs = {s for s, m in self.words.items() if len(set(m.values())) > 1}

@@ -79,34 +79,58 @@ def resolve(expr: Expression, ref: date, phrase: str) -> Window:
         chosen = max(results, key=lambda x: x.latest)  # ties: the first said
     elif (link := next((r.link for r in expr.readings if r.link is not None), None)) is not None:
         # A span counted from an event without a date: no window until the event has one.
-        return Window(None, None, "event", expr.recurrence, expr.hedged, False,
-                      ex.undated(phrase, link), expr.lang, link.anchor,
-                      link.offset.to_iso() if link.offset is not None else None, link.mode)
+        return Window(
+            None,
+            None,
+            "event",
+            expr.recurrence,
+            expr.hedged,
+            False,
+            ex.undated(phrase, link),
+            expr.lang,
+            link.anchor,
+            link.offset.to_iso() if link.offset is not None else None,
+            link.mode,
+        )
     elif any(r.vague for r in expr.readings):
         v = next(r.vague for r in expr.readings if r.vague)
         chosen = _Result(ref, add(ref, v), "vague", False, "vague", span=v)
     elif expr.recur_span is not None:  # "jaarlijks": the first occurrence within its span
-        chosen = _Result(ref, add(ref, expr.recur_span), "relative", False, "within",
-                         span=expr.recur_span)
+        chosen = _Result(ref, add(ref, expr.recur_span), "relative", False, "within", span=expr.recur_span)
     else:
-        return Window(None, None, "event", expr.recurrence, expr.hedged, False,
-                      ex.sentence("event", phrase=phrase), expr.lang)
+        return Window(
+            None,
+            None,
+            "event",
+            expr.recurrence,
+            expr.hedged,
+            False,
+            ex.sentence("event", phrase=phrase),
+            expr.lang,
+        )
     passed = chosen.latest < ref
     earliest = chosen.latest if passed else max(chosen.earliest, ref)
     text = ex.explain(phrase, ref, earliest, chosen, expr, passed)
-    return Window(earliest, chosen.latest, chosen.kind, expr.recurrence, expr.hedged,
-                  chosen.estimated, text, expr.lang)
+    return Window(
+        earliest, chosen.latest, chosen.kind, expr.recurrence, expr.hedged, chosen.estimated, text, expr.lang
+    )
 
 
 def _reading(r: Reading, ref: date) -> _Result:
     if r.span is not None:
         hi = r.span_hi or r.span
         if r.span_kind == "over":
-            res = _Result(add(ref, r.span), add(ref, hi), "relative", False,
-                          "over_range" if r.span_hi else "over", span=r.span, span_hi=r.span_hi)
+            res = _Result(
+                add(ref, r.span),
+                add(ref, hi),
+                "relative",
+                False,
+                "over_range" if r.span_hi else "over",
+                span=r.span,
+                span_hi=r.span_hi,
+            )
         else:
-            res = _Result(ref, add(ref, hi), "relative", False, "within", span=r.span,
-                          span_hi=r.span_hi)
+            res = _Result(ref, add(ref, hi), "relative", False, "within", span=r.span, span_hi=r.span_hi)
     elif r.anchor is not None:
         res = _anchor(r.anchor, r.mod, ref, r.by)
     else:
@@ -122,8 +146,12 @@ def _anchor(anchor: Anchor, mod: str | None, ref: date, by: bool = False) -> _Re
         return _range(anchor, ref)
     part = anchor.part if isinstance(anchor, Part) else None
     period: Period = anchor.period if isinstance(anchor, Part) else anchor
-    if period.kind == "season" and period.name == "summer" and not part and (
-            mod in ("before", "after") or (by and mod is None)):
+    if (
+        period.kind == "season"
+        and period.name == "summer"
+        and not part
+        and (mod in ("before", "after") or (by and mod is None))
+    ):
         # In Dutch politics "voor/na de zomer" means before/after the summer recess, and
         # "uiterlijk de zomer" ("by the summer") is "voor de zomer".
         period = replace(period, kind="recess", name="zomer")
@@ -157,15 +185,28 @@ def _range(anchor: Range, ref: date) -> _Result:
     """From the start of the first reading to the end of the second."""
     a = _anchor(anchor.first, None, ref)
     b = _anchor(anchor.second, None, ref)
-    if a.earliest > b.earliest and _year_of(anchor.first) is None and a.kind != "year" \
-            and _named(anchor.first):
+    if (
+        a.earliest > b.earliest
+        and _year_of(anchor.first) is None
+        and a.kind != "year"
+        and _named(anchor.first)
+    ):
         a = _anchor(_with_year(anchor.first, a.earliest.year - 1), None, ref)
     if b.latest < a.earliest and _year_of(anchor.second) is None and _named(anchor.second):
         b = _anchor(anchor.second, None, a.earliest)  # "van juni tot maart"
     if b.latest < a.earliest:
         raise ValueError("a range that ends before it starts")
-    return _Result(a.earliest, b.latest, b.kind, a.estimated or b.estimated, "none", a.occ,
-                   a.part, second=b.occ, second_part=b.part)
+    return _Result(
+        a.earliest,
+        b.latest,
+        b.kind,
+        a.estimated or b.estimated,
+        "none",
+        a.occ,
+        a.part,
+        second=b.occ,
+        second_part=b.part,
+    )
 
 
 def _named(anchor: Period | Part) -> bool:

@@ -27,14 +27,55 @@ BREAK = {"WORD", "EVENT"}
 EDGE_TRIM = {"FILLER", "SEP", "HEDGE", "IN", "RANGE", "AND", "BETWEEN", "WEEKDAY"}
 LEAD_TRIM = EDGE_TRIM - {"IN"}  # "in 2026" starts with its modifier
 # A modifier cannot end a phrase ("zo snel mogelijk over de uitkomst").
-TRAIL_TRIM = EDGE_TRIM | {"BEFORE", "AFTER", "FROM", "AROUND", "WITHIN", "OVER", "COMING", "PART",
-                          "THIS", "NEXT", "LAST"}
+TRAIL_TRIM = EDGE_TRIM | {
+    "BEFORE",
+    "AFTER",
+    "FROM",
+    "AROUND",
+    "WITHIN",
+    "OVER",
+    "COMING",
+    "PART",
+    "THIS",
+    "NEXT",
+    "LAST",
+}
 # What names a time: a period, a date, a span, a vague or recurring phrase.
-CONTENT = {"DATE", "YEAR", "MONTH", "QH", "SEASON", "RECESS", "BUDGET", "BUDGETYEAR", "UNIT", "HALF",
-           "VAGUE", "RECUR"}
+CONTENT = {
+    "DATE",
+    "YEAR",
+    "MONTH",
+    "QH",
+    "SEASON",
+    "RECESS",
+    "BUDGET",
+    "BUDGETYEAR",
+    "UNIT",
+    "HALF",
+    "VAGUE",
+    "RECUR",
+}
 LOOSE = {"NUM", "ORDNUM", "ORD", "WEEKDAY"}  # may trail a phrase without belonging to it
-STRONG = {"BEFORE", "BY", "AFTER", "FROM", "AROUND", "IN", "PART", "WITHIN", "OVER", "COMING",
-          "THIS", "NEXT", "LAST", "DATE", "VAGUE", "RECUR", "QH", "BETWEEN"}
+STRONG = {
+    "BEFORE",
+    "BY",
+    "AFTER",
+    "FROM",
+    "AROUND",
+    "IN",
+    "PART",
+    "WITHIN",
+    "OVER",
+    "COMING",
+    "THIS",
+    "NEXT",
+    "LAST",
+    "DATE",
+    "VAGUE",
+    "RECUR",
+    "QH",
+    "BETWEEN",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +108,7 @@ def _trim(run: list[Token]) -> list[Token]:
 
 
 def _next_weekday(run: list[Token], k: int) -> bool:
-    """"komende maandag": a weekday after this/next names a day of its own."""
+    """ "komende maandag": a weekday after this/next names a day of its own."""
     return run[k].kind == "WEEKDAY" and k > 0 and run[k - 1].kind in ("NEXT", "THIS")
 
 
@@ -125,13 +166,13 @@ def search(sentence: str, ref: date) -> Found | None:
 def _window(run: list[Token], lang: str, sentence: str, ref: date) -> Window | None:
     """The window of a run of tokens already lexed (in the sentence's language), or None."""
     try:
-        return resolve(read_tokens(run, lang), ref, sentence[run[0].start:run[-1].end])
+        return resolve(read_tokens(run, lang), ref, sentence[run[0].start : run[-1].end])
     except (Unreadable, *CALENDAR_ERRORS):
         return None
 
 
 def _unyeared_budget(run: list[Token]) -> bool:
-    """"de begroting" in running text is a document, not a date, unless it has a year."""
+    """ "de begroting" in running text is a document, not a date, unless it has a year."""
     return any(t.kind == "BUDGETYEAR" for t in run) and not any(t.kind == "YEAR" for t in run)
 
 
@@ -143,8 +184,23 @@ def _same(w: Window) -> tuple[date | None, date | None, str, str | None]:
 
 LINKS = {"AFTER", "EVENT", "OF", "FROM"}  # what a span counts from in running text
 # What may stand before a link as its span ("uiterlijk binnen 2 à 3 maanden na").
-HEAD = {"BY", "WITHIN", "OVER", "COMING", "IN", "BETWEEN", "NUM", "UNIT", "RANGE", "AND",
-        "UNTIL", "THROUGH", "VAGUE", "FILLER", "HEDGE"}
+HEAD = {
+    "BY",
+    "WITHIN",
+    "OVER",
+    "COMING",
+    "IN",
+    "BETWEEN",
+    "NUM",
+    "UNIT",
+    "RANGE",
+    "AND",
+    "UNTIL",
+    "THROUGH",
+    "VAGUE",
+    "FILLER",
+    "HEDGE",
+}
 # Words that may open the words of an event ("de", "de laatste", "het eerstvolgende").
 OPENING = {"FILLER", "ORD", "THIS", "NEXT", "LAST", "NUM"}
 CLAUSE_WORDS = 12  # "zodra het onderzoek ... is afgerond": at most this many tokens
@@ -199,7 +255,7 @@ def _event_end(tokens: list[Token], c: int, sentence: str, lang: str, clause: bo
     joiners = rules["joiners"]
 
     def word(i: int) -> str:
-        return sentence[tokens[i].start:tokens[i].end].lower()
+        return sentence[tokens[i].start : tokens[i].end].lower()
 
     if clause:
         return _clause_end(tokens, c, word, rules)
@@ -227,8 +283,7 @@ def _event_end(tokens: list[Token], c: int, sentence: str, lang: str, clause: bo
     return end
 
 
-def _clause_end(tokens: list[Token], c: int, word: Callable[[int], str], rules: dict[str, Any]
-                ) -> int | None:
+def _clause_end(tokens: list[Token], c: int, word: Callable[[int], str], rules: dict[str, Any]) -> int | None:
     """Where an event clause after a conjunction ends: at a separator, a time phrase or
     another link, or where its verbs end: an auxiliary with its participle ("zodra het
     onderzoek is afgerond | zal ik ...", "nadat de Kamer heeft gestemd | stuur ik ...",
@@ -236,8 +291,12 @@ def _clause_end(tokens: list[Token], c: int, word: Callable[[int], str], rules: 
     n = len(tokens)
     end = None
     j = c + 1
-    while j < n and j <= c + CLAUSE_WORDS and tokens[j].kind not in TIME \
-            and tokens[j].kind not in ("SEP", "EVENT"):
+    while (
+        j < n
+        and j <= c + CLAUSE_WORDS
+        and tokens[j].kind not in TIME
+        and tokens[j].kind not in ("SEP", "EVENT")
+    ):
         if tokens[j].kind == "WORD":
             end = j + 1
             if end > c + 2 and word(j) in rules["auxiliaries"]:
@@ -255,8 +314,7 @@ def _participle(w: str, rules: dict[str, Any]) -> bool:
     (with "ge" inside), "besloten", "verschenen" (with an unstressed prefix)."""
     if not w.endswith(rules["participle"]):
         return False
-    return any(m in w[:-1] for m in rules["participle_marks"]) \
-        or w.startswith(rules["participle_prefixes"])
+    return any(m in w[:-1] for m in rules["participle_marks"]) or w.startswith(rules["participle_prefixes"])
 
 
 def _goes_on(prev: str, nxt: str, rules: dict[str, Any]) -> bool:

@@ -103,8 +103,11 @@ def find_promises(
         timing, verdict, analysed, where = found
         if verdict.confidence < floor or (timing.is_event and not include_events):
             continue
-        proposals.append(_proposal(line, timing, verdict, analysed, where, doc,
-                                   resolver.resolve(named), doc.source_on(ref)))
+        proposals.append(
+            _proposal(
+                line, timing, verdict, analysed, where, doc, resolver.resolve(named), doc.source_on(ref)
+            )
+        )
     if progress:
         progress(total, total)
     return unique(proposals, key=lambda p: p.sentence)
@@ -119,18 +122,19 @@ def _analysed(line: Line, rules: Rules) -> tuple[str, list[int]]:
     """The text the judgement reads: the sentence without its run-in label, words mended,
     quotations and references masked (same length, so offsets hold); and for each of its
     characters the offset in the sentence."""
-    body = line.sentence.text[line.label_end:]
+    body = line.sentence.text[line.label_end :]
     text, where = mend(body, rules)
     for pattern in (_QUOTES, rules.reference_parens):
         text = pattern.sub(lambda m: MASK * len(m.group(0)), text)
     return text, [line.label_end + w for w in where]
 
 
-def _best(line: Line, doc: Document, ref: date, rules: Rules, search: Search | None,
-          parse: Parse | None) -> tuple[Timing, Judgement, str, list[int]] | None:
+def _best(
+    line: Line, doc: Document, ref: date, rules: Rules, search: Search | None, parse: Parse | None
+) -> tuple[Timing, Judgement, str, list[int]] | None:
     """The best (time phrase, judgement) of one sentence, with the text judged; or None."""
     analysed, where = _analysed(line, rules)
-    stripped = analysed.rstrip().rstrip("\"”’)»" + MASK)
+    stripped = analysed.rstrip().rstrip('"”’)»' + MASK)
     if stripped.endswith("?") or rules.quoted.search(analysed):
         return None
     times = find_times(analysed, ref, rules, search=search, parse=parse)
@@ -140,11 +144,10 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search: Search | N
     scored: list[tuple[Timing, Judgement, int]] = []
     for t in times:
         # the phrase itself is no cue ("begin juli" holds no verb "begin")
-        masked = analysed[:t.start] + MASK * (t.end - t.start) + analysed[t.end:]
+        masked = analysed[: t.start] + MASK * (t.end - t.start) + analysed[t.end :]
         ctx = context(masked, parts, t.start, rules)
         if t.is_event and ctx.kind in ("temporal", "conditional"):
-            main = next((p for p in parts if p.group == ctx.group and p.kind in ("main", "cont")),
-                        None)
+            main = next((p for p in parts if p.group == ctx.group and p.kind in ("main", "cont")), None)
             if main is not None:
                 # "Wanneer het onderzoek is afgerond, informeer ik ...": the event is the time
                 # of the main clause's promise, not a condition on it
@@ -158,8 +161,7 @@ def _best(line: Line, doc: Document, ref: date, rules: Rules, search: Search | N
         return None
     # the surest; of equals, a phrase with a window over an event, then the latest deadline
     # (a promise is due when its last step is)
-    t, verdict, _ = max(scored, key=lambda x: (x[1].confidence, not x[0].is_event,
-                                               x[0].latest or date.max))
+    t, verdict, _ = max(scored, key=lambda x: (x[1].confidence, not x[0].is_event, x[0].latest or date.max))
     return t, verdict, analysed, where
 
 
@@ -167,12 +169,23 @@ def _names_government(verdict: Judgement) -> bool:
     """In a text the government did not write, only a member of the government or an agency
     named as the subject makes a promise (not the writer's own "wij")."""
     actor = verdict.actor or ""
-    return verdict.subject in ("government", "agency") and actor != "" and \
-        actor.lower() not in load_rules().first_person
+    return (
+        verdict.subject in ("government", "agency")
+        and actor != ""
+        and actor.lower() not in load_rules().first_person
+    )
 
 
-def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: list[int],
-              doc: Document, actor: Actor | None, source: str | None) -> Proposal:
+def _proposal(
+    line: Line,
+    t: Timing,
+    verdict: Judgement,
+    analysed: str,
+    where: list[int],
+    doc: Document,
+    actor: Actor | None,
+    source: str | None,
+) -> Proposal:
     sentence = line.sentence.text
     a = where[t.start] if t.start < len(where) else len(sentence)
     b = where[t.end - 1] + 1 if 0 < t.end <= len(where) else len(sentence)
@@ -207,8 +220,9 @@ def _proposal(line: Line, t: Timing, verdict: Judgement, analysed: str, where: l
 
 def _unmask(analysed: str, sentence: str, where: list[int]) -> str:
     """The analysed text with what was masked put back (the stored text quotes in full)."""
-    return "".join(sentence[where[i]] if ch == MASK and i < len(where) else ch
-                   for i, ch in enumerate(analysed))
+    return "".join(
+        sentence[where[i]] if ch == MASK and i < len(where) else ch for i, ch in enumerate(analysed)
+    )
 
 
 def extract_file(path: str | Path, ref: date | None = None, **kw: Any) -> list[Proposal]:

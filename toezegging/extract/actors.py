@@ -47,7 +47,7 @@ def actors_in(sentence: str, rules: Rules | None = None) -> list[Actor]:
     out = []
     for m in _office_pattern(rules).finditer(sentence):
         office = m.group(1).lower()
-        rest = sentence[m.end():]
+        rest = sentence[m.end() :]
         found = ministry_of(rest, rules)
         if found is None and m.group(2) is None:
             # "staatssecretaris J&V": an abbreviation without "van"
@@ -116,8 +116,11 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
     lines = text.replace("\f", "\n").splitlines()
     offices, links, article = _offices(rules), _links(rules), re.escape(rules.article)
     office_start = re.compile(rf"^({article}\s+)?({offices})\b", re.I)
-    office_line = re.compile(rf"^(?:(?P<name>(?!{article}\s).{{2,60}}?)\s+)?(?P<function>(?:{article}\s+)?"
-                             rf"(?:{offices})\s+(?:{links})\s+.{{3,100}}?),?$", re.I)
+    office_line = re.compile(
+        rf"^(?:(?P<name>(?!{article}\s).{{2,60}}?)\s+)?(?P<function>(?:{article}\s+)?"
+        rf"(?:{offices})\s+(?:{links})\s+.{{3,100}}?),?$",
+        re.I,
+    )
     closing = re.compile(rf"^\s*({'|'.join(map(re.escape, rules.closings))})\b", re.I)
     start = next((i for i, ln in enumerate(lines) if closing.match(ln)), None)
     if start is None:
@@ -125,8 +128,10 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
         # second half of the text ("Minister van Economische Zaken en Klimaat")
         half = len(lines) // 2
         candidates = [
-            i for i in range(half, len(lines))
-            if len(lines[i].strip()) < 160 and (m := office_line.match(lines[i].strip()))
+            i
+            for i in range(half, len(lines))
+            if len(lines[i].strip()) < 160
+            and (m := office_line.match(lines[i].strip()))
             and _names_a_ministry(m.group("function"), rules)
             and (not m.group("name") or _looks_like_name(m.group("name"), rules))
         ]
@@ -157,7 +162,7 @@ def signature(text: str, rules: Rules | None = None) -> list[Actor]:
 
 
 def _names_a_ministry(function: str, rules: Rules) -> bool:
-    """"Minister van Economische Zaken en Klimaat": the office and a whole ministry, nothing more."""
+    """ "Minister van Economische Zaken en Klimaat": the office and a whole ministry, nothing more."""
     m = re.search(rf"\b(?:{_links(rules)})\s+(.*?),?$", function)
     if not m:
         return False
@@ -176,8 +181,12 @@ def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: 
         for i, piece in enumerate(pieces):
             piece = piece.strip() + ("," if i < len(pieces) - 1 else "")
             m = office_line.match(piece)
-            if m and m.group("name") and _looks_like_name(m.group("name"), rules) \
-                    and not office_start.match(piece):
+            if (
+                m
+                and m.group("name")
+                and _looks_like_name(m.group("name"), rules)
+                and not office_start.match(piece)
+            ):
                 out += [m.group("name").strip(), m.group("function").strip()]
             elif office_start.match(piece) and (split := _function_then_name(piece, rules)):
                 out += list(split)
@@ -187,11 +196,11 @@ def _cells(line: str, office_start: re.Pattern, office_line: re.Pattern, rules: 
 
 
 def _function_then_name(cell: str, rules: Rules) -> tuple[str, str] | None:
-    """"De minister van Justitie en Veiligheid, D.M. van Weel" on one line: (function, name)."""
+    """ "De minister van Justitie en Veiligheid, D.M. van Weel" on one line: (function, name)."""
     m = re.search(rf"\b(?:{_links(rules)})\s+", cell)
     if not m:
         return None
-    found = ministry_of(cell[m.end():], rules)
+    found = ministry_of(cell[m.end() :], rules)
     if not found:
         return None
     end = m.end() + len(found[1])
@@ -263,13 +272,16 @@ def _two_names(cell: str, rules: Rules) -> list[str]:
         return [cell]
     title = _title_re(rules)
     starts = [
-        i for i in range(2, len(words) - 1)
+        i
+        for i in range(2, len(words) - 1)
         if title.match(words[i] + " ") or re.fullmatch(r"(?:[A-ZÀ-Ý]\.)+", words[i])
     ]
     if not starts:
         starts = [
-            i for i in range(2, len(words) - 1)
-            if words[i][:1].isupper() and words[i - 1][:1].isupper()
+            i
+            for i in range(2, len(words) - 1)
+            if words[i][:1].isupper()
+            and words[i - 1][:1].isupper()
             and words[i - 1].lower() not in rules.name_particles
         ]
     if not starts:
@@ -292,6 +304,7 @@ def _actor_from_function(function: str, name: str, rules: Rules) -> Actor:
 
 
 # ----------------------------------------------------------------------------- resolving
+
 
 class ActorResolver:
     """Resolves who made the promise in each sentence, in document order.
@@ -316,7 +329,8 @@ class ActorResolver:
             if s.function.lower() == key:
                 return same(s)
         matches = [
-            s for s in self.signers
+            s
+            for s in self.signers
             if s.office == actor.office and s.ministry and s.ministry == actor.ministry
         ]
         return same(matches[0]) if len(matches) == 1 else actor

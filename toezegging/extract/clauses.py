@@ -80,7 +80,7 @@ class _Cutter:
     def separator(self, m: re.Match) -> None:
         """A comma, semicolon or colon ends a piece; the next opens by its first words."""
         sentence, tok = self.sentence, m.group(0)
-        if sentence[self.start:m.start()].strip():
+        if sentence[self.start : m.start()].strip():
             self._close(m.start())
         start = m.end()
         while start < len(sentence) and sentence[start].isspace():
@@ -93,25 +93,31 @@ class _Cutter:
         elif nxt:
             self.kind = nxt
         else:
-            self.kind = "cont" if any(p.group == self.group and p.kind in ("main", "cont")
-                                      for p in self.out) else "main"
+            self.kind = (
+                "cont"
+                if any(p.group == self.group and p.kind in ("main", "cont") for p in self.out)
+                else "main"
+            )
 
     def word(self, m: re.Match) -> None:
         """A word that may open a clause without a comma before it: a conjunction before a
         new subject, "waar-", "dat", "die"."""
         sentence, rules = self.sentence, self.rules
         low = m.group(0).lower()
-        opened = bool(sentence[self.start:m.start()].strip())
-        if opened and low in rules.coordinators and rules.new_subject.match(sentence[m.end():].lstrip()):
+        opened = bool(sentence[self.start : m.start()].strip())
+        if opened and low in rules.coordinators and rules.new_subject.match(sentence[m.end() :].lstrip()):
             self._close(m.start())
             self.group += 1
             self.start, self.kind = m.start(), "main"
         elif opened and low.startswith(rules.relative_prefix) and rules.subordinators.get(low) == "relative":
             self._close(m.start())
             self.start, self.kind = m.start(), "relative"
-        elif opened and low in (rules.complementizer, rules.relative_pronoun) \
-                and _opens_clause(sentence, self.start, m, rules):
-            before = sentence[self.start:m.start()]
+        elif (
+            opened
+            and low in (rules.complementizer, rules.relative_pronoun)
+            and _opens_clause(sentence, self.start, m, rules)
+        ):
+            before = sentence[self.start : m.start()]
             self._close(m.start())
             if low == rules.relative_pronoun or rules.relative_dat.search(before):
                 self.start, self.kind = m.start(), "relative"
@@ -132,13 +138,12 @@ class _Cutter:
 
 def _opens_clause(sentence: str, start: int, m: re.Match, rules: Rules) -> bool:
     """Whether "dat" or "die" opens a clause here (not "die brief", "dat is")."""
-    before = sentence[start:m.start()].rstrip()
+    before = sentence[start : m.start()].rstrip()
     last = before.rsplit(" ", 1)[-1].lower() if before else ""
     if not rules.clause_next.match(sentence, m.end()):
         return False
     if m.group(0).lower() == rules.relative_pronoun:
-        return bool(last) and last.isalpha() and last not in rules.prepositions and \
-            last not in rules.articles
+        return bool(last) and last.isalpha() and last not in rules.prepositions and last not in rules.articles
     return True
 
 
@@ -187,7 +192,7 @@ def _opening_kind(sentence: str, pos: int, rules: Rules) -> str | None:
 
 
 def _is_temporal_event(rest: str, rules: Rules) -> bool:
-    """"Wanneer/als het onderzoek is afgerond": a moment, not a condition."""
+    """ "Wanneer/als het onderzoek is afgerond": a moment, not a condition."""
     return bool(rules.completed.search(rest.split(",", 1)[0]))
 
 
@@ -200,14 +205,20 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
     om = _om_clause(sentence, piece, pos, rules)
     if piece.kind in ("main", "cont"):
         members = [p for p in parts if p.group == piece.group and p.kind in ("main", "cont")]
-        text = " ".join(sentence[p.start:p.end].strip() for p in members)
-        governing = next((p for p in parts if p.group == piece.group and p.kind in _SUBORDINATE
-                          and p.start < members[0].start), None)
+        text = " ".join(sentence[p.start : p.end].strip() for p in members)
+        governing = next(
+            (
+                p
+                for p in parts
+                if p.group == piece.group and p.kind in _SUBORDINATE and p.start < members[0].start
+            ),
+            None,
+        )
         if governing is not None and governing.kind == "conditional":
             features.add("conditional")
         kind = "main"
     elif piece.kind == "complement":
-        own = sentence[piece.start:piece.end].strip()
+        own = sentence[piece.start : piece.end].strip()
         hint = piece.governor
         if rules.expect_that.search(piece.governor):
             text = f"{piece.governor} {own}"  # "Ik verwacht dat ...": the expectation counts
@@ -217,30 +228,30 @@ def context(sentence: str, parts: list[Piece], pos: int, rules: Rules | None = N
                 features.add("reported")
         kind = "complement"
     else:
-        text = sentence[piece.start:piece.end].strip()
+        text = sentence[piece.start : piece.end].strip()
         kind = piece.kind
         if kind in ("conditional", "purpose", "reason"):
             features.add(kind)
-        if kind == "relative" and rules.that_re.match(sentence[piece.start:]):
-            hint = " ".join(sentence[:piece.start].split()[-6:])  # the noun it hangs on
+        if kind == "relative" and rules.that_re.match(sentence[piece.start :]):
+            hint = " ".join(sentence[: piece.start].split()[-6:])  # the noun it hangs on
     if om:
         features.add(om)
     return Context(kind, text, piece.start, piece.end, piece.group, frozenset(features), hint)
 
 
 def _om_clause(sentence: str, piece: Piece, pos: int, rules: Rules) -> str | None:
-    """"purpose" or "target" when `pos` lies in an "om ... te <verb>" clause of its piece
+    """ "purpose" or "target" when `pos` lies in an "om ... te <verb>" clause of its piece
     that is not an intention ("ik ben voornemens om ...")."""
-    text = sentence[piece.start:piece.end]
+    text = sentence[piece.start : piece.end]
     rel = pos - piece.start
     for m in rules.om.finditer(text):
-        end = rules.om_verb.search(text[m.end():])
+        end = rules.om_verb.search(text[m.end() :])
         if not end:
             continue
         stop = m.end() + end.end()
         if not (m.start() <= rel < stop):
             continue
-        before = text[:m.start()]
+        before = text[: m.start()]
         if rules.om_intention.search(before):
             return None
         if rules.om_target.search(before):

@@ -22,16 +22,14 @@ _ALPHA = re.compile(r"^[A-Za-zÀ-ÿ]+$")
 _SINGLE_WORDS = {"u", "a", "e", "o", "i", "y"}
 
 
-def clean(text: str, rules: Rules | None = None,
-          breaks: Callable[[str], bool] | None = None) -> list[str]:
+def clean(text: str, rules: Rules | None = None, breaks: Callable[[str], bool] | None = None) -> list[str]:
     """The paragraphs of `text`. `breaks(line)` marks lines that always start a paragraph
     (the labels "Vraag 3", "Antwoord 3" of answers to Kamervragen). Pages are separated
     by form feeds, as the PDF reader and pdftotext give them."""
     rules = rules or load_rules()
     pages = [strip_inline(p, rules) for p in text.split("\f")]
     pages_lines = [
-        ["" if is_furniture(ln, rules) else ln for ln in (x.strip() for x in p.splitlines())]
-        for p in pages
+        ["" if is_furniture(ln, rules) else ln for ln in (x.strip() for x in p.splitlines())] for p in pages
     ]
     if len(pages_lines) > 1:
         lines = drop_page_footnotes(pages_lines, rules)
@@ -58,6 +56,7 @@ def is_furniture(line: str, rules: Rules) -> bool:
 
 
 # ----------------------------------------------------------------------------- footnotes
+
 
 def cut_footnote_section(lines: list[str], rules: Rules) -> list[str]:
     """Everything from a 'Voetnoten' heading (or a rule of dashes) in the second half of
@@ -106,7 +105,8 @@ def drop_footnote_lines(lines: list[str], rules: Rules) -> list[str]:
         line = lines[i]
         m = rules.footnote_line.match(line) if line else None
         if (
-            m and expected <= int(m.group("n")) <= expected + 20
+            m
+            and expected <= int(m.group("n")) <= expected + 20
             and rules.footnote_reference.search(line)
             and _marker_before(m.group("n"), " ".join(seen[-40:]), strict=True)
         ):
@@ -138,6 +138,7 @@ def _marker_before(n: str, text: str, strict: bool = False) -> bool:
 
 # ----------------------------------------------------------------------------- lines
 
+
 def _typical_length(lines: list[str]) -> float:
     lengths = sorted(len(x) for x in lines if len(x) >= 20)
     if not lengths:
@@ -145,8 +146,9 @@ def _typical_length(lines: list[str]) -> float:
     return float(lengths[int(0.8 * (len(lengths) - 1))])
 
 
-def join_lines(lines: list[str], breaks: Callable[[str], bool] | None = None,
-               rules: Rules | None = None) -> list[str]:
+def join_lines(
+    lines: list[str], breaks: Callable[[str], bool] | None = None, rules: Rules | None = None
+) -> list[str]:
     """Paragraphs from lines: a PDF's broken lines are rejoined; a heading or bullet stays apart.
 
     Where each line is a whole paragraph (a Word or HTML text), a line without a full stop
@@ -199,8 +201,7 @@ def _soft_hyphen(prev: str, line: str) -> bool:
     """'geïnfor-' + 'meerd': a word broken by the typesetter (both sides lower case, the
     piece before longer than an abbreviation such as 'hbo-')."""
     piece = re.search(r"(\w+)-$", prev)
-    return piece is not None and len(piece.group(1)) > 3 and piece.group(1).islower() \
-        and line[:1].islower()
+    return piece is not None and len(piece.group(1)) > 3 and piece.group(1).islower() and line[:1].islower()
 
 
 def _block_is_short_bullet(block: list[str]) -> bool:
@@ -236,8 +237,12 @@ def split_run_in_heading(block: str, rules: Rules) -> list[str]:
     if not tokens or not tokens[0][:1].isupper():
         return [block]
     for j, tok in enumerate(tokens[: rules.heading_max_words + 1]):
-        if j and tok in rules.starters and re.search(r"[a-zà-ÿ]$", tokens[j - 1]) \
-                and tokens[j - 1].lower() not in rules.name_titles:
+        if (
+            j
+            and tok in rules.starters
+            and re.search(r"[a-zà-ÿ]$", tokens[j - 1])
+            and tokens[j - 1].lower() not in rules.name_titles
+        ):
             if j + 1 < len(tokens):
                 return [" ".join(tokens[:j]), " ".join(tokens[j:])]
         if _PUNCT_IN_TOKEN.search(tok):
@@ -247,6 +252,7 @@ def split_run_in_heading(block: str, rules: Rules) -> list[str]:
 
 # ----------------------------------------------------------------------------- broken words
 
+
 def mend_broken_words(blocks: list[str]) -> list[str]:
     """'w erken' -> 'werken', 'Kabine t' -> 'Kabinet': join two pieces when the whole is a
     word of this same document and one piece is a stray letter or both occur only here."""
@@ -255,10 +261,10 @@ def mend_broken_words(blocks: list[str]) -> list[str]:
     split_blocks = [b.split(" ") for b in blocks]
     for tokens in split_blocks:
         low = [t.lower() for t in tokens]
-        vocab.update(w.strip(".,;:!?()‘’“”\"") for w in low)
+        vocab.update(w.strip('.,;:!?()‘’“”"') for w in low)
         for a, b in zip(low, low[1:], strict=False):
             if _ALPHA.match(a):
-                pairs[(a, b.rstrip(".,;:!?)’”\""))] += 1
+                pairs[(a, b.rstrip('.,;:!?)’”"'))] += 1
     out = []
     for tokens in split_blocks:
         if len(tokens) < 2:
@@ -267,14 +273,12 @@ def mend_broken_words(blocks: list[str]) -> list[str]:
         result = [tokens[0]]
         for tok in tokens[1:]:
             prev = result[-1]
-            core = tok.rstrip(".,;:!?)’”\"")
+            core = tok.rstrip('.,;:!?)’”"')
             if _ALPHA.match(prev) and core and _ALPHA.match(core):
                 a, b = prev.lower(), core.lower()
                 whole = a + b
                 n = pairs[(a, b)]
-                stray = (len(a) == 1 and a not in _SINGLE_WORDS) or (
-                    len(b) == 1 and b not in _SINGLE_WORDS
-                )
+                stray = (len(a) == 1 and a not in _SINGLE_WORDS) or (len(b) == 1 and b not in _SINGLE_WORDS)
                 only_here = vocab[a] <= n and vocab[b] <= n
                 if vocab[whole] and (stray or only_here):
                     result[-1] = prev + tok
@@ -286,6 +290,7 @@ def mend_broken_words(blocks: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------------------- the judged copy
 
+
 def mend(text: str, rules: Rules | None = None) -> tuple[str, list[int]]:
     """The copy of `text` the judgement reads ('geïnfor- meerd' -> 'geïnformeerd'), and for
     each of its characters the offset of that character in `text`."""
@@ -293,7 +298,7 @@ def mend(text: str, rules: Rules | None = None) -> tuple[str, list[int]]:
     where: list[int] = []
     pos = 0
     for m in (rules or load_rules()).hyphen_break.finditer(text):
-        out.append(text[pos:m.start()])
+        out.append(text[pos : m.start()])
         where.extend(range(pos, m.start()))
         pos = m.end()
     out.append(text[pos:])

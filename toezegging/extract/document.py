@@ -75,8 +75,11 @@ def read_structure(text: str, rules: Rules | None = None) -> Document:
     numbered = kind == "answers" and labels[0] == 0
 
     def breaks(line: str) -> bool:
-        return bool(rules.question.match(line) or rules.answer.match(line)
-                    or (numbered and rules.numbered_question.match(line)))
+        return bool(
+            rules.question.match(line)
+            or rules.answer.match(line)
+            or (numbered and rules.numbered_question.match(line))
+        )
 
     def turn(line: str) -> bool:
         return bool(rules.speaker.match(line))
@@ -135,7 +138,7 @@ def _answer_lines(blocks: list[str], sentences: list[Sentence], rules: Rules) ->
         if where != "answer":
             continue
         label = rules.answer.match(s.text) if s.start == starts[s.block] else None
-        if label and not s.text[label.end():].strip():
+        if label and not s.text[label.end() :].strip():
             continue  # the label alone
         out.append(Line(s, n, label.end() if label else 0))
     return out

@@ -30,15 +30,17 @@ NONE = Judgement(0.0, (), False, "none", None)
 _ACRONYM = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]?-?){1,}[A-Z](?:-[A-Z]+)?(?![\w-])")
 
 
-def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = False
-               ) -> tuple[str, str | None]:
+def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = False) -> tuple[str, str | None]:
     """Who does what `text` (a clause) says: the first government word, agency or third
     party that does not follow a preposition; the agent of a passive ("door de NZa").
     With `antecedent`, `text` is the words before a relative clause: the last one named."""
     rules = rules or load_rules()
     mentions: list[tuple[int, str, str]] = []
-    for kind, pattern in (("government", rules.government), ("agency", rules.agencies),
-                          ("third party", rules.third_parties)):
+    for kind, pattern in (
+        ("government", rules.government),
+        ("agency", rules.agencies),
+        ("third party", rules.third_parties),
+    ):
         for m in pattern.finditer(text):
             mentions.append((m.start(), kind, m.group(0)))
     mentions.sort()
@@ -53,7 +55,7 @@ def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = Fals
     for pos, kind, name in taken:
         before = text[:pos].rstrip().lower()
         last = before.rsplit(" ", 1)[-1] if before else ""
-        if rules.agent.search(text[max(0, pos - 6):pos]) and last == rules.agent_word:
+        if rules.agent.search(text[max(0, pos - 6) : pos]) and last == rules.agent_word:
             agent = agent or (kind, name)
             continue
         two = " ".join(before.split()[-2:])
@@ -68,14 +70,21 @@ def subject_of(text: str, rules: Rules | None = None, *, antecedent: bool = Fals
     if by:
         return "third party", by.group(1)  # "door het Amerikaanse instituut": not in our lists
     for acronym in _ACRONYM.finditer(text):
-        words_before = text[:acronym.start()].lower().split()[-3:]
+        words_before = text[: acronym.start()].lower().split()[-3:]
         if not any(w in rules.prepositions for w in words_before):
             return "unknown organisation", acronym.group(0)
     return "none", None
 
 
-def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules | None = None,
-          *, question: bool = False) -> Judgement:
+def judge(
+    sentence: str,
+    timing: Timing,
+    ctx: Context,
+    ref: date,
+    rules: Rules | None = None,
+    *,
+    question: bool = False,
+) -> Judgement:
     """The judgement on one time phrase of `sentence` in its clause `ctx`."""
     rules = rules or load_rules()
     if question or timing.past or not timing.future(ref):
@@ -102,10 +111,9 @@ def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules |
         features.add("event")
     if _scope(sentence, timing, rules):
         features.add("scope")
-    before = sentence[ctx.start:timing.start]
-    after = sentence[timing.end:ctx.end]
-    scopes = {"clause": text, "sentence": sentence, "before": before, "after": after,
-              "phrase": timing.text}
+    before = sentence[ctx.start : timing.start]
+    after = sentence[timing.end : ctx.end]
+    scopes = {"clause": text, "sentence": sentence, "before": before, "after": after, "phrase": timing.text}
     total = base
     decided = [cue]
     for rule in rules.adjust:
@@ -125,7 +133,7 @@ def judge(sentence: str, timing: Timing, ctx: Context, ref: date, rules: Rules |
 
 def _scope(sentence: str, t: Timing, rules: Rules) -> bool:
     """The phrase names the period something is about, not when it is delivered."""
-    before = sentence[:t.start]
+    before = sentence[: t.start]
     phrase = t.text.strip()
     if rules.scope_before.search(before) or rules.scope_phrase.match(phrase):
         return True

@@ -55,6 +55,7 @@ def decode(raw: bytes) -> str:
 
 # ----------------------------------------------------------------------------- PDF
 
+
 def pdf_text(path: Path) -> str:
     """The text of a PDF, its pages separated by form feeds. pypdf's own complaints about a
     font or a damaged table are not shown: the user sees our message or the text."""
@@ -82,8 +83,19 @@ def pdf_text(path: Path) -> str:
             pages = [page.extract_text() or "" for page in reader.pages]
     except InvalidInput:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            NotImplementedError, RecursionError, OSError, AssertionError, ZeroDivisionError) as e:
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        NotImplementedError,
+        RecursionError,
+        OSError,
+        AssertionError,
+        ZeroDivisionError,
+    ) as e:
         detail = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
         raise InvalidInput(
             f"cannot read {path} as a PDF ({detail}); save it again as PDF or as plain text."
@@ -91,9 +103,7 @@ def pdf_text(path: Path) -> str:
     finally:
         logger.setLevel(level)
     if not any(p.strip() for p in pages):
-        raise InvalidInput(
-            f"{path} holds no text (a scanned PDF?); run it through OCR or give a text copy."
-        )
+        raise InvalidInput(f"{path} holds no text (a scanned PDF?); run it through OCR or give a text copy.")
     return "\f".join(drop_repeated_furniture(pages))
 
 
@@ -131,6 +141,7 @@ def drop_repeated_furniture(pages: list[str], edge: int = 3) -> list[str]:
 
 # ----------------------------------------------------------------------------- Word
 
+
 def docx_text(path: Path) -> str:
     import docx  # noqa: PLC0415 (Word only)
     from docx.opc.exceptions import PackageNotFoundError  # noqa: PLC0415 (Word only)
@@ -139,9 +150,7 @@ def docx_text(path: Path) -> str:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as e:
-        raise InvalidInput(
-            f"cannot read {path} as a Word document ({e}); save it again as .docx."
-        ) from None
+        raise InvalidInput(f"cannot read {path} as a Word document ({e}); save it again as .docx.") from None
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -158,8 +167,30 @@ def docx_text(path: Path) -> str:
 # ----------------------------------------------------------------------------- HTML
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "table", "section", "article", "header", "footer", "blockquote", "dd", "dt", "pre",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "dd",
+    "dt",
+    "pre",
 }
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template", "nav"}
 

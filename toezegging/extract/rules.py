@@ -231,6 +231,7 @@ def _with_months(section: Section, months: tuple[str, ...]) -> Section:
 
 # Each section's fields of `Rules`, by name.
 
+
 def _cleaning(sent: Section, furn: Section, foot: Section) -> dict[str, Any]:
     return {
         "abbreviations": frozenset(a.lower() for a in sent["abbreviations"]),
@@ -243,23 +244,41 @@ def _cleaning(sent: Section, furn: Section, foot: Section) -> dict[str, Any]:
         "footnote_line": re.compile(foot["line"]),
         "footnote_reference": _c("reference", foot),
         "suspended_compound": tuple(sent["suspended_compound"]),
-        "hyphen_break": re.compile(r"(?<=[a-zà-ÿ]{3})- (?=[a-zà-ÿ]{2,})(?!(?:"
-                                   + "|".join(map(re.escape, sent["not_broken_before"])) + r")\b)"),
+        "hyphen_break": re.compile(
+            r"(?<=[a-zà-ÿ]{3})- (?=[a-zà-ÿ]{2,})(?!(?:"
+            + "|".join(map(re.escape, sent["not_broken_before"]))
+            + r")\b)"
+        ),
     }
 
 
 def _document(letter: Section, doc: Section, src: Section) -> dict[str, Any]:
     sources = tuple(
-        SourceRule(r["name"], re.compile(r["pattern"], FLAGS), r.get("template", "{subject}"),
-                   tuple(r.get("examples", ())))
+        SourceRule(
+            r["name"],
+            re.compile(r["pattern"], FLAGS),
+            r.get("template", "{subject}"),
+            tuple(r.get("examples", ())),
+        )
         for r in src["rule"]
     )
     return {
         "date_line": _c("date_line", letter),
         "received": _c("received", letter),
         "date_examples": tuple(letter["examples"]),
-        **{key: _c(key, doc) for key in ("answers", "question", "answer", "numbered_question",
-                                          "report", "speaker", "government_letter", "quoted")},
+        **{
+            key: _c(key, doc)
+            for key in (
+                "answers",
+                "question",
+                "answer",
+                "numbered_question",
+                "report",
+                "speaker",
+                "government_letter",
+                "quoted",
+            )
+        },
         "others": re.compile(doc["others"], FLAGS | re.MULTILINE),
         "sources": sources,
         "kamerstuk": _c("kamerstuk", src),
@@ -267,9 +286,18 @@ def _document(letter: Section, doc: Section, src: Section) -> dict[str, Any]:
         "vergaderjaar": _c("vergaderjaar", src),
         "numbered_answer": _c("numbered_answer", doc),
         "reference_parens": _c("reference_parens", doc),
-        "written": {key: src[key] for key in (
-            "kamerstuk_number", "kamerstuk_written", "aanhangsel_written", "vergaderjaar_written",
-            "letter", "letter_by", "letter_on")},
+        "written": {
+            key: src[key]
+            for key in (
+                "kamerstuk_number",
+                "kamerstuk_written",
+                "aanhangsel_written",
+                "vergaderjaar_written",
+                "letter",
+                "letter_by",
+                "letter_on",
+            )
+        },
     }
 
 
@@ -282,9 +310,21 @@ def _clauses(cl: Section) -> dict[str, Any]:
         "subordinators": subordinators,
         "subordinator_re": re.compile(rf"^(?:{_words_pattern(subordinators)})(?!\w)", FLAGS),
         "new_subject": re.compile(rf"^(?:{_words_pattern(cl['new_subject'])})(?!\w)", FLAGS),
-        **{key: _c(key, cl) for key in ("expect_that", "report_that", "om_intention", "om_target",
-                                         "relative_dat", "clause_next", "completed", "om", "om_verb",
-                                         "om_no_clause")},
+        **{
+            key: _c(key, cl)
+            for key in (
+                "expect_that",
+                "report_that",
+                "om_intention",
+                "om_target",
+                "relative_dat",
+                "clause_next",
+                "completed",
+                "om",
+                "om_verb",
+                "om_no_clause",
+            )
+        },
         "coordinators": tuple(cl["coordinators"]),
         "coordinator_re": re.compile(rf"(?:{'|'.join(map(re.escape, cl['coordinators']))})\s", FLAGS),
         "then_re": re.compile(rf"{re.escape(cl['then'])}\s", FLAGS),
@@ -292,7 +332,8 @@ def _clauses(cl: Section) -> dict[str, Any]:
         "complementizer": cl["complementizer"],
         "relative_pronoun": cl["relative_pronoun"],
         "that_re": re.compile(
-            rf"\s*({re.escape(cl['relative_pronoun'])}|{re.escape(cl['complementizer'])})\b", FLAGS),
+            rf"\s*({re.escape(cl['relative_pronoun'])}|{re.escape(cl['complementizer'])})\b", FLAGS
+        ),
         "articles": tuple(cl["articles"]),
         "when_words": tuple(cl["when_words"]),
     }
@@ -334,11 +375,27 @@ def _with_offices(pattern: str, offices: list[str]) -> str:
 def _time(tm: Section) -> dict[str, Any]:
     return {
         "time_cue": _c("cue", tm),
-        **{key: _c(key, tm) for key in (
-            "past_after", "past_before", "past_inside", "scope_before", "scope_phrase",
-            "scope_after_noun", "noun_before", "bare_date", "bare_date_planning", "period",
-            "laat_verb", "laat_adverb_before", "event_openers", "event_stop", "event_end", "meeting",
-        )},
+        **{
+            key: _c(key, tm)
+            for key in (
+                "past_after",
+                "past_before",
+                "past_inside",
+                "scope_before",
+                "scope_phrase",
+                "scope_after_noun",
+                "noun_before",
+                "bare_date",
+                "bare_date_planning",
+                "period",
+                "laat_verb",
+                "laat_adverb_before",
+                "event_openers",
+                "event_stop",
+                "event_end",
+                "meeting",
+            )
+        },
         "period_exclusive": tuple(tm["period_exclusive"]),
         "clause_openers": tuple(tm["clause_openers"]),
     }
@@ -350,37 +407,65 @@ def _judgement(data: Section) -> dict[str, Any]:
         "commit": _rules(data["commit"]),
         "adjust": adjust,
         "sentences": tuple(
-            SentenceExample(s["text"], s.get("date", "2024-03-01"), bool(s["promise"]),
-                            s.get("phrase"))
+            SentenceExample(s["text"], s.get("date", "2024-03-01"), bool(s["promise"]), s.get("phrase"))
             for s in data.get("sentence", ())
         ),
     }
 
 
-def _example(name: str, section: Section, key: str, examples: str, counter: str | None = None
-             ) -> Example:
-    return Example(name, _c(key, section), tuple(section.get(examples, ())),
-                   tuple(section.get(counter, ())) if counter else ())
+def _example(name: str, section: Section, key: str, examples: str, counter: str | None = None) -> Example:
+    return Example(
+        name,
+        _c(key, section),
+        tuple(section.get(examples, ())),
+        tuple(section.get(counter, ())) if counter else (),
+    )
 
 
 def _examples(data: Section) -> tuple[Example, ...]:
     """Every pattern with its examples (and counter-examples), for the tests."""
-    foot, doc, src = data["footnotes"], data["document"], data["source"]
-    act, tm, cl, ex = data["actors"], data["time"], data["clauses"], _example
+    foot, doc, cl, ex = data["footnotes"], data["document"], data["clauses"], _example
     return (
         ex("footnote line", foot, "line", "examples", "counter"),
         ex("reference in a footnote", foot, "reference", "reference_examples", "reference_counter"),
-        ex("numbered answer label", doc, "numbered_answer", "numbered_answer_examples",
-           "numbered_answer_counter"),
-        ex("reference in brackets", doc, "reference_parens", "reference_parens_examples",
-           "reference_parens_counter"),
+        ex(
+            "numbered answer label",
+            doc,
+            "numbered_answer",
+            "numbered_answer_examples",
+            "numbered_answer_counter",
+        ),
+        ex(
+            "reference in brackets",
+            doc,
+            "reference_parens",
+            "reference_parens_examples",
+            "reference_parens_counter",
+        ),
         ex("relative 'dat'", cl, "relative_dat", "relative_dat_examples", "relative_dat_counter"),
-        ex("what follows 'dat'/'die' opening a clause", cl, "clause_next", "clause_next_examples",
-           "clause_next_counter"),
+        ex(
+            "what follows 'dat'/'die' opening a clause",
+            cl,
+            "clause_next",
+            "clause_next_examples",
+            "clause_next_counter",
+        ),
         ex("a finished thing", cl, "completed", "completed_examples", "completed_counter"),
         ex("no 'om' clause", cl, "om_no_clause", "om_no_clause_examples"),
-        Example("named agent", re.compile(act["agent_named"]), tuple(act["agent_named_examples"]),
-                tuple(act["agent_named_counter"])),
+        *_actor_and_time_examples(data),
+    )
+
+
+def _actor_and_time_examples(data: Section) -> tuple[Example, ...]:
+    """`_examples` of the actors, the documents' parts and the time phrases."""
+    doc, src, act, tm, ex = data["document"], data["source"], data["actors"], data["time"], _example
+    return (
+        Example(
+            "named agent",
+            re.compile(act["agent_named"]),
+            tuple(act["agent_named_examples"]),
+            tuple(act["agent_named_counter"]),
+        ),
         ex("answers heading", doc, "answers", "answers_examples"),
         ex("question label", doc, "question", "question_examples", "label_counter"),
         ex("answer label", doc, "answer", "answer_examples", "label_counter"),
@@ -391,17 +476,22 @@ def _examples(data: Section) -> tuple[Example, ...]:
         ex("Kamerstuk number", src, "kamerstuk", "kamerstuk_examples"),
         ex("government", act, "government", "government_examples", "government_counter"),
         ex("agencies", act, "agencies", "agencies_examples", "agencies_counter"),
-        ex("third parties", act, "third_parties", "third_parties_examples",
-           "third_parties_counter"),
-        Example("answering member of the government",
-                re.compile(_with_offices(act["answerer"], act["offices"]), FLAGS | re.DOTALL),
-                tuple(act["answerer_examples"]), tuple(act["answerer_counter"])),
+        ex("third parties", act, "third_parties", "third_parties_examples", "third_parties_counter"),
+        Example(
+            "answering member of the government",
+            re.compile(_with_offices(act["answerer"], act["offices"]), FLAGS | re.DOTALL),
+            tuple(act["answerer_examples"]),
+            tuple(act["answerer_counter"]),
+        ),
         ex("no name in a signature", act, "not_a_name", "not_a_name_examples", "not_a_name_counter"),
         ex("weak time", tm, "weak", "weak_examples", "weak_counter"),
-        Example("past around a phrase",
-                re.compile(f"(?:{tm['past_before']})|(?:{tm['past_after'].lstrip('^')})|"
-                           f"(?:{tm['past_inside']})", FLAGS),
-                tuple(tm["past_examples"])),
+        Example(
+            "past around a phrase",
+            re.compile(
+                f"(?:{tm['past_before']})|(?:{tm['past_after'].lstrip('^')})|(?:{tm['past_inside']})", FLAGS
+            ),
+            tuple(tm["past_examples"]),
+        ),
         ex("scope before", tm, "scope_before", "scope_examples"),
         ex("scope phrase", tm, "scope_phrase", "scope_phrase_examples", "scope_phrase_counter"),
         ex("bare date", tm, "bare_date", "bare_date_examples"),

@@ -23,7 +23,7 @@ def split_block(block: str, rules: Rules) -> list[str]:
     start = 0
     for m in _END.finditer(block):
         piece = block[start : m.end()]
-        if m.group(0).lstrip().startswith((".", )) and _ends_in_abbreviation(piece, rules):
+        if m.group(0).lstrip().startswith((".",)) and _ends_in_abbreviation(piece, rules):
             continue
         out.append(piece.strip())
         start = m.end()

@@ -43,8 +43,7 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
                 continue
             m = rule.pattern.search(flat)
             if m:
-                subject = _tidy(rule.template.format(**{k: _tidy(v) for k, v in m.groupdict().items()
-                                                        if v}))
+                subject = _tidy(rule.template.format(**{k: _tidy(v) for k, v in m.groupdict().items() if v}))
                 nr = rules.aanhangsel.search(flat)
                 year = rules.vergaderjaar.search(flat)
                 if nr:
@@ -66,13 +65,13 @@ def source_of(text: str, kind: str, rules: Rules | None = None) -> tuple[str | N
             cited = rules.written["kamerstuk_written"].format(dossier=groups["dossier"], nr=groups["nr"])
             return subject, kamerstuk_in(cited, rules)
         where = m.string
-        return subject, kamerstuk_in(where[m.start(): m.end() + 300], rules)
+        return subject, kamerstuk_in(where[m.start() : m.end() + 300], rules)
     if kind == "report":
         m = rules.report.search(head)
         if m:
             line_start = head.rfind("\n", 0, m.start()) + 1
             line_end = head.find("\n", m.end())
-            return _tidy(head[line_start: line_end if line_end > 0 else None]), None
+            return _tidy(head[line_start : line_end if line_end > 0 else None]), None
     return None, None
 
 

@@ -63,13 +63,29 @@ def _engine() -> tuple[Search, Parse]:
 
 
 def _from_window(start: int, end: int, text: str, w: "Window", origin: str) -> Timing:
-    return Timing(start, end, text, w.earliest, w.latest, w.kind, getattr(w, "recurrence", None),
-                  bool(getattr(w, "hedged", False)), bool(getattr(w, "estimated", False)),
-                  getattr(w, "explanation", ""), origin)
+    return Timing(
+        start,
+        end,
+        text,
+        w.earliest,
+        w.latest,
+        w.kind,
+        getattr(w, "recurrence", None),
+        bool(getattr(w, "hedged", False)),
+        bool(getattr(w, "estimated", False)),
+        getattr(w, "explanation", ""),
+        origin,
+    )
 
 
-def find_times(sentence: str, ref: date, rules: Rules | None = None, *,
-               search: Search | None = None, parse: Parse | None = None) -> list[Timing]:
+def find_times(
+    sentence: str,
+    ref: date,
+    rules: Rules | None = None,
+    *,
+    search: Search | None = None,
+    parse: Parse | None = None,
+) -> list[Timing]:
     """Every time phrase of `sentence`, in the order they stand."""
     rules = rules or load_rules()
     if not rules.time_cue.search(sentence):
@@ -113,24 +129,23 @@ def _correct(t: Timing, sentence: str, ref: date, rules: Rules, parse: Parse) ->
     """'laat in de eerste helft van 2023' where 'laat' is the verb: read without it; "voor
     het commissiedebat van 18 april": read with the meeting."""
     window = max(0, t.start - 80)
-    meeting = rules.meeting.search(sentence[window:t.start])
+    meeting = rules.meeting.search(sentence[window : t.start])
     if meeting:
         a = window + meeting.start()
-        w = _read(parse, sentence[a:t.end], ref)
+        w = _read(parse, sentence[a : t.end], ref)
         if w is not None and w.latest is not None:
-            return _from_window(a, t.end, sentence[a:t.end], w, t.origin)
+            return _from_window(a, t.end, sentence[a : t.end], w, t.origin)
     m = rules.laat_verb.match(t.text)
-    if not m or rules.laat_adverb_before.search(sentence[:t.start]):
+    if not m or rules.laat_adverb_before.search(sentence[: t.start]):
         return t
-    rest = t.text[m.end():]
+    rest = t.text[m.end() :]
     w = _read(parse, rest, ref)
     if w is None or w.kind == "event":
         return t
     return _from_window(t.start + m.end(), t.end, rest, w, t.origin)
 
 
-def _bare_dates(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
-                ) -> list[Timing]:
+def _bare_dates(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse) -> list[Timing]:
     if not rules.bare_date_planning.search(sentence):
         return []
     out: list[Timing] = []
@@ -144,16 +159,20 @@ def _bare_dates(sentence: str, found: list[Timing], ref: date, rules: Rules, par
     return out
 
 
-def _periods(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
-             ) -> list[Timing]:
-    """"de periode november 2022 tot januari 2023": from the start of the first to the end
+def _periods(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse) -> list[Timing]:
+    """ "de periode november 2022 tot januari 2023": from the start of the first to the end
     of the last ("tot en met") or the day before the last begins ("tot")."""
     out: list[Timing] = []
     for m in rules.period.finditer(sentence):
         first = _read(parse, m.group("first"), date.min.replace(year=1900))
         last = _read(parse, m.group("last"), date.min.replace(year=1900))
-        if first is None or last is None or first.earliest is None or last.earliest is None \
-                or last.latest is None:
+        if (
+            first is None
+            or last is None
+            or first.earliest is None
+            or last.earliest is None
+            or last.latest is None
+        ):
             continue  # (a window has both ends or neither)
         inclusive = m.group("link").lower() not in rules.period_exclusive
         latest = last.latest if inclusive else last.earliest - timedelta(days=1)
@@ -167,14 +186,22 @@ def _periods(sentence: str, found: list[Timing], ref: date, rules: Rules, parse:
         if _overlaps(a, b, found):
             continue
         # no kind of its own in the spec: the kind of its end ("month", "year")
-        out.append(Timing(a, b, sentence[a:b], earliest, latest, last.kind,
-                          explanation=f"'{sentence[a:b]}' = {first.earliest:%Y-%m-%d} .. "
-                                      f"{latest:%Y-%m-%d}", origin="period"))
+        out.append(
+            Timing(
+                a,
+                b,
+                sentence[a:b],
+                earliest,
+                latest,
+                last.kind,
+                explanation=f"'{sentence[a:b]}' = {first.earliest:%Y-%m-%d} .. {latest:%Y-%m-%d}",
+                origin="period",
+            )
+        )
     return out
 
 
-def _events(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse
-            ) -> list[Timing]:
+def _events(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: Parse) -> list[Timing]:
     out: list[Timing] = []
     for m in rules.event_openers.finditer(sentence):
         a = m.start()
@@ -199,7 +226,10 @@ def _events(sentence: str, found: list[Timing], ref: date, rules: Rules, parse: 
 
 
 def _mark_past(t: Timing, sentence: str, rules: Rules) -> Timing:
-    if (rules.past_after.match(sentence[t.end:]) or rules.past_before.search(sentence[:t.start])
-            or rules.past_inside.search(t.text)):
+    if (
+        rules.past_after.match(sentence[t.end :])
+        or rules.past_before.search(sentence[: t.start])
+        or rules.past_inside.search(t.text)
+    ):
         return replace(t, past=True)
     return t

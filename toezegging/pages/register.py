@@ -83,8 +83,20 @@ class Item:
         """The casefolded text the text filter searches (made on the first search)."""
         if self._haystack is None:
             p = self.p
-            words = [p.text, p.deadline, p.current_deadline, p.by, p.function, p.ministry, p.to,
-                     p.fraction, p.source, p.kamerstuk, p.number, *(p.tags or ())]
+            words = [
+                p.text,
+                p.deadline,
+                p.current_deadline,
+                p.by,
+                p.function,
+                p.ministry,
+                p.to,
+                p.fraction,
+                p.source,
+                p.kamerstuk,
+                p.number,
+                *(p.tags or ()),
+            ]
             if self.private:
                 words += [p.owner, p.notes]
             self._haystack = "\n".join(w for w in words if w).casefold()
@@ -111,11 +123,17 @@ def _item(p: "Promise", changes: list, today: date, slug: str, private: bool) ->
     moves = [c for c in changes if is_move(c)]
     ghosts = [(c.old_earliest, c.old_latest) for c in moves if c.old_latest is not None]
     return Item(
-        p=p, changes=changes, moves=len(moves), ghosts=ghosts, windowed=windowed,
+        p=p,
+        changes=changes,
+        moves=len(moves),
+        ghosts=ghosts,
+        windowed=windowed,
         overdue=windowed and is_overdue(status, latest, today),
         soon=is_open and windowed and today <= latest <= today + timedelta(days=SOON_DAYS),
         waiting=is_open and not windowed,
-        ministry=(get("ministry") or "").strip(), slug=slug, private=private,
+        ministry=(get("ministry") or "").strip(),
+        slug=slug,
+        private=private,
     )
 
 
@@ -144,23 +162,33 @@ class Filters:
             page = max(1, min(int(get("page", 9) or 1), 1_000_000))
         except ValueError:
             page = 1
-        return cls(ministry=get("ministry"), tag=get("tag"), show=show,
-                   owner=get("owner") if private else "", text=get("q"), page=page,
-                   unknown_show=unknown)
+        return cls(
+            ministry=get("ministry"),
+            tag=get("tag"),
+            show=show,
+            owner=get("owner") if private else "",
+            text=get("q"),
+            page=page,
+            unknown_show=unknown,
+        )
 
     def query(self, **changes: Any) -> str:
         """The query string of these filters (with `changes`), defaults left out."""
         f = replace(self, **changes)
-        pairs = [("ministry", f.ministry), ("tag", f.tag),
-                 ("status", "" if f.show == DEFAULT_SHOW else f.show), ("owner", f.owner),
-                 ("q", f.text), ("page", "" if f.page == 1 else str(f.page))]
+        pairs = [
+            ("ministry", f.ministry),
+            ("tag", f.tag),
+            ("status", "" if f.show == DEFAULT_SHOW else f.show),
+            ("owner", f.owner),
+            ("q", f.text),
+            ("page", "" if f.page == 1 else str(f.page)),
+        ]
         return urlencode([(k, v) for k, v in pairs if v])
 
     @property
     def narrowed(self) -> bool:
         """Whether anything but the defaults is asked for."""
-        return bool(self.ministry or self.tag or self.owner or self.text
-                    or self.show != DEFAULT_SHOW)
+        return bool(self.ministry or self.tag or self.owner or self.text or self.show != DEFAULT_SHOW)
 
 
 @dataclass
@@ -189,22 +217,25 @@ class MinistryFigures:
 class Register:
     """The promises a reader may see, on `today`, indexed for the pages."""
 
-    def __init__(self, promises: Iterable, changes: Mapping[int, list], today: date, *,
-                 private: bool = False) -> None:
+    def __init__(
+        self, promises: Iterable, changes: Mapping[int, list], today: date, *, private: bool = False
+    ) -> None:
         self.today = today
         self.private = private
         self.slugs: dict[str, str] = {}  # ministry name -> slug
         self.names: dict[str, str] = {}  # slug -> ministry name
-        rows = sorted((p for p in promises if getattr(p, "deleted_at", None) is None),
-                      key=lambda p: p.id)
+        rows = sorted((p for p in promises if getattr(p, "deleted_at", None) is None), key=lambda p: p.id)
         for name in sorted({(p.ministry or "").strip() for p in rows}, key=_name_key):
             self._slug_for(name)
-        self.items = [_item(p, list(changes.get(p.id, ())), today,
-                            self.slugs[(p.ministry or "").strip()], private) for p in rows]
+        self.items = [
+            _item(p, list(changes.get(p.id, ())), today, self.slugs[(p.ministry or "").strip()], private)
+            for p in rows
+        ]
         self.by_id = {i.id: i for i in self.items}
         self.tags = sorted({t for i in self.items for t in (i.p.tags or ())}, key=str.casefold)
-        self.owners = sorted({i.p.owner for i in self.items if i.p.owner}, key=str.casefold) \
-            if private else []
+        self.owners = (
+            sorted({i.p.owner for i in self.items if i.p.owner}, key=str.casefold) if private else []
+        )
         self.memo: dict = {}  # what the pages derive once per register (feed counts)
 
     def _slug_for(self, name: str) -> str:
@@ -269,9 +300,10 @@ class Register:
         """Items with a window grouped by ministry (by name, none last), each group by
         deadline; then the items without a window (their own lane), by id."""
         items = list(items)
-        windowed = sorted((i for i in items if i.windowed),
-                          key=lambda i: (_name_key(i.ministry), i.p.latest,
-                                         i.p.earliest or i.p.latest, i.id))
+        windowed = sorted(
+            (i for i in items if i.windowed),
+            key=lambda i: (_name_key(i.ministry), i.p.latest, i.p.earliest or i.p.latest, i.id),
+        )
         return windowed + [i for i in items if not i.windowed]
 
     # ------------------------------------------------------------------ a ministry
@@ -295,10 +327,17 @@ class Register:
                 days_late.append((self.today - promised).days)
         moved = sorted((i for i in items if i.moves), key=lambda i: (-i.moves, i.id))
         return MinistryFigures(
-            name=name, slug=slug, made=len(items), on_time=on_time, late=late,
-            open=sum(i.is_open for i in items), overdue=sum(i.overdue for i in items),
+            name=name,
+            slug=slug,
+            made=len(items),
+            on_time=on_time,
+            late=late,
+            open=sum(i.is_open for i in items),
+            overdue=sum(i.overdue for i in items),
             median_late=statistics.median(days_late) if days_late else None,
-            most_moved=moved[:5], items=items)
+            most_moved=moved[:5],
+            items=items,
+        )
 
 
 def _name_key(name: str) -> tuple[bool, str]:

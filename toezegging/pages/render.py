@@ -56,8 +56,9 @@ def _version(name: str) -> str:
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("toezegging.pages", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg.j2"),
-                                     default_for_string=True, default=True),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "html.j2", "svg.j2"), default_for_string=True, default=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -135,17 +136,18 @@ class Say:
         if latest is None:
             return self.t["no_window"]
         if earliest and earliest != latest:
-            return self.t["window_range"].format(earliest=self.day(earliest),
-                                                 latest=self.day(latest))
+            return self.t["window_range"].format(earliest=self.day(earliest), latest=self.day(latest))
         return self.day(latest)
 
     def recurrence(self, p: "Promise", changes: "list[DeadlineChange]", today: date) -> str:
         """A recurring promise's rule in words, with its next deadline while it is open
         ("herhaalt elk jaar; eerstvolgende: 22 januari 2027")."""
-        upcoming = rules.upcoming(p.recurrence, p.latest, today, rules.fulfilled(changes)) \
-            if p.status == Status.OPEN else None
-        words = rules.in_words(p.recurrence, self.language,
-                               self.day(upcoming) if upcoming else None)
+        upcoming = (
+            rules.upcoming(p.recurrence, p.latest, today, rules.fulfilled(changes))
+            if p.status == Status.OPEN
+            else None
+        )
+        words = rules.in_words(p.recurrence, self.language, self.day(upcoming) if upcoming else None)
         return self.t["recurring"].format(what=words) if words else ""
 
     @staticmethod

@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 MARKER = ".toezegging-site"  # lists the files a build wrote: the only ones a rebuild removes
 
 
-def files(promises: "list[Promise]", counts: dict[int, int],
-          changes: "dict[int, list[DeadlineChange]]", config: "Config", *,
-          today: date, base_url: str = "") -> dict[str, bytes]:
+def files(
+    promises: "list[Promise]",
+    counts: dict[int, int],
+    changes: "dict[int, list[DeadlineChange]]",
+    config: "Config",
+    *,
+    today: date,
+    base_url: str = "",
+) -> dict[str, bytes]:
     """Every file of the site, by its path relative to the site's folder (sorted)."""
     public = [f for f in config.feeds if not f.private]
     shown = [p for p in promises if any(feed_core.matches(p, f, today) for f in public)]
@@ -50,8 +56,9 @@ def files(promises: "list[Promise]", counts: dict[int, int],
         out[f"ministries/{slug}.html"] = _utf8(pages.ministry(slug))
     out["feeds.html"] = pages.feeds().encode("utf-8")
     for feed in public:
-        out[f"feeds/{feed.name}.ics"] = feed_core.build(promises, counts, feed, today=today,
-                                                        language=config.language, history=changes)
+        out[f"feeds/{feed.name}.ics"] = feed_core.build(
+            promises, counts, feed, today=today, language=config.language, history=changes
+        )
     for name in ASSETS:
         out[f"static/{name}"] = asset(name)
     return dict(sorted(out.items()))
@@ -64,8 +71,10 @@ def _utf8(page: str | None) -> bytes:
 
 def manifest(paths: Iterable[str]) -> bytes:
     """The marker's content: what this build wrote, one path a line."""
-    return ("# Written by `toezegging site build`; a rebuild removes only these files.\n"
-            + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
+    return (
+        "# Written by `toezegging site build`; a rebuild removes only these files.\n"
+        + "".join(f"{p}\n" for p in sorted(paths))
+    ).encode("utf-8")
 
 
 def read_manifest(text: str) -> list[str]:

@@ -52,8 +52,16 @@ class Pages:
     token, which goes into the private feed's address on the feeds page.
     """
 
-    def __init__(self, register: Register, config: "Config", *, feeds: "list[FeedConfig]",
-                 base_url: str = "", token: str = "", static: bool = False) -> None:
+    def __init__(
+        self,
+        register: Register,
+        config: "Config",
+        *,
+        feeds: "list[FeedConfig]",
+        base_url: str = "",
+        token: str = "",
+        static: bool = False,
+    ) -> None:
         self.reg = register
         self.config = config
         self.today = register.today
@@ -68,14 +76,27 @@ class Pages:
     # ------------------------------------------------------------------ shared
 
     def _page(self, template: str, links: Links, title: str, **context: Any) -> str:
-        return render(template, t=self.t, say=self.say, links=links, title=title,
-                      lang=self.config.language, today=self.today, static=self.links.static,
-                      private=self.reg.private, current=template.split(".")[0],
-                      short=lambda text: short_title(text, PREVIEW), **context)
+        return render(
+            template,
+            t=self.t,
+            say=self.say,
+            links=links,
+            title=title,
+            lang=self.config.language,
+            today=self.today,
+            static=self.links.static,
+            private=self.reg.private,
+            current=template.split(".")[0],
+            short=lambda text: short_title(text, PREVIEW),
+            **context,
+        )
 
     def _axis(self, scale: Scale) -> Axis:
-        return Axis(scale.ticks(self.t["months_short"]), scale.x(self.today),
-                    f"{self.t['today']} {self.today.day} {self.t['months_short'][self.today.month - 1]}")
+        return Axis(
+            scale.ticks(self.t["months_short"]),
+            scale.x(self.today),
+            f"{self.t['today']} {self.today.day} {self.t['months_short'][self.today.month - 1]}",
+        )
 
     def _scale(self, items: list[Item]) -> Scale:
         days = [self.today]
@@ -89,8 +110,7 @@ class Pages:
         p, t = i.p, self.t
         if i.windowed:
             bar = scale.span(p.earliest, i.latest)
-            css = ("overdue" if i.overdue else "soon" if i.soon else "open" if i.is_open
-                   else "closed")
+            css = "overdue" if i.overdue else "soon" if i.soon else "open" if i.is_open else "closed"
         else:
             start = scale.x(p.reference) if p.reference else 0.0
             bar, css = Span(start, round(100 - start, 3)), "waiting" if i.is_open else "ended"
@@ -100,11 +120,19 @@ class Pages:
         elif not i.is_open:
             marks.append(("✓ " if p.status == Status.FULFILLED else "") + self.say.status(p.status))
         label = " · ".join([f"#{p.id}", *marks, short_title(p.text, PREVIEW)])
-        detail = "; ".join(x for x in (self.say.window(p), self.say.state(i, self.today),
-                                        self.say.moved(i.moves) if i.moves else "") if x)
+        detail = "; ".join(
+            x
+            for x in (
+                self.say.window(p),
+                self.say.state(i, self.today),
+                self.say.moved(i.moves) if i.moves else "",
+            )
+            if x
+        )
         ghosts = [scale.span(e, last) for e, last in i.ghosts] if i.windowed else []
-        return Row(label=label, detail=detail, css=css, bar=bar, href=links.promise(i.id),
-                   ghosts=ghosts, pid=p.id)
+        return Row(
+            label=label, detail=detail, css=css, bar=bar, href=links.promise(i.id), ghosts=ghosts, pid=p.id
+        )
 
     def _lanes(self, items: list[Item], links: Links) -> tuple[list[Lane], Axis]:
         """The timeline of `items` (already ordered): one lane per ministry, then the
@@ -115,14 +143,21 @@ class Pages:
             if not i.windowed:
                 continue
             if not lanes or lanes[-1].id != f"m-{i.slug}":
-                lanes.append(Lane(title=i.ministry or self.t["no_ministry"], rows=[],
-                                  href=links.ministry(i.slug), id=f"m-{i.slug}"))
+                lanes.append(
+                    Lane(
+                        title=i.ministry or self.t["no_ministry"],
+                        rows=[],
+                        href=links.ministry(i.slug),
+                        id=f"m-{i.slug}",
+                    )
+                )
             lanes[-1].rows.append(self._row(i, scale, links))
         waiting = [self._row(i, scale, links) for i in items if not i.windowed]
         if waiting:
             ov = self.t["overview"]
-            lanes.append(Lane(title=ov["lane_waiting"], rows=waiting, note=ov["lane_waiting_note"],
-                              id="waiting"))
+            lanes.append(
+                Lane(title=ov["lane_waiting"], rows=waiting, note=ov["lane_waiting_note"], id="waiting")
+            )
         return lanes, self._axis(scale)
 
     # ------------------------------------------------------------------ pages
@@ -134,22 +169,36 @@ class Pages:
         shown = self.reg.ordered(self.reg.shown(matching, f.show))
         pages = pages_in(len(shown), page_size)
         page = min(f.page, pages)
-        chunk = shown[(page - 1) * page_size: page * page_size]
+        chunk = shown[(page - 1) * page_size : page * page_size]
         lanes, axis = self._lanes(chunk, links)
         nav = {
             "previous": links.overview(f.query(page=page - 1), page - 1) if page > 1 else "",
             "next": links.overview(f.query(page=page + 1), page + 1) if page < pages else "",
         }
         return self._page(
-            "overview.html.j2", links, self.t["overview"]["title"], filters=f, counts=counts,
-            lanes=lanes, axis=axis, items=chunk, total=len(shown),
+            "overview.html.j2",
+            links,
+            self.t["overview"]["title"],
+            filters=f,
+            counts=counts,
+            lanes=lanes,
+            axis=axis,
+            items=chunk,
+            total=len(shown),
             first=(page - 1) * page_size + 1 if chunk else 0,
-            last=(page - 1) * page_size + len(chunk), page=page, pages=pages, nav=nav,
-            ministries=self.reg.ministries, tags=self.reg.tags, owners=self.reg.owners,
+            last=(page - 1) * page_size + len(chunk),
+            page=page,
+            pages=pages,
+            nav=nav,
+            ministries=self.reg.ministries,
+            tags=self.reg.tags,
+            owners=self.reg.owners,
             shows=[(k, v) for k, v in self.t["show"].items()],
-            count_link=lambda show: links.overview(Filters(
-                ministry=f.ministry, tag=f.tag, owner=f.owner, text=f.text, show=show).query()),
-            clear=links.overview())
+            count_link=lambda show: links.overview(
+                Filters(ministry=f.ministry, tag=f.tag, owner=f.owner, text=f.text, show=show).query()
+            ),
+            clear=links.overview(),
+        )
 
     def promise(self, promise_id: int) -> str | None:
         item = self.reg.by_id.get(promise_id)
@@ -157,12 +206,23 @@ class Pages:
             return None
         links = self.links.at(1)
         lanes, axis = self._history(item)
-        in_feeds = [link for link, feed in zip(self.feed_links(links), self.feed_configs,
-                                               strict=True) if self._in_feed(item, feed)]
-        return self._page("promise.html.j2", links,
-                          self.t["promise"]["title"].format(id=promise_id), item=item, p=item.p,
-                          lanes=lanes, axis=axis, draft=self.draft(item), in_feeds=in_feeds,
-                          changed_on=self.changed_on)
+        in_feeds = [
+            link
+            for link, feed in zip(self.feed_links(links), self.feed_configs, strict=True)
+            if self._in_feed(item, feed)
+        ]
+        return self._page(
+            "promise.html.j2",
+            links,
+            self.t["promise"]["title"].format(id=promise_id),
+            item=item,
+            p=item.p,
+            lanes=lanes,
+            axis=axis,
+            draft=self.draft(item),
+            in_feeds=in_feeds,
+            changed_on=self.changed_on,
+        )
 
     def ministry(self, slug: str) -> str | None:
         figures = self.reg.ministry(slug)
@@ -176,14 +236,22 @@ class Pages:
             if lane.id != "waiting":
                 lane.title = ""  # the page's own heading says it
         name = figures.name or self.t["no_ministry"]
-        return self._page("ministry.html.j2", links, name, m=figures, name=name, lanes=lanes,
-                          axis=axis, items=open_items[:cap], more=len(open_items) > cap,
-                          overview=links.overview(Filters(ministry=figures.name).query()))
+        return self._page(
+            "ministry.html.j2",
+            links,
+            name,
+            m=figures,
+            name=name,
+            lanes=lanes,
+            axis=axis,
+            items=open_items[:cap],
+            more=len(open_items) > cap,
+            overview=links.overview(Filters(ministry=figures.name).query()),
+        )
 
     def feeds(self) -> str:
         links = self.links.at(0)
-        return self._page("feeds.html.j2", links, self.t["feeds"]["title"],
-                          feeds=self.feed_links(links))
+        return self._page("feeds.html.j2", links, self.t["feeds"]["title"], feeds=self.feed_links(links))
 
     def message(self, title: str, text: str) -> str:
         """A page with one message (no access, not found)."""
@@ -223,9 +291,16 @@ class Pages:
         templates = cfg.templates_dir()
         kind = reminders.stage(item.p, self.today, cfg.reminders)
         try:
-            ctx = mail.context(item.p, item.changes, kind, self.today, cfg.mail.language,
-                               deadline=reminders.deadline_for(item.p, self.today),
-                               timezone=cfg.reminders.timezone, templates=templates)
+            ctx = mail.context(
+                item.p,
+                item.changes,
+                kind,
+                self.today,
+                cfg.mail.language,
+                deadline=reminders.deadline_for(item.p, self.today),
+                timezone=cfg.reminders.timezone,
+                templates=templates,
+            )
             return mail.draft_questions(ctx, cfg.mail.language, templates).strip("\n")
         except mail.RenderError as e:
             return str(e)
@@ -236,10 +311,12 @@ class Pages:
         states = []  # (label, first day, last day or None, the day it began)
         moves = [c for c in item.changes if getattr(c, "kind", None) != "status"]
         first = moves[0] if moves else None
-        original = (first.old_deadline, first.old_earliest, first.old_latest) if first \
+        original = (
+            (first.old_deadline, first.old_earliest, first.old_latest)
+            if first
             else (p.deadline, p.earliest, None if p.open_ended else p.latest)
-        states.append((t["original"].format(phrase=original[0]), original[1], original[2],
-                       p.reference))
+        )
+        states.append((t["original"].format(phrase=original[0]), original[1], original[2], p.reference))
         for c in moves:
             when = self.changed_on(c)
             label = f"{self.say.day(when)}: {self.say.kind(c)} → “{c.new_deadline}”"

@@ -51,9 +51,16 @@ def retry_after(value: str | None, now: float) -> float | None:
 class JsonClient:
     """GETs JSON documents; one instance per sync (it keeps its connections open)."""
 
-    def __init__(self, *, timeout: float = 30.0, retries: int = 5, backoff: float = 2.0,
-                 max_wait: float = 600.0, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        retries: int = 5,
+        backoff: float = 2.0,
+        max_wait: float = 600.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.retries, self.backoff, self.max_wait = retries, backoff, max_wait
         self.sleep, self.clock = sleep, clock
         self.http = httpx.Client(
@@ -90,12 +97,16 @@ class JsonClient:
                         if asked > self.max_wait:
                             raise SyncError(
                                 f"{_where(url)} answered {last} and asks to wait {asked:.0f} s "
-                                "(Retry-After); run the sync again later.")
+                                "(Retry-After); run the sync again later."
+                            )
                         wait = asked
                 elif r.status_code >= 400:
-                    raise SyncError(f"{_where(url)} answered HTTP {r.status_code} "
-                                    f"{r.reason_phrase}{_error_detail(r)}; check the address "
-                                    f"({ADDRESS}) and the filters.", ADDRESS)
+                    raise SyncError(
+                        f"{_where(url)} answered HTTP {r.status_code} "
+                        f"{r.reason_phrase}{_error_detail(r)}; check the address "
+                        f"({ADDRESS}) and the filters.",
+                        ADDRESS,
+                    )
                 else:
                     try:
                         return r.json()
@@ -104,9 +115,12 @@ class JsonClient:
             if attempt == self.retries:
                 break
             self.sleep(wait)
-        raise SyncError(f"cannot read {_where(url)}: {last} ({self.retries} attempt"
-                        f"{'s' if self.retries != 1 else ''}). Check the address ({ADDRESS}) "
-                        "and the network, then run the sync again.", ADDRESS)
+        raise SyncError(
+            f"cannot read {_where(url)}: {last} ({self.retries} attempt"
+            f"{'s' if self.retries != 1 else ''}). Check the address ({ADDRESS}) "
+            "and the network, then run the sync again.",
+            ADDRESS,
+        )
 
 
 def _where(url: str) -> str:

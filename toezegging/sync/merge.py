@@ -38,8 +38,7 @@ Values = dict[str, Any]
 # The fields a register owns (besides the deadline and the status), as the user sees them.
 FIELDS = ("text", "by", "function", "ministry", "source")
 # What a deadline's reading sets on a promise (see `promises.apply_reading`).
-READING = ("earliest", "latest", "kind", "recurrence", "hedged", "estimated", "explanation",
-           "open_ended")
+READING = ("earliest", "latest", "kind", "recurrence", "hedged", "estimated", "explanation", "open_ended")
 
 
 @dataclass
@@ -50,8 +49,7 @@ class Conflict:
 
 
 # What a record did to the register.
-OutcomeKind = Literal["new", "updated", "closed", "reopened", "removed", "restored", "unchanged",
-                     "ignored"]
+OutcomeKind = Literal["new", "updated", "closed", "reopened", "removed", "restored", "unchanged", "ignored"]
 
 
 @dataclass
@@ -99,8 +97,9 @@ class Known:
         self.numbers: dict[str, Promise] = {}
         self.pending: list[tuple[Incoming, Promise]] = []  # new, not yet flushed
         for ids in _chunks([i.register_id for i in incoming if i.register_id]):
-            for link in session.exec(select(SyncRecord).where(
-                    SyncRecord.source == source, col(SyncRecord.register_id).in_(ids))):
+            for link in session.exec(
+                select(SyncRecord).where(SyncRecord.source == source, col(SyncRecord.register_id).in_(ids))
+            ):
                 self.links[link.register_id] = link
         for promise_ids in _chunks([link.promise_id for link in self.links.values()]):
             for p in session.exec(select(Promise).where(col(Promise.id).in_(promise_ids))):
@@ -137,11 +136,18 @@ class Known:
 
 def _chunks(values: list[T], size: int = 500) -> Iterator[list[T]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
-def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
-          tags: Iterable[str] = (), known: Known | None = None) -> Outcome:
+def apply(
+    session: Session,
+    source: str,
+    inc: Incoming,
+    *,
+    now: datetime,
+    tags: Iterable[str] = (),
+    known: Known | None = None,
+) -> Outcome:
     """Bring one record into the register (see the module docstring); `known` holds the
     page's links and promises (read here when not given)."""
     single = known is None
@@ -161,8 +167,7 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
     base = link.base if link is not None else None
     out = Outcome("unchanged", number, p.id)
     if inc.deleted:
-        known.remember(_link(session, source, inc, p, link, _remove(session, inc, p, base, out, now),
-                             now), p)
+        known.remember(_link(session, source, inc, p, link, _remove(session, inc, p, base, out, now), now), p)
         return out
     if p.deleted_at is not None:
         if not (base and base.get("deleted")):
@@ -179,8 +184,9 @@ def apply(session: Session, source: str, inc: Incoming, *, now: datetime,
     return out.describe(p)
 
 
-def _remove(session: Session, inc: Incoming, p: Promise, base: Values | None, out: Outcome,
-            now: datetime) -> Values:
+def _remove(
+    session: Session, inc: Incoming, p: Promise, base: Values | None, out: Outcome, now: datetime
+) -> Values:
     """The register deleted the record: the promise's tombstone, unless the user removed it
     already. The base to record: `deleted` in it when the sync removed it (and may restore
     it), not when the user had removed it."""
@@ -193,8 +199,9 @@ def _remove(session: Session, inc: Incoming, p: Promise, base: Values | None, ou
     return {**(base or values(p)), "deleted": removed_here or bool(base and base.get("deleted"))}
 
 
-def _restore(session: Session, inc: Incoming, p: Promise, base: Values, out: Outcome,
-             now: datetime) -> Values:
+def _restore(
+    session: Session, inc: Incoming, p: Promise, base: Values, out: Outcome, now: datetime
+) -> Values:
     """A record the sync had removed is back at the register: so is its promise."""
     p.deleted_at = None
     _status_row(session, p, REMOVED, p.status, now, register_words()["restored"], inc.modified)
@@ -202,8 +209,15 @@ def _restore(session: Session, inc: Incoming, p: Promise, base: Values, out: Out
     return {**base, "deleted": False}
 
 
-def _take_changes(session: Session, inc: Incoming, p: Promise, base: Values | None, theirs: Values,
-                  out: Outcome, now: datetime) -> bool:
+def _take_changes(
+    session: Session,
+    inc: Incoming,
+    p: Promise,
+    base: Values | None,
+    theirs: Values,
+    out: Outcome,
+    now: datetime,
+) -> bool:
     """Take over what the register changed and the user did not (`_take`): the fields, the
     deadline, the status and the fulfilling letter. Whether anything was taken."""
     words = register_words()
@@ -220,14 +234,20 @@ def _take_changes(session: Session, inc: Incoming, p: Promise, base: Values | No
         changed = True
     if _take("status", base, ours, theirs, out, blank=(None, "", Status.OPEN.value)):
         new = Status(theirs["status"])
-        _status_row(session, p, p.status, new.value, now, words["status"].format(
-            status=_status_nl(new)), inc.modified)
+        _status_row(
+            session, p, p.status, new.value, now, words["status"].format(status=_status_nl(new)), inc.modified
+        )
         out.details.append(f"status: {_status_nl(Status(ours['status']))} -> {_status_nl(new)}")
         p.status = new.value
         p.closed_on = (inc.promise.closed_on or now.date()) if new.closed else None
         if out.kind == "unchanged":
-            out.kind = "closed" if new.closed and not Status(ours["status"]).closed else \
-                "reopened" if not new.closed else "updated"
+            out.kind = (
+                "closed"
+                if new.closed and not Status(ours["status"]).closed
+                else "reopened"
+                if not new.closed
+                else "updated"
+            )
         changed = True
     if _take("fulfilled_by", base, ours, theirs, out) and theirs["fulfilled_by"]:
         p.fulfilled_by = theirs["fulfilled_by"]
@@ -236,8 +256,14 @@ def _take_changes(session: Session, inc: Incoming, p: Promise, base: Values | No
     return changed
 
 
-def _take(key: str | tuple[str, ...], base: Values | None, ours: Values, theirs: Values,
-          out: Outcome, blank: tuple[object, ...] = (None, "")) -> bool:
+def _take(
+    key: str | tuple[str, ...],
+    base: Values | None,
+    ours: Values,
+    theirs: Values,
+    out: Outcome,
+    blank: tuple[object, ...] = (None, ""),
+) -> bool:
     """Whether to take the register's value of `key` (a field or a tuple of fields).
 
     Theirs is taken when the register changed it since the last sync and the user did
@@ -276,25 +302,46 @@ def _new(session: Session, inc: Incoming, tags: Iterable[str], known: Known) -> 
 
 def _new_deadline(session: Session, p: Promise, new: Promise, now: datetime, reason: str) -> None:
     """The register gave a new deadline: a correction, not a move of the user's."""
-    session.add(DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.CORRECTION.value, changed_at=now,
-        reference=new.reference, old_deadline=p.deadline_now(), new_deadline=new.deadline,
-        old_earliest=p.earliest, old_latest=p.latest, new_earliest=new.earliest,
-        new_latest=new.latest, reason=reason,
-    ))
+    session.add(
+        DeadlineChange(
+            promise_id=p.stored_id,
+            kind=ChangeKind.CORRECTION.value,
+            changed_at=now,
+            reference=new.reference,
+            old_deadline=p.deadline_now(),
+            new_deadline=new.deadline,
+            old_earliest=p.earliest,
+            old_latest=p.latest,
+            new_earliest=new.earliest,
+            new_latest=new.latest,
+            reason=reason,
+        )
+    )
     p.deadline, p.current_deadline, p.reference = new.deadline, None, new.reference
     for key in READING:
         setattr(p, key, getattr(new, key))
 
 
-def _status_row(session: Session, p: Promise, old: str, new: str, now: datetime, reason: str,
-                when: datetime | None = None) -> None:
-    session.add(DeadlineChange(
-        promise_id=p.stored_id, kind=ChangeKind.STATUS.value, changed_at=now,
-        reference=_day(when or now), old_deadline=p.deadline_now(), new_deadline=p.deadline_now(),
-        old_earliest=p.earliest, old_latest=p.latest, new_earliest=p.earliest,
-        new_latest=p.latest, reason=reason, old_status=old, new_status=new,
-    ))
+def _status_row(
+    session: Session, p: Promise, old: str, new: str, now: datetime, reason: str, when: datetime | None = None
+) -> None:
+    session.add(
+        DeadlineChange(
+            promise_id=p.stored_id,
+            kind=ChangeKind.STATUS.value,
+            changed_at=now,
+            reference=_day(when or now),
+            old_deadline=p.deadline_now(),
+            new_deadline=p.deadline_now(),
+            old_earliest=p.earliest,
+            old_latest=p.latest,
+            new_earliest=p.earliest,
+            new_latest=p.latest,
+            reason=reason,
+            old_status=old,
+            new_status=new,
+        )
+    )
 
 
 def _day(moment: datetime) -> date:
@@ -307,14 +354,28 @@ def _touch(session: Session, p: Promise, now: datetime) -> None:
     session.add(p)
 
 
-def _link(session: Session, source: str, inc: Incoming, p: Promise, link: SyncRecord | None,
-          base: Values, now: datetime) -> SyncRecord | None:
+def _link(
+    session: Session,
+    source: str,
+    inc: Incoming,
+    p: Promise,
+    link: SyncRecord | None,
+    base: Values,
+    now: datetime,
+) -> SyncRecord | None:
     """Record what the register said, when it said something new."""
     if link is None:
         if not inc.register_id:
             return None
-        link = SyncRecord(source=source, register_id=inc.register_id, promise_id=p.stored_id,
-                          number=p.number, modified=inc.modified, base=base, synced_at=now)
+        link = SyncRecord(
+            source=source,
+            register_id=inc.register_id,
+            promise_id=p.stored_id,
+            number=p.number,
+            modified=inc.modified,
+            base=base,
+            synced_at=now,
+        )
         session.add(link)
         return link
     if link.base == base and link.modified == inc.modified and link.number == p.number:

@@ -33,24 +33,33 @@ def pages(client: JsonClient, url: str, params: dict[str, str] | None = None) ->
         if link is not None:
             link = urljoin(next_url, link)
             if urlsplit(link)[:2] != origin:
-                raise SyncError(f"the API's next page points to another server ({link}); "
-                                "the sync only follows links on the server it was given.")
+                raise SyncError(
+                    f"the API's next page points to another server ({link}); "
+                    "the sync only follows links on the server it was given."
+                )
         yield Page(number, records, link, count)
         number, next_url, next_params = number + 1, link, None
 
 
 def _page(doc: Any, url: str) -> tuple[list[dict[str, Any]], str | None, int | None]:
     if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
-        raise SyncError(f"{url.split('?')[0]} answered JSON that is not an OData collection "
-                        f"(no 'value' list); check the address ({ADDRESS}).", ADDRESS)
+        raise SyncError(
+            f"{url.split('?')[0]} answered JSON that is not an OData collection "
+            f"(no 'value' list); check the address ({ADDRESS}).",
+            ADDRESS,
+        )
     records = doc["value"]
     if not all(isinstance(r, dict) for r in records):
-        raise SyncError(f"{url.split('?')[0]} answered a 'value' list that holds something "
-                        "other than records.")
+        raise SyncError(
+            f"{url.split('?')[0]} answered a 'value' list that holds something other than records."
+        )
     link = doc.get("@odata.nextLink")
     count = doc.get("@odata.count")
-    return records, link if isinstance(link, str) and link else None, \
-        count if isinstance(count, int) else None
+    return (
+        records,
+        link if isinstance(link, str) and link else None,
+        count if isinstance(count, int) else None,
+    )
 
 
 def quote(text: str) -> str:

@@ -42,8 +42,10 @@ if TYPE_CHECKING:
 
 SOURCE = "tk"
 ENTITY = "Toezegging"
-EXPAND = ("Activiteit($select=Id,Nummer,Soort,Onderwerp,Datum),"
-          "KamerbriefNakoming($select=Id,DocumentNummer,Soort,Onderwerp,Titel,Datum)")
+EXPAND = (
+    "Activiteit($select=Id,Nummer,Soort,Onderwerp,Datum),"
+    "KamerbriefNakoming($select=Id,DocumentNummer,Soort,Onderwerp,Titel,Datum)"
+)
 # The API refuses a $filter of more than 100 nodes; each contains() costs about 4.
 MAX_NAME_TERMS = 12
 
@@ -57,8 +59,7 @@ class Filters:
     @classmethod
     def from_config(cls, tk: "TkSyncConfig") -> "Filters":
         """The filters of `[sync.tk]` (a `config.TkSyncConfig`)."""
-        return cls(tuple(tk.ministries), tuple(tk.match),
-                   date.fromisoformat(tk.since) if tk.since else None)
+        return cls(tuple(tk.ministries), tuple(tk.match), date.fromisoformat(tk.since) if tk.since else None)
 
     def describe(self) -> str:
         parts = []
@@ -74,22 +75,28 @@ class Filters:
 def state_key(filters: Filters) -> str:
     """The key of the high-water mark of one set of filters."""
     sel = ministries.select(filters.ministries)
-    canon = {"ministries": sorted(sel.names) + sorted(sel.texts),
-             "match": sorted({_fold(w) for w in filters.match}),
-             "since": filters.since.isoformat() if filters.since else None}
+    canon = {
+        "ministries": sorted(sel.names) + sorted(sel.texts),
+        "match": sorted({_fold(w) for w in filters.match}),
+        "since": filters.since.isoformat() if filters.since else None,
+    }
     digest = hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()[:16]
     return f"{SOURCE}:{digest}"
 
 
 # ----------------------------------------------------------------------------- the query
 
+
 def query(filters: Filters, high_water: datetime | None) -> dict[str, str]:
     """The OData query options of one run."""
     narrow = []
     terms = _name_terms(filters)
     if terms:  # a record without a Ministerie may name its ministry in its Functie
-        narrow.append("(Ministerie eq null or "
-                      + " or ".join(f"contains(Ministerie,{odata.quote(t)})" for t in terms) + ")")
+        narrow.append(
+            "(Ministerie eq null or "
+            + " or ".join(f"contains(Ministerie,{odata.quote(t)})" for t in terms)
+            + ")"
+        )
     if filters.since:
         # a day early: Aanmaakdatum is a moment, and the day is the Kamer's, not UTC's
         narrow.append(f"Aanmaakdatum ge {odata.moment(filters.since - timedelta(days=1))}")
@@ -146,6 +153,7 @@ def wanted(inc: Incoming, filters: Filters, selection: ministries.Selection) -> 
 
 # ----------------------------------------------------------------------------- a run
 
+
 @dataclass
 class Report:
     url: str
@@ -172,32 +180,56 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         return {
-            "new": len(self.of("new")), "updated": len(self.of("updated")),
-            "closed": len(self.of("closed")), "reopened": len(self.of("reopened")),
-            "removed": len(self.of("removed")), "restored": len(self.of("restored")),
-            "conflicts": len(self.conflicts), "unreadable": len(self.unreadable),
-            "unchanged": len(self.of("unchanged")), "skipped": len(self.skipped),
+            "new": len(self.of("new")),
+            "updated": len(self.of("updated")),
+            "closed": len(self.of("closed")),
+            "reopened": len(self.of("reopened")),
+            "removed": len(self.of("removed")),
+            "restored": len(self.of("restored")),
+            "conflicts": len(self.conflicts),
+            "unreadable": len(self.unreadable),
+            "unchanged": len(self.of("unchanged")),
+            "skipped": len(self.skipped),
         }
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "url": self.url, "filters": self.filters.describe(), "dry_run": self.dry_run,
-            "complete": self.complete, "pages": self.pages, "records": self.records,
+            "url": self.url,
+            "filters": self.filters.describe(),
+            "dry_run": self.dry_run,
+            "complete": self.complete,
+            "pages": self.pages,
+            "records": self.records,
             "high_water": self.high_water.isoformat() if self.high_water else None,
             **self.counts(),
             "changes": [
-                {"kind": o.kind, "number": o.number, "promise_id": o.promise_id,
-                 "details": o.details, "unreadable": o.unreadable,
-                 "conflicts": [c.__dict__ for c in o.conflicts]}
-                for o in self.outcomes if o.kind not in ("unchanged", "ignored") or o.conflicts
+                {
+                    "kind": o.kind,
+                    "number": o.number,
+                    "promise_id": o.promise_id,
+                    "details": o.details,
+                    "unreadable": o.unreadable,
+                    "conflicts": [c.__dict__ for c in o.conflicts],
+                }
+                for o in self.outcomes
+                if o.kind not in ("unchanged", "ignored") or o.conflicts
             ],
             "skipped": [{"record": n, "why": why} for n, why in self.skipped],
         }
 
 
-def run(store: "Store", client: JsonClient, *, url: str, filters: Filters, now: datetime,
-        tags: Iterable[str] = (), dry_run: bool = False, full: bool = False,
-        progress: Callable[[int, int | None], None] | None = None) -> Report:
+def run(
+    store: "Store",
+    client: JsonClient,
+    *,
+    url: str,
+    filters: Filters,
+    now: datetime,
+    tags: Iterable[str] = (),
+    dry_run: bool = False,
+    full: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Report:
     """One sync of the register at `url` (see the module docstring).
 
     `now` (aware) stamps what is written; `full` ignores the high-water mark. `progress`
@@ -216,8 +248,7 @@ def run(store: "Store", client: JsonClient, *, url: str, filters: Filters, now: 
         for page in odata.pages(client, base, query(filters, mark)):
             if page.number == 1:
                 report.total = page.count
-            _commit_page(store, page.records, report, key, filters, selection, now, tags,
-                         dry_run)
+            _commit_page(store, page.records, report, key, filters, selection, now, tags, dry_run)
             report.pages += 1
             if progress:
                 progress(report.records, report.total)
@@ -234,9 +265,17 @@ def run(store: "Store", client: JsonClient, *, url: str, filters: Filters, now: 
     return report
 
 
-def _commit_page(store: "Store", records: list[dict[str, Any]], report: Report, key: str,
-                 filters: Filters, selection: ministries.Selection, now: datetime,
-                 tags: Iterable[str], dry_run: bool) -> None:
+def _commit_page(
+    store: "Store",
+    records: list[dict[str, Any]],
+    report: Report,
+    key: str,
+    filters: Filters,
+    selection: ministries.Selection,
+    now: datetime,
+    tags: Iterable[str],
+    dry_run: bool,
+) -> None:
     """Bring one page into the register and move the mark, in one transaction."""
     newest = report.high_water
     skipped: list[tuple[str, str]] = []
@@ -257,8 +296,7 @@ def _commit_page(store: "Store", records: list[dict[str, Any]], report: Report, 
                 link, promise = known.find(inc)
                 if link is None and promise is None and not wanted(inc, filters, selection):
                     continue
-                applied.append((inc, merge.apply(s, SOURCE, inc, now=now, tags=list(tags),
-                                                 known=known)))
+                applied.append((inc, merge.apply(s, SOURCE, inc, now=now, tags=list(tags), known=known)))
             known.finish(s, SOURCE, now)
             for inc, outcome in applied:  # the ids of the new promises are known now
                 outcome.promise_id = outcome.promise_id or inc.promise.id
@@ -272,9 +310,11 @@ def _commit_page(store: "Store", records: list[dict[str, Any]], report: Report, 
                 s.commit()
         except IntegrityError:
             s.rollback()
-            raise SyncError("the register changed while this sync ran (another sync at the same "
-                            "time?); nothing of this page was stored. Run the sync again: it "
-                            "resumes where it stopped.") from None
+            raise SyncError(
+                "the register changed while this sync ran (another sync at the same "
+                "time?); nothing of this page was stored. Run the sync again: it "
+                "resumes where it stopped."
+            ) from None
         except BaseException:
             s.rollback()
             raise
@@ -298,6 +338,7 @@ def _state(s: Session, key: str, now: datetime) -> SyncState:
 
 # ----------------------------------------------------------------------------- the scheduler
 
+
 def due(last_run: datetime | None, now: datetime, hour: int) -> bool:
     """Whether the daily sync is due at `now` (local): the last run was before the latest
     `hour` o'clock that has passed (so a day the scheduler was down is made up as soon as
@@ -316,8 +357,9 @@ def last_run(store: "Store", filters: Filters) -> datetime | None:
         return state.last_run_at if state else None
 
 
-def daily(store: "Store", tk: "TkSyncConfig", now: datetime,
-          client: JsonClient | None = None) -> Report | None:
+def daily(
+    store: "Store", tk: "TkSyncConfig", now: datetime, client: JsonClient | None = None
+) -> Report | None:
     """The scheduler's daily sync with the filters of `[sync.tk]` (`tk`), when it is due
     at `now`: enabled, past `tk.hour` today, and not yet run since. The last run is kept
     in the database, so a restart or a night the scheduler was down changes nothing.

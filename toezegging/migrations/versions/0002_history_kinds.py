@@ -18,13 +18,15 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("deadline_change") as batch:
-        batch.add_column(sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(), nullable=False,
-                                   server_default="postponement"))
+        batch.add_column(
+            sa.Column(
+                "kind", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="postponement"
+            )
+        )
         batch.add_column(sa.Column("old_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.add_column(sa.Column("new_status", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
     with op.batch_alter_table("promise") as batch:
-        batch.add_column(sa.Column("deleted_at", toezegging.model.UTCDateTime(timezone=True),
-                                   nullable=True))
+        batch.add_column(sa.Column("deleted_at", toezegging.model.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:

@@ -25,32 +25,50 @@ depends_on = None
 def _split_pending_rows() -> None:
     conn = op.get_bind()
     reminder = sa.table(
-        "reminder", sa.column("id", sa.Integer), sa.column("promise_id", sa.Integer),
-        sa.column("kind", sa.String), sa.column("due_on", sa.Date),
-        sa.column("recipient", sa.String), sa.column("state", sa.String),
+        "reminder",
+        sa.column("id", sa.Integer),
+        sa.column("promise_id", sa.Integer),
+        sa.column("kind", sa.String),
+        sa.column("due_on", sa.Date),
+        sa.column("recipient", sa.String),
+        sa.column("state", sa.String),
         sa.column("attempts", sa.Integer),
         sa.column("next_attempt_at", toezegging.model.UTCDateTime()),
         sa.column("message_id", sa.String),
         sa.column("created_at", toezegging.model.UTCDateTime()),
     )
-    rows = conn.execute(sa.select(reminder).where(
-        reminder.c.state.in_(("pending", "sending")), reminder.c.recipient.like("%,%"))).all()
+    rows = conn.execute(
+        sa.select(reminder).where(
+            reminder.c.state.in_(("pending", "sending")), reminder.c.recipient.like("%,%")
+        )
+    ).all()
     for r in rows:
         addresses = [a for _, a in getaddresses([r.recipient]) if a] or [r.recipient]
-        conn.execute(sa.update(reminder).where(reminder.c.id == r.id)
-                     .values(recipient=addresses[0], state="pending"))
+        conn.execute(
+            sa.update(reminder).where(reminder.c.id == r.id).values(recipient=addresses[0], state="pending")
+        )
         for a in addresses[1:]:
-            conn.execute(sa.insert(reminder).values(
-                promise_id=r.promise_id, kind=r.kind, due_on=r.due_on, recipient=a,
-                state="pending", attempts=0, next_attempt_at=r.next_attempt_at,
-                message_id="", created_at=r.created_at))
+            conn.execute(
+                sa.insert(reminder).values(
+                    promise_id=r.promise_id,
+                    kind=r.kind,
+                    due_on=r.due_on,
+                    recipient=a,
+                    state="pending",
+                    attempts=0,
+                    next_attempt_at=r.next_attempt_at,
+                    message_id="",
+                    created_at=r.created_at,
+                )
+            )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("reminder") as batch:
         batch.drop_constraint("uq_reminder_promise_kind_due", type_="unique")
-        batch.create_unique_constraint("uq_reminder_promise_kind_due_recipient",
-                                       ["promise_id", "kind", "due_on", "recipient"])
+        batch.create_unique_constraint(
+            "uq_reminder_promise_kind_due_recipient", ["promise_id", "kind", "due_on", "recipient"]
+        )
         batch.add_column(sa.Column("digest_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.create_index("ix_reminder_digest_id", ["digest_id"], unique=False)
     _split_pending_rows()
@@ -71,5 +89,4 @@ def downgrade() -> None:
         batch.drop_index("ix_reminder_digest_id")
         batch.drop_column("digest_id")
         batch.drop_constraint("uq_reminder_promise_kind_due_recipient", type_="unique")
-        batch.create_unique_constraint("uq_reminder_promise_kind_due",
-                                       ["promise_id", "kind", "due_on"])
+        batch.create_unique_constraint("uq_reminder_promise_kind_due", ["promise_id", "kind", "due_on"])

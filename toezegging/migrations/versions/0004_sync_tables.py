@@ -51,8 +51,7 @@ def _canonical_ministries() -> None:
 
     conn = op.get_bind()
     promise = sa.table("promise", sa.column("ministry", sa.String))
-    stored = [r[0] for r in conn.execute(sa.select(promise.c.ministry).distinct())
-              if r[0] is not None]
+    stored = [r[0] for r in conn.execute(sa.select(promise.c.ministry).distinct()) if r[0] is not None]
     for value in stored:
         name = ministries.as_stored(value)
         if name != value:

@@ -18,10 +18,8 @@ def upgrade() -> None:
     with op.batch_alter_table("promise") as batch:
         batch.add_column(sa.Column("anchor", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.add_column(sa.Column("offset", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-        batch.add_column(sa.Column("offset_mode", sqlmodel.sql.sqltypes.AutoString(),
-                                   nullable=True))
-        batch.add_column(sa.Column("event_name", sqlmodel.sql.sqltypes.AutoString(),
-                                   nullable=True))
+        batch.add_column(sa.Column("offset_mode", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+        batch.add_column(sa.Column("event_name", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
         batch.add_column(sa.Column("event_date", sa.Date(), nullable=True))
         batch.create_index("ix_promise_event_name", ["event_name"], unique=False)
 
