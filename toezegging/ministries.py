@@ -58,6 +58,7 @@ class Table:
     words: tuple[tuple[tuple[str, ...], Ministry], ...]  # words of each long name
     prefixes: tuple[str, ...]
     no_part: frozenset[str]
+    function: re.Pattern[str]  # an office with its ministry inside a function's text
 
 
 _SPACES = re.compile(r"\s+")
@@ -116,7 +117,14 @@ def build_table(raw: dict) -> Table:
             if other is not m:
                 raise ValueError(f"ministries.toml: {form!r} names both {other.name!r} and {m.name!r}")
     words = tuple((tuple(normalise(f, prefixes).split()), m) for m in ministries for f in m.long_names)
-    return Table(ministries, exact, words, prefixes, frozenset(_fold(w) for w in read["no_part"]))
+    return Table(
+        ministries,
+        exact,
+        words,
+        prefixes,
+        frozenset(_fold(w) for w in read["no_part"]),
+        re.compile(read["function"], re.IGNORECASE),
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -255,14 +263,11 @@ def filter_note(selection: Selection) -> str | None:
     )
 
 
-_FUNCTION = re.compile(r"\b(?:minister|staatssecretaris)\s+(?:van|voor)\s+(.+)$", re.IGNORECASE)
-
-
 def from_function(function: str | None) -> str | None:
     """The ministry of a function such as 'Staatssecretaris van Justitie en Veiligheid'."""
     if not function:
         return None
-    for m in reversed(list(_FUNCTION.finditer(function))):
+    for m in reversed(list(table().function.finditer(function))):
         found = canonical(m.group(1))
         if found:
             return found
