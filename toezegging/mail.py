@@ -480,6 +480,37 @@ def compose(
     )
 
 
+def _contexts(
+    entries: list,
+    language: str,
+    timezone: str,
+    templates: str | None,
+    today: date,
+    member: "MemberConfig | None",
+) -> list[tuple[tuple, dict]]:
+    """Each (promise, history, kind, due_on, deadline) entry of a list mail with its
+    template context."""
+    return [
+        (
+            entry,
+            context(
+                promise,
+                history,
+                kind,
+                due_on,
+                language,
+                deadline=deadline,
+                timezone=timezone,
+                templates=templates,
+                today=today,
+                member=member,
+            ),
+        )
+        for entry in entries
+        for promise, history, kind, due_on, deadline in [entry]
+    ]
+
+
 def compose_digest(
     entries: list,
     *,
@@ -499,19 +530,7 @@ def compose_digest(
     lang = mail_config.language
     groups: dict[str, list] = {}
     promises, postponements, histories = [], {}, {}
-    for promise, history, kind, due_on, deadline in entries:
-        ctx = context(
-            promise,
-            history,
-            kind,
-            due_on,
-            lang,
-            deadline=deadline,
-            timezone=timezone,
-            templates=templates,
-            today=today,
-            member=member,
-        )
+    for (promise, history, *_), ctx in _contexts(entries, lang, timezone, templates, today, member):
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))
@@ -586,19 +605,7 @@ def compose_undated(
     """
     lang = mail_config.language
     groups: dict[str, dict] = {}
-    for promise, history, kind, due_on, deadline in entries:
-        ctx = context(
-            promise,
-            history,
-            kind,
-            due_on,
-            lang,
-            deadline=deadline,
-            timezone=timezone,
-            templates=templates,
-            today=today,
-            member=member,
-        )
+    for (promise, *_), ctx in _contexts(entries, lang, timezone, templates, today, member):
         key = (promise.event_name or "").lower() or f"#{promise.id}"
         g = groups.setdefault(key, dict(event=ctx["p"]["event"], since=promise.reference, items=[]))
         g["since"] = min(g["since"], promise.reference)

@@ -527,9 +527,11 @@ def _occurrence_text(phrase: str, rule: str, earliest: date | None, latest: date
     )
 
 
-def _status_row(
+def status_row(
     p: Promise, old: str, new: str, *, today: date, now: datetime, reason: str | None = None
 ) -> DeadlineChange:
+    """The history row of a change of status (`today` the day it took effect): the window
+    stays as it was."""
     return DeadlineChange(
         promise_id=p.stored_id,
         kind=ChangeKind.STATUS.value,
@@ -577,7 +579,7 @@ def set_status(
                 "is kept in its history).",
                 anyway,
             )
-        session.add(_status_row(p, old, status.value, today=today, now=now))
+        session.add(status_row(p, old, status.value, today=today, now=now))
     p.status = status.value
     p.closed_on = today if status.closed else None
     if status in (Status.FULFILLED, Status.PARTLY):
@@ -694,7 +696,7 @@ def remove(session: Session, promise_id: int | str, *, today: date, now: datetim
     p = get_promise(session, promise_id)
     if p.deleted_at is not None:
         raise InvalidInput(f"promise {p.id} was removed already, on {p.deleted_at.date().isoformat()}.")
-    session.add(_status_row(p, p.status, REMOVED, today=today, now=now))
+    session.add(status_row(p, p.status, REMOVED, today=today, now=now))
     p.deleted_at = now
     touch(p, now)
     session.add(p)
@@ -707,7 +709,7 @@ def restore(session: Session, promise_id: int | str, *, today: date, now: dateti
     p = get_promise(session, promise_id)
     if p.deleted_at is None:
         raise InvalidInput(f"promise {p.id} is not removed; nothing to undo.")
-    session.add(_status_row(p, REMOVED, p.status, today=today, now=now))
+    session.add(status_row(p, REMOVED, p.status, today=today, now=now))
     p.deleted_at = None
     touch(p, now)
     session.add(p)

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from ..import_export import Incoming, register_words
 from ..model import REMOVED, ChangeKind, DeadlineChange, Promise, Status, SyncRecord
-from ..promises import clean_tags
+from ..promises import clean_tags, status_row
 from ..status import name
 
 T = TypeVar("T")
@@ -325,23 +325,7 @@ def _new_deadline(session: Session, p: Promise, new: Promise, now: datetime, rea
 def _status_row(
     session: Session, p: Promise, old: str, new: str, now: datetime, reason: str, when: datetime | None = None
 ) -> None:
-    session.add(
-        DeadlineChange(
-            promise_id=p.stored_id,
-            kind=ChangeKind.STATUS.value,
-            changed_at=now,
-            reference=_day(when or now),
-            old_deadline=p.deadline_now(),
-            new_deadline=p.deadline_now(),
-            old_earliest=p.earliest,
-            old_latest=p.latest,
-            new_earliest=p.earliest,
-            new_latest=p.latest,
-            reason=reason,
-            old_status=old,
-            new_status=new,
-        )
-    )
+    session.add(status_row(p, old, new, today=_day(when or now), now=now, reason=reason))
 
 
 def _day(moment: datetime) -> date:
