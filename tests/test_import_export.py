@@ -277,3 +277,17 @@ def test_import_errors(toezegging_cli, tmp_path, content, message):
 def test_import_reads_standard_input(toezegging_cli):
     r = toezegging_cli("import", "-", input=json.dumps(TK[:1]))
     assert "1 added" in r.output
+
+
+def test_the_kamers_status_words_are_data_and_each_names_a_status():
+    """The Kamer's status words live in data/register.toml; every one maps to one of our
+    statuses, whatever its case in a record."""
+    from toezegging import import_export
+    from toezegging.status import Status
+
+    table = import_export._kamer_statuses()
+    assert {"openstaand", "voldaan", "deels voldaan", "vervallen"} <= set(table)
+    assert import_export._status("Deels Voldaan") is Status.PARTLY
+    assert import_export._status("NIET NAGEKOMEN") is Status.LAPSED
+    with pytest.raises(import_export.BadRow, match="unknown"):
+        import_export._status("half af")

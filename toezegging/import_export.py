@@ -40,18 +40,6 @@ from .promises import (
 )
 from .store import MAX_INT, find_by_number, fix_sequences, histories, unstorable
 
-# The Tweede Kamer's status words (and the ones its older records use).
-TK_STATUS = {
-    "openstaand": Status.OPEN,
-    "open": Status.OPEN,
-    "voldaan": Status.FULFILLED,
-    "afgedaan": Status.FULFILLED,
-    "deels voldaan": Status.PARTLY,
-    "deels afgedaan": Status.PARTLY,
-    "vervallen": Status.LAPSED,
-    "niet nagekomen": Status.LAPSED,
-    "ingetrokken": Status.WITHDRAWN,
-}
 # A record as read from JSON or CSV: field name -> value.
 Record = dict[str, Any]
 FREE_FIELDS = (
@@ -243,8 +231,8 @@ def _status(v: Any) -> Status:
         return Status.OPEN
     if s in {x.value for x in Status}:
         return Status(s)
-    if s in TK_STATUS:
-        return TK_STATUS[s]
+    if s in (kamer := _kamer_statuses()):
+        return kamer[s]
     raise BadRow(f"status {v!r} is unknown; use one of " + ", ".join(x.value for x in Status))
 
 
@@ -418,8 +406,19 @@ def register_row(row: Record, now: datetime) -> Incoming | None:
 @cache
 def register_words() -> dict[str, str]:
     """The wording stored on promises from the Kamer's register (`data/register.toml`)."""
+    return _register_data()["nl"]
+
+
+@cache
+def _kamer_statuses() -> dict[str, Status]:
+    """The Kamer's status words, in lower case, with the status each stands for."""
+    return {word.lower(): Status(status) for word, status in _register_data()["status"].items()}
+
+
+@cache
+def _register_data() -> dict:
     text = resources.files("toezegging").joinpath("data/register.toml").read_text("utf-8")
-    return tomllib.loads(text)["nl"]
+    return tomllib.loads(text)
 
 
 def read_register(row: Record, now: datetime) -> Incoming:
