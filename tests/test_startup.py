@@ -14,7 +14,6 @@ from toezegging.store import head_from_files, head_revision
 # What a command that only reads the register, or adds one promise, never needs.
 NEVER = [
     "alembic",
-    "rich",
     "jinja2",
     "icalendar",
     "apscheduler",
