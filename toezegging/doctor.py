@@ -158,14 +158,14 @@ def _missing_file(path: Path) -> Check | None:
 
 def _revision_check(shown: str, current: str | None, head: str | None) -> Check:
     """The schema's revision against the one this version needs."""
-    from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
-
-    from .store import _alembic_config  # noqa: PLC0415 (start-up)
-
     if current == head:
         return Check("database", OK, f"{shown} reachable, schema at revision {head}")
     if current is None:
         return Check("database", OK, f"{shown} reachable and empty; the first command creates the tables")
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (start-up)
+
+    from .store import _alembic_config  # noqa: PLC0415 (start-up)
+
     known = {s.revision for s in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current not in known:
         return Check(

@@ -487,27 +487,23 @@ def _contexts(
     templates: str | None,
     today: date,
     member: "MemberConfig | None",
-) -> list[tuple[tuple, dict]]:
-    """Each (promise, history, kind, due_on, deadline) entry of a list mail with its
-    template context."""
+) -> list[dict]:
+    """The template context of each (promise, history, kind, due_on, deadline) entry of a
+    list mail, in the entries' order."""
     return [
-        (
-            entry,
-            context(
-                promise,
-                history,
-                kind,
-                due_on,
-                language,
-                deadline=deadline,
-                timezone=timezone,
-                templates=templates,
-                today=today,
-                member=member,
-            ),
+        context(
+            promise,
+            history,
+            kind,
+            due_on,
+            language,
+            deadline=deadline,
+            timezone=timezone,
+            templates=templates,
+            today=today,
+            member=member,
         )
-        for entry in entries
-        for promise, history, kind, due_on, deadline in [entry]
+        for promise, history, kind, due_on, deadline in entries
     ]
 
 
@@ -530,7 +526,8 @@ def compose_digest(
     lang = mail_config.language
     groups: dict[str, list] = {}
     promises, postponements, histories = [], {}, {}
-    for (promise, history, *_), ctx in _contexts(entries, lang, timezone, templates, today, member):
+    contexts = _contexts(entries, lang, timezone, templates, today, member)
+    for (promise, history, *_), ctx in zip(entries, contexts, strict=True):
         groups.setdefault(promise.ministry or "", []).append(ctx)
         promises.append(promise)
         postponements[promise.id] = len(moves(history))
@@ -605,7 +602,8 @@ def compose_undated(
     """
     lang = mail_config.language
     groups: dict[str, dict] = {}
-    for (promise, *_), ctx in _contexts(entries, lang, timezone, templates, today, member):
+    contexts = _contexts(entries, lang, timezone, templates, today, member)
+    for (promise, *_), ctx in zip(entries, contexts, strict=True):
         key = (promise.event_name or "").lower() or f"#{promise.id}"
         g = groups.setdefault(key, dict(event=ctx["p"]["event"], since=promise.reference, items=[]))
         g["since"] = min(g["since"], promise.reference)
